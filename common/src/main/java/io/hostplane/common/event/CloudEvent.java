@@ -1,0 +1,30 @@
+package io.hostplane.common.event;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A CloudEvents 1.0 event in structured JSON mode. Besides the required attributes it carries the
+ * extensions {@code tenant}, {@code traceparent} (where a trace exists), {@code requestid} (the API request
+ * that caused it) and {@code jobid} (the job it belongs to), so that consumers can route and filter without
+ * reading {@code data}. {@code (source, id)} is unique.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CloudEvent(
+        String specversion,
+        String id,
+        String source,
+        String type,
+        Instant time,
+        String subject,
+        String datacontenttype,
+        String tenant,
+        String traceparent,
+        String requestid,
+        String jobid,
+        JsonNode data) {
+
+    public static final String SPEC_VERSION = "1.0";
+    public static final String JSON = "application/json";
+}

@@ -1,0 +1,37 @@
+package io.hostplane.common.event;
+
+import io.hostplane.common.job.JobStatus;
+
+/** Versioned CloudEvent type names. Commands are imperative, facts are past tense. */
+public final class EventTypes {
+
+    private static final String PREFIX = "io.hostplane.";
+
+    /** Request record written by the API for every authenticated request. */
+    public static final String REQUEST_RECORDED = PREFIX + "api.request.recorded.v1";
+
+    private EventTypes() {}
+
+    /** The command type of a job type: {@code dns.record.create} → {@code io.hostplane.command.dns.record.create.v1}. */
+    public static String command(String jobType) {
+        return PREFIX + "command." + jobType + ".v1";
+    }
+
+    /** The job type named by a command type, or {@code null} when {@code type} is not a command. */
+    public static String jobTypeOfCommand(String type) {
+        String head = PREFIX + "command.";
+        if (type == null || !type.startsWith(head) || !type.endsWith(".v1")) {
+            return null;
+        }
+        return type.substring(head.length(), type.length() - ".v1".length());
+    }
+
+    /** The event type of a job state: {@code succeeded} → {@code io.hostplane.job.succeeded.v1}. */
+    public static String job(JobStatus status) {
+        return PREFIX + "job." + status.wireName() + ".v1";
+    }
+
+    public static boolean isJobEvent(String type) {
+        return type != null && type.startsWith(PREFIX + "job.");
+    }
+}

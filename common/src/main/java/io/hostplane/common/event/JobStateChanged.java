@@ -1,0 +1,22 @@
+package io.hostplane.common.event;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.hostplane.common.job.JobError;
+import io.hostplane.common.job.JobStatus;
+import io.hostplane.common.job.Warning;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A job moved to {@code status}. Emitted by the worker on topic {@code hostplane.job-events}, keyed by job
+ * id; {@code result} and {@code warnings} come with {@code succeeded}, {@code error} with {@code failed}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobStateChanged(
+        String jobId,
+        String jobType,
+        JobStatus status,
+        int attempts,
+        List<Warning> warnings,
+        JobError error,
+        JsonNode result) {}

@@ -1,0 +1,185 @@
+package io.hostplane.embedded;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * One Kafka broker and one PostgreSQL database per test JVM, started on first use.
+ *
+ * <p>By default both are real servers started here on free loopback ports. Environment variables point the
+ * tests at external ones instead: {@code HOSTPLANE_TEST_KAFKA_BOOTSTRAP_SERVERS}, and
+ * {@code HOSTPLANE_TEST_POSTGRES_URL} (a JDBC URL of a database the user may {@code CREATE DATABASE} from)
+ * with {@code HOSTPLANE_TEST_POSTGRES_USER} and {@code HOSTPLANE_TEST_POSTGRES_PASSWORD}. On an external
+ * server the tests create a database of their own, {@code hp_test_…}, and drop it when the JVM exits; they
+ * never touch another.
+ */
+public final class TestInfrastructure {
+
+    private static final Logger log = LoggerFactory.getLogger(TestInfrastructure.class);
+    private static TestInfrastructure shared;
+
+    private final String kafkaBootstrapServers;
+    private final String host;
+    private final int postgresPort;
+    private final String database;
+    private final String user;
+    private final String password;
+    private final String adminJdbcUrl;
+    private final String adminUser;
+    private final String adminPassword;
+
+    private TestInfrastructure(
+            String kafkaBootstrapServers,
+            String host,
+            int postgresPort,
+            String database,
+            String user,
+            String password,
+            String adminJdbcUrl,
+            String adminUser,
+            String adminPassword) {
+        this.kafkaBootstrapServers = kafkaBootstrapServers;
+        this.host = host;
+        this.postgresPort = postgresPort;
+        this.database = database;
+        this.user = user;
+        this.password = password;
+        this.adminJdbcUrl = adminJdbcUrl;
+        this.adminUser = adminUser;
+        this.adminPassword = adminPassword;
+    }
+
+    /** The shared infrastructure of this JVM, started on the first call. */
+    public static synchronized TestInfrastructure shared() {
+        if (shared == null) {
+            try {
+                shared = start();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start test infrastructure: " + e.getMessage(), e);
+            }
+        }
+        return shared;
+    }
+
+    private static TestInfrastructure start() throws Exception {
+        Path work = workDir();
+        String kafka = System.getenv("HOSTPLANE_TEST_KAFKA_BOOTSTRAP_SERVERS");
+        if (kafka == null || kafka.isBlank()) {
+            Path dir = work.resolve("kafka-" + UUID.randomUUID());
+            kafka = new KafkaBroker(dir, FreePorts.next(), FreePorts.next())
+                    .start()
+                    .bootstrapServers();
+        } else {
+            log.info("Tests use the external Kafka at {}", kafka);
+        }
+        String database = "hp_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String externalUrl = System.getenv("HOSTPLANE_TEST_POSTGRES_URL");
+        if (externalUrl == null || externalUrl.isBlank()) {
+            int port = FreePorts.next();
+            PostgresServer server = new PostgresServer(
+                            work.resolve("pg-" + UUID.randomUUID()), work.resolve("pg-bin"), port)
+                    .start();
+            server.ensureDatabase(database, "hostplane", "hostplane");
+            try (Connection c = server.superuserConnection(database);
+                    Statement s = c.createStatement()) {
+                // Tests that prove what the application role cannot do use the superuser connection.
+                s.execute("alter role hostplane createrole");
+            }
+            return new TestInfrastructure(
+                    kafka,
+                    "127.0.0.1",
+                    port,
+                    database,
+                    "hostplane",
+                    "hostplane",
+                    "jdbc:postgresql://127.0.0.1:" + port + "/postgres",
+                    "postgres",
+                    "postgres");
+        }
+        String adminUser = System.getenv().getOrDefault("HOSTPLANE_TEST_POSTGRES_USER", "postgres");
+        String adminPassword = System.getenv().getOrDefault("HOSTPLANE_TEST_POSTGRES_PASSWORD", "");
+        try (Connection c = DriverManager.getConnection(externalUrl, adminUser, adminPassword);
+                Statement s = c.createStatement()) {
+            s.execute("create database " + database);
+        }
+        java.net.URI uri = java.net.URI.create(externalUrl.substring("jdbc:".length()));
+        TestInfrastructure infra = new TestInfrastructure(
+                kafka,
+                uri.getHost(),
+                uri.getPort() < 0 ? 5432 : uri.getPort(),
+                database,
+                adminUser,
+                adminPassword,
+                externalUrl,
+                adminUser,
+                adminPassword);
+        Runtime.getRuntime().addShutdownHook(new Thread(infra::dropExternalDatabase, "drop-test-database"));
+        log.info("Tests use database {} on the external PostgreSQL at {}", database, externalUrl);
+        return infra;
+    }
+
+    private static Path workDir() throws java.io.IOException {
+        String root = System.getProperty("hostplane.root");
+        Path base = root != null ? Path.of(root, "target", "test-infra") : Path.of("target", "test-infra");
+        Files.createDirectories(base);
+        return base.toAbsolutePath();
+    }
+
+    private void dropExternalDatabase() {
+        try (Connection c = DriverManager.getConnection(adminJdbcUrl, adminUser, adminPassword);
+                Statement s = c.createStatement()) {
+            s.execute("drop database if exists " + database + " with (force)");
+        } catch (SQLException e) {
+            log.warn("could not drop test database {}: {}", database, e.getMessage());
+        }
+    }
+
+    public String kafkaBootstrapServers() {
+        return kafkaBootstrapServers;
+    }
+
+    public String r2dbcUrl() {
+        return "r2dbc:postgresql://" + host + ":" + postgresPort + "/" + database;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + host + ":" + postgresPort + "/" + database;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    /** A connection with full rights on the test database, for tests that tamper on purpose. */
+    public Connection superuserConnection() throws SQLException {
+        String url = adminJdbcUrl.substring(0, adminJdbcUrl.lastIndexOf('/') + 1) + database;
+        return DriverManager.getConnection(url, adminUser, adminPassword);
+    }
+
+    /** Points a Spring test context at this infrastructure, through Spring's own keys. */
+    public static void register(DynamicPropertyRegistry registry) {
+        TestInfrastructure infra = shared();
+        registry.add("spring.kafka.bootstrap-servers", infra::kafkaBootstrapServers);
+        registry.add("spring.r2dbc.url", infra::r2dbcUrl);
+        registry.add("spring.r2dbc.username", infra::user);
+        registry.add("spring.r2dbc.password", infra::password);
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "kafka=%s postgres=%s", kafkaBootstrapServers, jdbcUrl());
+    }
+}

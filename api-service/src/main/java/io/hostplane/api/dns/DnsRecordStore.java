@@ -1,0 +1,63 @@
+package io.hostplane.api.dns;
+
+import io.hostplane.common.dns.DnsRecord;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The applied records of each zone ({@code api.dns_records}), as folded from succeeded jobs. */
+@Repository
+class DnsRecordStore {
+
+    private final DatabaseClient db;
+
+    DnsRecordStore(DatabaseClient db) {
+        this.db = db;
+    }
+
+    Flux<DnsRecord> list(String zone, List<String> types, String name, UUID after, int limit) {
+        String sql = "select id, name, type, ttl, content, priority from api.dns_records where zone = :zone"
+                + (types.isEmpty() ? "" : " and type = any(:types)")
+                + (name == null ? "" : " and name = :name")
+                + (after == null ? "" : " and id > :after")
+                + " order by id limit :limit";
+        DatabaseClient.GenericExecuteSpec spec = db.sql(sql).bind("zone", zone).bind("limit", limit);
+        if (!types.isEmpty()) {
+            spec = spec.bind("types", types.toArray(String[]::new));
+        }
+        if (name != null) {
+            spec = spec.bind("name", name);
+        }
+        if (after != null) {
+            spec = spec.bind("after", after);
+        }
+        return spec.map((row, meta) -> new DnsRecord(
+                        row.get("id", UUID.class).toString(),
+                        row.get("name", String.class),
+                        row.get("type", String.class),
+                        row.get("ttl", Integer.class),
+                        row.get("content", String.class),
+                        row.get("priority", Integer.class)))
+                .all();
+    }
+
+    Mono<Void> upsert(String tenant, String zone, DnsRecord record) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql(
+                        "insert into api.dns_records (id, tenant_id, zone, name, type, ttl, content, priority) "
+                                + "values (:id, :tenant, :zone, :name, :type, :ttl, :content, :priority) "
+                                + "on conflict (id) do update set name = excluded.name, type = excluded.type, "
+                                + "ttl = excluded.ttl, content = excluded.content, priority = excluded.priority, updated_at = now()")
+                .bind("id", UUID.fromString(record.id()))
+                .bind("tenant", tenant)
+                .bind("zone", zone)
+                .bind("name", record.name())
+                .bind("type", record.type())
+                .bind("ttl", record.ttl())
+                .bind("content", record.content());
+        spec = record.priority() == null ? spec.bindNull("priority", Integer.class) : spec.bind("priority", record.priority());
+        return spec.then();
+    }
+}

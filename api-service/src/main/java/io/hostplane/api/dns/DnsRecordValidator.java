@@ -1,0 +1,183 @@
+package io.hostplane.api.dns;
+
+import io.hostplane.common.dns.DnsRecord;
+import io.hostplane.common.envelope.ErrorCodes;
+import io.hostplane.common.envelope.FieldError;
+import java.io.IOException;
+import java.net.IDN;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Checks a record body before any job exists and normalises it: the name relative to the zone ({@code @}
+ * for the apex), content parsed by dnsjava and written back in canonical presentation form. Every problem
+ * is reported, each under its field's path.
+ */
+@Component
+class DnsRecordValidator {
+
+    static final Set<String> TYPES = Set.of("A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA", "NS");
+
+    private final DnsProperties properties;
+
+    DnsRecordValidator(DnsProperties properties) {
+        this.properties = properties;
+    }
+
+    /** The record, normalised, or the field errors; {@code prefix} names the body's place ({@code ""}, {@code changes[1].record.}). */
+    Result validate(String zone, JsonNode body, String prefix) {
+        List<FieldError> errors = new ArrayList<>();
+        if (body == null || !body.isObject()) {
+            errors.add(new FieldError(prefix.isEmpty() ? null : prefix.substring(0, prefix.length() - 1),
+                    ErrorCodes.INVALID, "A record object is required."));
+            return new Result(null, errors);
+        }
+        Name origin = name(zone + ".");
+        String type = string(body, "type", prefix, errors, true);
+        if (type != null) {
+            type = type.toUpperCase(Locale.ROOT);
+            if (!TYPES.contains(type)) {
+                errors.add(new FieldError(prefix + "type", ErrorCodes.UNSUPPORTED, "Type must be one of " + TYPES + "."));
+                type = null;
+            }
+        }
+        String rawName = string(body, "name", prefix, errors, true);
+        Name owner = null;
+        String relative = null;
+        if (rawName != null) {
+            owner = owner(rawName, origin, prefix, errors);
+            if (owner != null) {
+                relative = owner.equals(origin) ? "@" : owner.relativize(origin).toString();
+            }
+        }
+        int ttl = ttl(body, prefix, errors);
+        Integer priority = priority(body, type, prefix, errors);
+        String content = string(body, "content", prefix, errors, true);
+        if (owner != null && "CNAME".equals(type) && owner.equals(origin)) {
+            errors.add(new FieldError(prefix + "name", ErrorCodes.INVALID, "A CNAME cannot be at the zone apex."));
+        }
+        String normalised = null;
+        if (owner != null && type != null && content != null && errors.isEmpty()) {
+            normalised = content(owner, origin, type, ttl, priority, content, prefix, errors);
+        }
+        if (!errors.isEmpty()) {
+            return new Result(null, errors);
+        }
+        return new Result(new DnsRecord(null, relative, type, ttl, normalised, priority), List.of());
+    }
+
+    record Result(DnsRecord record, List<FieldError> errors) {}
+
+    private Name owner(String raw, Name origin, String prefix, List<FieldError> errors) {
+        try {
+            String ascii = raw.equals("@") ? "@" : IDN.toASCII(raw, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+            Name name = ascii.equals("@") ? origin : Name.fromString(ascii, origin);
+            if (!name.subdomain(origin)) {
+                errors.add(new FieldError(prefix + "name", ErrorCodes.NOT_IN_ZONE, "Name " + raw + " is not within zone " + origin + "."));
+                return null;
+            }
+            return name;
+        } catch (TextParseException | IllegalArgumentException e) {
+            errors.add(new FieldError(prefix + "name", ErrorCodes.INVALID, "Not a valid DNS name: " + e.getMessage()));
+            return null;
+        }
+    }
+
+    private int ttl(JsonNode body, String prefix, List<FieldError> errors) {
+        JsonNode node = body.get("ttl");
+        if (node == null || node.isNull()) {
+            return properties.defaultTtl();
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            errors.add(new FieldError(prefix + "ttl", ErrorCodes.INVALID, "TTL must be a whole number of seconds."));
+            return properties.defaultTtl();
+        }
+        int ttl = node.intValue();
+        if (ttl < properties.minTtl()) {
+            errors.add(new FieldError(prefix + "ttl", ErrorCodes.TOO_SMALL, "TTL must be at least " + properties.minTtl() + " seconds."));
+        } else if (ttl > properties.maxTtl()) {
+            errors.add(new FieldError(prefix + "ttl", ErrorCodes.TOO_LARGE, "TTL must be at most " + properties.maxTtl() + " seconds."));
+        }
+        return ttl;
+    }
+
+    private static Integer priority(JsonNode body, String type, String prefix, List<FieldError> errors) {
+        JsonNode node = body.get("priority");
+        boolean needed = "MX".equals(type) || "SRV".equals(type);
+        if (node == null || node.isNull()) {
+            if (needed) {
+                errors.add(new FieldError(prefix + "priority", ErrorCodes.REQUIRED, type + " records need a priority."));
+            }
+            return null;
+        }
+        if (!needed) {
+            errors.add(new FieldError(prefix + "priority", ErrorCodes.INVALID, "Only MX and SRV records have a priority."));
+            return null;
+        }
+        if (!node.isIntegralNumber() || node.intValue() < 0 || node.intValue() > 65535) {
+            errors.add(new FieldError(prefix + "priority", ErrorCodes.INVALID, "Priority must be between 0 and 65535."));
+            return null;
+        }
+        return node.intValue();
+    }
+
+    private static String content(
+            Name owner, Name origin, String type, int ttl, Integer priority, String content, String prefix, List<FieldError> errors) {
+        String text = priority == null ? content : priority + " " + content;
+        try {
+            Record record = Record.fromString(owner, Type.value(type), DClass.IN, ttl, text, origin);
+            if (record instanceof MXRecord mx) {
+                return mx.getTarget().toString();
+            }
+            if (record instanceof SRVRecord srv) {
+                return srv.getWeight() + " " + srv.getPort() + " " + srv.getTarget();
+            }
+            if (record instanceof CNAMERecord cname) {
+                return cname.getTarget().toString();
+            }
+            if (record instanceof NSRecord ns) {
+                return ns.getTarget().toString();
+            }
+            return record.rdataToString();
+        } catch (IOException | IllegalArgumentException e) {
+            errors.add(new FieldError(prefix + "content", ErrorCodes.INVALID, "Invalid " + type + " content: " + e.getMessage()));
+            return null;
+        }
+    }
+
+    private static String string(JsonNode body, String field, String prefix, List<FieldError> errors, boolean required) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            if (required) {
+                errors.add(new FieldError(prefix + field, ErrorCodes.REQUIRED, field + " is required."));
+            }
+            return null;
+        }
+        if (!node.isString() || node.asString().isBlank()) {
+            errors.add(new FieldError(prefix + field, ErrorCodes.INVALID, field + " must be a non-empty string."));
+            return null;
+        }
+        return node.asString().trim();
+    }
+
+    private static Name name(String text) {
+        try {
+            return Name.fromString(text);
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.hostplane.api.domains;
+
+import io.hostplane.api.system.ApiException;
+import io.hostplane.api.system.RequestIds;
+import io.hostplane.api.system.Responses;
+import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.common.envelope.ApiEnvelope;
+import io.hostplane.common.envelope.ErrorCodes;
+import io.hostplane.common.envelope.FieldError;
+import io.hostplane.common.envelope.Page;
+import java.util.List;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/** {@code /api/v1/domains}: list, read, add (a job). */
+@RestController
+@RequestMapping("/api/v1/domains")
+class DomainController {
+
+    private final DomainStore domains;
+    private final DomainService service;
+
+    DomainController(DomainStore domains, DomainService service) {
+        this.domains = domains;
+        this.service = service;
+    }
+
+    @GetMapping
+    Mono<ResponseEntity<ApiEnvelope>> list(
+            @RequestParam(defaultValue = "50") int limit,
+            @RequestParam(required = false) String cursor,
+            @AuthenticationPrincipal ApiPrincipal caller,
+            ServerWebExchange exchange) {
+        if (limit < 1 || limit > 200) {
+            throw ApiException.badRequest(
+                    "limit must be between 1 and 200.", List.of(new FieldError("limit", ErrorCodes.INVALID, "Between 1 and 200.")));
+        }
+        return domains.list(caller.isOperator() ? null : caller.tenant(), cursor, limit + 1)
+                .collectList()
+                .map(rows -> {
+                    boolean more = rows.size() > limit;
+                    List<DomainView> items = more ? rows.subList(0, limit) : rows;
+                    return Responses.ok(exchange, items.size() + " domains.",
+                            new Page<>(items, more ? items.get(items.size() - 1).name() : null));
+                });
+    }
+
+    @GetMapping("/{domain}")
+    Mono<ResponseEntity<ApiEnvelope>> get(
+            @PathVariable String domain, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
+        return domains.find(DomainNames.normalise(domain).orElse(""))
+                .filter(d -> caller.canAccessTenant(d.tenant()))
+                .switchIfEmpty(Mono.error(ApiException.notFound("No domain " + domain + ".")))
+                .map(d -> Responses.ok(exchange, "Domain " + d.name() + ".", d));
+    }
+
+    @PostMapping
+    Mono<ResponseEntity<ApiEnvelope>> create(
+            @RequestBody JsonNode body, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
+        if (caller.tenant() == null) {
+            throw ApiException.badRequest("The platform operator has no tenant; use a tenant's token.", List.of());
+        }
+        JsonNode name = body.get("name");
+        if (name == null || !name.isString()) {
+            throw ApiException.badRequest(
+                    "name is required.", List.of(new FieldError("name", ErrorCodes.REQUIRED, "A domain name is required.")));
+        }
+        return service.create(caller.tenant(), name.asString(), caller, RequestIds.of(exchange))
+                .map(job -> Responses.accepted(exchange, job.id(), job));
+    }
+}

@@ -1,0 +1,66 @@
+package io.hostplane.api.domains;
+
+import io.r2dbc.spi.Readable;
+import java.time.OffsetDateTime;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Domains in {@code api.domains}: one owner per name across all tenants. */
+@Repository
+public class DomainStore {
+
+    private final DatabaseClient db;
+
+    DomainStore(DatabaseClient db) {
+        this.db = db;
+    }
+
+    public Mono<DomainView> find(String name) {
+        return db.sql("select name, tenant_id, status, created_at from api.domains where name = :name")
+                .bind("name", name)
+                .map((row, meta) -> view(row))
+                .one();
+    }
+
+    Flux<DomainView> list(String tenant, String after, int limit) {
+        String sql = "select name, tenant_id, status, created_at from api.domains where true"
+                + (tenant == null ? "" : " and tenant_id = :tenant")
+                + (after == null ? "" : " and name > :after")
+                + " order by name limit :limit";
+        DatabaseClient.GenericExecuteSpec spec = db.sql(sql).bind("limit", limit);
+        if (tenant != null) {
+            spec = spec.bind("tenant", tenant);
+        }
+        if (after != null) {
+            spec = spec.bind("after", after);
+        }
+        return spec.map((row, meta) -> view(row)).all();
+    }
+
+    /** Inserts a pending domain; returns false if the name is taken (by anyone). */
+    Mono<Boolean> insertPending(String name, String tenant) {
+        return db.sql("insert into api.domains (name, tenant_id, status) values (:name, :tenant, 'pending') "
+                        + "on conflict (name) do nothing")
+                .bind("name", name)
+                .bind("tenant", tenant)
+                .fetch()
+                .rowsUpdated()
+                .map(n -> n > 0);
+    }
+
+    Mono<Void> activate(String name) {
+        return db.sql("update api.domains set status = 'active' where name = :name")
+                .bind("name", name)
+                .then();
+    }
+
+    private static DomainView view(Readable row) {
+        return new DomainView(
+                row.get("name", String.class),
+                row.get("tenant_id", String.class),
+                row.get("status", String.class),
+                row.get("created_at", OffsetDateTime.class).toInstant());
+    }
+}

@@ -1,0 +1,67 @@
+package io.hostplane.api.jobs;
+
+import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.common.event.CloudEvent;
+import io.hostplane.common.event.EventCodec;
+import io.hostplane.common.event.EventTypes;
+import io.hostplane.common.id.Ids;
+import io.hostplane.common.topic.Topics;
+import java.util.UUID;
+import java.util.function.Function;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+/**
+ * Accepts jobs: the job row ({@code queued}), its command in the outbox and whatever the caller changes
+ * alongside (e.g. a new domain row) are written in one transaction, so that a {@code 202} always has a
+ * command that will reach Kafka, and a failure leaves nothing behind.
+ */
+@Service
+public class JobService {
+
+    static final String SOURCE = "/hostplane/api-service";
+
+    private final JobStore jobs;
+    private final EventCodec codec;
+    private final TransactionalOperator tx;
+    private final OutboxRelay relay;
+
+    JobService(JobStore jobs, EventCodec codec, TransactionalOperator tx, OutboxRelay relay) {
+        this.jobs = jobs;
+        this.codec = codec;
+        this.tx = tx;
+        this.relay = relay;
+    }
+
+    /** What to accept: the job's type, the resource it changes, the command's key parts and data. */
+    public record NewJob(String tenant, String type, String resource, String keyKind, String keyName, Object command) {}
+
+    /**
+     * Stores the job and its command, after {@code alongside} (run in the same transaction with the job id),
+     * and returns the job as stored.
+     */
+    public Mono<JobView> accept(
+            NewJob job, ApiPrincipal caller, String requestId, Function<UUID, Mono<Void>> alongside) {
+        UUID id = Ids.uuidV7();
+        CloudEvent command = codec.event(
+                SOURCE,
+                EventTypes.command(job.type()),
+                job.resource(),
+                job.tenant(),
+                requestId,
+                id.toString(),
+                null,
+                job.command());
+        String key = Topics.commandKey(job.tenant(), job.keyKind(), job.keyName());
+        Mono<Void> writes = alongside
+                .apply(id)
+                .then(jobs.insert(id, job.tenant(), job.type(), job.resource(), requestId, caller.tokenId()))
+                .then(jobs.enqueue(Topics.COMMANDS, key, codec.write(command)));
+        return tx.transactional(writes).then(Mono.fromRunnable(relay::wake)).then(jobs.find(id));
+    }
+
+    public Mono<JobView> find(UUID id) {
+        return jobs.find(id);
+    }
+}

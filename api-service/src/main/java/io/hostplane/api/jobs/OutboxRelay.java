@@ -1,0 +1,150 @@
+package io.hostplane.api.jobs;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+/**
+ * Relays the outbox to Kafka. One relay at a time across all API replicas (a transaction-scoped advisory
+ * lock) reads the oldest rows, sends them with {@code acks=all} and an idempotent producer, waits for every
+ * acknowledgement and only then deletes the rows, in the same transaction. So commands reach Kafka in the
+ * order they were accepted, and none is lost: a crash between send and delete sends a row again, and
+ * consumers drop the duplicate by event id. While Kafka is down rows simply wait.
+ */
+@Component
+class OutboxRelay implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    private static final long LOCK_KEY = 0x6870_6f75_7462_6f78L; // "hpoutbox"
+
+    private final DatabaseClient db;
+    private final TransactionalOperator tx;
+    private final KafkaTemplate<String, String> kafka;
+    private final Duration pollInterval;
+    private final int batchSize;
+    private final Semaphore wakeUp = new Semaphore(0);
+    private volatile boolean running;
+    private Thread thread;
+
+    OutboxRelay(
+            DatabaseClient db,
+            TransactionalOperator tx,
+            KafkaTemplate<String, String> kafka,
+            @Value("${hostplane.outbox.poll-interval:200ms}") Duration pollInterval,
+            @Value("${hostplane.outbox.batch-size:500}") int batchSize) {
+        this.db = db;
+        this.tx = tx;
+        this.kafka = kafka;
+        this.pollInterval = pollInterval;
+        this.batchSize = batchSize;
+    }
+
+    /** Called after a job is stored, so that its command leaves at once instead of at the next poll. */
+    void wake() {
+        wakeUp.release();
+    }
+
+    private record Row(long seq, String topic, String key, String payload) {}
+
+    /** Relays one batch; returns how many rows it sent. */
+    int relayOnce() {
+        Mono<Integer> work = db.sql("select pg_try_advisory_xact_lock(:key) as locked")
+                .bind("key", LOCK_KEY)
+                .map((row, meta) -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
+                .one()
+                .flatMap(locked -> locked ? relayLocked() : Mono.just(0));
+        Integer sent = tx.transactional(work).block(Duration.ofSeconds(60));
+        return sent == null ? 0 : sent;
+    }
+
+    private Mono<Integer> relayLocked() {
+        return db.sql("select seq, topic, message_key, payload from api.outbox order by seq limit :limit")
+                .bind("limit", batchSize)
+                .map((row, meta) -> new Row(
+                        row.get("seq", Long.class),
+                        row.get("topic", String.class),
+                        row.get("message_key", String.class),
+                        row.get("payload", String.class)))
+                .all()
+                .collectList()
+                .flatMap(rows -> rows.isEmpty() ? Mono.just(0) : send(rows).then(delete(rows)).thenReturn(rows.size()));
+    }
+
+    private Mono<Void> send(List<Row> rows) {
+        CompletableFuture<?>[] acks = rows.stream()
+                .map(r -> kafka.send(r.topic(), r.key(), r.payload()))
+                .toArray(CompletableFuture[]::new);
+        return Mono.fromFuture(CompletableFuture.allOf(acks)).timeout(Duration.ofSeconds(30)).then();
+    }
+
+    private Mono<Void> delete(List<Row> rows) {
+        Long[] seqs = rows.stream().map(Row::seq).toArray(Long[]::new);
+        return db.sql("delete from api.outbox where seq = any(:seqs)").bind("seqs", seqs).then();
+    }
+
+    private void loop() {
+        Duration backoff = Duration.ZERO;
+        while (running) {
+            try {
+                if (!backoff.isZero()) {
+                    wakeUp.tryAcquire(backoff.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                int sent = relayOnce();
+                backoff = Duration.ZERO;
+                if (sent == 0) {
+                    wakeUp.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                    wakeUp.drainPermits();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                backoff = backoff.isZero() ? Duration.ofMillis(500) : min(backoff.multipliedBy(2), Duration.ofSeconds(10));
+                if (running) {
+                    log.warn("outbox relay failed, retrying in {}: {}", backoff, e.toString());
+                }
+            }
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) < 0 ? a : b;
+    }
+
+    @Override
+    public synchronized void start() {
+        running = true;
+        thread = new Thread(this::loop, "outbox-relay");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

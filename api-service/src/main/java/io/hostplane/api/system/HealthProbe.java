@@ -1,0 +1,106 @@
+package io.hostplane.api.system;
+
+import io.hostplane.common.topic.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Checks what {@code GET /api/v1/health} reports: PostgreSQL answers, Kafka answers, and at least one
+ * worker and one audit consumer are members of their consumer groups. The answer is cached for a second
+ * so that a busy load balancer does not turn health checks into load.
+ */
+@Component
+class HealthProbe implements DisposableBean {
+
+    private static final Duration CACHE = Duration.ofSeconds(1);
+
+    record Component(String status, String detail) {}
+
+    record Report(boolean up, Map<String, Component> components) {}
+
+    private final DatabaseClient db;
+    private final Admin admin;
+    private volatile Report last;
+    private volatile Instant lastAt = Instant.EPOCH;
+
+    HealthProbe(DatabaseClient db, KafkaAdmin kafkaAdmin) {
+        this.db = db;
+        Map<String, Object> config = new LinkedHashMap<>(kafkaAdmin.getConfigurationProperties());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2500);
+        this.admin = Admin.create(config);
+    }
+
+    Mono<Report> check() {
+        Report cached = last;
+        if (cached != null && lastAt.plus(CACHE).isAfter(Instant.now())) {
+            return Mono.just(cached);
+        }
+        Mono<Component> postgres = db.sql("select 1")
+                .fetch()
+                .rowsUpdated()
+                .then(Mono.just(new Component("up", null)))
+                .timeout(Duration.ofSeconds(2))
+                .onErrorResume(e -> Mono.just(new Component("down", "PostgreSQL: " + e.getClass().getSimpleName())));
+        Mono<Map<String, Component>> kafka = Mono.fromCallable(this::kafkaComponents).subscribeOn(Schedulers.boundedElastic());
+        return Mono.zip(postgres, kafka).map(t -> {
+            Map<String, Component> components = new LinkedHashMap<>();
+            components.put("api", new Component("up", null));
+            components.put("postgres", t.getT1());
+            components.putAll(t.getT2());
+            boolean up = components.values().stream().allMatch(c -> c.status().equals("up"));
+            Report report = new Report(up, components);
+            last = report;
+            lastAt = Instant.now();
+            return report;
+        });
+    }
+
+    private Map<String, Component> kafkaComponents() {
+        Map<String, Component> out = new LinkedHashMap<>();
+        try {
+            admin.describeCluster().nodes().get(2500, TimeUnit.MILLISECONDS);
+            out.put("kafka", new Component("up", null));
+        } catch (Exception e) {
+            out.put("kafka", new Component("down", "Kafka: " + e.getClass().getSimpleName()));
+            out.put("workers", new Component("unknown", "Kafka is down"));
+            out.put("audit", new Component("unknown", "Kafka is down"));
+            return out;
+        }
+        try {
+            Map<String, ConsumerGroupDescription> groups = admin.describeConsumerGroups(
+                            List.of(Topics.WORKER_GROUP, Topics.AUDIT_GROUP))
+                    .all()
+                    .get(2500, TimeUnit.MILLISECONDS);
+            out.put("workers", members(groups.get(Topics.WORKER_GROUP), "worker"));
+            out.put("audit", members(groups.get(Topics.AUDIT_GROUP), "audit"));
+        } catch (Exception e) {
+            out.put("workers", new Component("down", "consumer groups: " + e.getClass().getSimpleName()));
+            out.put("audit", new Component("down", "consumer groups: " + e.getClass().getSimpleName()));
+        }
+        return out;
+    }
+
+    private static Component members(ConsumerGroupDescription group, String what) {
+        int n = group == null ? 0 : group.members().size();
+        return n > 0 ? new Component("up", n + " " + what + " consumer(s)") : new Component("down", "no " + what + " is consuming");
+    }
+
+    @Override
+    public void destroy() {
+        admin.close(Duration.ofSeconds(2));
+    }
+}

@@ -1,0 +1,80 @@
+package io.hostplane.api.system;
+
+import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AuthenticationServiceException;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.server.resource.introspection.ReactiveOpaqueTokenIntrospector;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import reactor.core.publisher.Mono;
+
+/**
+ * Authentication and scope checks, done by Spring Security's resource-server machinery with our own token
+ * store behind it. Stateless: no session, no saved request; CSRF is moot because state-changing requests
+ * must carry an {@code Authorization} header ({@link ApiTokenConverter}).
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    @Bean
+    SecurityWebFilterChain apiSecurity(
+            ServerHttpSecurity http, ReactiveOpaqueTokenIntrospector introspector, EnvelopeWriter writer) {
+        ServerAuthenticationEntryPoint entryPoint = unauthorized(writer);
+        ServerAccessDeniedHandler denied = forbidden(writer);
+        return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .anonymous(ServerHttpSecurity.AnonymousSpec::disable)
+                .requestCache(c -> c.requestCache(NoOpServerRequestCache.getInstance()))
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .exceptionHandling(e -> e.authenticationEntryPoint(entryPoint).accessDeniedHandler(denied))
+                .authorizeExchange(ScopeRules::apply)
+                .oauth2ResourceServer(o -> o.bearerTokenConverter(new ApiTokenConverter())
+                        .authenticationEntryPoint(entryPoint)
+                        .accessDeniedHandler(denied)
+                        .opaqueToken(t -> t.introspector(introspector)))
+                .build();
+    }
+
+    /** 401 with {@code WWW-Authenticate: Bearer}, or 503 when the token store cannot be reached. */
+    private static ServerAuthenticationEntryPoint unauthorized(EnvelopeWriter writer) {
+        return (exchange, ex) -> {
+            if (isStoreDown(ex)) {
+                exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
+                return writer.writeError(
+                        exchange, HttpStatus.SERVICE_UNAVAILABLE, "Authentication is unavailable; retry later.", List.of());
+            }
+            String message = ex.getMessage() == null || ex.getMessage().startsWith("Full authentication")
+                    ? "Authentication required: send Authorization: Bearer <token>."
+                    : ex.getMessage();
+            String challenge = ex.getMessage() == null || ex.getMessage().startsWith("Full authentication")
+                    ? "Bearer realm=\"hostplane\""
+                    : "Bearer realm=\"hostplane\", error=\"invalid_token\", error_description=\""
+                            + message.replace("\"", "'") + "\"";
+            exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, challenge);
+            return writer.writeError(exchange, HttpStatus.UNAUTHORIZED, message, List.of());
+        };
+    }
+
+    private static boolean isStoreDown(AuthenticationException ex) {
+        return ex instanceof AuthenticationServiceException;
+    }
+
+    private static ServerAccessDeniedHandler forbidden(EnvelopeWriter writer) {
+        return (exchange, ex) -> {
+            String scope = exchange.getAttribute(RequestIds.MISSING_SCOPE_ATTRIBUTE);
+            String message = scope == null ? "Access denied." : "Token lacks scope " + scope + ".";
+            return writer.writeError(exchange, HttpStatus.FORBIDDEN, message, List.of())
+                    .then(Mono.empty());
+        };
+    }
+}

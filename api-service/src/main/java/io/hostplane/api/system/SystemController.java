@@ -1,0 +1,52 @@
+package io.hostplane.api.system;
+
+import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.common.envelope.ApiEnvelope;
+import io.hostplane.common.scope.Scope;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/** Public health and "who am I". */
+@RestController
+class SystemController {
+
+    private final HealthProbe health;
+
+    SystemController(HealthProbe health) {
+        this.health = health;
+    }
+
+    /** {@code 200} only when every component is up; else {@code 503} with {@code Retry-After}. */
+    @GetMapping("/api/v1/health")
+    Mono<ResponseEntity<ApiEnvelope>> health(ServerWebExchange exchange) {
+        return health.check().map(report -> {
+            Map<String, Object> data = Map.of("status", report.up() ? "up" : "down", "components", report.components());
+            if (report.up()) {
+                return Responses.ok(exchange, "Hostplane is up.", data);
+            }
+            ApiEnvelope body = new ApiEnvelope(
+                    false, 503, "Service Unavailable", "Hostplane is not fully up.", data, null, List.of(),
+                    RequestIds.of(exchange), Instant.now());
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5").body(body);
+        });
+    }
+
+    record Me(String tenant, String tokenId, String principal, List<String> scopes, Instant expiresAt) {}
+
+    @GetMapping({"/api/v1/system/hello", "/api/v1/me"})
+    ResponseEntity<ApiEnvelope> hello(@AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
+        List<String> scopes = caller.scopes().stream().map(Scope::wireName).toList();
+        return Responses.ok(
+                exchange,
+                "Hello, " + caller.principal() + ".",
+                new Me(caller.tenant(), caller.tokenId(), caller.principal(), scopes, caller.expiresAt()));
+    }
+}

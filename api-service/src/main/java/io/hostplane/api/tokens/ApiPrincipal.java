@@ -1,0 +1,72 @@
+package io.hostplane.api.tokens;
+
+import io.hostplane.common.scope.Scope;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.core.OAuth2AuthenticatedPrincipal;
+
+/**
+ * Who is calling: the tenant (null for the platform operator), the token id, and the scopes the token
+ * grants, as Spring Security authorities {@code SCOPE_dns.write}. The token itself is not kept here.
+ */
+public record ApiPrincipal(
+        String tenant, String tokenId, String principal, List<String> grantedScopes, Set<Scope> scopes, Instant expiresAt)
+        implements OAuth2AuthenticatedPrincipal {
+
+    public static final String AUTHORITY_PREFIX = "SCOPE_";
+
+    /** A token with no tenant and scope {@code platform.admin} acts as the platform operator, on every tenant. */
+    public boolean isOperator() {
+        return tenant == null && scopes.contains(Scope.PLATFORM_ADMIN);
+    }
+
+    /** Whether this caller may see resources of {@code resourceTenant}. */
+    public boolean canAccessTenant(String resourceTenant) {
+        return isOperator() || (tenant != null && tenant.equals(resourceTenant));
+    }
+
+    public static Set<Scope> effectiveScopes(String tenant, List<String> granted) {
+        EnumSet<Scope> scopes = EnumSet.noneOf(Scope.class);
+        granted.forEach(g -> scopes.addAll(Scope.expand(g)));
+        if (tenant == null && scopes.contains(Scope.PLATFORM_ADMIN)) {
+            return EnumSet.allOf(Scope.class);
+        }
+        if (tenant != null) {
+            scopes.remove(Scope.PLATFORM_ADMIN);
+        }
+        return scopes;
+    }
+
+    @Override
+    public Map<String, Object> getAttributes() {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("sub", principal);
+        attributes.put("token_id", tokenId);
+        if (tenant != null) {
+            attributes.put("tenant", tenant);
+        }
+        if (expiresAt != null) {
+            attributes.put("exp", expiresAt);
+        }
+        return attributes;
+    }
+
+    @Override
+    public Collection<? extends GrantedAuthority> getAuthorities() {
+        return scopes.stream()
+                .map(s -> new SimpleGrantedAuthority(AUTHORITY_PREFIX + s.wireName()))
+                .toList();
+    }
+
+    @Override
+    public String getName() {
+        return principal;
+    }
+}

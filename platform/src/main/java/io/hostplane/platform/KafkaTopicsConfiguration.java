@@ -1,0 +1,42 @@
+package io.hostplane.platform;
+
+import io.hostplane.common.event.EventCodec;
+import io.hostplane.common.topic.Topics;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+
+/**
+ * Declares the platform's topics so that whichever service starts first creates them (creating an existing
+ * topic is a no-op), and provides the event codec.
+ */
+@Configuration(proxyBeanMethods = false)
+public class KafkaTopicsConfiguration {
+
+    @Bean
+    EventCodec eventCodec() {
+        return new EventCodec();
+    }
+
+    @Bean
+    KafkaAdmin.NewTopics hostplaneTopics(
+            @Value("${hostplane.kafka.partitions:12}") int partitions,
+            @Value("${hostplane.kafka.replication-factor:1}") short replicationFactor) {
+        return new KafkaAdmin.NewTopics(
+                topic(Topics.COMMANDS, partitions, replicationFactor),
+                topic(Topics.JOB_EVENTS, partitions, replicationFactor),
+                topic(Topics.AUDIT, partitions, replicationFactor),
+                topic(Topics.AUDIT_REPLAYS, 1, replicationFactor),
+                topic(Topics.COMMANDS_DLQ, 1, replicationFactor));
+    }
+
+    private static NewTopic topic(String name, int partitions, short replicationFactor) {
+        return TopicBuilder.name(name)
+                .partitions(partitions)
+                .replicas(replicationFactor)
+                .build();
+    }
+}

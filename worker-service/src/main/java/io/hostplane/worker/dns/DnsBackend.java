@@ -1,0 +1,24 @@
+package io.hostplane.worker.dns;
+
+import io.hostplane.common.dns.DnsRecord;
+import io.hostplane.common.job.Warning;
+import java.util.List;
+
+/**
+ * Where zones live: {@code local} (PostgreSQL, the local stack's default); later {@code powerdns} and
+ * {@code rfc2136}. Chosen by {@code hostplane.dns.backend}. Every method is idempotent.
+ */
+public interface DnsBackend {
+
+    /** Creates the zone if it does not exist. */
+    void createZone(String tenant, String zone);
+
+    /**
+     * Adds {@code record} (its id chosen by the API) to {@code zone}. If an identical record (same name,
+     * type and content) already exists under another id, nothing changes and the existing record is
+     * returned with the warning {@code RECORD_EXISTS}.
+     */
+    Applied createRecord(String zone, DnsRecord record);
+
+    record Applied(DnsRecord record, List<Warning> warnings) {}
+}

@@ -1,0 +1,55 @@
+package io.hostplane.worker.dns;
+
+import io.hostplane.common.event.CloudEvent;
+import io.hostplane.common.event.CreateDnsRecord;
+import io.hostplane.common.event.CreateZone;
+import io.hostplane.common.event.EventCodec;
+import io.hostplane.common.job.JobTypes;
+import io.hostplane.worker.system.CommandHandler;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The DNS job types: {@code domain.create} (its zone) and {@code dns.record.create}. */
+@Configuration(proxyBeanMethods = false)
+class DnsCommandHandlers {
+
+    @Bean
+    CommandHandler zoneCreateHandler(DnsBackend backend, EventCodec codec) {
+        return new CommandHandler() {
+            @Override
+            public String jobType() {
+                return JobTypes.DOMAIN_CREATE;
+            }
+
+            @Override
+            public Outcome handle(CloudEvent command) {
+                CreateZone create = codec.data(command, CreateZone.class);
+                backend.createZone(command.tenant(), create.zone());
+                return new Outcome(codec.tree(Map.of("zone", create.zone())), List.of());
+            }
+        };
+    }
+
+    @Bean
+    CommandHandler recordCreateHandler(DnsBackend backend, EventCodec codec) {
+        return new CommandHandler() {
+            @Override
+            public String jobType() {
+                return JobTypes.DNS_RECORD_CREATE;
+            }
+
+            @Override
+            public Outcome handle(CloudEvent command) {
+                CreateDnsRecord create = codec.data(command, CreateDnsRecord.class);
+                DnsBackend.Applied applied = backend.createRecord(create.zone(), create.record());
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("zone", create.zone());
+                result.put("record", applied.record());
+                return new Outcome(codec.tree(result), applied.warnings());
+            }
+        };
+    }
+}

@@ -70,6 +70,10 @@ public final class KafkaBroker implements AutoCloseable {
 
     private ProcessBuilder javaProcess(Path log4j, String mainClass, String... args) {
         List<String> command = new ArrayList<>();
+        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            // Own session: a Ctrl-C in the terminal reaches the launcher, which stops the broker last.
+            command.add("/usr/bin/setsid");
+        }
         command.add(javaBinary());
         command.add("-Xms64m");
         command.add("-Xmx512m");

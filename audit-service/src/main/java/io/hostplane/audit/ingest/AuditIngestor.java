@@ -3,9 +3,9 @@ package io.hostplane.audit.ingest;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.topic.Topics;
-import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -64,7 +64,7 @@ class AuditIngestor {
                 event.tenant(),
                 event.requestid(),
                 event.jobid(),
-                Timestamp.from(time),
+                time.atOffset(ZoneOffset.UTC),
                 record.topic(),
                 record.partition(),
                 record.offset(),

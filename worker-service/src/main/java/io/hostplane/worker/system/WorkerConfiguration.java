@@ -3,6 +3,7 @@ package io.hostplane.worker.system;
 import io.hostplane.platform.DatabaseSettings;
 import io.hostplane.platform.SchemaMigrator;
 import javax.sql.DataSource;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -33,6 +34,10 @@ class WorkerConfiguration {
         ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
         backOff.setMaxInterval(30_000);
         backOff.setMaxElapsedTime(Long.MAX_VALUE);
-        return new DefaultErrorHandler(backOff);
+        DefaultErrorHandler handler = new DefaultErrorHandler(backOff);
+        handler.setRetryListeners((record, ex, attempt) -> LoggerFactory.getLogger(getClass())
+                .warn("processing {}-{}@{} failed (attempt {}), will retry: {}", record.topic(), record.partition(),
+                        record.offset(), attempt, ex.getCause() == null ? ex.toString() : ex.getCause().toString()));
+        return handler;
     }
 }

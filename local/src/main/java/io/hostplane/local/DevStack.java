@@ -1,0 +1,197 @@
+package io.hostplane.local;
+
+import io.hostplane.api.ApiApplication;
+import io.hostplane.audit.AuditApplication;
+import io.hostplane.embedded.KafkaBroker;
+import io.hostplane.embedded.PostgresServer;
+import io.hostplane.worker.WorkerApplication;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The whole platform on one machine: PostgreSQL, Kafka, audit-service, worker-service and api-service,
+ * started in that order (the services in parallel) and stopped in reverse. Each infrastructure piece is
+ * replaced by an external one when Spring's own environment variable names it
+ * ({@code SPRING_R2DBC_URL}, {@code SPRING_KAFKA_BOOTSTRAP_SERVERS}).
+ */
+public final class DevStack implements AutoCloseable {
+
+    /** Ports and folders; {@link #defaults} is what {@code ./hostplane dev} uses. */
+    public record Settings(
+            Path dataDir, int apiPort, int workerPort, int auditPort, int kafkaPort, int kafkaControllerPort, int postgresPort) {
+
+        public static Settings defaults(Path dataDir) {
+            return new Settings(dataDir, 8080, 8090, 8095, 19092, 19093, 15432);
+        }
+    }
+
+    private final Settings settings;
+    private final Map<String, String> env;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private String bootstrapServers;
+    private String r2dbcUrl;
+
+    public DevStack(Settings settings, Map<String, String> env) {
+        // One JVM, one logging set-up (logback.xml of this module); the services must not each reset it.
+        System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+        this.settings = settings;
+        this.env = env;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public String apiUrl() {
+        return "http://127.0.0.1:" + settings.apiPort();
+    }
+
+    public String kafkaBootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public String r2dbcUrl() {
+        return r2dbcUrl;
+    }
+
+    /** Starts everything and returns once {@code /api/v1/health} answers 200. */
+    public DevStack start(Duration readyTimeout) throws Exception {
+        Path data = settings.dataDir().toAbsolutePath();
+        Files.createDirectories(data);
+        String user = env.getOrDefault("SPRING_R2DBC_USERNAME", "hostplane");
+        String password = env.getOrDefault("SPRING_R2DBC_PASSWORD", "hostplane");
+        r2dbcUrl = env.get("SPRING_R2DBC_URL");
+        if (blank(r2dbcUrl)) {
+            PostgresServer postgres = new PostgresServer(data.resolve("postgres"), data.resolve("pg-bin"), settings.postgresPort());
+            started.add(postgres);
+            postgres.start();
+            postgres.ensureDatabase("hostplane", "hostplane", "hostplane");
+            r2dbcUrl = "r2dbc:postgresql://127.0.0.1:" + settings.postgresPort() + "/hostplane";
+            user = "hostplane";
+            password = "hostplane";
+        }
+        bootstrapServers = env.get("SPRING_KAFKA_BOOTSTRAP_SERVERS");
+        if (blank(bootstrapServers)) {
+            KafkaBroker kafka = new KafkaBroker(data.resolve("kafka"), settings.kafkaPort(), settings.kafkaControllerPort());
+            started.add(kafka);
+            bootstrapServers = kafka.start().bootstrapServers();
+        }
+        List<String> common = List.of(
+                "--spring.kafka.bootstrap-servers=" + bootstrapServers,
+                "--spring.r2dbc.url=" + r2dbcUrl,
+                "--spring.r2dbc.username=" + user,
+                "--spring.r2dbc.password=" + password,
+                "--spring.main.register-shutdown-hook=false");
+        List<String> api = new ArrayList<>(common);
+        api.add("--server.port=" + settings.apiPort());
+        api.add("--hostplane.bootstrap.enabled=true");
+        api.add("--hostplane.bootstrap.dir=" + data);
+        api.add("--hostplane.domains.allow-reserved-tlds=true");
+        if (blank(env.get("HOSTPLANE_TOKENS_PEPPER"))) {
+            api.add("--hostplane.tokens.pepper=" + pepper(data));
+        }
+        List<String> worker = new ArrayList<>(common);
+        worker.add("--server.port=" + settings.workerPort());
+        List<String> audit = new ArrayList<>(common);
+        audit.add("--server.port=" + settings.auditPort());
+
+        ExecutorService starter = Executors.newFixedThreadPool(3);
+        try {
+            var auditCtx = CompletableFuture.supplyAsync(run(AuditApplication::builder, audit), starter);
+            var workerCtx = CompletableFuture.supplyAsync(run(WorkerApplication::builder, worker), starter);
+            var apiCtx = CompletableFuture.supplyAsync(run(ApiApplication::builder, api), starter);
+            // Closed in reverse order of this list: the API first, the infrastructure last.
+            started.add(auditCtx.join());
+            started.add(workerCtx.join());
+            started.add(apiCtx.join());
+        } finally {
+            starter.shutdown();
+        }
+        awaitHealthy(readyTimeout);
+        return this;
+    }
+
+    private static Supplier<ConfigurableApplicationContext> run(Supplier<SpringApplicationBuilder> builder, List<String> args) {
+        return () -> builder.get().run(args.toArray(String[]::new));
+    }
+
+    private void awaitHealthy(Duration timeout) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(apiUrl() + "/api/v1/health"))
+                .timeout(Duration.ofSeconds(5))
+                .build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+                last = response.statusCode() + " " + response.body();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("Hostplane did not become healthy within " + timeout + ": " + last);
+    }
+
+    /** The token pepper of this data folder: made once, kept (mode 600) so that tokens survive restarts. */
+    private static String pepper(Path data) throws IOException {
+        Path file = data.resolve("pepper");
+        if (!Files.exists(file)) {
+            byte[] secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(secret), StandardCharsets.US_ASCII);
+        }
+        return Files.readString(file, StandardCharsets.US_ASCII).trim();
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    /** Stops what was started, newest first. Safe to call twice. */
+    @Override
+    public synchronized void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                System.err.println("hostplane: stopping " + started.get(i).getClass().getSimpleName() + " failed: " + e);
+            }
+        }
+        started.clear();
+    }
+
+    /** For tests: free ports and the given folder. */
+    public static Settings randomPorts(Path dataDir, Supplier<Integer> freePort) {
+        Map<String, Integer> p = new LinkedHashMap<>();
+        for (String name : List.of("api", "worker", "audit", "kafka", "controller", "postgres")) {
+            p.put(name, freePort.get());
+        }
+        return new Settings(dataDir, p.get("api"), p.get("worker"), p.get("audit"), p.get("kafka"), p.get("controller"), p.get("postgres"));
+    }
+}

@@ -62,7 +62,6 @@ public final class KafkaBroker implements AutoCloseable {
             }
         }
         process = javaProcess(log4j, "kafka.Kafka", config.toString()).start();
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "kafka-broker-stop"));
         awaitReady();
         log.info("Kafka broker ready on {} (data in {})", bootstrapServers(), dataDir);
         return this;

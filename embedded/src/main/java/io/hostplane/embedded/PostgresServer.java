@@ -52,7 +52,6 @@ public final class PostgresServer implements AutoCloseable {
                 .setErrorRedirector(ProcessBuilder.Redirect.appendTo(
                         dataDir.resolve("postgres.log").toFile()))
                 .start();
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "postgres-stop"));
         log.info("PostgreSQL ready on 127.0.0.1:{} (data in {})", port, dataDir);
         return this;
     }

@@ -75,9 +75,9 @@ public final class TestInfrastructure {
         String kafka = System.getenv("HOSTPLANE_TEST_KAFKA_BOOTSTRAP_SERVERS");
         if (kafka == null || kafka.isBlank()) {
             Path dir = work.resolve("kafka-" + UUID.randomUUID());
-            kafka = new KafkaBroker(dir, FreePorts.next(), FreePorts.next())
-                    .start()
-                    .bootstrapServers();
+            KafkaBroker broker = new KafkaBroker(dir, FreePorts.next(), FreePorts.next());
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "test-kafka-stop"));
+            kafka = broker.start().bootstrapServers();
         } else {
             log.info("Tests use the external Kafka at {}", kafka);
         }
@@ -85,9 +85,10 @@ public final class TestInfrastructure {
         String externalUrl = System.getenv("HOSTPLANE_TEST_POSTGRES_URL");
         if (externalUrl == null || externalUrl.isBlank()) {
             int port = FreePorts.next();
-            PostgresServer server = new PostgresServer(
-                            work.resolve("pg-" + UUID.randomUUID()), work.resolve("pg-bin"), port)
-                    .start();
+            PostgresServer server =
+                    new PostgresServer(work.resolve("pg-" + UUID.randomUUID()), work.resolve("pg-bin"), port);
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "test-postgres-stop"));
+            server.start();
             server.ensureDatabase(database, "hostplane", "hostplane");
             try (Connection c = server.superuserConnection(database);
                     Statement s = c.createStatement()) {

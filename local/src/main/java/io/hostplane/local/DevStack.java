@@ -117,13 +117,22 @@ public final class DevStack implements AutoCloseable {
 
         ExecutorService starter = Executors.newFixedThreadPool(3);
         try {
-            var auditCtx = CompletableFuture.supplyAsync(run(AuditApplication::builder, audit), starter);
-            var workerCtx = CompletableFuture.supplyAsync(run(WorkerApplication::builder, worker), starter);
-            var apiCtx = CompletableFuture.supplyAsync(run(ApiApplication::builder, api), starter);
             // Closed in reverse order of this list: the API first, the infrastructure last.
-            started.add(auditCtx.join());
-            started.add(workerCtx.join());
-            started.add(apiCtx.join());
+            List<CompletableFuture<ConfigurableApplicationContext>> contexts = List.of(
+                    CompletableFuture.supplyAsync(run(AuditApplication::builder, audit), starter),
+                    CompletableFuture.supplyAsync(run(WorkerApplication::builder, worker), starter),
+                    CompletableFuture.supplyAsync(run(ApiApplication::builder, api), starter));
+            RuntimeException failure = null;
+            for (CompletableFuture<ConfigurableApplicationContext> context : contexts) {
+                try {
+                    started.add(context.join());
+                } catch (RuntimeException e) {
+                    failure = failure == null ? e : failure;
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
         } finally {
             starter.shutdown();
         }

@@ -7,6 +7,7 @@ import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.event.RequestRecorded;
 import io.hostplane.common.topic.Topics;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
@@ -43,10 +44,13 @@ class RequestRecorder implements WebFilter {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         long started = System.nanoTime();
-        return chain.filter(exchange).doFinally(signal -> exchange.getPrincipal()
+        // The caller must be read inside this chain: Spring Security keeps it in the Reactor context.
+        return exchange.getPrincipal()
                 .ofType(BearerTokenAuthentication.class)
-                .map(auth -> (ApiPrincipal) auth.getPrincipal())
-                .subscribe(caller -> record(exchange, caller, started)));
+                .map(auth -> Optional.of((ApiPrincipal) auth.getPrincipal()))
+                .defaultIfEmpty(Optional.empty())
+                .flatMap(caller -> chain.filter(exchange)
+                        .doFinally(signal -> caller.ifPresent(c -> record(exchange, c, started))));
     }
 
     private void record(ServerWebExchange exchange, ApiPrincipal caller, long started) {

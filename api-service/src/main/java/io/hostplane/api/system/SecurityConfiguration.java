@@ -8,6 +8,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.server.resource.introspection.BadOpaqueTokenException;
 import org.springframework.security.oauth2.server.resource.introspection.ReactiveOpaqueTokenIntrospector;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
@@ -53,16 +54,31 @@ class SecurityConfiguration {
                 return writer.writeError(
                         exchange, HttpStatus.SERVICE_UNAVAILABLE, "Authentication is unavailable; retry later.", List.of());
             }
-            String message = ex.getMessage() == null || ex.getMessage().startsWith("Full authentication")
-                    ? "Authentication required: send Authorization: Bearer <token>."
-                    : ex.getMessage();
-            String challenge = ex.getMessage() == null || ex.getMessage().startsWith("Full authentication")
+            String reason = reason(ex);
+            String message = reason == null ? "Authentication required: send Authorization: Bearer <token>." : reason;
+            String challenge = reason == null
                     ? "Bearer realm=\"hostplane\""
                     : "Bearer realm=\"hostplane\", error=\"invalid_token\", error_description=\""
-                            + message.replace("\"", "'") + "\"";
+                            + message.replaceAll("[^\\x20-\\x7e]|\"", "'") + "\"";
             exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, challenge);
             return writer.writeError(exchange, HttpStatus.UNAUTHORIZED, message, List.of());
         };
+    }
+
+    /**
+     * Why the token was refused, as our introspector or converter said it (Spring wraps it, and replaces a
+     * description it cannot put in a header), or null when no token was sent.
+     */
+    private static String reason(AuthenticationException ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof BadOpaqueTokenException bad) {
+                return bad.getMessage();
+            }
+        }
+        if (ex.getMessage() == null || ex.getMessage().startsWith("Full authentication")) {
+            return null;
+        }
+        return ex.getMessage();
     }
 
     private static boolean isStoreDown(AuthenticationException ex) {

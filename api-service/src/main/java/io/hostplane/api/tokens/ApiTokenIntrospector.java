@@ -25,7 +25,7 @@ class ApiTokenIntrospector implements ReactiveOpaqueTokenIntrospector {
     @Override
     public Mono<OAuth2AuthenticatedPrincipal> introspect(String token) {
         if (!ApiTokenFormat.isWellFormed(token)) {
-            return Mono.error(new BadOpaqueTokenException("Malformed token: not a Hostplane API token (hp_…)."));
+            return Mono.error(new BadOpaqueTokenException("Malformed token: not a Hostplane API token (hp_...)."));
         }
         return tokens.findByToken(token)
                 .onErrorMap(e -> !(e instanceof BadOpaqueTokenException),

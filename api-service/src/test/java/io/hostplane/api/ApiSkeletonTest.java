@@ -88,8 +88,11 @@ class ApiSkeletonTest {
     @Test
     void noTokenIs401WithAChallengeInTheEnvelope() {
         JsonNode body = exchange(HttpMethod.GET, "/api/v1/system/hello", null, null, 401)
-                .expectHeader().valueMatches("WWW-Authenticate", "Bearer.*")
-                .expectBody(JsonNode.class).returnResult().getResponseBody();
+                .expectHeader()
+                .valueMatches("WWW-Authenticate", "Bearer.*")
+                .expectBody(JsonNode.class)
+                .returnResult()
+                .getResponseBody();
         assertThat(body.path("success").asBoolean()).isFalse();
         assertThat(body.path("status").asInt()).isEqualTo(401);
         assertThat(body.path("error").asString()).isEqualTo("Unauthorized");
@@ -98,29 +101,43 @@ class ApiSkeletonTest {
 
     @Test
     void everyKindOfBadTokenHasItsOwnMessage() {
-        assertThat(message(HttpMethod.GET, "/api/v1/system/hello", "nonsense", null, 401)).contains("Malformed token");
+        assertThat(message(HttpMethod.GET, "/api/v1/system/hello", "nonsense", null, 401))
+                .contains("Malformed token");
         String unknown = io.hostplane.common.token.ApiTokenFormat.generate();
-        assertThat(message(HttpMethod.GET, "/api/v1/system/hello", unknown, null, 401)).isEqualTo("Unknown token.");
+        assertThat(message(HttpMethod.GET, "/api/v1/system/hello", unknown, null, 401))
+                .isEqualTo("Unknown token.");
         String revoked = token(tenant, "*");
-        sql("update api.tokens set revoked_at = now() where hint = ?", io.hostplane.common.token.ApiTokenFormat.hint(revoked));
-        assertThat(message(HttpMethod.GET, "/api/v1/system/hello", revoked, null, 401)).contains("revoked");
+        sql(
+                "update api.tokens set revoked_at = now() where hint = ?",
+                io.hostplane.common.token.ApiTokenFormat.hint(revoked));
+        assertThat(message(HttpMethod.GET, "/api/v1/system/hello", revoked, null, 401))
+                .contains("revoked");
     }
 
     @Test
     void helloNamesTenantTokenAndScopes() {
         JsonNode body = exchange(HttpMethod.GET, "/api/v1/system/hello", allToken, null, 200)
-                .expectBody(JsonNode.class).returnResult().getResponseBody();
+                .expectBody(JsonNode.class)
+                .returnResult()
+                .getResponseBody();
         assertThat(body.path("success").asBoolean()).isTrue();
         assertThat(body.path("data").path("tenant").asString()).isEqualTo(tenant);
         assertThat(body.path("data").path("token_id").asString()).startsWith("tok_");
-        assertThat(body.path("data").path("scopes").toString()).contains("dns.write").doesNotContain("platform.admin");
+        assertThat(body.path("data").path("scopes").toString())
+                .contains("dns.write")
+                .doesNotContain("platform.admin");
         assertThat(body.path("warnings").isArray()).isTrue();
     }
 
     @Test
     void aMissingScopeIs403AndNamesTheScope() {
         String readOnly = token(tenant, "dns.read");
-        assertThat(message(HttpMethod.POST, "/api/v1/domains/" + zone + "/dns/records", readOnly, record("www", "A", 300, "192.0.2.1"), 403))
+        assertThat(message(
+                        HttpMethod.POST,
+                        "/api/v1/domains/" + zone + "/dns/records",
+                        readOnly,
+                        record("www", "A", 300, "192.0.2.1"),
+                        403))
                 .isEqualTo("Token lacks scope dns.write.");
         // dns.write does not imply dns.read
         String writeOnly = token(tenant, "dns.write");
@@ -131,8 +148,11 @@ class ApiSkeletonTest {
     @Test
     void malformedJsonIs400AndCreatesNoJob() throws Exception {
         int before = jobCount();
-        JsonNode body = exchange(HttpMethod.POST, "/api/v1/domains/" + zone + "/dns/records", allToken, "{\"name\": ", 400)
-                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        JsonNode body = exchange(
+                        HttpMethod.POST, "/api/v1/domains/" + zone + "/dns/records", allToken, "{\"name\": ", 400)
+                .expectBody(JsonNode.class)
+                .returnResult()
+                .getResponseBody();
         assertThat(body.path("errors").get(0).path("code").asString()).isEqualTo("MALFORMED_JSON");
         assertThat(jobCount()).isEqualTo(before);
     }
@@ -140,17 +160,38 @@ class ApiSkeletonTest {
     @Test
     void anInvalidRecordIs400WithEveryFieldNamedAndCreatesNoJob() throws Exception {
         int before = jobCount();
-        JsonNode body = exchange(HttpMethod.POST, "/api/v1/domains/" + zone + "/dns/records", allToken,
-                        "{\"name\":\"www\",\"type\":\"XX\",\"ttl\":5,\"content\":\"1.2.3.4\"}", 400)
-                .expectBody(JsonNode.class).returnResult().getResponseBody();
-        assertThat(body.path("errors").toString()).contains("\"field\":\"type\"").contains("\"field\":\"ttl\"").contains("TOO_SMALL");
-        JsonNode badContent = exchange(HttpMethod.POST, "/api/v1/domains/" + zone + "/dns/records", allToken,
-                        record("www", "A", 300, "not-an-address"), 400)
-                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        JsonNode body = exchange(
+                        HttpMethod.POST,
+                        "/api/v1/domains/" + zone + "/dns/records",
+                        allToken,
+                        "{\"name\":\"www\",\"type\":\"XX\",\"ttl\":5,\"content\":\"1.2.3.4\"}",
+                        400)
+                .expectBody(JsonNode.class)
+                .returnResult()
+                .getResponseBody();
+        assertThat(body.path("errors").toString())
+                .contains("\"field\":\"type\"")
+                .contains("\"field\":\"ttl\"")
+                .contains("TOO_SMALL");
+        JsonNode badContent = exchange(
+                        HttpMethod.POST,
+                        "/api/v1/domains/" + zone + "/dns/records",
+                        allToken,
+                        record("www", "A", 300, "not-an-address"),
+                        400)
+                .expectBody(JsonNode.class)
+                .returnResult()
+                .getResponseBody();
         assertThat(badContent.path("errors").get(0).path("field").asString()).isEqualTo("content");
-        JsonNode outside = exchange(HttpMethod.POST, "/api/v1/domains/" + zone + "/dns/records", allToken,
-                        record("www.elsewhere.test.", "A", 300, "192.0.2.1"), 400)
-                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        JsonNode outside = exchange(
+                        HttpMethod.POST,
+                        "/api/v1/domains/" + zone + "/dns/records",
+                        allToken,
+                        record("www.elsewhere.test.", "A", 300, "192.0.2.1"),
+                        400)
+                .expectBody(JsonNode.class)
+                .returnResult()
+                .getResponseBody();
         assertThat(outside.path("errors").get(0).path("code").asString()).isEqualTo("NOT_IN_ZONE");
         assertThat(jobCount()).isEqualTo(before);
     }
@@ -158,30 +199,50 @@ class ApiSkeletonTest {
     @Test
     void unknownPathIs404AndWrongMethodIs405WithAllow() {
         JsonNode notFound = exchange(HttpMethod.GET, "/api/v1/no-such-thing", allToken, null, 404)
-                .expectBody(JsonNode.class).returnResult().getResponseBody();
+                .expectBody(JsonNode.class)
+                .returnResult()
+                .getResponseBody();
         assertThat(notFound.path("success").asBoolean()).isFalse();
         assertThat(notFound.path("status").asInt()).isEqualTo(404);
         exchange(HttpMethod.DELETE, "/api/v1/system/hello", allToken, null, 405)
-                .expectHeader().valueMatches("Allow", ".*GET.*")
-                .expectBody().jsonPath("$.status").isEqualTo(405);
+                .expectHeader()
+                .valueMatches("Allow", ".*GET.*")
+                .expectBody()
+                .jsonPath("$.status")
+                .isEqualTo(405);
     }
 
     @Test
     void anotherTenantsDomainIs404NeverItsData() {
-        String otherTenant = accounts.create("other-" + UUID.randomUUID().toString().substring(0, 8)).block().id();
+        String otherTenant = accounts.create(
+                        "other-" + UUID.randomUUID().toString().substring(0, 8))
+                .block()
+                .id();
         String other = token(otherTenant, "*");
         String body = exchange(HttpMethod.GET, "/api/v1/domains/" + zone + "/dns/records", other, null, 404)
-                .expectBody(String.class).returnResult().getResponseBody();
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
         assertThat(body).doesNotContain(tenant);
-        exchange(HttpMethod.POST, "/api/v1/domains/" + zone + "/dns/records", other, record("www", "A", 300, "192.0.2.1"), 404);
+        exchange(
+                HttpMethod.POST,
+                "/api/v1/domains/" + zone + "/dns/records",
+                other,
+                record("www", "A", 300, "192.0.2.1"),
+                404);
         exchange(HttpMethod.GET, "/api/v1/domains/" + zone, other, null, 404);
     }
 
     @Test
     void aValidRecordIsAcceptedAsAJobAndItsCommandReachesKafka() throws Exception {
-        EntityExchangeResult<JsonNode> result = exchange(HttpMethod.POST, "/api/v1/domains/" + zone + "/dns/records", allToken,
-                        record("www", "A", 300, "192.0.2.10"), 202)
-                .expectBody(JsonNode.class).returnResult();
+        EntityExchangeResult<JsonNode> result = exchange(
+                        HttpMethod.POST,
+                        "/api/v1/domains/" + zone + "/dns/records",
+                        allToken,
+                        record("www", "A", 300, "192.0.2.10"),
+                        202)
+                .expectBody(JsonNode.class)
+                .returnResult();
         JsonNode job = result.getResponseBody().path("data");
         String jobId = job.path("id").asString();
         assertThat(result.getResponseHeaders().getLocation()).hasToString("/api/v1/jobs/" + jobId);
@@ -199,24 +260,47 @@ class ApiSkeletonTest {
         assertThat(command.value()).doesNotContain(allToken);
 
         exchange(HttpMethod.GET, "/api/v1/jobs/" + jobId, allToken, null, 200)
-                .expectHeader().exists("Retry-After")
-                .expectBody().jsonPath("$.data.status").isEqualTo("queued");
-        exchange(HttpMethod.GET, "/api/v1/jobs/" + jobId, token(accounts.create("x-" + UUID.randomUUID().toString().substring(0, 8)).block().id(), "*"), null, 404);
+                .expectHeader()
+                .exists("Retry-After")
+                .expectBody()
+                .jsonPath("$.data.status")
+                .isEqualTo("queued");
+        exchange(
+                HttpMethod.GET,
+                "/api/v1/jobs/" + jobId,
+                token(
+                        accounts.create("x-" + UUID.randomUUID().toString().substring(0, 8))
+                                .block()
+                                .id(),
+                        "*"),
+                null,
+                404);
         assertThat(outboxCount()).isZero();
     }
 
     @Test
     void listsAreItemsAndANextCursor() {
         for (int i = 0; i < 3; i++) {
-            exchange(HttpMethod.POST, "/api/v1/domains/" + zone + "/dns/records", allToken, record("n" + i, "A", 300, "192.0.2." + i), 202);
+            exchange(
+                    HttpMethod.POST,
+                    "/api/v1/domains/" + zone + "/dns/records",
+                    allToken,
+                    record("n" + i, "A", 300, "192.0.2." + i),
+                    202);
         }
         JsonNode first = exchange(HttpMethod.GET, "/api/v1/jobs?limit=2", allToken, null, 200)
-                .expectBody(JsonNode.class).returnResult().getResponseBody().path("data");
+                .expectBody(JsonNode.class)
+                .returnResult()
+                .getResponseBody()
+                .path("data");
         assertThat(first.path("items").size()).isEqualTo(2);
         String cursor = first.path("next_cursor").asString();
         assertThat(cursor).isNotBlank();
         JsonNode second = exchange(HttpMethod.GET, "/api/v1/jobs?limit=2&cursor=" + cursor, allToken, null, 200)
-                .expectBody(JsonNode.class).returnResult().getResponseBody().path("data");
+                .expectBody(JsonNode.class)
+                .returnResult()
+                .getResponseBody()
+                .path("data");
         assertThat(second.path("items").size()).isEqualTo(1);
         assertThat(second.path("next_cursor").isNull()).isTrue();
         exchange(HttpMethod.GET, "/api/v1/jobs?limit=500", allToken, null, 400);
@@ -225,9 +309,13 @@ class ApiSkeletonTest {
     @Test
     void healthIsPublicAndSays503WhileNoWorkerConsumes() {
         JsonNode body = exchange(HttpMethod.GET, "/api/v1/health", null, null, 503)
-                .expectHeader().exists("Retry-After")
-                .expectHeader().exists("X-Request-Id")
-                .expectBody(JsonNode.class).returnResult().getResponseBody();
+                .expectHeader()
+                .exists("Retry-After")
+                .expectHeader()
+                .exists("X-Request-Id")
+                .expectBody(JsonNode.class)
+                .returnResult()
+                .getResponseBody();
         JsonNode components = body.path("data").path("components");
         assertThat(components.path("postgres").path("status").asString()).isEqualTo("up");
         assertThat(components.path("kafka").path("status").asString()).isEqualTo("up");
@@ -236,13 +324,20 @@ class ApiSkeletonTest {
 
     @Test
     void theCookieAuthenticatesReadsButNotChanges() {
-        http.get().uri("/api/v1/system/hello").cookie("api_access_token", allToken).exchange().expectStatus().isOk();
-        http.post().uri("/api/v1/domains/" + zone + "/dns/records")
+        http.get()
+                .uri("/api/v1/system/hello")
+                .cookie("api_access_token", allToken)
+                .exchange()
+                .expectStatus()
+                .isOk();
+        http.post()
+                .uri("/api/v1/domains/" + zone + "/dns/records")
                 .cookie("api_access_token", allToken)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(record("www", "A", 300, "192.0.2.1"))
                 .exchange()
-                .expectStatus().isUnauthorized();
+                .expectStatus()
+                .isUnauthorized();
     }
 
     @Test
@@ -258,20 +353,26 @@ class ApiSkeletonTest {
         if (token != null) {
             spec.header("Authorization", "Bearer " + token);
         }
-        WebTestClient.RequestHeadersSpec<?> ready = body == null ? spec : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+        WebTestClient.RequestHeadersSpec<?> ready = body == null
+                ? spec
+                : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
         WebTestClient.ResponseSpec response = ready.exchange();
         response.expectStatus().isEqualTo(status).expectHeader().exists("X-Request-Id");
         return response;
     }
 
     private String message(HttpMethod method, String path, String token, String body, int status) {
-        JsonNode envelope = exchange(method, path, token, body, status).expectBody(JsonNode.class).returnResult().getResponseBody();
+        JsonNode envelope = exchange(method, path, token, body, status)
+                .expectBody(JsonNode.class)
+                .returnResult()
+                .getResponseBody();
         assertThat(envelope.path("status").asInt()).isEqualTo(status);
         return envelope.path("message").asString();
     }
 
     private static String record(String name, String type, int ttl, String content) {
-        return "{\"name\":\"" + name + "\",\"type\":\"" + type + "\",\"ttl\":" + ttl + ",\"content\":\"" + content + "\"}";
+        return "{\"name\":\"" + name + "\",\"type\":\"" + type + "\",\"ttl\":" + ttl + ",\"content\":\"" + content
+                + "\"}";
     }
 
     private String token(String tenantId, String... scopes) {
@@ -280,11 +381,16 @@ class ApiSkeletonTest {
 
     private ConsumerRecord<String, String> awaitCommand(String jobId) {
         try (var consumer = new KafkaConsumer<String, String>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "api-test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                infra.kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "api-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class))) {
             consumer.subscribe(List.of(Topics.COMMANDS));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (System.nanoTime() < deadline) {
@@ -307,14 +413,17 @@ class ApiSkeletonTest {
     }
 
     private int count(String query) throws Exception {
-        try (Connection c = connection(); PreparedStatement s = c.prepareStatement(query); ResultSet rs = s.executeQuery()) {
+        try (Connection c = connection();
+                PreparedStatement s = c.prepareStatement(query);
+                ResultSet rs = s.executeQuery()) {
             rs.next();
             return rs.getInt(1);
         }
     }
 
     private void sql(String statement, Object... args) {
-        try (Connection c = connection(); PreparedStatement s = c.prepareStatement(statement)) {
+        try (Connection c = connection();
+                PreparedStatement s = c.prepareStatement(statement)) {
             for (int i = 0; i < args.length; i++) {
                 s.setObject(i + 1, args[i]);
             }

@@ -38,7 +38,8 @@ class WalkingSkeletonTest {
     static void start() throws Exception {
         dataDir = Path.of("target", "e2e-" + UUID.randomUUID()).toAbsolutePath();
         stack = new DevStack(DevStack.randomPorts(dataDir, FreePorts::next), Map.of()).start(Duration.ofSeconds(120));
-        demo = new ApiClient(stack.apiUrl(), Files.readString(dataDir.resolve("demo-token")).trim());
+        demo = new ApiClient(
+                stack.apiUrl(), Files.readString(dataDir.resolve("demo-token")).trim());
     }
 
     @AfterAll
@@ -54,14 +55,19 @@ class WalkingSkeletonTest {
         for (String file : List.of("demo-token", "admin-token")) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve(file))))
                     .isEqualTo("rw-------");
-            assertThat(Files.readString(dataDir.resolve(file)).trim()).startsWith("hp_").hasSize(52);
+            assertThat(Files.readString(dataDir.resolve(file)).trim())
+                    .startsWith("hp_")
+                    .hasSize(52);
         }
-        JsonNode domain = await(() -> demo.get("/api/v1/domains/example.test").body(),
+        JsonNode domain = await(
+                () -> demo.get("/api/v1/domains/example.test").body(),
                 body -> "active".equals(body.path("data").path("status").asString()));
         assertThat(domain.path("data").path("name").asString()).isEqualTo("example.test");
         ApiClient.Response hello = demo.get("/api/v1/system/hello");
         assertThat(hello.status()).isEqualTo(200);
-        assertThat(hello.body().path("data").path("scopes").toString()).contains("dns.write").doesNotContain("platform.admin");
+        assertThat(hello.body().path("data").path("scopes").toString())
+                .contains("dns.write")
+                .doesNotContain("platform.admin");
     }
 
     @Test
@@ -80,28 +86,36 @@ class WalkingSkeletonTest {
         assertThat(job.path("type").asString()).isEqualTo("dns.record.create");
         assertThat(job.path("status").asString()).isEqualTo("queued");
 
-        JsonNode done = await(() -> demo.get("/api/v1/jobs/" + jobId).body(),
+        JsonNode done = await(
+                () -> demo.get("/api/v1/jobs/" + jobId).body(),
                 body -> body.path("data").path("status").asString().equals("succeeded"));
         assertThat(done.path("data").path("attempts").asInt()).isEqualTo(1);
         assertThat(done.path("data").path("finished_at").isNull()).isFalse();
 
-        JsonNode records = demo.get("/api/v1/domains/example.test/dns/records?type=A").body().path("data");
+        JsonNode records = demo.get("/api/v1/domains/example.test/dns/records?type=A")
+                .body()
+                .path("data");
         assertThat(records.path("next_cursor").isNull()).isTrue();
         List<String> contents = new ArrayList<>();
-        records.path("items").forEach(r -> contents.add(r.path("name").asString() + " " + r.path("type").asString()
-                + " " + r.path("ttl").asInt() + " " + r.path("content").asString()));
+        records.path("items")
+                .forEach(r -> contents.add(r.path("name").asString() + " "
+                        + r.path("type").asString() + " " + r.path("ttl").asInt() + " "
+                        + r.path("content").asString()));
         assertThat(contents).contains("www A 300 192.0.2.10");
 
-        JsonNode byJob = await(() -> demo.get("/api/v1/audit/events?job_id=" + jobId).body(),
+        JsonNode byJob = await(
+                () -> demo.get("/api/v1/audit/events?job_id=" + jobId).body(),
                 body -> types(body).size() >= 4);
         // Each exactly once; the POST's request record names the job it created too.
-        assertThat(types(byJob)).containsExactlyInAnyOrder(
-                "io.hostplane.command.dns.record.create.v1",
-                "io.hostplane.job.running.v1",
-                "io.hostplane.job.succeeded.v1",
-                "io.hostplane.api.request.recorded.v1");
+        assertThat(types(byJob))
+                .containsExactlyInAnyOrder(
+                        "io.hostplane.command.dns.record.create.v1",
+                        "io.hostplane.job.running.v1",
+                        "io.hostplane.job.succeeded.v1",
+                        "io.hostplane.api.request.recorded.v1");
 
-        JsonNode byRequest = await(() -> demo.get("/api/v1/audit/events?request_id=" + requestId).body(),
+        JsonNode byRequest = await(
+                () -> demo.get("/api/v1/audit/events?request_id=" + requestId).body(),
                 body -> types(body).contains("io.hostplane.api.request.recorded.v1"));
         JsonNode record = null;
         for (JsonNode item : byRequest.path("data").path("items")) {
@@ -128,8 +142,14 @@ class WalkingSkeletonTest {
         ApiClient.Response job = demo.get("/api/v1/jobs/" + someJob);
         assertThat(job.status()).isEqualTo(200);
         assertThat(job.body().path("data").path("status").asString()).isEqualTo("succeeded");
-        assertThat(demo.get("/api/v1/jobs?limit=200").body().path("data").path("items").size()).isEqualTo(before.size());
-        assertThat(types(demo.get("/api/v1/audit/events?job_id=" + someJob).body())).contains("io.hostplane.job.succeeded.v1");
+        assertThat(demo.get("/api/v1/jobs?limit=200")
+                        .body()
+                        .path("data")
+                        .path("items")
+                        .size())
+                .isEqualTo(before.size());
+        assertThat(types(demo.get("/api/v1/audit/events?job_id=" + someJob).body()))
+                .contains("io.hostplane.job.succeeded.v1");
     }
 
     private static List<String> types(JsonNode body) {

@@ -111,7 +111,8 @@ public final class KafkaBroker implements AutoCloseable {
             }
         }
         close();
-        throw new IOException("Kafka broker not ready within " + START_TIMEOUT + "; see " + dataDir.resolve("kafka.log"));
+        throw new IOException(
+                "Kafka broker not ready within " + START_TIMEOUT + "; see " + dataDir.resolve("kafka.log"));
     }
 
     private Path writeServerProperties(Path logs) throws IOException {

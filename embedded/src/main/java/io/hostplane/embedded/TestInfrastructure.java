@@ -81,7 +81,8 @@ public final class TestInfrastructure {
         } else {
             log.info("Tests use the external Kafka at {}", kafka);
         }
-        String database = "hp_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String database =
+                "hp_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         String externalUrl = System.getenv("HOSTPLANE_TEST_POSTGRES_URL");
         if (externalUrl == null || externalUrl.isBlank()) {
             int port = FreePorts.next();

@@ -38,7 +38,13 @@ public final class DevStack implements AutoCloseable {
 
     /** Ports and folders; {@link #defaults} is what {@code ./hostplane dev} uses. */
     public record Settings(
-            Path dataDir, int apiPort, int workerPort, int auditPort, int kafkaPort, int kafkaControllerPort, int postgresPort) {
+            Path dataDir,
+            int apiPort,
+            int workerPort,
+            int auditPort,
+            int kafkaPort,
+            int kafkaControllerPort,
+            int postgresPort) {
 
         public static Settings defaults(Path dataDir) {
             return new Settings(dataDir, 8080, 8090, 8095, 19092, 19093, 15432);
@@ -82,7 +88,8 @@ public final class DevStack implements AutoCloseable {
         String password = env.getOrDefault("SPRING_R2DBC_PASSWORD", "hostplane");
         r2dbcUrl = env.get("SPRING_R2DBC_URL");
         if (blank(r2dbcUrl)) {
-            PostgresServer postgres = new PostgresServer(data.resolve("postgres"), data.resolve("pg-bin"), settings.postgresPort());
+            PostgresServer postgres =
+                    new PostgresServer(data.resolve("postgres"), data.resolve("pg-bin"), settings.postgresPort());
             started.add(postgres);
             postgres.start();
             postgres.ensureDatabase("hostplane", "hostplane", "hostplane");
@@ -92,7 +99,8 @@ public final class DevStack implements AutoCloseable {
         }
         bootstrapServers = env.get("SPRING_KAFKA_BOOTSTRAP_SERVERS");
         if (blank(bootstrapServers)) {
-            KafkaBroker kafka = new KafkaBroker(data.resolve("kafka"), settings.kafkaPort(), settings.kafkaControllerPort());
+            KafkaBroker kafka =
+                    new KafkaBroker(data.resolve("kafka"), settings.kafkaPort(), settings.kafkaControllerPort());
             started.add(kafka);
             bootstrapServers = kafka.start().bootstrapServers();
         }
@@ -140,12 +148,14 @@ public final class DevStack implements AutoCloseable {
         return this;
     }
 
-    private static Supplier<ConfigurableApplicationContext> run(Supplier<SpringApplicationBuilder> builder, List<String> args) {
+    private static Supplier<ConfigurableApplicationContext> run(
+            Supplier<SpringApplicationBuilder> builder, List<String> args) {
         return () -> builder.get().run(args.toArray(String[]::new));
     }
 
     private void awaitHealthy(Duration timeout) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(apiUrl() + "/api/v1/health"))
                 .timeout(Duration.ofSeconds(5))
                 .build();
@@ -173,7 +183,8 @@ public final class DevStack implements AutoCloseable {
             byte[] secret = new byte[32];
             new SecureRandom().nextBytes(secret);
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(secret), StandardCharsets.US_ASCII);
+            Files.writeString(
+                    file, Base64.getUrlEncoder().withoutPadding().encodeToString(secret), StandardCharsets.US_ASCII);
         }
         return Files.readString(file, StandardCharsets.US_ASCII).trim();
     }
@@ -189,7 +200,8 @@ public final class DevStack implements AutoCloseable {
             try {
                 started.get(i).close();
             } catch (Exception e) {
-                System.err.println("hostplane: stopping " + started.get(i).getClass().getSimpleName() + " failed: " + e);
+                System.err.println(
+                        "hostplane: stopping " + started.get(i).getClass().getSimpleName() + " failed: " + e);
             }
         }
         started.clear();
@@ -201,6 +213,13 @@ public final class DevStack implements AutoCloseable {
         for (String name : List.of("api", "worker", "audit", "kafka", "controller", "postgres")) {
             p.put(name, freePort.get());
         }
-        return new Settings(dataDir, p.get("api"), p.get("worker"), p.get("audit"), p.get("kafka"), p.get("controller"), p.get("postgres"));
+        return new Settings(
+                dataDir,
+                p.get("api"),
+                p.get("worker"),
+                p.get("audit"),
+                p.get("kafka"),
+                p.get("controller"),
+                p.get("postgres"));
     }
 }

@@ -13,11 +13,14 @@ public final class HostplaneDev {
         Path data = Path.of(System.getenv().getOrDefault("HOSTPLANE_DATA_DIR", ".hostplane"));
         DevStack stack = new DevStack(DevStack.Settings.defaults(data), System.getenv());
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("Stopping Hostplane…");
-            stack.close();
-            stopped.countDown();
-        }, "hostplane-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            System.out.println("Stopping Hostplane…");
+                            stack.close();
+                            stopped.countDown();
+                        },
+                        "hostplane-stop"));
         long started = System.nanoTime();
         try {
             stack.start(Duration.ofSeconds(120));
@@ -33,9 +36,10 @@ public final class HostplaneDev {
         System.out.println("  PostgreSQL     " + stack.r2dbcUrl());
         System.out.println("  Demo token     " + dir.resolve("demo-token") + "   (tenant demo, scope *)");
         System.out.println("  Admin token    " + dir.resolve("admin-token") + "   (platform operator)");
-        System.out.println("  Try            curl -s -H \"Authorization: Bearer $(cat " + dir.resolve("demo-token") + ")\" "
-                + url + "/api/v1/system/hello");
-        System.out.printf("%nHostplane is ready (%.1f s). Press Ctrl-C to stop.%n", (System.nanoTime() - started) / 1e9);
+        System.out.println("  Try            curl -s -H \"Authorization: Bearer $(cat " + dir.resolve("demo-token")
+                + ")\" " + url + "/api/v1/system/hello");
+        System.out.printf(
+                "%nHostplane is ready (%.1f s). Press Ctrl-C to stop.%n", (System.nanoTime() - started) / 1e9);
         System.out.flush();
         stopped.await();
     }

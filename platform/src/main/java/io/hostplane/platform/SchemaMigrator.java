@@ -33,6 +33,10 @@ public final class SchemaMigrator implements SmartInitializingSingleton {
                 .connectRetries(30)
                 .load()
                 .migrate();
-        log.info("Schema {} at version {} ({} migrations applied)", schema, result.targetSchemaVersion, result.migrationsExecuted);
+        log.info(
+                "Schema {} at version {} ({} migrations applied)",
+                schema,
+                result.targetSchemaVersion,
+                result.migrationsExecuted);
     }
 }

@@ -39,18 +39,25 @@ class AuditEventController {
             ServerWebExchange exchange) {
         if (limit < 1 || limit > 200) {
             throw ApiException.badRequest(
-                    "limit must be between 1 and 200.", List.of(new FieldError("limit", ErrorCodes.INVALID, "Between 1 and 200.")));
+                    "limit must be between 1 and 200.",
+                    List.of(new FieldError("limit", ErrorCodes.INVALID, "Between 1 and 200.")));
         }
         Long before = null;
         if (cursor != null) {
             try {
                 before = Long.parseLong(cursor);
             } catch (NumberFormatException e) {
-                throw ApiException.badRequest("Invalid cursor.", List.of(new FieldError("cursor", ErrorCodes.INVALID, "Not a cursor from this API.")));
+                throw ApiException.badRequest(
+                        "Invalid cursor.",
+                        List.of(new FieldError("cursor", ErrorCodes.INVALID, "Not a cursor from this API.")));
             }
         }
         AuditEventStore.Filter filter = new AuditEventStore.Filter(
-                caller.isOperator() ? null : caller.tenant(), jobId, requestId, types == null ? List.of() : types, before);
+                caller.isOperator() ? null : caller.tenant(),
+                jobId,
+                requestId,
+                types == null ? List.of() : types,
+                before);
         return events.find(filter, limit + 1).collectList().map(rows -> {
             boolean more = rows.size() > limit;
             List<AuditEventStore.AuditEventView> items = more ? rows.subList(0, limit) : rows;

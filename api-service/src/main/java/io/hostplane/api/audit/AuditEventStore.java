@@ -1,8 +1,8 @@
 package io.hostplane.api.audit;
 
 import io.r2dbc.postgresql.codec.Json;
-import java.time.OffsetDateTime;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;

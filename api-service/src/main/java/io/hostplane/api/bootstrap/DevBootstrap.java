@@ -63,14 +63,19 @@ class DevBootstrap implements ApplicationRunner {
                 .block(timeout);
         Path demoToken = properties.dir().resolve("demo-token");
         if (!Files.exists(demoToken)) {
-            var issued = tokens.issue(demo.id(), properties.demoTenant(), "Demo token (local stack)", List.of(Scope.ALL))
+            var issued = tokens.issue(
+                            demo.id(), properties.demoTenant(), "Demo token (local stack)", List.of(Scope.ALL))
                     .block(timeout);
             writeSecret(demoToken, issued.token());
             log.info("Wrote the demo tenant's token (id {}) to {}", issued.id(), demoToken);
         }
         Path adminToken = properties.dir().resolve("admin-token");
         if (!Files.exists(adminToken)) {
-            var issued = tokens.issue(null, "operator", "Platform operator (local stack)", List.of(Scope.PLATFORM_ADMIN.wireName()))
+            var issued = tokens.issue(
+                            null,
+                            "operator",
+                            "Platform operator (local stack)",
+                            List.of(Scope.PLATFORM_ADMIN.wireName()))
                     .block(timeout);
             writeSecret(adminToken, issued.token());
             log.info("Wrote the platform operator token (id {}) to {}", issued.id(), adminToken);
@@ -78,7 +83,9 @@ class DevBootstrap implements ApplicationRunner {
         if (domains.find(properties.demoDomain()).blockOptional(timeout).isEmpty()) {
             ApiPrincipal system = new ApiPrincipal(
                     demo.id(), "bootstrap", "bootstrap", List.of(Scope.ALL), EnumSet.noneOf(Scope.class), null);
-            var job = domainService.create(demo.id(), properties.demoDomain(), system, Ids.ulid()).block(timeout);
+            var job = domainService
+                    .create(demo.id(), properties.demoDomain(), system, Ids.ulid())
+                    .block(timeout);
             log.info("Adding demo domain {} (job {})", properties.demoDomain(), job.id());
         }
     }

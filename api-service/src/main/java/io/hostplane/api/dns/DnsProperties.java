@@ -10,4 +10,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("hostplane.dns.records")
 public record DnsProperties(
-        @DefaultValue("60") int minTtl, @DefaultValue("86400") int maxTtl, @DefaultValue("3600") int defaultTtl) {}
+        @DefaultValue("60") int minTtl,
+        @DefaultValue("86400") int maxTtl,
+        @DefaultValue("3600") int defaultTtl) {}

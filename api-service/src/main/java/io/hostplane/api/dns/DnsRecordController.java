@@ -60,16 +60,22 @@ class DnsRecordController {
             ServerWebExchange exchange) {
         if (limit < 1 || limit > 200) {
             throw ApiException.badRequest(
-                    "limit must be between 1 and 200.", List.of(new FieldError("limit", ErrorCodes.INVALID, "Between 1 and 200.")));
+                    "limit must be between 1 and 200.",
+                    List.of(new FieldError("limit", ErrorCodes.INVALID, "Between 1 and 200.")));
         }
         UUID after = cursor == null ? null : cursor(cursor);
-        List<String> typeFilter = types == null ? List.of() : types.stream().map(t -> t.toUpperCase(Locale.ROOT)).toList();
+        List<String> typeFilter = types == null
+                ? List.of()
+                : types.stream().map(t -> t.toUpperCase(Locale.ROOT)).toList();
         return owned(domain, caller)
-                .flatMap(d -> records.list(d.name(), typeFilter, name, after, limit + 1).collectList())
+                .flatMap(d -> records.list(d.name(), typeFilter, name, after, limit + 1)
+                        .collectList())
                 .map(rows -> {
                     boolean more = rows.size() > limit;
                     List<DnsRecord> items = more ? rows.subList(0, limit) : rows;
-                    return Responses.ok(exchange, items.size() + " records.",
+                    return Responses.ok(
+                            exchange,
+                            items.size() + " records.",
                             new Page<>(items, more ? items.get(items.size() - 1).id() : null));
                 });
     }
@@ -111,7 +117,9 @@ class DnsRecordController {
         try {
             return UUID.fromString(cursor);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("Invalid cursor.", List.of(new FieldError("cursor", ErrorCodes.INVALID, "Not a cursor from this API.")));
+            throw ApiException.badRequest(
+                    "Invalid cursor.",
+                    List.of(new FieldError("cursor", ErrorCodes.INVALID, "Not a cursor from this API.")));
         }
     }
 }

@@ -57,7 +57,9 @@ class DnsRecordStore {
                 .bind("type", record.type())
                 .bind("ttl", record.ttl())
                 .bind("content", record.content());
-        spec = record.priority() == null ? spec.bindNull("priority", Integer.class) : spec.bind("priority", record.priority());
+        spec = record.priority() == null
+                ? spec.bindNull("priority", Integer.class)
+                : spec.bind("priority", record.priority());
         return spec.then();
     }
 }

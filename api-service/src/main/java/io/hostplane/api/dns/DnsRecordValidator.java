@@ -41,8 +41,10 @@ class DnsRecordValidator {
     Result validate(String zone, JsonNode body, String prefix) {
         List<FieldError> errors = new ArrayList<>();
         if (body == null || !body.isObject()) {
-            errors.add(new FieldError(prefix.isEmpty() ? null : prefix.substring(0, prefix.length() - 1),
-                    ErrorCodes.INVALID, "A record object is required."));
+            errors.add(new FieldError(
+                    prefix.isEmpty() ? null : prefix.substring(0, prefix.length() - 1),
+                    ErrorCodes.INVALID,
+                    "A record object is required."));
             return new Result(null, errors);
         }
         Name origin = name(zone + ".");
@@ -50,7 +52,8 @@ class DnsRecordValidator {
         if (type != null) {
             type = type.toUpperCase(Locale.ROOT);
             if (!TYPES.contains(type)) {
-                errors.add(new FieldError(prefix + "type", ErrorCodes.UNSUPPORTED, "Type must be one of " + TYPES + "."));
+                errors.add(
+                        new FieldError(prefix + "type", ErrorCodes.UNSUPPORTED, "Type must be one of " + TYPES + "."));
                 type = null;
             }
         }
@@ -83,10 +86,15 @@ class DnsRecordValidator {
 
     private Name owner(String raw, Name origin, String prefix, List<FieldError> errors) {
         try {
-            String ascii = raw.equals("@") ? "@" : IDN.toASCII(raw, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+            String ascii = raw.equals("@")
+                    ? "@"
+                    : IDN.toASCII(raw, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
             Name name = ascii.equals("@") ? origin : Name.fromString(ascii, origin);
             if (!name.subdomain(origin)) {
-                errors.add(new FieldError(prefix + "name", ErrorCodes.NOT_IN_ZONE, "Name " + raw + " is not within zone " + origin + "."));
+                errors.add(new FieldError(
+                        prefix + "name",
+                        ErrorCodes.NOT_IN_ZONE,
+                        "Name " + raw + " is not within zone " + origin + "."));
                 return null;
             }
             return name;
@@ -107,9 +115,11 @@ class DnsRecordValidator {
         }
         int ttl = node.intValue();
         if (ttl < properties.minTtl()) {
-            errors.add(new FieldError(prefix + "ttl", ErrorCodes.TOO_SMALL, "TTL must be at least " + properties.minTtl() + " seconds."));
+            errors.add(new FieldError(
+                    prefix + "ttl", ErrorCodes.TOO_SMALL, "TTL must be at least " + properties.minTtl() + " seconds."));
         } else if (ttl > properties.maxTtl()) {
-            errors.add(new FieldError(prefix + "ttl", ErrorCodes.TOO_LARGE, "TTL must be at most " + properties.maxTtl() + " seconds."));
+            errors.add(new FieldError(
+                    prefix + "ttl", ErrorCodes.TOO_LARGE, "TTL must be at most " + properties.maxTtl() + " seconds."));
         }
         return ttl;
     }
@@ -119,23 +129,33 @@ class DnsRecordValidator {
         boolean needed = "MX".equals(type) || "SRV".equals(type);
         if (node == null || node.isNull()) {
             if (needed) {
-                errors.add(new FieldError(prefix + "priority", ErrorCodes.REQUIRED, type + " records need a priority."));
+                errors.add(
+                        new FieldError(prefix + "priority", ErrorCodes.REQUIRED, type + " records need a priority."));
             }
             return null;
         }
         if (!needed) {
-            errors.add(new FieldError(prefix + "priority", ErrorCodes.INVALID, "Only MX and SRV records have a priority."));
+            errors.add(new FieldError(
+                    prefix + "priority", ErrorCodes.INVALID, "Only MX and SRV records have a priority."));
             return null;
         }
         if (!node.isIntegralNumber() || node.intValue() < 0 || node.intValue() > 65535) {
-            errors.add(new FieldError(prefix + "priority", ErrorCodes.INVALID, "Priority must be between 0 and 65535."));
+            errors.add(
+                    new FieldError(prefix + "priority", ErrorCodes.INVALID, "Priority must be between 0 and 65535."));
             return null;
         }
         return node.intValue();
     }
 
     private static String content(
-            Name owner, Name origin, String type, int ttl, Integer priority, String content, String prefix, List<FieldError> errors) {
+            Name owner,
+            Name origin,
+            String type,
+            int ttl,
+            Integer priority,
+            String content,
+            String prefix,
+            List<FieldError> errors) {
         String text = priority == null ? content : priority + " " + content;
         try {
             Record record = Record.fromString(owner, Type.value(type), DClass.IN, ttl, text, origin);
@@ -153,12 +173,14 @@ class DnsRecordValidator {
             }
             return record.rdataToString();
         } catch (IOException | IllegalArgumentException e) {
-            errors.add(new FieldError(prefix + "content", ErrorCodes.INVALID, "Invalid " + type + " content: " + e.getMessage()));
+            errors.add(new FieldError(
+                    prefix + "content", ErrorCodes.INVALID, "Invalid " + type + " content: " + e.getMessage()));
             return null;
         }
     }
 
-    private static String string(JsonNode body, String field, String prefix, List<FieldError> errors, boolean required) {
+    private static String string(
+            JsonNode body, String field, String prefix, List<FieldError> errors, boolean required) {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) {
             if (required) {

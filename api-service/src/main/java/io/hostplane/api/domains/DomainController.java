@@ -43,14 +43,17 @@ class DomainController {
             ServerWebExchange exchange) {
         if (limit < 1 || limit > 200) {
             throw ApiException.badRequest(
-                    "limit must be between 1 and 200.", List.of(new FieldError("limit", ErrorCodes.INVALID, "Between 1 and 200.")));
+                    "limit must be between 1 and 200.",
+                    List.of(new FieldError("limit", ErrorCodes.INVALID, "Between 1 and 200.")));
         }
         return domains.list(caller.isOperator() ? null : caller.tenant(), cursor, limit + 1)
                 .collectList()
                 .map(rows -> {
                     boolean more = rows.size() > limit;
                     List<DomainView> items = more ? rows.subList(0, limit) : rows;
-                    return Responses.ok(exchange, items.size() + " domains.",
+                    return Responses.ok(
+                            exchange,
+                            items.size() + " domains.",
                             new Page<>(items, more ? items.get(items.size() - 1).name() : null));
                 });
     }
@@ -73,7 +76,8 @@ class DomainController {
         JsonNode name = body.get("name");
         if (name == null || !name.isString()) {
             throw ApiException.badRequest(
-                    "name is required.", List.of(new FieldError("name", ErrorCodes.REQUIRED, "A domain name is required.")));
+                    "name is required.",
+                    List.of(new FieldError("name", ErrorCodes.REQUIRED, "A domain name is required.")));
         }
         return service.create(caller.tenant(), name.asString(), caller, RequestIds.of(exchange))
                 .map(job -> Responses.accepted(exchange, job.id(), job));

@@ -46,7 +46,8 @@ public final class DomainNames {
     /** Why {@code name} (already normalised) may not be added, or empty if it may. */
     public static Optional<FieldError> refusal(String name, boolean allowReservedTlds) {
         String tld = name.substring(name.lastIndexOf('.') + 1);
-        if (!allowReservedTlds && (tld.equals("test") || tld.equals("example") || tld.equals("invalid") || tld.equals("localhost"))) {
+        if (!allowReservedTlds
+                && (tld.equals("test") || tld.equals("example") || tld.equals("invalid") || tld.equals("localhost"))) {
             return Optional.of(new FieldError("name", ErrorCodes.INVALID, "Names under ." + tld + " are reserved."));
         }
         return Optional.empty();

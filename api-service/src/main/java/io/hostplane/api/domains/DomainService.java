@@ -35,18 +35,23 @@ public class DomainService implements JobOutcomeApplier {
     /** Validates {@code rawName} and accepts a {@code domain.create} job for {@code tenant}. */
     public Mono<JobView> create(String tenant, String rawName, ApiPrincipal caller, String requestId) {
         String name = DomainNames.normalise(rawName)
-                .orElseThrow(() -> ApiException.badRequest("Invalid domain name.", List.of(
-                        new FieldError("name", ErrorCodes.INVALID, "Not a valid domain name."))));
+                .orElseThrow(() -> ApiException.badRequest(
+                        "Invalid domain name.",
+                        List.of(new FieldError("name", ErrorCodes.INVALID, "Not a valid domain name."))));
         DomainNames.refusal(name, properties.allowReservedTlds()).ifPresent(error -> {
             throw ApiException.badRequest(error.message(), List.of(error));
         });
         JobService.NewJob job = new JobService.NewJob(
                 tenant, JobTypes.DOMAIN_CREATE, "domains/" + name, "zone", name, new CreateZone(name));
-        return jobs.accept(job, caller, requestId, jobId -> domains.insertPending(name, tenant)
-                .flatMap(inserted -> inserted
-                        ? Mono.<Void>empty()
-                        : Mono.error(ApiException.conflict(
-                                "Domain " + name + " is not available.", ErrorCodes.DOMAIN_UNAVAILABLE))));
+        return jobs.accept(
+                job,
+                caller,
+                requestId,
+                jobId -> domains.insertPending(name, tenant)
+                        .flatMap(inserted -> inserted
+                                ? Mono.<Void>empty()
+                                : Mono.error(ApiException.conflict(
+                                        "Domain " + name + " is not available.", ErrorCodes.DOMAIN_UNAVAILABLE))));
     }
 
     @Override

@@ -41,7 +41,8 @@ class JobController {
                 .filter(job -> caller.canAccessTenant(job.tenant()))
                 .switchIfEmpty(Mono.error(ApiException.notFound("No job " + id + ".")))
                 .map(job -> {
-                    ResponseEntity<ApiEnvelope> response = Responses.ok(exchange, "Job " + job.status().wireName() + ".", job);
+                    ResponseEntity<ApiEnvelope> response =
+                            Responses.ok(exchange, "Job " + job.status().wireName() + ".", job);
                     if (!job.status().isTerminal()) {
                         return ResponseEntity.status(response.getStatusCode())
                                 .header("Retry-After", RETRY_AFTER_SECONDS)
@@ -58,8 +59,9 @@ class JobController {
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
         if (limit < 1 || limit > 200) {
-            throw ApiException.badRequest("limit must be between 1 and 200.", List.of(
-                    new io.hostplane.common.envelope.FieldError("limit", "INVALID", "Between 1 and 200.")));
+            throw ApiException.badRequest(
+                    "limit must be between 1 and 200.",
+                    List.of(new io.hostplane.common.envelope.FieldError("limit", "INVALID", "Between 1 and 200.")));
         }
         UUID before = cursor == null ? null : parse(cursor);
         String tenant = caller.isOperator() ? null : caller.tenant();

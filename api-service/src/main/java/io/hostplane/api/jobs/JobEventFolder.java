@@ -63,7 +63,8 @@ class JobEventFolder {
         UUID id = UUID.fromString(change.jobId());
         Instant at = event.time() == null ? Instant.now() : event.time();
         JobStatus status = change.status();
-        Mono<Void> work = jobs.transition(id, status, change.attempts(), change.warnings(), change.error(), change.result(), at)
+        Mono<Void> work = jobs.transition(
+                        id, status, change.attempts(), change.warnings(), change.error(), change.result(), at)
                 .flatMap(moved -> {
                     JobOutcomeApplier applier = appliers.get(change.jobType());
                     if (moved && status == JobStatus.SUCCEEDED && applier != null) {

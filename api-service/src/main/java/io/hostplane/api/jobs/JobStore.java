@@ -84,7 +84,14 @@ class JobStore {
      * Moves a job to {@code next} unless it is already there or further; returns whether this call moved it.
      * Terminal states never change.
      */
-    Mono<Boolean> transition(UUID id, JobStatus next, int attempts, List<Warning> warnings, JobError error, JsonNode result, Instant at) {
+    Mono<Boolean> transition(
+            UUID id,
+            JobStatus next,
+            int attempts,
+            List<Warning> warnings,
+            JobError error,
+            JsonNode result,
+            Instant at) {
         String[] from = Arrays.stream(JobStatus.values())
                 .filter(s -> s.canMoveTo(next))
                 .map(JobStatus::wireName)
@@ -106,8 +113,12 @@ class JobStore {
                 .bind("warnings", Json.of(json.writeValueAsString(warnings == null ? List.of() : warnings)))
                 .bind("id", id)
                 .bind("from", from);
-        spec = error == null ? spec.bindNull("error", Json.class) : spec.bind("error", Json.of(json.writeValueAsString(error)));
-        spec = result == null ? spec.bindNull("result", Json.class) : spec.bind("result", Json.of(json.writeValueAsString(result)));
+        spec = error == null
+                ? spec.bindNull("error", Json.class)
+                : spec.bind("error", Json.of(json.writeValueAsString(error)));
+        spec = result == null
+                ? spec.bindNull("result", Json.class)
+                : spec.bind("result", Json.of(json.writeValueAsString(result)));
         return spec.fetch().rowsUpdated().map(n -> n > 0);
     }
 
@@ -123,7 +134,9 @@ class JobStore {
                 instant(row.get("finished_at", OffsetDateTime.class)),
                 row.get("attempts", Integer.class),
                 json.readValue(text(row.get("warnings", Json.class), "[]"), new TypeReference<List<Warning>>() {}),
-                row.get("error", Json.class) == null ? null : json.readValue(text(row.get("error", Json.class), null), JobError.class),
+                row.get("error", Json.class) == null
+                        ? null
+                        : json.readValue(text(row.get("error", Json.class), null), JobError.class),
                 row.get("result", Json.class) == null ? null : json.readTree(text(row.get("result", Json.class), null)),
                 row.get("progress", Integer.class));
     }

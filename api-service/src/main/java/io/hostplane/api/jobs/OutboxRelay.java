@@ -78,19 +78,25 @@ class OutboxRelay implements SmartLifecycle {
                         row.get("payload", String.class)))
                 .all()
                 .collectList()
-                .flatMap(rows -> rows.isEmpty() ? Mono.just(0) : send(rows).then(delete(rows)).thenReturn(rows.size()));
+                .flatMap(rows -> rows.isEmpty()
+                        ? Mono.just(0)
+                        : send(rows).then(delete(rows)).thenReturn(rows.size()));
     }
 
     private Mono<Void> send(List<Row> rows) {
         CompletableFuture<?>[] acks = rows.stream()
                 .map(r -> kafka.send(r.topic(), r.key(), r.payload()))
                 .toArray(CompletableFuture[]::new);
-        return Mono.fromFuture(CompletableFuture.allOf(acks)).timeout(Duration.ofSeconds(30)).then();
+        return Mono.fromFuture(CompletableFuture.allOf(acks))
+                .timeout(Duration.ofSeconds(30))
+                .then();
     }
 
     private Mono<Void> delete(List<Row> rows) {
         Long[] seqs = rows.stream().map(Row::seq).toArray(Long[]::new);
-        return db.sql("delete from api.outbox where seq = any(:seqs)").bind("seqs", seqs).then();
+        return db.sql("delete from api.outbox where seq = any(:seqs)")
+                .bind("seqs", seqs)
+                .then();
     }
 
     private void loop() {
@@ -110,7 +116,9 @@ class OutboxRelay implements SmartLifecycle {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                backoff = backoff.isZero() ? Duration.ofMillis(500) : min(backoff.multipliedBy(2), Duration.ofSeconds(10));
+                backoff = backoff.isZero()
+                        ? Duration.ofMillis(500)
+                        : min(backoff.multipliedBy(2), Duration.ofSeconds(10));
                 if (running) {
                     log.warn("outbox relay failed, retrying in {}: {}", backoff, e.toString());
                 }

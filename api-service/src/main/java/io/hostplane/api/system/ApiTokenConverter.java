@@ -4,11 +4,11 @@ import org.springframework.http.HttpCookie;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.server.resource.BearerTokenError;
 import org.springframework.security.oauth2.server.resource.BearerTokenErrors;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
-import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -26,11 +26,13 @@ class ApiTokenConverter implements ServerAuthenticationConverter {
     public Mono<Authentication> convert(ServerWebExchange exchange) {
         String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
         if (header != null) {
-            if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
-                return Mono.error(new InvalidBearerTokenException(
-                        "Malformed Authorization header: expected 'Bearer <token>'."));
+            if (!header.regionMatches(true, 0, "Bearer ", 0, 7)
+                    || header.substring(7).isBlank()) {
+                return Mono.error(
+                        new InvalidBearerTokenException("Malformed Authorization header: expected 'Bearer <token>'."));
             }
-            return Mono.just(new BearerTokenAuthenticationToken(header.substring(7).trim()));
+            return Mono.just(
+                    new BearerTokenAuthenticationToken(header.substring(7).trim()));
         }
         HttpCookie cookie = exchange.getRequest().getCookies().getFirst(COOKIE);
         if (cookie == null || cookie.getValue().isBlank()) {

@@ -22,7 +22,8 @@ public class EnvelopeWriter {
         this.json = json;
     }
 
-    public Mono<Void> writeError(ServerWebExchange exchange, HttpStatus status, String message, List<FieldError> errors) {
+    public Mono<Void> writeError(
+            ServerWebExchange exchange, HttpStatus status, String message, List<FieldError> errors) {
         ServerHttpResponse response = exchange.getResponse();
         if (response.isCommitted()) {
             return Mono.empty();

@@ -54,8 +54,10 @@ class HealthProbe implements DisposableBean {
                 .rowsUpdated()
                 .then(Mono.just(new Component("up", null)))
                 .timeout(Duration.ofSeconds(2))
-                .onErrorResume(e -> Mono.just(new Component("down", "PostgreSQL: " + e.getClass().getSimpleName())));
-        Mono<Map<String, Component>> kafka = Mono.fromCallable(this::kafkaComponents).subscribeOn(Schedulers.boundedElastic());
+                .onErrorResume(e -> Mono.just(
+                        new Component("down", "PostgreSQL: " + e.getClass().getSimpleName())));
+        Mono<Map<String, Component>> kafka =
+                Mono.fromCallable(this::kafkaComponents).subscribeOn(Schedulers.boundedElastic());
         return Mono.zip(postgres, kafka).map(t -> {
             Map<String, Component> components = new LinkedHashMap<>();
             components.put("api", new Component("up", null));
@@ -88,15 +90,21 @@ class HealthProbe implements DisposableBean {
             out.put("workers", members(groups.get(Topics.WORKER_GROUP), "worker"));
             out.put("audit", members(groups.get(Topics.AUDIT_GROUP), "audit"));
         } catch (Exception e) {
-            out.put("workers", new Component("down", "consumer groups: " + e.getClass().getSimpleName()));
-            out.put("audit", new Component("down", "consumer groups: " + e.getClass().getSimpleName()));
+            out.put(
+                    "workers",
+                    new Component("down", "consumer groups: " + e.getClass().getSimpleName()));
+            out.put(
+                    "audit",
+                    new Component("down", "consumer groups: " + e.getClass().getSimpleName()));
         }
         return out;
     }
 
     private static Component members(ConsumerGroupDescription group, String what) {
         int n = group == null ? 0 : group.members().size();
-        return n > 0 ? new Component("up", n + " " + what + " consumer(s)") : new Component("down", "no " + what + " is consuming");
+        return n > 0
+                ? new Component("up", n + " " + what + " consumer(s)")
+                : new Component("down", "no " + what + " is consuming");
     }
 
     @Override

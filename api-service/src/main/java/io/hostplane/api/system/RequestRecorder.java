@@ -65,12 +65,21 @@ class RequestRecorder implements WebFilter {
                 status == null ? 200 : status.value(),
                 caller.tokenId(),
                 caller.principal(),
-                remote == null || remote.getAddress() == null ? null : remote.getAddress().getHostAddress(),
+                remote == null || remote.getAddress() == null
+                        ? null
+                        : remote.getAddress().getHostAddress(),
                 (System.nanoTime() - started) / 1_000_000,
                 jobId);
         String tenant = caller.tenant() == null ? "platform" : caller.tenant();
         CloudEvent event = codec.event(
-                "/hostplane/api-service", EventTypes.REQUEST_RECORDED, data.path(), caller.tenant(), requestId, jobId, null, data);
+                "/hostplane/api-service",
+                EventTypes.REQUEST_RECORDED,
+                data.path(),
+                caller.tenant(),
+                requestId,
+                jobId,
+                null,
+                data);
         kafka.send(Topics.AUDIT, tenant, codec.write(event)).whenComplete((ok, error) -> {
             if (error != null) {
                 log.warn("request record {} not written to the audit topic: {}", requestId, error.toString());

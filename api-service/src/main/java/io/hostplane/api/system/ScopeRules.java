@@ -22,7 +22,12 @@ final class ScopeRules {
     record Rule(HttpMethod method, String pattern, Scope scope) {}
 
     static final List<String> PUBLIC = List.of(
-            "/api/v1/health", "/api/v1/openapi.json", "/docs", "/docs/**", "/actuator/health/**", "/actuator/health",
+            "/api/v1/health",
+            "/api/v1/openapi.json",
+            "/docs",
+            "/docs/**",
+            "/actuator/health/**",
+            "/actuator/health",
             "/actuator/prometheus");
 
     static final List<Rule> RULES = List.of(
@@ -56,7 +61,8 @@ final class ScopeRules {
 
     static void apply(ServerHttpSecurity.AuthorizeExchangeSpec spec) {
         spec.pathMatchers(PUBLIC.toArray(String[]::new)).permitAll();
-        spec.pathMatchers(HttpMethod.GET, "/api/v1/oauth/scopes", "/api/v1/oauth/requests/verify").permitAll();
+        spec.pathMatchers(HttpMethod.GET, "/api/v1/oauth/scopes", "/api/v1/oauth/requests/verify")
+                .permitAll();
         spec.pathMatchers(HttpMethod.POST, "/api/v1/oauth/requests").permitAll();
         for (Rule rule : RULES) {
             var matcher = rule.method() == null
@@ -72,12 +78,13 @@ final class ScopeRules {
         String authority = ApiPrincipal.AUTHORITY_PREFIX + scope.wireName();
         return new ReactiveAuthorizationManager<>() {
             @Override
-            public Mono<AuthorizationResult> authorize(Mono<Authentication> authentication, AuthorizationContext context) {
+            public Mono<AuthorizationResult> authorize(
+                    Mono<Authentication> authentication, AuthorizationContext context) {
                 return authentication
                         .filter(Authentication::isAuthenticated)
                         .map(auth -> {
-                            boolean granted = auth.getAuthorities().stream()
-                                    .anyMatch(a -> authority.equals(a.getAuthority()));
+                            boolean granted =
+                                    auth.getAuthorities().stream().anyMatch(a -> authority.equals(a.getAuthority()));
                             if (!granted) {
                                 context.getExchange()
                                         .getAttributes()

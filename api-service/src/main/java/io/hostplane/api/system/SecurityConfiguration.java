@@ -52,7 +52,10 @@ class SecurityConfiguration {
             if (isStoreDown(ex)) {
                 exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
                 return writer.writeError(
-                        exchange, HttpStatus.SERVICE_UNAVAILABLE, "Authentication is unavailable; retry later.", List.of());
+                        exchange,
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        "Authentication is unavailable; retry later.",
+                        List.of());
             }
             String reason = reason(ex);
             String message = reason == null ? "Authentication required: send Authorization: Bearer <token>." : reason;

@@ -33,9 +33,18 @@ class SystemController {
                 return Responses.ok(exchange, "Hostplane is up.", data);
             }
             ApiEnvelope body = new ApiEnvelope(
-                    false, 503, "Service Unavailable", "Hostplane is not fully up.", data, null, List.of(),
-                    RequestIds.of(exchange), Instant.now());
-            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5").body(body);
+                    false,
+                    503,
+                    "Service Unavailable",
+                    "Hostplane is not fully up.",
+                    data,
+                    null,
+                    List.of(),
+                    RequestIds.of(exchange),
+                    Instant.now());
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .header("Retry-After", "5")
+                    .body(body);
         });
     }
 

@@ -17,7 +17,12 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticatedPrincipal;
  * grants, as Spring Security authorities {@code SCOPE_dns.write}. The token itself is not kept here.
  */
 public record ApiPrincipal(
-        String tenant, String tokenId, String principal, List<String> grantedScopes, Set<Scope> scopes, Instant expiresAt)
+        String tenant,
+        String tokenId,
+        String principal,
+        List<String> grantedScopes,
+        Set<Scope> scopes,
+        Instant expiresAt)
         implements OAuth2AuthenticatedPrincipal {
 
     public static final String AUTHORITY_PREFIX = "SCOPE_";

@@ -28,7 +28,8 @@ class ApiTokenIntrospector implements ReactiveOpaqueTokenIntrospector {
             return Mono.error(new BadOpaqueTokenException("Malformed token: not a Hostplane API token (hp_...)."));
         }
         return tokens.findByToken(token)
-                .onErrorMap(e -> !(e instanceof BadOpaqueTokenException),
+                .onErrorMap(
+                        e -> !(e instanceof BadOpaqueTokenException),
                         e -> new OAuth2IntrospectionException("Token store unavailable.", e))
                 .switchIfEmpty(Mono.error(new BadOpaqueTokenException("Unknown token.")))
                 .flatMap(stored -> {

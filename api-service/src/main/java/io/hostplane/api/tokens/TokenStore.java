@@ -30,7 +30,8 @@ public class TokenStore {
     public record IssuedToken(String id, String token, String tenant, List<String> scopes) {}
 
     public Mono<StoredToken> findByToken(String token) {
-        return db.sql("select id, tenant_id, principal, scopes, expires_at, revoked_at from api.tokens where token_hash = :hash")
+        return db.sql(
+                        "select id, tenant_id, principal, scopes, expires_at, revoked_at from api.tokens where token_hash = :hash")
                 .bind("hash", hasher.hash(token))
                 .map((row, meta) -> new StoredToken(
                         row.get("id", String.class),

@@ -26,9 +26,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 class AuditIngestor {
 
     private static final Logger log = LoggerFactory.getLogger(AuditIngestor.class);
-    private static final String INSERT = "insert into audit.events (event_id, source, type, subject, tenant, request_id, "
-            + "job_id, occurred_at, topic, kafka_partition, kafka_offset, event) "
-            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) on conflict (source, event_id) do nothing";
+    private static final String INSERT =
+            "insert into audit.events (event_id, source, type, subject, tenant, request_id, "
+                    + "job_id, occurred_at, topic, kafka_partition, kafka_offset, event) "
+                    + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) on conflict (source, event_id) do nothing";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -52,7 +53,12 @@ class AuditIngestor {
             try {
                 event = codec.read(record.value());
             } catch (EventCodec.MalformedEventException e) {
-                log.warn("not storing unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+                log.warn(
+                        "not storing unreadable record {}-{}@{}: {}",
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        e.getMessage());
                 continue;
             }
             Instant time = event.time() == null ? Instant.ofEpochMilli(record.timestamp()) : event.time();
@@ -75,8 +81,18 @@ class AuditIngestor {
             return;
         }
         int[] types = {
-            Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR,
-            Types.TIMESTAMP_WITH_TIMEZONE, Types.VARCHAR, Types.INTEGER, Types.BIGINT, Types.VARCHAR
+            Types.VARCHAR,
+            Types.VARCHAR,
+            Types.VARCHAR,
+            Types.VARCHAR,
+            Types.VARCHAR,
+            Types.VARCHAR,
+            Types.VARCHAR,
+            Types.TIMESTAMP_WITH_TIMEZONE,
+            Types.VARCHAR,
+            Types.INTEGER,
+            Types.BIGINT,
+            Types.VARCHAR
         };
         tx.executeWithoutResult(status -> jdbc.batchUpdate(INSERT, rows, types));
     }

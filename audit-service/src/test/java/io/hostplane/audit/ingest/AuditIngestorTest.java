@@ -24,7 +24,10 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-@SpringBootTest(classes = AuditApplication.class, properties = AuditApplication.CONFIG_NAME, webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@SpringBootTest(
+        classes = AuditApplication.class,
+        properties = AuditApplication.CONFIG_NAME,
+        webEnvironment = SpringBootTest.WebEnvironment.NONE)
 class AuditIngestorTest {
 
     @DynamicPropertySource
@@ -44,19 +47,37 @@ class AuditIngestorTest {
     void storesEachEventOnceEvenWhenItArrivesTwice() throws Exception {
         String tenant = "t_" + UUID.randomUUID().toString().substring(0, 8);
         String requestId = UUID.randomUUID().toString();
-        CloudEvent event = codec.event("/test", EventTypes.REQUEST_RECORDED, "/api/v1/x", tenant, requestId, null, null,
+        CloudEvent event = codec.event(
+                "/test",
+                EventTypes.REQUEST_RECORDED,
+                "/api/v1/x",
+                tenant,
+                requestId,
+                null,
+                null,
                 new RequestRecorded(requestId, "GET", "/api/v1/x", 200, "tok_1", "demo", "127.0.0.1", 3, null));
         String json = codec.write(event);
         kafka.send(Topics.AUDIT, tenant, json).get();
         kafka.send(Topics.AUDIT, tenant, json).get();
-        CloudEvent other = codec.event("/test", EventTypes.REQUEST_RECORDED, "/api/v1/y", tenant, requestId, null, null,
+        CloudEvent other = codec.event(
+                "/test",
+                EventTypes.REQUEST_RECORDED,
+                "/api/v1/y",
+                tenant,
+                requestId,
+                null,
+                null,
                 new RequestRecorded(requestId, "GET", "/api/v1/y", 404, "tok_1", "demo", "127.0.0.1", 1, null));
         kafka.send(Topics.AUDIT, tenant, codec.write(other)).get();
 
-        assertThat(awaitCount("select count(*) from audit.events where tenant = '" + tenant + "'", 2)).isEqualTo(2);
+        assertThat(awaitCount("select count(*) from audit.events where tenant = '" + tenant + "'", 2))
+                .isEqualTo(2);
         // The duplicate arrived before the third event on the same partition, so it has been seen by now.
-        try (Connection c = connection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select count(*), count(distinct event_id) from audit.events where request_id = '" + requestId + "'")) {
+        try (Connection c = connection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "select count(*), count(distinct event_id) from audit.events where request_id = '" + requestId
+                                + "'")) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(2);
             assertThat(rs.getInt(2)).isEqualTo(2);
@@ -66,12 +87,21 @@ class AuditIngestorTest {
     @Test
     void theStoreRefusesUpdatesAndDeletes() throws Exception {
         String tenant = "t_" + UUID.randomUUID().toString().substring(0, 8);
-        CloudEvent event = codec.event("/test", EventTypes.REQUEST_RECORDED, "/z", tenant, "r1", null, null,
+        CloudEvent event = codec.event(
+                "/test",
+                EventTypes.REQUEST_RECORDED,
+                "/z",
+                tenant,
+                "r1",
+                null,
+                null,
                 new RequestRecorded("r1", "GET", "/z", 200, "tok_1", "demo", null, 1, null));
         kafka.send(Topics.AUDIT, tenant, codec.write(event)).get();
         awaitCount("select count(*) from audit.events where tenant = '" + tenant + "'", 1);
-        try (Connection c = connection(); Statement s = c.createStatement()) {
-            assertThatThrownBy(() -> s.executeUpdate("update audit.events set type = 'x' where tenant = '" + tenant + "'"))
+        try (Connection c = connection();
+                Statement s = c.createStatement()) {
+            assertThatThrownBy(
+                            () -> s.executeUpdate("update audit.events set type = 'x' where tenant = '" + tenant + "'"))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("append-only");
             assertThatThrownBy(() -> s.executeUpdate("delete from audit.events where tenant = '" + tenant + "'"))
@@ -84,7 +114,9 @@ class AuditIngestorTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         int count = -1;
         while (System.nanoTime() < deadline) {
-            try (Connection c = connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            try (Connection c = connection();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(sql)) {
                 rs.next();
                 count = rs.getInt(1);
             }

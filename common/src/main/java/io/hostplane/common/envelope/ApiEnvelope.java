@@ -24,12 +24,28 @@ public record ApiEnvelope(
 
     public static ApiEnvelope ok(String message, Object data, List<Warning> warnings, String requestId) {
         return new ApiEnvelope(
-                true, null, null, message, data, warnings == null ? List.of() : warnings, null, requestId, Instant.now());
+                true,
+                null,
+                null,
+                message,
+                data,
+                warnings == null ? List.of() : warnings,
+                null,
+                requestId,
+                Instant.now());
     }
 
     public static ApiEnvelope failure(
             int status, String reason, String message, List<FieldError> errors, String requestId) {
         return new ApiEnvelope(
-                false, status, reason, message, null, null, errors == null ? List.of() : errors, requestId, Instant.now());
+                false,
+                status,
+                reason,
+                message,
+                null,
+                null,
+                errors == null ? List.of() : errors,
+                requestId,
+                Instant.now());
     }
 }

@@ -26,7 +26,10 @@ class LocalDnsBackend implements DnsBackend {
 
     @Override
     public void createZone(String tenant, String zone) {
-        jdbc.update("insert into worker.local_zones (zone, tenant_id) values (?, ?) on conflict (zone) do nothing", zone, tenant);
+        jdbc.update(
+                "insert into worker.local_zones (zone, tenant_id) values (?, ?) on conflict (zone) do nothing",
+                zone,
+                tenant);
     }
 
     @Override
@@ -53,9 +56,13 @@ class LocalDnsBackend implements DnsBackend {
                     record.content(),
                     UUID.fromString(record.id()));
             if (!same.isEmpty()) {
-                return new Applied(same.get(0), List.of(new Warning(
-                        "DNS", "RECORD_EXISTS", "An identical " + record.type() + " record for " + record.name()
-                                + " already exists; nothing was changed.")));
+                return new Applied(
+                        same.get(0),
+                        List.of(new Warning(
+                                "DNS",
+                                "RECORD_EXISTS",
+                                "An identical " + record.type() + " record for " + record.name()
+                                        + " already exists; nothing was changed.")));
             }
             jdbc.update(
                     "insert into worker.local_records (id, zone, name, type, ttl, content, priority) values (?, ?, ?, ?, ?, ?, ?) "

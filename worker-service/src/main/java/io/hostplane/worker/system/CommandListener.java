@@ -90,11 +90,21 @@ class CommandListener {
         }
         CommandHandler handler = handlers.get(jobType);
         if (handler == null) {
-            finish(command, jobType, jobId, JobStatus.FAILED, 1, null, new JobError("UNSUPPORTED_JOB", "No handler for " + jobType + "."));
+            finish(
+                    command,
+                    jobType,
+                    jobId,
+                    JobStatus.FAILED,
+                    1,
+                    null,
+                    new JobError("UNSUPPORTED_JOB", "No handler for " + jobType + "."));
             return;
         }
-        send(jobId, codec.write(jobEvent(command, new JobStateChanged(
-                jobId.toString(), jobType, JobStatus.RUNNING, 1, null, null, null))));
+        send(
+                jobId,
+                codec.write(jobEvent(
+                        command,
+                        new JobStateChanged(jobId.toString(), jobType, JobStatus.RUNNING, 1, null, null, null))));
         int attempt = 1;
         while (true) {
             try {
@@ -102,17 +112,37 @@ class CommandListener {
                 finish(command, jobType, jobId, JobStatus.SUCCEEDED, attempt, outcome, null);
                 return;
             } catch (JobFailure failure) {
-                finish(command, jobType, jobId, JobStatus.FAILED, attempt, null, new JobError(failure.code(), failure.getMessage()));
+                finish(
+                        command,
+                        jobType,
+                        jobId,
+                        JobStatus.FAILED,
+                        attempt,
+                        null,
+                        new JobError(failure.code(), failure.getMessage()));
                 return;
             } catch (TransientBackendException transientFault) {
                 if (attempt >= maxAttempts) {
-                    finish(command, jobType, jobId, JobStatus.FAILED, attempt, null, new JobError(
-                            ErrorCodes.BACKEND_ERROR, "Backend failed " + attempt + " times: " + transientFault.getMessage()));
+                    finish(
+                            command,
+                            jobType,
+                            jobId,
+                            JobStatus.FAILED,
+                            attempt,
+                            null,
+                            new JobError(
+                                    ErrorCodes.BACKEND_ERROR,
+                                    "Backend failed " + attempt + " times: " + transientFault.getMessage()));
                     return;
                 }
                 long base = firstBackoff.toMillis() << (attempt - 1);
                 long sleep = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
-                log.warn("job {} attempt {} failed ({}); retrying in {} ms", jobId, attempt, transientFault.getMessage(), sleep);
+                log.warn(
+                        "job {} attempt {} failed ({}); retrying in {} ms",
+                        jobId,
+                        attempt,
+                        transientFault.getMessage(),
+                        sleep);
                 Thread.sleep(sleep);
                 attempt++;
             }
@@ -126,7 +156,8 @@ class CommandListener {
             JobStatus status,
             int attempts,
             CommandHandler.Outcome outcome,
-            JobError error) throws Exception {
+            JobError error)
+            throws Exception {
         JobStateChanged change = new JobStateChanged(
                 jobId.toString(),
                 jobType,
@@ -156,12 +187,20 @@ class CommandListener {
     }
 
     private void deadLetter(ConsumerRecord<String, String> record, String reason) throws Exception {
-        log.warn("command at {}-{}@{} is unreadable, sent to {}: {}",
-                record.topic(), record.partition(), record.offset(), Topics.COMMANDS_DLQ, reason);
+        log.warn(
+                "command at {}-{}@{} is unreadable, sent to {}: {}",
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                Topics.COMMANDS_DLQ,
+                reason);
         ProducerRecord<String, String> dead = new ProducerRecord<>(Topics.COMMANDS_DLQ, record.key(), record.value());
         dead.headers().add("hostplane-dlq-reason", String.valueOf(reason).getBytes(StandardCharsets.UTF_8));
-        dead.headers().add("hostplane-dlq-source", (record.topic() + "-" + record.partition() + "@" + record.offset())
-                .getBytes(StandardCharsets.UTF_8));
+        dead.headers()
+                .add(
+                        "hostplane-dlq-source",
+                        (record.topic() + "-" + record.partition() + "@" + record.offset())
+                                .getBytes(StandardCharsets.UTF_8));
         kafka.send(dead).get(30, TimeUnit.SECONDS);
     }
 }

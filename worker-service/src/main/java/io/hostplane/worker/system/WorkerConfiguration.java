@@ -36,8 +36,13 @@ class WorkerConfiguration {
         backOff.setMaxElapsedTime(Long.MAX_VALUE);
         DefaultErrorHandler handler = new DefaultErrorHandler(backOff);
         handler.setRetryListeners((record, ex, attempt) -> LoggerFactory.getLogger(getClass())
-                .warn("processing {}-{}@{} failed (attempt {}), will retry: {}", record.topic(), record.partition(),
-                        record.offset(), attempt, ex.getCause() == null ? ex.toString() : ex.getCause().toString()));
+                .warn(
+                        "processing {}-{}@{} failed (attempt {}), will retry: {}",
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        attempt,
+                        ex.getCause() == null ? ex.toString() : ex.getCause().toString()));
         return handler;
     }
 }

@@ -1,0 +1,81 @@
+package io.hostplane.api.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hostplane.common.envelope.FieldError;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class DnsRecordValidatorTest {
+
+    private final DnsRecordValidator validator = new DnsRecordValidator(new DnsProperties(60, 86400, 3600));
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    private DnsRecordValidator.Result check(String body) {
+        JsonNode node = json.readTree(body);
+        return validator.validate("example.test", node, "");
+    }
+
+    @Test
+    void aValidRecordIsNormalised() {
+        var result = check("{\"name\":\"WWW.example.test.\",\"type\":\"a\",\"ttl\":300,\"content\":\"192.0.2.10\"}");
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.record().name()).isEqualTo("www");
+        assertThat(result.record().type()).isEqualTo("A");
+        assertThat(result.record().content()).isEqualTo("192.0.2.10");
+    }
+
+    @Test
+    void theApexIsAtAndRelativeTargetsBecomeAbsolute() {
+        var mx = check("{\"name\":\"@\",\"type\":\"MX\",\"priority\":10,\"content\":\"mail\"}");
+        assertThat(mx.errors()).isEmpty();
+        assertThat(mx.record().name()).isEqualTo("@");
+        assertThat(mx.record().content()).isEqualTo("mail.example.test.");
+        assertThat(mx.record().ttl()).isEqualTo(3600);
+    }
+
+    @Test
+    void everyProblemIsReportedUnderItsField() {
+        var result = check("{\"type\":\"A\",\"ttl\":999999}");
+        assertThat(result.errors()).extracting(FieldError::field).containsExactlyInAnyOrder("name", "ttl", "content");
+        assertThat(result.errors()).extracting(FieldError::code).contains("TOO_LARGE", "REQUIRED");
+    }
+
+    @Test
+    void cnameAtTheApexAndNamesOutsideTheZoneAreRefused() {
+        assertThat(check("{\"name\":\"@\",\"type\":\"CNAME\",\"content\":\"other.test.\"}")
+                        .errors())
+                .extracting(FieldError::field)
+                .containsExactly("name");
+        assertThat(check("{\"name\":\"www.other.test.\",\"type\":\"A\",\"content\":\"192.0.2.1\"}")
+                        .errors())
+                .extracting(FieldError::code)
+                .containsExactly("NOT_IN_ZONE");
+    }
+
+    @Test
+    void mxNeedsAPriorityAndAIsRefusedOne() {
+        assertThat(check("{\"name\":\"@\",\"type\":\"MX\",\"content\":\"mail\"}")
+                        .errors())
+                .extracting(FieldError::field)
+                .containsExactly("priority");
+        assertThat(check("{\"name\":\"@\",\"type\":\"A\",\"priority\":1,\"content\":\"192.0.2.1\"}")
+                        .errors())
+                .extracting(FieldError::field)
+                .containsExactly("priority");
+    }
+
+    @Test
+    void invalidContentIsRefused() {
+        assertThat(check("{\"name\":\"www\",\"type\":\"AAAA\",\"content\":\"192.0.2.1\"}")
+                        .errors())
+                .extracting(FieldError::field)
+                .containsExactly("content");
+    }
+
+    @Test
+    void aNonObjectBodyIsRefused() {
+        assertThat(check("[1,2]").errors()).hasSize(1);
+    }
+}

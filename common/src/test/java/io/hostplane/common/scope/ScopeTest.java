@@ -1,0 +1,19 @@
+package io.hostplane.common.scope;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ScopeTest {
+
+    @Test
+    void wildcardGrantsEveryScopeButPlatformAdmin() {
+        assertThat(Scope.expand("*")).hasSize(Scope.values().length - 1).doesNotContain(Scope.PLATFORM_ADMIN);
+    }
+
+    @Test
+    void aWriteScopeIsOnlyItself() {
+        assertThat(Scope.expand("dns.write")).containsExactly(Scope.DNS_WRITE);
+        assertThat(Scope.expand("nonsense")).isEmpty();
+    }
+}

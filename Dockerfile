@@ -1,0 +1,14 @@
+# One image per service: docker build --build-arg MODULE=api-service .
+# (worker-service, audit-service likewise). Used by docker-compose.yml.
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /src
+COPY . .
+ARG MODULE=api-service
+RUN ./mvnw -B -q -DskipTests -Dspotless.check.skip=true package -pl ${MODULE} -am \
+ && cp ${MODULE}/target/${MODULE}-*-exec.jar /app.jar
+
+FROM eclipse-temurin:17-jre
+COPY --from=build /app.jar /app/app.jar
+USER 10001
+ENV SERVER_ADDRESS=0.0.0.0
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/app.jar"]

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Benchmark: starts the platform (./hostplane dev, its own data folder, default ports on 127.0.0.1),
+# drives load from a separate JVM, prints the table, and stops the platform.
+#
+#   bench/run.sh [SECONDS_PER_SCENARIO] [CONCURRENCY]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+SECONDS_PER=${1:-15}
+CONCURRENCY=${2:-32}
+
+if (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null; then
+  echo "bench: something already listens on 127.0.0.1:8080; stop it first" >&2
+  exit 1
+fi
+
+./hostplane build
+./mvnw -B -q -DskipTests -Dspotless.check.skip=true package -pl bench
+
+DATA="$(mktemp -d "${TMPDIR:-/tmp}/hostplane-bench.XXXXXX")"
+HOSTPLANE_DATA_DIR="$DATA" ./hostplane dev > "$DATA/platform.log" 2>&1 &
+PLATFORM=$!
+cleanup() {
+  kill -TERM "$PLATFORM" 2>/dev/null || true
+  wait "$PLATFORM" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+for _ in $(seq 1 180); do
+  grep -q "Hostplane is ready" "$DATA/platform.log" && break
+  kill -0 "$PLATFORM" 2>/dev/null || { cat "$DATA/platform.log"; exit 1; }
+  sleep 1
+done
+grep -q "Hostplane is ready" "$DATA/platform.log" || { echo "bench: platform not ready" >&2; exit 1; }
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "java: $(java -version 2>&1 | head -1)"
+echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+java -Xmx512m -cp bench/target/classes io.hostplane.bench.LoadDriver \
+  http://127.0.0.1:8080 "$DATA/demo-token" "$SECONDS_PER" "$CONCURRENCY"
+
+# How long the accepted jobs took to drain through the workers.
+TOKEN="$(cat "$DATA/demo-token")"
+for _ in $(seq 1 120); do
+  QUEUED=$(curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:8080/api/v1/jobs?limit=1" | grep -o '"status":"[a-z]*"' | head -1)
+  [ "$QUEUED" = '"status":"succeeded"' ] && break
+  sleep 1
+done
+echo "newest job after the run: ${QUEUED:-unknown}"

@@ -323,6 +323,16 @@ class ApiSkeletonTest {
     }
 
     @Test
+    void theScopeListIsPublicAndOmitsPlatformAdmin() {
+        JsonNode body = exchange(HttpMethod.GET, "/api/v1/oauth/scopes", null, null, 200)
+                .expectBody(JsonNode.class)
+                .returnResult()
+                .getResponseBody();
+        assertThat(body.path("data").path("items").size()).isEqualTo(16);
+        assertThat(body.path("data").toString()).contains("\"dns.write\"").doesNotContain("platform.admin");
+    }
+
+    @Test
     void theCookieAuthenticatesReadsButNotChanges() {
         http.get()
                 .uri("/api/v1/system/hello")

@@ -19,7 +19,7 @@ fi
 
 DATA="$(mktemp -d "${TMPDIR:-/tmp}/hostplane-bench.XXXXXX")"
 # Server-grade JIT and GC for measuring (./hostplane dev defaults to fast start-up instead).
-HOSTPLANE_JAVA_OPTS="${HOSTPLANE_JAVA_OPTS:--Xms512m -Xmx1g -XX:+UseParallelGC}" HOSTPLANE_DATA_DIR="$DATA" ./hostplane dev > "$DATA/platform.log" 2>&1 &
+HOSTPLANE_JAVA_OPTS="${HOSTPLANE_JAVA_OPTS:--Xms512m -Xmx1g -XX:+UseSerialGC}" HOSTPLANE_DATA_DIR="$DATA" ./hostplane dev > "$DATA/platform.log" 2>&1 &
 PLATFORM=$!
 cleanup() {
   kill -TERM "$PLATFORM" 2>/dev/null || true
@@ -39,6 +39,26 @@ echo "java: $(java -version 2>&1 | head -1)"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
 java -Xmx512m -cp bench/target/classes io.hostplane.bench.LoadDriver \
   http://127.0.0.1:8080 "$DATA/demo-token" "$SECONDS_PER" "$CONCURRENCY"
+
+# Cross-check of the two GET rows with wrk (Debian package 'wrk'), which costs the shared cores less.
+if command -v wrk >/dev/null 2>&1; then
+  echo
+  echo "| wrk (1 thread, $CONCURRENCY connections, ${SECONDS_PER} s) | requests/s | p50 ms | p99 ms |"
+  echo "| --- | ---: | ---: | ---: |"
+  for scenario in public token; do
+    if [ "$scenario" = public ]; then
+      ARGS=(http://127.0.0.1:8080/api/v1/oauth/scopes)
+    else
+      ARGS=(-H "Authorization: Bearer $(cat "$DATA/demo-token")" http://127.0.0.1:8080/api/v1/system/hello)
+    fi
+    wrk -t1 -c"$CONCURRENCY" -d5s "${ARGS[@]}" >/dev/null
+    OUT="$(wrk -t1 -c"$CONCURRENCY" -d"${SECONDS_PER}s" --latency "${ARGS[@]}")"
+    RPS="$(awk '/Requests\/sec/ {print $2}' <<<"$OUT")"
+    P50="$(awk '$1=="50%" {print $2}' <<<"$OUT")"
+    P99="$(awk '$1=="99%" {print $2}' <<<"$OUT")"
+    echo "| $scenario | $RPS | $P50 | $P99 |"
+  done
+fi
 
 # How long the accepted jobs took to drain through the workers.
 TOKEN="$(cat "$DATA/demo-token")"

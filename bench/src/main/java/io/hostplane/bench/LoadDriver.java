@@ -53,8 +53,8 @@ public final class LoadDriver {
 
         Map<String, LongFunction<HttpRequest>> scenarios = new LinkedHashMap<>();
         scenarios.put(
-                "GET /actuator/health/liveness (no auth)",
-                n -> HttpRequest.newBuilder(URI.create(base + "/actuator/health/liveness"))
+                "GET /api/v1/oauth/scopes (public)",
+                n -> HttpRequest.newBuilder(URI.create(base + "/api/v1/oauth/scopes"))
                         .GET()
                         .build());
         scenarios.put(
@@ -75,7 +75,7 @@ public final class LoadDriver {
         List<Result> results = new ArrayList<>();
         for (var scenario : scenarios.entrySet()) {
             driver.run(
-                    scenario.getKey(), scenario.getValue(), Duration.ofSeconds(2), concurrency, maxRequests); // warm-up
+                    scenario.getKey(), scenario.getValue(), Duration.ofSeconds(5), concurrency, maxRequests); // warm-up
             results.add(driver.run(scenario.getKey(), scenario.getValue(), duration, concurrency, maxRequests));
         }
         print(results, concurrency, duration);

@@ -34,11 +34,22 @@ for _ in $(seq 1 180); do
 done
 grep -q "Hostplane is ready" "$DATA/platform.log" || { echo "bench: platform not ready" >&2; exit 1; }
 
+# The demo token has the default limit (120 per minute); measure with tokens made for the purpose.
+API=http://127.0.0.1:8080/api/v1
+new_token() {
+  curl -s -X POST -H "Authorization: Bearer $(cat "$DATA/demo-token")" -H 'Content-Type: application/json' \
+    -d "{\"description\":\"bench\",\"scopes\":[\"*\"],\"rate_limit\":$1}" "$API/tokens" \
+    | sed -n 's/.*"token":"\(hp_[A-Za-z0-9]*\)".*/\1/p'
+}
+umask 077
+new_token '{"limit":1000000,"period_seconds":1}' > "$DATA/bench-token"
+new_token '{"limit":1,"period_seconds":3600}' > "$DATA/limited-token"
+
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "java: $(java -version 2>&1 | head -1)"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
 java -Xmx512m -cp bench/target/classes io.hostplane.bench.LoadDriver \
-  http://127.0.0.1:8080 "$DATA/demo-token" "$SECONDS_PER" "$CONCURRENCY"
+  http://127.0.0.1:8080 "$DATA/bench-token" "$SECONDS_PER" "$CONCURRENCY" 2000000 "$DATA/limited-token"
 
 # Cross-check of the two GET rows with wrk (Debian package 'wrk'), which costs the shared cores less.
 if command -v wrk >/dev/null 2>&1; then
@@ -49,7 +60,7 @@ if command -v wrk >/dev/null 2>&1; then
     if [ "$scenario" = public ]; then
       ARGS=(http://127.0.0.1:8080/api/v1/oauth/scopes)
     else
-      ARGS=(-H "Authorization: Bearer $(cat "$DATA/demo-token")" http://127.0.0.1:8080/api/v1/system/hello)
+      ARGS=(-H "Authorization: Bearer $(cat "$DATA/bench-token")" http://127.0.0.1:8080/api/v1/system/hello)
     fi
     wrk -t1 -c"$CONCURRENCY" -d5s "${ARGS[@]}" >/dev/null
     OUT="$(wrk -t1 -c"$CONCURRENCY" -d"${SECONDS_PER}s" --latency "${ARGS[@]}")"
@@ -61,7 +72,7 @@ if command -v wrk >/dev/null 2>&1; then
 fi
 
 # How long the accepted jobs took to drain through the workers.
-TOKEN="$(cat "$DATA/demo-token")"
+TOKEN="$(cat "$DATA/bench-token")"
 for _ in $(seq 1 120); do
   QUEUED=$(curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:8080/api/v1/jobs?limit=1" | grep -o '"status":"[a-z]*"' | head -1)
   [ "$QUEUED" = '"status":"succeeded"' ] && break

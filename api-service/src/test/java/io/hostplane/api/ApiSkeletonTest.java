@@ -2,16 +2,9 @@ package io.hostplane.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hostplane.api.accounts.AccountStore;
-import io.hostplane.api.tokens.TokenStore;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.topic.Topics;
-import io.hostplane.embedded.TestInfrastructure;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,70 +13,21 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
-import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The API alone, on a real PostgreSQL and a real Kafka broker (no worker, no audit service): envelope,
  * authentication, scopes, validation, tenant confinement and job acceptance.
  */
-@SpringBootTest(
-        classes = ApiApplication.class,
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {
-            ApiApplication.CONFIG_NAME,
-            "hostplane.tokens.pepper=test-pepper-0123456789abcdefghijklmnop",
-            "hostplane.domains.allow-reserved-tlds=true"
-        })
-class ApiSkeletonTest {
-
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        TestInfrastructure.register(registry);
-    }
-
-    @Autowired
-    Environment env;
-
-    @Autowired
-    AccountStore accounts;
-
-    @Autowired
-    TokenStore tokens;
+class ApiSkeletonTest extends ApiIntegrationTest {
 
     @Autowired
     EventCodec codec;
-
-    private final JsonMapper json = JsonMapper.builder().build();
-    private final TestInfrastructure infra = TestInfrastructure.shared();
-    private WebTestClient http;
-    private String tenant;
-    private String zone;
-    private String allToken;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        http = WebTestClient.bindToServer()
-                .baseUrl("http://127.0.0.1:" + env.getProperty("local.server.port"))
-                .responseTimeout(Duration.ofSeconds(30))
-                .build();
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        tenant = accounts.create("tenant-" + suffix).block().id();
-        zone = "zone-" + suffix + ".test";
-        sql("insert into api.domains (name, tenant_id, status) values (?, ?, 'active')", zone, tenant);
-        allToken = token(tenant, "*");
-    }
 
     @Test
     void noTokenIs401WithAChallengeInTheEnvelope() {
@@ -358,35 +302,9 @@ class ApiSkeletonTest {
 
     // --- helpers ---
 
-    private WebTestClient.ResponseSpec exchange(HttpMethod method, String path, String token, String body, int status) {
-        WebTestClient.RequestBodySpec spec = http.method(method).uri(path);
-        if (token != null) {
-            spec.header("Authorization", "Bearer " + token);
-        }
-        WebTestClient.RequestHeadersSpec<?> ready = body == null
-                ? spec
-                : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
-        WebTestClient.ResponseSpec response = ready.exchange();
-        response.expectStatus().isEqualTo(status).expectHeader().exists("X-Request-Id");
-        return response;
-    }
-
-    private String message(HttpMethod method, String path, String token, String body, int status) {
-        JsonNode envelope = exchange(method, path, token, body, status)
-                .expectBody(JsonNode.class)
-                .returnResult()
-                .getResponseBody();
-        assertThat(envelope.path("status").asInt()).isEqualTo(status);
-        return envelope.path("message").asString();
-    }
-
     private static String record(String name, String type, int ttl, String content) {
         return "{\"name\":\"" + name + "\",\"type\":\"" + type + "\",\"ttl\":" + ttl + ",\"content\":\"" + content
                 + "\"}";
-    }
-
-    private String token(String tenantId, String... scopes) {
-        return tokens.issue(tenantId, "tester", "test", List.of(scopes)).block().token();
     }
 
     private ConsumerRecord<String, String> awaitCommand(String jobId) {
@@ -420,30 +338,5 @@ class ApiSkeletonTest {
 
     private int outboxCount() throws Exception {
         return count("select count(*) from api.outbox");
-    }
-
-    private int count(String query) throws Exception {
-        try (Connection c = connection();
-                PreparedStatement s = c.prepareStatement(query);
-                ResultSet rs = s.executeQuery()) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
-
-    private void sql(String statement, Object... args) {
-        try (Connection c = connection();
-                PreparedStatement s = c.prepareStatement(statement)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setObject(i + 1, args[i]);
-            }
-            s.executeUpdate();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private Connection connection() throws Exception {
-        return DriverManager.getConnection(infra.jdbcUrl(), infra.user(), infra.password());
     }
 }

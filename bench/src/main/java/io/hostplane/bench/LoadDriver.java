@@ -40,7 +40,8 @@ public final class LoadDriver {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: LoadDriver URL TOKEN_FILE [SECONDS] [CONCURRENCY] [MAX_REQUESTS]");
+            System.err.println(
+                    "usage: LoadDriver URL TOKEN_FILE [SECONDS] [CONCURRENCY] [MAX_REQUESTS] [LIMITED_TOKEN_FILE]");
             System.exit(2);
         }
         String base = args[0];
@@ -48,6 +49,7 @@ public final class LoadDriver {
         Duration duration = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 15);
         int concurrency = args.length > 3 ? Integer.parseInt(args[3]) : 32;
         long maxRequests = args.length > 4 ? Long.parseLong(args[4]) : 2_000_000;
+        String limited = args.length > 5 ? Files.readString(Path.of(args[5])).trim() : null;
         LoadDriver driver = new LoadDriver();
         String run = Long.toString(System.currentTimeMillis(), 36);
 
@@ -63,6 +65,14 @@ public final class LoadDriver {
                         .header("Authorization", "Bearer " + token)
                         .GET()
                         .build());
+        if (limited != null) {
+            scenarios.put(
+                    "GET /api/v1/system/hello (token over its limit: 429)",
+                    n -> HttpRequest.newBuilder(URI.create(base + "/api/v1/system/hello"))
+                            .header("Authorization", "Bearer " + limited)
+                            .GET()
+                            .build());
+        }
         scenarios.put(
                 "POST /api/v1/domains/example.test/dns/records (job)",
                 n -> HttpRequest.newBuilder(URI.create(base + "/api/v1/domains/example.test/dns/records"))

@@ -45,7 +45,7 @@ class ExternalInfrastructureTest {
                         .path("data")
                         .path("status")
                         .asString();
-                Thread.sleep(100);
+                Thread.sleep(250);
             }
             assertThat(status).isEqualTo("active");
             JsonNode job = demo.post(
@@ -60,7 +60,7 @@ class ExternalInfrastructureTest {
                         .path("data")
                         .path("status")
                         .asString();
-                Thread.sleep(100);
+                Thread.sleep(250);
             }
             assertThat(status).isEqualTo("succeeded");
         }

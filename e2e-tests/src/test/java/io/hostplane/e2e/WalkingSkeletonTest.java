@@ -166,7 +166,7 @@ class WalkingSkeletonTest {
             if (last != null && done.test(last)) {
                 return last;
             }
-            Thread.sleep(100);
+            Thread.sleep(250);
         }
         throw new AssertionError("condition not met within " + WAIT + "; last answer: " + last);
     }

@@ -3,6 +3,7 @@ package io.hostplane.api.accounts;
 import io.hostplane.common.id.Ids;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Tenants (customer accounts) in {@code api.accounts}; an account's {@code name} is its {@code cname}. */
@@ -22,6 +23,24 @@ public class AccountStore {
                 .bind("name", name)
                 .map((row, meta) -> new Account(row.get("id", String.class), row.get("name", String.class)))
                 .one();
+    }
+
+    public Mono<Account> findById(String id) {
+        return db.sql("select id, name from api.accounts where id = :id")
+                .bind("id", id)
+                .map((row, meta) -> new Account(row.get("id", String.class), row.get("name", String.class)))
+                .one();
+    }
+
+    public Flux<Account> list(String after, int limit) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql("select id, name from api.accounts"
+                        + (after == null ? "" : " where id > :after") + " order by id limit :limit")
+                .bind("limit", limit);
+        if (after != null) {
+            spec = spec.bind("after", after);
+        }
+        return spec.map((row, meta) -> new Account(row.get("id", String.class), row.get("name", String.class)))
+                .all();
     }
 
     public Mono<Account> create(String name) {

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,28 +62,26 @@ class DevBootstrap implements ApplicationRunner {
                 .block(timeout);
         Path demoToken = properties.dir().resolve("demo-token");
         if (!Files.exists(demoToken)) {
-            var issued = tokens.issue(
-                            demo.id(), properties.demoTenant(), "Demo token (local stack)", List.of(Scope.ALL))
+            var issued = tokens.issue(TokenStore.TokenSpec.simple(
+                            demo.id(), properties.demoTenant(), "Demo token (local stack)", List.of(Scope.ALL)))
                     .block(timeout);
             writeSecret(demoToken, issued.token());
             log.info("Wrote the demo tenant's token (id {}) to {}", issued.id(), demoToken);
         }
         Path adminToken = properties.dir().resolve("admin-token");
         if (!Files.exists(adminToken)) {
-            var issued = tokens.issue(
+            var issued = tokens.issue(TokenStore.TokenSpec.simple(
                             null,
                             "operator",
                             "Platform operator (local stack)",
-                            List.of(Scope.PLATFORM_ADMIN.wireName()))
+                            List.of(Scope.PLATFORM_ADMIN.wireName())))
                     .block(timeout);
             writeSecret(adminToken, issued.token());
             log.info("Wrote the platform operator token (id {}) to {}", issued.id(), adminToken);
         }
         if (domains.find(properties.demoDomain()).blockOptional(timeout).isEmpty()) {
-            ApiPrincipal system = new ApiPrincipal(
-                    demo.id(), "bootstrap", "bootstrap", List.of(Scope.ALL), EnumSet.noneOf(Scope.class), null);
             var job = domainService
-                    .create(demo.id(), properties.demoDomain(), system, Ids.ulid())
+                    .create(demo.id(), properties.demoDomain(), ApiPrincipal.system(demo.id()), Ids.ulid())
                     .block(timeout);
             log.info("Adding demo domain {} (job {})", properties.demoDomain(), job.id());
         }

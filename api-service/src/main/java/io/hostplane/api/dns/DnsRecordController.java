@@ -108,7 +108,11 @@ class DnsRecordController {
 
     /** The domain if the caller may see it; otherwise 404, the same answer as for a name that does not exist. */
     private Mono<DomainView> owned(String domain, ApiPrincipal caller) {
-        return domains.find(DomainNames.normalise(domain).orElse(""))
+        String name = DomainNames.normalise(domain).orElse("");
+        if (!caller.mayActOn(name)) {
+            return Mono.error(ApiException.forbidden("Token is not allowed for domain " + domain + "."));
+        }
+        return domains.find(name)
                 .filter(d -> caller.canAccessTenant(d.tenant()))
                 .switchIfEmpty(Mono.error(ApiException.notFound("No domain " + domain + ".")));
     }

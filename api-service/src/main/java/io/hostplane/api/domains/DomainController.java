@@ -47,6 +47,7 @@ class DomainController {
                     List.of(new FieldError("limit", ErrorCodes.INVALID, "Between 1 and 200.")));
         }
         return domains.list(caller.isOperator() ? null : caller.tenant(), cursor, limit + 1)
+                .filter(d -> caller.mayActOn(d.name()))
                 .collectList()
                 .map(rows -> {
                     boolean more = rows.size() > limit;
@@ -61,7 +62,11 @@ class DomainController {
     @GetMapping("/{domain}")
     Mono<ResponseEntity<ApiEnvelope>> get(
             @PathVariable String domain, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
-        return domains.find(DomainNames.normalise(domain).orElse(""))
+        String name = DomainNames.normalise(domain).orElse("");
+        if (!caller.mayActOn(name)) {
+            throw ApiException.forbidden("Token is not allowed for domain " + domain + ".");
+        }
+        return domains.find(name)
                 .filter(d -> caller.canAccessTenant(d.tenant()))
                 .switchIfEmpty(Mono.error(ApiException.notFound("No domain " + domain + ".")))
                 .map(d -> Responses.ok(exchange, "Domain " + d.name() + ".", d));

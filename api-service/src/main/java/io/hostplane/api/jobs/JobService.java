@@ -25,13 +25,13 @@ public class JobService {
     private final JobStore jobs;
     private final EventCodec codec;
     private final TransactionalOperator tx;
-    private final OutboxRelay relay;
+    private final Outbox outbox;
 
-    JobService(JobStore jobs, EventCodec codec, TransactionalOperator tx, OutboxRelay relay) {
+    JobService(JobStore jobs, EventCodec codec, TransactionalOperator tx, Outbox outbox) {
         this.jobs = jobs;
         this.codec = codec;
         this.tx = tx;
-        this.relay = relay;
+        this.outbox = outbox;
     }
 
     /** What to accept: the job's type, the resource it changes, the command's key parts and data. */
@@ -57,8 +57,8 @@ public class JobService {
         Mono<Void> writes = alongside
                 .apply(id)
                 .then(jobs.insert(id, job.tenant(), job.type(), job.resource(), requestId, caller.tokenId()))
-                .then(jobs.enqueue(Topics.COMMANDS, key, codec.write(command)));
-        return tx.transactional(writes).then(Mono.fromRunnable(relay::wake)).then(jobs.find(id));
+                .then(outbox.enqueue(Topics.COMMANDS, key, command));
+        return tx.transactional(writes).then(Mono.fromRunnable(outbox::wake)).then(jobs.find(id));
     }
 
     public Mono<JobView> find(UUID id) {

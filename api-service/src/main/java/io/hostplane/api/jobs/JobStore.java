@@ -45,14 +45,6 @@ class JobStore {
                 .then();
     }
 
-    Mono<Void> enqueue(String topic, String key, String payload) {
-        return db.sql("insert into api.outbox (topic, message_key, payload) values (:topic, :key, :payload)")
-                .bind("topic", topic)
-                .bind("key", key)
-                .bind("payload", payload)
-                .then();
-    }
-
     Mono<JobView> find(UUID id) {
         return db.sql("select " + COLUMNS + " from api.jobs where id = :id")
                 .bind("id", id)

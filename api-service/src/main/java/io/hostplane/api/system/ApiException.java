@@ -26,6 +26,10 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.NOT_FOUND, message, null, null);
     }
 
+    public static ApiException forbidden(String message) {
+        return new ApiException(HttpStatus.FORBIDDEN, message, null, null);
+    }
+
     public static ApiException badRequest(String message, List<FieldError> errors) {
         return new ApiException(HttpStatus.BAD_REQUEST, message, errors, null);
     }

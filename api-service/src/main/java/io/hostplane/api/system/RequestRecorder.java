@@ -6,84 +6,86 @@ import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.event.RequestRecorded;
 import io.hostplane.common.topic.Topics;
-import java.net.InetSocketAddress;
-import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthentication;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
+import org.springframework.web.util.pattern.PathPattern;
 import reactor.core.publisher.Mono;
 
 /**
- * Writes a request record to {@code hostplane.audit} for every authenticated request once it is answered:
- * who, what, outcome, and the job it created. Runs after Spring Security, so it sees the caller. The path is
- * recorded without its query string and never with a body or a header, so no secret reaches the audit log.
- *
- * <p>The record is sent after the response, not in the job's transaction: a crash in between loses the
- * record of that request (not its command, which carries the same request id and token id).
+ * Writes a request record to {@code hostplane.audit} for every request once it is answered, whatever the
+ * outcome (401, 403, 413 and 429 included): who, what, the route's template, the status, and the job it
+ * created. Wraps everything but the request id, so it sees refusals by Spring Security too. The path is
+ * recorded without its query string and never with a body or a header other than the user agent, so no
+ * secret reaches the audit log. Records go through a bounded buffer ({@link RequestRecordBuffer}); when
+ * it is full, requests are refused with 503.
  */
 @Component
-@Order(0)
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 class RequestRecorder implements WebFilter {
 
-    private static final Logger log = LoggerFactory.getLogger(RequestRecorder.class);
-
-    private final KafkaTemplate<String, String> kafka;
+    private final RequestRecordBuffer buffer;
     private final EventCodec codec;
+    private final EnvelopeWriter writer;
 
-    RequestRecorder(KafkaTemplate<String, String> kafka, EventCodec codec) {
-        this.kafka = kafka;
+    RequestRecorder(RequestRecordBuffer buffer, EventCodec codec, EnvelopeWriter writer) {
+        this.buffer = buffer;
         this.codec = codec;
+        this.writer = writer;
     }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         long started = System.nanoTime();
-        // The caller must be read inside this chain: Spring Security keeps it in the Reactor context.
-        return exchange.getPrincipal()
-                .ofType(BearerTokenAuthentication.class)
-                .map(auth -> Optional.of((ApiPrincipal) auth.getPrincipal()))
-                .defaultIfEmpty(Optional.empty())
-                .flatMap(caller -> chain.filter(exchange)
-                        .doFinally(signal -> caller.ifPresent(c -> record(exchange, c, started))));
+        if (buffer.refusesRequests()) {
+            exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
+            return writer.writeError(
+                    exchange,
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "The audit trail cannot take more records right now; retry later.",
+                    List.of());
+        }
+        return chain.filter(exchange).doFinally(signal -> record(exchange, started));
     }
 
-    private void record(ServerWebExchange exchange, ApiPrincipal caller, long started) {
-        InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
+    private void record(ServerWebExchange exchange, long started) {
+        RequestContext context = RequestContext.of(exchange);
+        ApiPrincipal caller = context == null ? null : context.caller();
         var status = exchange.getResponse().getStatusCode();
         String requestId = RequestIds.of(exchange);
         String jobId = exchange.getAttribute(RequestIds.JOB_ATTRIBUTE);
+        PathPattern template = exchange.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
         RequestRecorded data = new RequestRecorded(
                 requestId,
                 exchange.getRequest().getMethod().name(),
                 exchange.getRequest().getPath().value(),
+                template == null ? null : template.getPatternString(),
                 status == null ? 200 : status.value(),
-                caller.tokenId(),
-                caller.principal(),
-                remote == null || remote.getAddress() == null
-                        ? null
-                        : remote.getAddress().getHostAddress(),
+                caller == null ? null : caller.tokenId(),
+                caller == null ? null : caller.principal(),
+                ClientAddress.of(exchange).getHostAddress(),
+                exchange.getRequest().getHeaders().getFirst(HttpHeaders.USER_AGENT),
                 (System.nanoTime() - started) / 1_000_000,
                 jobId);
-        String tenant = caller.tenant() == null ? "platform" : caller.tenant();
+        String tenant = caller == null ? null : caller.tenant();
+        String key = caller == null ? "anonymous" : tenant == null ? "platform" : tenant;
         CloudEvent event = codec.event(
                 "/hostplane/api-service",
                 EventTypes.REQUEST_RECORDED,
                 data.path(),
-                caller.tenant(),
+                tenant,
                 requestId,
                 jobId,
                 null,
                 data);
-        kafka.send(Topics.AUDIT, tenant, codec.write(event)).whenComplete((ok, error) -> {
-            if (error != null) {
-                log.warn("request record {} not written to the audit topic: {}", requestId, error.toString());
-            }
-        });
+        buffer.add(new ProducerRecord<>(Topics.AUDIT, key, codec.write(event)));
     }
 }

@@ -22,8 +22,21 @@ public record ApiPrincipal(
         String principal,
         List<String> grantedScopes,
         Set<Scope> scopes,
-        Instant expiresAt)
+        Instant expiresAt,
+        List<String> allowedDomains,
+        Integer rateLimit,
+        Integer ratePeriodSeconds)
         implements OAuth2AuthenticatedPrincipal {
+
+    /** A principal for work the platform does itself (e.g. the local stack's first-start set-up). */
+    public static ApiPrincipal system(String tenant) {
+        return new ApiPrincipal(tenant, "system", "system", List.of(), Set.of(), null, List.of(), null, null);
+    }
+
+    /** Whether the token may act on {@code domain}: tokens without a domain list may act on all of the tenant's. */
+    public boolean mayActOn(String domain) {
+        return allowedDomains == null || allowedDomains.isEmpty() || allowedDomains.contains(domain);
+    }
 
     public static final String AUTHORITY_PREFIX = "SCOPE_";
 

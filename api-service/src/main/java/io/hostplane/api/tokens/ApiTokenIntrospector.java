@@ -1,7 +1,14 @@
 package io.hostplane.api.tokens;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.hostplane.api.system.ClientAddress;
+import io.hostplane.api.system.RequestContext;
 import io.hostplane.common.token.ApiTokenFormat;
+import java.net.InetAddress;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
 import org.springframework.security.oauth2.core.OAuth2AuthenticatedPrincipal;
 import org.springframework.security.oauth2.server.resource.introspection.BadOpaqueTokenException;
 import org.springframework.security.oauth2.server.resource.introspection.OAuth2IntrospectionException;
@@ -12,40 +19,90 @@ import reactor.core.publisher.Mono;
 /**
  * Checks a bearer token against our own store for Spring Security's resource-server machinery. Each way a
  * token can be refused has its own message; the token itself appears in none.
+ *
+ * <p>Lookups are cached per replica for {@code hostplane.tokens.cache-ttl} (under one second), keyed by the
+ * token's hash, so that a revocation on any replica holds everywhere within a second while most requests
+ * skip the database. Expiry, revocation time and allowed networks are checked on every request.
  */
 @Component
 class ApiTokenIntrospector implements ReactiveOpaqueTokenIntrospector {
 
     private final TokenStore tokens;
+    private final TokenHasher hasher;
+    private final LastUsedTracker lastUsed;
+    private final Cache<String, Optional<TokenStore.StoredToken>> cache;
 
-    ApiTokenIntrospector(TokenStore tokens) {
+    ApiTokenIntrospector(TokenStore tokens, TokenHasher hasher, LastUsedTracker lastUsed, TokenProperties properties) {
         this.tokens = tokens;
+        this.hasher = hasher;
+        this.lastUsed = lastUsed;
+        this.cache = Caffeine.newBuilder()
+                .expireAfterWrite(properties.cacheTtl())
+                .maximumSize(100_000)
+                .build();
+    }
+
+    /** Forgets a token at once on this replica (other replicas forget it within the cache TTL). */
+    void evict(String token) {
+        cache.invalidate(key(token));
+    }
+
+    void evictAll() {
+        cache.invalidateAll();
     }
 
     @Override
     public Mono<OAuth2AuthenticatedPrincipal> introspect(String token) {
         if (!ApiTokenFormat.isWellFormed(token)) {
-            return Mono.error(new BadOpaqueTokenException("Malformed token: not a Hostplane API token (hp_...)."));
+            return Mono.error(new BadOpaqueTokenException(
+                    "Malformed token: not a Hostplane API token (hp_ + 49 characters with a valid checksum)."));
         }
-        return tokens.findByToken(token)
-                .onErrorMap(
-                        e -> !(e instanceof BadOpaqueTokenException),
-                        e -> new OAuth2IntrospectionException("Token store unavailable.", e))
-                .switchIfEmpty(Mono.error(new BadOpaqueTokenException("Unknown token.")))
-                .flatMap(stored -> {
-                    if (stored.revokedAt() != null) {
-                        return Mono.error(new BadOpaqueTokenException("Token has been revoked."));
-                    }
-                    if (stored.expiresAt() != null && stored.expiresAt().isBefore(Instant.now())) {
-                        return Mono.error(new BadOpaqueTokenException("Token has expired."));
-                    }
-                    return Mono.just(new ApiPrincipal(
-                            stored.tenant(),
-                            stored.id(),
-                            stored.principal(),
-                            stored.scopes(),
-                            ApiPrincipal.effectiveScopes(stored.tenant(), stored.scopes()),
-                            stored.expiresAt()));
-                });
+        String key = key(token);
+        Optional<TokenStore.StoredToken> cached = cache.getIfPresent(key);
+        Mono<Optional<TokenStore.StoredToken>> lookup = cached != null
+                ? Mono.just(cached)
+                : tokens.findByToken(token)
+                        .map(Optional::of)
+                        .defaultIfEmpty(Optional.empty())
+                        .doOnNext(found -> cache.put(key, found))
+                        .onErrorMap(e -> new OAuth2IntrospectionException("Token store unavailable.", e));
+        return lookup.flatMap(found -> Mono.deferContextual(ctx -> {
+            if (found.isEmpty()) {
+                return Mono.error(new BadOpaqueTokenException("Unknown token."));
+            }
+            TokenStore.StoredToken stored = found.get();
+            Instant now = Instant.now();
+            if (stored.isRevokedAt(now)) {
+                return Mono.error(new BadOpaqueTokenException("Token has been revoked."));
+            }
+            if (stored.isExpiredAt(now)) {
+                return Mono.error(new BadOpaqueTokenException("Token has expired."));
+            }
+            InetAddress client = ctx.getOrDefault(ClientAddress.CONTEXT_KEY, InetAddress.getLoopbackAddress());
+            if (!stored.allowedCidrs().isEmpty()
+                    && stored.allowedCidrs().stream()
+                            .map(Cidr::parse)
+                            .flatMap(Optional::stream)
+                            .noneMatch(cidr -> cidr.contains(client))) {
+                return Mono.error(new BadOpaqueTokenException("Token is not allowed from this address."));
+            }
+            lastUsed.touch(stored.id(), client.getHostAddress());
+            ApiPrincipal principal = new ApiPrincipal(
+                    stored.tenant(),
+                    stored.id(),
+                    stored.principal(),
+                    stored.scopes(),
+                    ApiPrincipal.effectiveScopes(stored.tenant(), stored.scopes()),
+                    stored.expiresAt(),
+                    stored.allowedDomains(),
+                    stored.rateLimit(),
+                    stored.ratePeriodSeconds());
+            ctx.<RequestContext>getOrEmpty(RequestContext.KEY).ifPresent(rc -> rc.authenticated(principal));
+            return Mono.just(principal);
+        }));
+    }
+
+    private String key(String token) {
+        return Base64.getEncoder().encodeToString(hasher.hash(token));
     }
 }

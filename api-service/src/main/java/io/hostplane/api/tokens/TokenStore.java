@@ -2,17 +2,24 @@ package io.hostplane.api.tokens;
 
 import io.hostplane.common.id.Ids;
 import io.hostplane.common.token.ApiTokenFormat;
+import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Tokens in {@code api.tokens}, found by the hash of the token, never by the token. */
 @Repository
 public class TokenStore {
+
+    private static final String COLUMNS =
+            "id, tenant_id, principal, description, hint, scopes, expires_at, revoked_at, "
+                    + "created_at, last_used_at, last_used_ip, allowed_cidrs, allowed_domains, rate_limit, rate_period_seconds";
 
     private final DatabaseClient db;
     private final TokenHasher hasher;
@@ -22,42 +29,157 @@ public class TokenStore {
         this.hasher = hasher;
     }
 
-    /** A stored token row as far as authentication needs it. */
+    /** A stored token: everything but the token. */
     public record StoredToken(
-            String id, String tenant, String principal, List<String> scopes, Instant expiresAt, Instant revokedAt) {}
+            String id,
+            String tenant,
+            String principal,
+            String description,
+            String hint,
+            List<String> scopes,
+            Instant expiresAt,
+            Instant revokedAt,
+            Instant createdAt,
+            Instant lastUsedAt,
+            String lastUsedIp,
+            List<String> allowedCidrs,
+            List<String> allowedDomains,
+            Integer rateLimit,
+            Integer ratePeriodSeconds) {
+
+        /** Revoked once {@code revoked_at} has passed (a rotation may set it in the future, for a grace period). */
+        public boolean isRevokedAt(Instant now) {
+            return revokedAt != null && !revokedAt.isAfter(now);
+        }
+
+        public boolean isExpiredAt(Instant now) {
+            return expiresAt != null && !expiresAt.isAfter(now);
+        }
+    }
+
+    /** What a new token may do. */
+    public record TokenSpec(
+            String tenant,
+            String principal,
+            String description,
+            List<String> scopes,
+            Instant expiresAt,
+            List<String> allowedCidrs,
+            List<String> allowedDomains,
+            Integer rateLimit,
+            Integer ratePeriodSeconds) {
+
+        public static TokenSpec simple(String tenant, String principal, String description, List<String> scopes) {
+            return new TokenSpec(tenant, principal, description, scopes, null, List.of(), List.of(), null, null);
+        }
+    }
 
     /** A token just issued: the plain token exists only in this object and in the caller's response. */
-    public record IssuedToken(String id, String token, String tenant, List<String> scopes) {}
+    public record IssuedToken(String id, String token, StoredToken stored) {}
 
     public Mono<StoredToken> findByToken(String token) {
-        return db.sql(
-                        "select id, tenant_id, principal, scopes, expires_at, revoked_at from api.tokens where token_hash = :hash")
+        return db.sql("select " + COLUMNS + " from api.tokens where token_hash = :hash")
                 .bind("hash", hasher.hash(token))
-                .map((row, meta) -> new StoredToken(
-                        row.get("id", String.class),
-                        row.get("tenant_id", String.class),
-                        row.get("principal", String.class),
-                        Arrays.asList(row.get("scopes", String[].class)),
-                        toInstant(row.get("expires_at", OffsetDateTime.class)),
-                        toInstant(row.get("revoked_at", OffsetDateTime.class))))
+                .map((row, meta) -> stored(row))
                 .one();
     }
 
-    /** Issues a token; {@code tenant} null makes a platform-operator token. */
-    public Mono<IssuedToken> issue(String tenant, String principal, String description, List<String> scopes) {
+    public Mono<StoredToken> findById(String id) {
+        return db.sql("select " + COLUMNS + " from api.tokens where id = :id")
+                .bind("id", id)
+                .map((row, meta) -> stored(row))
+                .one();
+    }
+
+    /** Tokens of a tenant (or all, for {@code tenant} null), oldest first, after the id {@code after}. */
+    public Flux<StoredToken> list(String tenant, String after, int limit) {
+        String sql = "select " + COLUMNS + " from api.tokens where true"
+                + (tenant == null ? "" : " and tenant_id = :tenant")
+                + (after == null ? "" : " and id > :after")
+                + " order by id limit :limit";
+        DatabaseClient.GenericExecuteSpec spec = db.sql(sql).bind("limit", limit);
+        if (tenant != null) {
+            spec = spec.bind("tenant", tenant);
+        }
+        if (after != null) {
+            spec = spec.bind("after", after);
+        }
+        return spec.map((row, meta) -> stored(row)).all();
+    }
+
+    /** Issues a token; a spec without tenant makes a platform-operator token. */
+    public Mono<IssuedToken> issue(TokenSpec spec) {
+        return issue(spec, null);
+    }
+
+    Mono<IssuedToken> issue(TokenSpec spec, String rotatedFrom) {
         String token = ApiTokenFormat.generate();
         String id = Ids.prefixed("tok");
         DatabaseClient.GenericExecuteSpec insert = db.sql(
-                        "insert into api.tokens (id, tenant_id, principal, description, token_hash, hint, scopes) "
-                                + "values (:id, :tenant, :principal, :description, :hash, :hint, :scopes)")
+                        "insert into api.tokens (id, tenant_id, principal, description, token_hash, hint, scopes, expires_at, "
+                                + "allowed_cidrs, allowed_domains, rate_limit, rate_period_seconds, rotated_from) values "
+                                + "(:id, :tenant, :principal, :description, :hash, :hint, :scopes, :expires, :cidrs, :domains, "
+                                + ":limit, :period, :from)")
                 .bind("id", id)
-                .bind("principal", principal)
-                .bind("description", description)
+                .bind("principal", spec.principal())
                 .bind("hash", hasher.hash(token))
                 .bind("hint", ApiTokenFormat.hint(token))
-                .bind("scopes", scopes.toArray(String[]::new));
-        insert = tenant == null ? insert.bindNull("tenant", String.class) : insert.bind("tenant", tenant);
-        return insert.then().thenReturn(new IssuedToken(id, token, tenant, List.copyOf(scopes)));
+                .bind("scopes", spec.scopes().toArray(String[]::new))
+                .bind("cidrs", spec.allowedCidrs().toArray(String[]::new))
+                .bind("domains", spec.allowedDomains().toArray(String[]::new));
+        insert = bindOrNull(insert, "tenant", spec.tenant(), String.class);
+        insert = bindOrNull(insert, "description", spec.description(), String.class);
+        insert = bindOrNull(
+                insert,
+                "expires",
+                spec.expiresAt() == null ? null : spec.expiresAt().atOffset(ZoneOffset.UTC),
+                OffsetDateTime.class);
+        insert = bindOrNull(insert, "limit", spec.rateLimit(), Integer.class);
+        insert = bindOrNull(insert, "period", spec.ratePeriodSeconds(), Integer.class);
+        insert = bindOrNull(insert, "from", rotatedFrom, String.class);
+        return insert.then().then(findById(id)).map(stored -> new IssuedToken(id, token, stored));
+    }
+
+    /** Sets {@code revoked_at} to {@code at} unless the token is already revoked earlier; returns the token. */
+    public Mono<StoredToken> revoke(String id, Instant at) {
+        return db.sql("update api.tokens set revoked_at = least(coalesce(revoked_at, :at), :at) where id = :id")
+                .bind("id", id)
+                .bind("at", at.atOffset(ZoneOffset.UTC))
+                .then()
+                .then(findById(id));
+    }
+
+    /** Records when and from where tokens were last used (called in batches, not per request). */
+    Mono<Void> markUsed(String id, Instant at, String ip) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql("update api.tokens set last_used_at = :at, last_used_ip = :ip "
+                        + "where id = :id and (last_used_at is null or last_used_at < :at)")
+                .bind("id", id)
+                .bind("at", at.atOffset(ZoneOffset.UTC));
+        return bindOrNull(spec, "ip", ip, String.class).then();
+    }
+
+    private static <T> DatabaseClient.GenericExecuteSpec bindOrNull(
+            DatabaseClient.GenericExecuteSpec spec, String name, T value, Class<T> type) {
+        return value == null ? spec.bindNull(name, type) : spec.bind(name, value);
+    }
+
+    private static StoredToken stored(Readable row) {
+        return new StoredToken(
+                row.get("id", String.class),
+                row.get("tenant_id", String.class),
+                row.get("principal", String.class),
+                row.get("description", String.class),
+                row.get("hint", String.class),
+                Arrays.asList(row.get("scopes", String[].class)),
+                toInstant(row.get("expires_at", OffsetDateTime.class)),
+                toInstant(row.get("revoked_at", OffsetDateTime.class)),
+                toInstant(row.get("created_at", OffsetDateTime.class)),
+                toInstant(row.get("last_used_at", OffsetDateTime.class)),
+                row.get("last_used_ip", String.class),
+                Arrays.asList(row.get("allowed_cidrs", String[].class)),
+                Arrays.asList(row.get("allowed_domains", String[].class)),
+                row.get("rate_limit", Integer.class),
+                row.get("rate_period_seconds", Integer.class));
     }
 
     private static Instant toInstant(OffsetDateTime time) {

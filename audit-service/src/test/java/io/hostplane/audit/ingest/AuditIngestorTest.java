@@ -55,7 +55,18 @@ class AuditIngestorTest {
                 requestId,
                 null,
                 null,
-                new RequestRecorded(requestId, "GET", "/api/v1/x", 200, "tok_1", "demo", "127.0.0.1", 3, null));
+                new RequestRecorded(
+                        requestId,
+                        "GET",
+                        "/api/v1/x",
+                        "/api/v1/x",
+                        200,
+                        "tok_1",
+                        "demo",
+                        "127.0.0.1",
+                        "test",
+                        3,
+                        null));
         String json = codec.write(event);
         kafka.send(Topics.AUDIT, tenant, json).get();
         kafka.send(Topics.AUDIT, tenant, json).get();
@@ -67,7 +78,8 @@ class AuditIngestorTest {
                 requestId,
                 null,
                 null,
-                new RequestRecorded(requestId, "GET", "/api/v1/y", 404, "tok_1", "demo", "127.0.0.1", 1, null));
+                new RequestRecorded(
+                        requestId, "GET", "/api/v1/y", null, 404, "tok_1", "demo", "127.0.0.1", "test", 1, null));
         kafka.send(Topics.AUDIT, tenant, codec.write(other)).get();
 
         assertThat(awaitCount("select count(*) from audit.events where tenant = '" + tenant + "'", 2))
@@ -95,7 +107,7 @@ class AuditIngestorTest {
                 "r1",
                 null,
                 null,
-                new RequestRecorded("r1", "GET", "/z", 200, "tok_1", "demo", null, 1, null));
+                new RequestRecorded("r1", "GET", "/z", null, 200, "tok_1", "demo", null, null, 1, null));
         kafka.send(Topics.AUDIT, tenant, codec.write(event)).get();
         awaitCount("select count(*) from audit.events where tenant = '" + tenant + "'", 1);
         try (Connection c = connection();

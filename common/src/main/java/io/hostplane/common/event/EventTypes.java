@@ -10,6 +10,15 @@ public final class EventTypes {
     /** Request record written by the API for every authenticated request. */
     public static final String REQUEST_RECORDED = PREFIX + "api.request.recorded.v1";
 
+    /** A token was created, revoked or rotated (data: {@link TokenChanged}). */
+    public static final String TOKEN_CREATED = PREFIX + "token.created.v1";
+
+    public static final String TOKEN_REVOKED = PREFIX + "token.revoked.v1";
+    public static final String TOKEN_ROTATED = PREFIX + "token.rotated.v1";
+
+    /** A tenant (customer account) was created (data: {@link AccountCreated}). */
+    public static final String ACCOUNT_CREATED = PREFIX + "account.created.v1";
+
     private EventTypes() {}
 
     /** The command type of a job type: {@code dns.record.create} → {@code io.hostplane.command.dns.record.create.v1}. */

@@ -1,0 +1,16 @@
+package io.hostplane.api.ratelimit;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param defaultLimit requests a token may make per period unless the token sets its own
+ * @param defaultPeriod length of the fixed window
+ * @param maxLimiters upper bound on limiters kept in memory (idle ones are evicted first)
+ */
+@ConfigurationProperties("hostplane.rate-limit")
+public record RateLimitProperties(
+        @DefaultValue("120") int defaultLimit,
+        @DefaultValue("60s") Duration defaultPeriod,
+        @DefaultValue("1000000") long maxLimiters) {}

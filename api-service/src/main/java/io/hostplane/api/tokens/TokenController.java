@@ -1,0 +1,174 @@
+package io.hostplane.api.tokens;
+
+import io.hostplane.api.system.ApiException;
+import io.hostplane.api.system.RequestIds;
+import io.hostplane.api.system.Responses;
+import io.hostplane.common.envelope.ApiEnvelope;
+import io.hostplane.common.envelope.ErrorCodes;
+import io.hostplane.common.envelope.FieldError;
+import io.hostplane.common.envelope.Page;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code /api/v1/tokens}: create (the plain token is shown once), list, read, revoke, rotate. A tenant's
+ * token sees its own tenant's tokens; the platform operator sees all and can create tokens for any tenant.
+ */
+@RestController
+@RequestMapping("/api/v1/tokens")
+class TokenController {
+
+    private final TokenStore tokens;
+    private final TokenService service;
+    private final DatabaseClient db;
+
+    TokenController(TokenStore tokens, TokenService service, DatabaseClient db) {
+        this.tokens = tokens;
+        this.service = service;
+        this.db = db;
+    }
+
+    @PostMapping
+    Mono<ResponseEntity<ApiEnvelope>> create(
+            @RequestBody JsonNode body, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
+        return tenantOfNewToken(body, caller)
+                .flatMap(tenant -> {
+                    TokenStore.TokenSpec spec = service.spec(body, caller, tenant.isEmpty() ? null : tenant);
+                    return service.create(spec, caller, RequestIds.of(exchange));
+                })
+                .map(issued -> ResponseEntity.status(HttpStatus.CREATED)
+                        .location(URI.create("/api/v1/tokens/" + issued.id()))
+                        .body(ApiEnvelope.ok(
+                                "Token created. It is shown only this once.",
+                                TokenView.of(issued.stored(), issued.token(), Instant.now()),
+                                List.of(),
+                                RequestIds.of(exchange))));
+    }
+
+    @GetMapping
+    Mono<ResponseEntity<ApiEnvelope>> list(
+            @RequestParam(defaultValue = "50") int limit,
+            @RequestParam(required = false) String cursor,
+            @AuthenticationPrincipal ApiPrincipal caller,
+            ServerWebExchange exchange) {
+        if (limit < 1 || limit > 200) {
+            throw ApiException.badRequest(
+                    "limit must be between 1 and 200.",
+                    List.of(new FieldError("limit", ErrorCodes.INVALID, "Between 1 and 200.")));
+        }
+        Instant now = Instant.now();
+        return tokens.list(caller.isOperator() ? null : caller.tenant(), cursor, limit + 1)
+                .map(t -> TokenView.of(t, null, now))
+                .collectList()
+                .map(rows -> {
+                    boolean more = rows.size() > limit;
+                    List<TokenView> items = more ? rows.subList(0, limit) : rows;
+                    return Responses.ok(
+                            exchange,
+                            items.size() + " tokens.",
+                            new Page<>(items, more ? items.get(items.size() - 1).id() : null));
+                });
+    }
+
+    @GetMapping("/{id}")
+    Mono<ResponseEntity<ApiEnvelope>> get(
+            @PathVariable String id, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
+        return visible(id, caller)
+                .map(t -> Responses.ok(exchange, "Token " + t.id() + ".", TokenView.of(t, null, Instant.now())));
+    }
+
+    @DeleteMapping("/{id}")
+    Mono<ResponseEntity<ApiEnvelope>> revoke(
+            @PathVariable String id, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
+        return visible(id, caller)
+                .flatMap(t -> service.revoke(t, caller, RequestIds.of(exchange)))
+                .map(t -> Responses.ok(exchange, "Token revoked.", TokenView.of(t, null, Instant.now())));
+    }
+
+    @PostMapping("/{id}/rotate")
+    Mono<ResponseEntity<ApiEnvelope>> rotate(
+            @PathVariable String id,
+            @RequestBody(required = false) JsonNode body,
+            @AuthenticationPrincipal ApiPrincipal caller,
+            ServerWebExchange exchange) {
+        long grace = 0;
+        JsonNode g = body == null ? null : body.get("grace_seconds");
+        if (g != null && !g.isNull()) {
+            if (!g.isIntegralNumber() || g.longValue() < 0 || g.longValue() > 86_400) {
+                throw ApiException.badRequest(
+                        "grace_seconds must be between 0 and 86400.",
+                        List.of(new FieldError("grace_seconds", ErrorCodes.INVALID, "Between 0 and 86400.")));
+            }
+            grace = g.longValue();
+        }
+        long graceSeconds = grace;
+        return visible(id, caller)
+                .flatMap(old -> {
+                    Instant now = Instant.now();
+                    if (old.isRevokedAt(now) || old.isExpiredAt(now)) {
+                        return Mono.error(ApiException.conflict(
+                                "Token " + id + " is " + (old.isRevokedAt(now) ? "revoked" : "expired")
+                                        + "; create a new one.",
+                                "TOKEN_INACTIVE"));
+                    }
+                    return service.rotate(old, graceSeconds, caller, RequestIds.of(exchange));
+                })
+                .map(issued -> ResponseEntity.status(HttpStatus.CREATED)
+                        .location(URI.create("/api/v1/tokens/" + issued.id()))
+                        .body(ApiEnvelope.ok(
+                                "Token rotated. The new token is shown only this once.",
+                                TokenView.of(issued.stored(), issued.token(), Instant.now()),
+                                List.of(),
+                                RequestIds.of(exchange))));
+    }
+
+    /** The token if the caller may see it; another tenant's token is a 404 like a missing one. */
+    private Mono<TokenStore.StoredToken> visible(String id, ApiPrincipal caller) {
+        return tokens.findById(id)
+                .filter(t -> caller.isOperator()
+                        || (caller.tenant() != null && caller.tenant().equals(t.tenant())))
+                .switchIfEmpty(Mono.error(ApiException.notFound("No token " + id + ".")));
+    }
+
+    /** The tenant of a new token: the caller's, or for the platform operator the optional {@code tenant}. */
+    private Mono<String> tenantOfNewToken(JsonNode body, ApiPrincipal caller) {
+        JsonNode tenant = body == null ? null : body.get("tenant");
+        if (tenant == null || tenant.isNull()) {
+            return Mono.just(caller.tenant() == null ? "" : caller.tenant());
+        }
+        if (!caller.isOperator()) {
+            return Mono.error(ApiException.badRequest(
+                    "Only the platform operator may name a tenant.",
+                    List.of(new FieldError("tenant", ErrorCodes.INVALID, "Not allowed for a tenant's token."))));
+        }
+        if (!tenant.isString()) {
+            return Mono.error(ApiException.badRequest(
+                    "tenant must be an account id.",
+                    List.of(new FieldError("tenant", ErrorCodes.INVALID, "An account id such as t_…."))));
+        }
+        return db.sql("select id from api.accounts where id = :id")
+                .bind("id", tenant.asString())
+                .map((row, meta) -> row.get("id", String.class))
+                .one()
+                .switchIfEmpty(Mono.error(ApiException.badRequest(
+                        "No such tenant.",
+                        List.of(new FieldError(
+                                "tenant", ErrorCodes.INVALID, "No account " + tenant.asString() + ".")))));
+    }
+}

@@ -1,0 +1,251 @@
+package io.hostplane.api.tokens;
+
+import io.hostplane.api.domains.DomainNames;
+import io.hostplane.api.jobs.Outbox;
+import io.hostplane.api.system.ApiException;
+import io.hostplane.common.envelope.ErrorCodes;
+import io.hostplane.common.envelope.FieldError;
+import io.hostplane.common.event.EventCodec;
+import io.hostplane.common.event.EventTypes;
+import io.hostplane.common.event.TokenChanged;
+import io.hostplane.common.scope.Scope;
+import io.hostplane.common.topic.Topics;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Creates, revokes and rotates API tokens. A caller can never hand out more than it has: a tenant token
+ * may create tokens only with scopes it holds itself, for its own tenant. Every change is written with its
+ * audit fact (via the outbox) in one transaction.
+ */
+@Service
+public class TokenService {
+
+    static final String SOURCE = "/hostplane/api-service";
+
+    private final TokenStore tokens;
+    private final TokenProperties properties;
+    private final TransactionalOperator tx;
+    private final Outbox outbox;
+    private final EventCodec codec;
+    private final ApiTokenIntrospector introspector;
+
+    TokenService(
+            TokenStore tokens,
+            TokenProperties properties,
+            TransactionalOperator tx,
+            Outbox outbox,
+            EventCodec codec,
+            ApiTokenIntrospector introspector) {
+        this.tokens = tokens;
+        this.properties = properties;
+        this.tx = tx;
+        this.outbox = outbox;
+        this.codec = codec;
+        this.introspector = introspector;
+    }
+
+    /** Validates a {@code POST /tokens} body into a spec for {@code caller}; every problem is reported. */
+    TokenStore.TokenSpec spec(JsonNode body, ApiPrincipal caller, String tenantOfNewToken) {
+        List<FieldError> errors = new ArrayList<>();
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("A JSON object is required.", List.of());
+        }
+        String description = null;
+        JsonNode d = body.get("description");
+        if (d != null && !d.isNull()) {
+            if (!d.isString() || d.asString().length() > 200) {
+                errors.add(new FieldError("description", ErrorCodes.INVALID, "At most 200 characters of text."));
+            } else {
+                description = d.asString();
+            }
+        }
+        List<String> scopes = strings(body, "scopes", errors, true);
+        if (scopes != null) {
+            if (scopes.isEmpty()) {
+                errors.add(new FieldError("scopes", ErrorCodes.REQUIRED, "At least one scope is required."));
+            }
+            Set<Scope> granted = EnumSet.noneOf(Scope.class);
+            for (int i = 0; i < scopes.size(); i++) {
+                String s = scopes.get(i);
+                if (!Scope.ALL.equals(s) && Scope.fromWireName(s).isEmpty()) {
+                    errors.add(new FieldError("scopes[" + i + "]", ErrorCodes.INVALID, "Unknown scope " + s + "."));
+                } else {
+                    granted.addAll(Scope.expand(s));
+                }
+            }
+            if (tenantOfNewToken != null && granted.contains(Scope.PLATFORM_ADMIN)) {
+                errors.add(new FieldError(
+                        "scopes", ErrorCodes.INVALID, "platform.admin is only for tokens without a tenant."));
+            }
+            if (!caller.isOperator() && !caller.scopes().containsAll(granted)) {
+                throw new ApiException(
+                        org.springframework.http.HttpStatus.FORBIDDEN,
+                        "A token cannot grant scopes it does not hold.",
+                        List.of(),
+                        null);
+            }
+        }
+        Instant now = Instant.now();
+        Instant latest = now.plus(properties.maxLifetime());
+        Instant expires = latest;
+        JsonNode e = body.get("expires_at");
+        if (e != null && !e.isNull()) {
+            try {
+                expires = Instant.parse(e.asString());
+                if (!expires.isAfter(now)) {
+                    errors.add(new FieldError("expires_at", ErrorCodes.TOO_SMALL, "Must be in the future."));
+                } else if (expires.isAfter(latest)) {
+                    errors.add(new FieldError(
+                            "expires_at",
+                            ErrorCodes.TOO_LARGE,
+                            "Tokens live at most " + properties.maxLifetime().toDays() + " days."));
+                }
+            } catch (DateTimeParseException ex) {
+                errors.add(new FieldError(
+                        "expires_at", ErrorCodes.INVALID, "An ISO-8601 instant, e.g. 2027-01-01T00:00:00Z."));
+            }
+        }
+        List<String> cidrs = strings(body, "allowed_cidrs", errors, false);
+        if (cidrs != null) {
+            for (int i = 0; i < cidrs.size(); i++) {
+                if (Cidr.parse(cidrs.get(i)).isEmpty()) {
+                    errors.add(new FieldError(
+                            "allowed_cidrs[" + i + "]", ErrorCodes.INVALID, "Not an address or CIDR network."));
+                }
+            }
+        }
+        List<String> domains = strings(body, "allowed_domains", errors, false);
+        List<String> normalised = new ArrayList<>();
+        if (domains != null) {
+            for (int i = 0; i < domains.size(); i++) {
+                var name = DomainNames.normalise(domains.get(i));
+                if (name.isEmpty()) {
+                    errors.add(new FieldError("allowed_domains[" + i + "]", ErrorCodes.INVALID, "Not a domain name."));
+                } else {
+                    normalised.add(name.get());
+                }
+            }
+        }
+        Integer limit = null;
+        Integer period = null;
+        JsonNode r = body.get("rate_limit");
+        if (r != null && !r.isNull()) {
+            JsonNode l = r.get("limit");
+            JsonNode p = r.get("period_seconds");
+            if (l == null || !l.isIntegralNumber() || l.intValue() < 1 || l.intValue() > 1_000_000) {
+                errors.add(new FieldError("rate_limit.limit", ErrorCodes.INVALID, "Between 1 and 1000000."));
+            } else {
+                limit = l.intValue();
+            }
+            if (p == null || !p.isIntegralNumber() || p.intValue() < 1 || p.intValue() > 86_400) {
+                errors.add(new FieldError("rate_limit.period_seconds", ErrorCodes.INVALID, "Between 1 and 86400."));
+            } else {
+                period = p.intValue();
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.badRequest("The token request is invalid.", errors);
+        }
+        return new TokenStore.TokenSpec(
+                tenantOfNewToken,
+                caller.principal(),
+                description,
+                scopes,
+                expires,
+                cidrs == null ? List.of() : cidrs,
+                normalised,
+                limit,
+                period);
+    }
+
+    Mono<TokenStore.IssuedToken> create(TokenStore.TokenSpec spec, ApiPrincipal caller, String requestId) {
+        return tx.transactional(tokens.issue(spec)
+                        .flatMap(issued -> fact(EventTypes.TOKEN_CREATED, issued.stored(), null, caller, requestId)
+                                .thenReturn(issued)))
+                .doOnSuccess(x -> outbox.wake());
+    }
+
+    Mono<TokenStore.StoredToken> revoke(TokenStore.StoredToken token, ApiPrincipal caller, String requestId) {
+        return tx.transactional(tokens.revoke(token.id(), Instant.now())
+                        .flatMap(revoked -> fact(EventTypes.TOKEN_REVOKED, revoked, null, caller, requestId)
+                                .thenReturn(revoked)))
+                .doOnSuccess(x -> {
+                    introspector.evictAll();
+                    outbox.wake();
+                });
+    }
+
+    /** Issues a successor with the same rights and revokes {@code old} after {@code grace} seconds. */
+    Mono<TokenStore.IssuedToken> rotate(
+            TokenStore.StoredToken old, long graceSeconds, ApiPrincipal caller, String requestId) {
+        Instant now = Instant.now();
+        TokenStore.TokenSpec spec = new TokenStore.TokenSpec(
+                old.tenant(),
+                old.principal(),
+                old.description(),
+                old.scopes(),
+                old.expiresAt() != null ? old.expiresAt() : now.plus(properties.maxLifetime()),
+                old.allowedCidrs(),
+                old.allowedDomains(),
+                old.rateLimit(),
+                old.ratePeriodSeconds());
+        return tx.transactional(tokens.issue(spec, old.id())
+                        .flatMap(issued -> tokens.revoke(old.id(), now.plusSeconds(graceSeconds))
+                                .flatMap(revoked ->
+                                        fact(EventTypes.TOKEN_ROTATED, revoked, issued.id(), caller, requestId))
+                                .then(fact(EventTypes.TOKEN_CREATED, issued.stored(), null, caller, requestId))
+                                .thenReturn(issued)))
+                .doOnSuccess(x -> {
+                    introspector.evictAll();
+                    outbox.wake();
+                });
+    }
+
+    private Mono<Void> fact(
+            String type, TokenStore.StoredToken t, String replacedBy, ApiPrincipal caller, String requestId) {
+        TokenChanged data = new TokenChanged(
+                t.id(),
+                t.hint(),
+                t.tenant(),
+                t.principal(),
+                t.scopes(),
+                t.expiresAt(),
+                t.revokedAt(),
+                replacedBy,
+                caller.tokenId());
+        var event = codec.event(SOURCE, type, "tokens/" + t.id(), t.tenant(), requestId, null, null, data);
+        return outbox.enqueue(Topics.AUDIT, t.tenant() == null ? "platform" : t.tenant(), event);
+    }
+
+    private static List<String> strings(JsonNode body, String field, List<FieldError> errors, boolean required) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            if (required) {
+                errors.add(new FieldError(field, ErrorCodes.REQUIRED, field + " is required."));
+            }
+            return null;
+        }
+        if (!node.isArray()) {
+            errors.add(new FieldError(field, ErrorCodes.INVALID, field + " must be a list of strings."));
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            if (!node.get(i).isString()) {
+                errors.add(new FieldError(field + "[" + i + "]", ErrorCodes.INVALID, "Must be a string."));
+            } else {
+                out.add(node.get(i).asString());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,137 @@
+package io.hostplane.api;
+
+import io.hostplane.api.accounts.AccountStore;
+import io.hostplane.api.tokens.TokenStore;
+import io.hostplane.embedded.TestInfrastructure;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Base of the API's integration tests: the API alone on a real PostgreSQL and a real Kafka broker (no
+ * worker, no audit service), one fresh tenant with one active domain and a {@code *} token per test.
+ */
+@SpringBootTest(
+        classes = ApiApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            ApiApplication.CONFIG_NAME,
+            ApiIntegrationTest.PEPPER,
+            "hostplane.domains.allow-reserved-tlds=true",
+            "hostplane.tokens.last-used-flush=200ms"
+        })
+abstract class ApiIntegrationTest {
+
+    static final String PEPPER = "hostplane.tokens.pepper=test-pepper-0123456789abcdefghijklmnop";
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestInfrastructure.register(registry);
+    }
+
+    @Autowired
+    Environment env;
+
+    @Autowired
+    AccountStore accounts;
+
+    @Autowired
+    TokenStore tokens;
+
+    final TestInfrastructure infra = TestInfrastructure.shared();
+    WebTestClient http;
+    String tenant;
+    String zone;
+    String allToken;
+
+    @BeforeEach
+    void setUpTenant() {
+        http = client(Integer.parseInt(env.getProperty("local.server.port")));
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        tenant = accounts.create("tenant-" + suffix).block().id();
+        zone = "zone-" + suffix + ".test";
+        sql("insert into api.domains (name, tenant_id, status) values (?, ?, 'active')", zone, tenant);
+        allToken = token(tenant, "*");
+    }
+
+    static WebTestClient client(int port) {
+        return WebTestClient.bindToServer()
+                .baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(Duration.ofSeconds(30))
+                .build();
+    }
+
+    WebTestClient.ResponseSpec exchange(HttpMethod method, String path, String token, String body, int status) {
+        return exchange(http, method, path, token, body, status);
+    }
+
+    static WebTestClient.ResponseSpec exchange(
+            WebTestClient client, HttpMethod method, String path, String token, String body, int status) {
+        WebTestClient.RequestBodySpec spec = client.method(method).uri(path);
+        if (token != null) {
+            spec.header("Authorization", "Bearer " + token);
+        }
+        WebTestClient.RequestHeadersSpec<?> ready = body == null
+                ? spec
+                : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+        WebTestClient.ResponseSpec response = ready.exchange();
+        response.expectStatus().isEqualTo(status).expectHeader().exists("X-Request-Id");
+        return response;
+    }
+
+    JsonNode json(HttpMethod method, String path, String token, String body, int status) {
+        return exchange(method, path, token, body, status)
+                .expectBody(JsonNode.class)
+                .returnResult()
+                .getResponseBody();
+    }
+
+    String message(HttpMethod method, String path, String token, String body, int status) {
+        return json(method, path, token, body, status).path("message").asString();
+    }
+
+    String token(String tenantId, String... scopes) {
+        return tokens.issue(TokenStore.TokenSpec.simple(tenantId, "tester", "test", List.of(scopes)))
+                .block()
+                .token();
+    }
+
+    int count(String query) throws Exception {
+        try (Connection c = connection();
+                PreparedStatement s = c.prepareStatement(query);
+                ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    void sql(String statement, Object... args) {
+        try (Connection c = connection();
+                PreparedStatement s = c.prepareStatement(statement)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            s.executeUpdate();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Connection connection() throws Exception {
+        return DriverManager.getConnection(infra.jdbcUrl(), infra.user(), infra.password());
+    }
+}

@@ -1,0 +1,51 @@
+package io.hostplane.api.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hostplane.embedded.FreePorts;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/** The buffer in front of an unreachable Kafka: it fills, then the API refuses, and overflow is counted. */
+class RequestRecordBufferTest {
+
+    @Test
+    void aFullBufferRefusesRequestsAndCountsWhatItCouldNotKeep() {
+        var producers = new DefaultKafkaProducerFactory<String, String>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                "127.0.0.1:" + FreePorts.next(),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                200,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        RequestRecordBuffer buffer = new RequestRecordBuffer(new KafkaTemplate<>(producers), meters, 5, true);
+        try {
+            for (int i = 0; i < 5; i++) {
+                assertThat(buffer.refusesRequests()).isFalse();
+                buffer.add(new ProducerRecord<>("hostplane.audit", "k", "record " + i));
+            }
+            assertThat(buffer.refusesRequests()).isTrue();
+            buffer.add(new ProducerRecord<>("hostplane.audit", "k", "one too many"));
+            assertThat(meters.get("hostplane.request.records.dropped").counter().count())
+                    .isEqualTo(1.0);
+            assertThat(meters.get("hostplane.request.records.buffered").gauge().value())
+                    .isEqualTo(5.0);
+
+            RequestRecordBuffer lenient =
+                    new RequestRecordBuffer(new KafkaTemplate<>(producers), new SimpleMeterRegistry(), 1, false);
+            lenient.add(new ProducerRecord<>("hostplane.audit", "k", "x"));
+            assertThat(lenient.refusesRequests()).isFalse();
+        } finally {
+            producers.destroy();
+        }
+    }
+}

@@ -295,6 +295,48 @@ class ApiSkeletonTest extends ApiIntegrationTest {
     }
 
     @Test
+    void headersOverEightKibibytesAre431BeforeAnyAuthentication() {
+        http.get()
+                .uri("/api/v1/system/hello")
+                .header("X-Padding", "p".repeat(9000))
+                .exchange()
+                .expectStatus()
+                .isEqualTo(431)
+                .expectHeader()
+                .exists("X-Request-Id")
+                .expectBody()
+                .jsonPath("$.status")
+                .isEqualTo(431)
+                .jsonPath("$.success")
+                .isEqualTo(false);
+    }
+
+    @Test
+    void aDeclaredBodyOverOneMebibyteIs413EvenBeforeTheTokenIsChecked() {
+        http.post()
+                .uri("/api/v1/domains/" + zone + "/dns/records")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"name\":\"" + "a".repeat(1_100_000) + "\"}")
+                .exchange()
+                .expectStatus()
+                .isEqualTo(413)
+                .expectBody()
+                .jsonPath("$.status")
+                .isEqualTo(413);
+    }
+
+    @Test
+    void corsIsClosedByDefault() {
+        http.options()
+                .uri("/api/v1/system/hello")
+                .header("Origin", "https://evil.example")
+                .header("Access-Control-Request-Method", "GET")
+                .exchange()
+                .expectHeader()
+                .doesNotExist("Access-Control-Allow-Origin");
+    }
+
+    @Test
     void aBodyOverOneMebibyteIs413() {
         String big = "{\"name\":\"" + "a".repeat(1_100_000) + "\"}";
         exchange(HttpMethod.POST, "/api/v1/domains/" + zone + "/dns/records", allToken, big, 413);

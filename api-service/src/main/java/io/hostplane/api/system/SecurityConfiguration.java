@@ -15,6 +15,9 @@ import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.reactive.CorsConfigurationSource;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 import reactor.core.publisher.Mono;
 
 /**
@@ -27,9 +30,17 @@ class SecurityConfiguration {
 
     @Bean
     SecurityWebFilterChain apiSecurity(
-            ServerHttpSecurity http, ReactiveOpaqueTokenIntrospector introspector, EnvelopeWriter writer) {
+            ServerHttpSecurity http,
+            ReactiveOpaqueTokenIntrospector introspector,
+            EnvelopeWriter writer,
+            CorsProperties cors) {
         ServerAuthenticationEntryPoint entryPoint = unauthorized(writer);
         ServerAccessDeniedHandler denied = forbidden(writer);
+        if (cors.allowedOrigins().stream().anyMatch(o -> !o.isBlank())) {
+            http.cors(c -> c.configurationSource(corsSource(cors)));
+        } else {
+            http.cors(ServerHttpSecurity.CorsSpec::disable);
+        }
         return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
@@ -44,6 +55,31 @@ class SecurityConfiguration {
                         .accessDeniedHandler(denied)
                         .opaqueToken(t -> t.introspector(introspector)))
                 .build();
+    }
+
+    /**
+     * Cross-origin calls from the configured origins only, with a token in the {@code Authorization} header
+     * (no cookies: credentials are not allowed cross-origin).
+     */
+    private static CorsConfigurationSource corsSource(CorsProperties properties) {
+        CorsConfiguration config = new CorsConfiguration();
+        config.setAllowedOrigins(
+                properties.allowedOrigins().stream().filter(o -> !o.isBlank()).toList());
+        config.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE"));
+        config.setAllowedHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key", "If-None-Match"));
+        config.setExposedHeaders(List.of(
+                "X-Request-Id",
+                "Location",
+                "ETag",
+                "Retry-After",
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset"));
+        config.setAllowCredentials(false);
+        config.setMaxAge(600L);
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        source.registerCorsConfiguration("/api/**", config);
+        return source;
     }
 
     /** 401 with {@code WWW-Authenticate: Bearer}, or 503 when the token store cannot be reached. */

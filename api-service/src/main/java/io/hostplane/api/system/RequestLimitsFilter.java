@@ -1,0 +1,55 @@
+package io.hostplane.api.system;
+
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Request limits, checked before authentication so that no work is spent on a request that will be
+ * refused: headers over 8 KiB → 431, a declared body over 1 MiB → 413, both in the envelope. (A body
+ * without {@code Content-Length} is cut at 1 MiB by the codecs, also 413.) Netty's own header limit is set
+ * higher ({@code server.max-http-request-header-size}) so that this filter, not Netty, answers.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 2)
+class RequestLimitsFilter implements WebFilter {
+
+    static final int MAX_HEADER_BYTES = 8 * 1024;
+    static final long MAX_BODY_BYTES = 1024 * 1024;
+
+    private final EnvelopeWriter writer;
+
+    RequestLimitsFilter(EnvelopeWriter writer) {
+        this.writer = writer;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        long headerBytes = 0;
+        for (Map.Entry<String, List<String>> header :
+                exchange.getRequest().getHeaders().headerSet()) {
+            for (String value : header.getValue()) {
+                headerBytes += header.getKey().length() + value.length() + 4;
+            }
+        }
+        if (headerBytes > MAX_HEADER_BYTES) {
+            return writer.writeError(
+                    exchange,
+                    HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                    "Request headers are larger than 8 KiB.",
+                    List.of());
+        }
+        if (exchange.getRequest().getHeaders().getContentLength() > MAX_BODY_BYTES) {
+            return writer.writeError(
+                    exchange, HttpStatus.PAYLOAD_TOO_LARGE, "Request body is larger than 1 MiB.", List.of());
+        }
+        return chain.filter(exchange);
+    }
+}

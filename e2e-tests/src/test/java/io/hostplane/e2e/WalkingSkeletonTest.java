@@ -132,6 +132,41 @@ class WalkingSkeletonTest {
 
     @Test
     @Order(3)
+    void anotherTenantMadeByTheOperatorSeesNoneOfDemosAuditOrJobs() throws Exception {
+        ApiClient operator = new ApiClient(
+                stack.apiUrl(), Files.readString(dataDir.resolve("admin-token")).trim());
+        ApiClient.Response account = operator.post(
+                "/api/v1/accounts",
+                "{\"name\":\"other-" + UUID.randomUUID().toString().substring(0, 8) + "\"}");
+        assertThat(account.status()).isEqualTo(201);
+        String otherTenant = account.body().path("data").path("id").asString();
+        ApiClient.Response issued =
+                operator.post("/api/v1/tokens", "{\"scopes\":[\"*\"],\"tenant\":\"" + otherTenant + "\"}");
+        assertThat(issued.status()).isEqualTo(201);
+        ApiClient other = new ApiClient(
+                stack.apiUrl(), issued.body().path("data").path("token").asString());
+
+        String demoJob = demo.get("/api/v1/jobs?limit=1")
+                .body()
+                .path("data")
+                .path("items")
+                .get(0)
+                .path("id")
+                .asString();
+        JsonNode audit = other.get("/api/v1/audit/events?job_id=" + demoJob).body();
+        assertThat(audit.path("data").path("items").size()).isZero();
+        assertThat(other.get("/api/v1/jobs/" + demoJob).status()).isEqualTo(404);
+        assertThat(other.get("/api/v1/domains/example.test/dns/records").status())
+                .isEqualTo(404);
+        assertThat(other.get("/api/v1/jobs").body().path("data").path("items").size())
+                .isZero();
+        // The operator sees across tenants.
+        assertThat(types(operator.get("/api/v1/audit/events?job_id=" + demoJob).body()))
+                .isNotEmpty();
+    }
+
+    @Test
+    @Order(4)
     void aRestartKeepsJobsTokensAndAudit() throws Exception {
         JsonNode before = demo.get("/api/v1/jobs?limit=200").body().path("data").path("items");
         assertThat(before.size()).isGreaterThanOrEqualTo(2);

@@ -1,9 +1,11 @@
 package io.hostplane.api.audit;
 
+import io.hostplane.api.system.ApiException;
 import io.r2dbc.postgresql.codec.Json;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import org.springframework.r2dbc.BadSqlGrammarException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -93,6 +95,10 @@ class AuditEventStore {
                             row.get("kafka_offset", Long.class),
                             data == null ? null : json.readTree(data.asString()));
                 })
-                .all();
+                .all()
+                // The audit service owns and creates audit.events; until it has run there is nothing to read.
+                .onErrorMap(
+                        BadSqlGrammarException.class,
+                        e -> ApiException.unavailable("The audit store is not available yet; retry later."));
     }
 }

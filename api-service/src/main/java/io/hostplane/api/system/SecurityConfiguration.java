@@ -1,5 +1,6 @@
 package io.hostplane.api.system;
 
+import io.hostplane.api.tokens.BearerAuthenticationManager;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -9,7 +10,6 @@ import org.springframework.security.authentication.AuthenticationServiceExceptio
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.server.resource.introspection.BadOpaqueTokenException;
-import org.springframework.security.oauth2.server.resource.introspection.ReactiveOpaqueTokenIntrospector;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
@@ -30,10 +30,7 @@ class SecurityConfiguration {
 
     @Bean
     SecurityWebFilterChain apiSecurity(
-            ServerHttpSecurity http,
-            ReactiveOpaqueTokenIntrospector introspector,
-            EnvelopeWriter writer,
-            CorsProperties cors) {
+            ServerHttpSecurity http, BearerAuthenticationManager bearer, EnvelopeWriter writer, CorsProperties cors) {
         ServerAuthenticationEntryPoint entryPoint = unauthorized(writer);
         ServerAccessDeniedHandler denied = forbidden(writer);
         if (cors.allowedOrigins().stream().anyMatch(o -> !o.isBlank())) {
@@ -53,7 +50,7 @@ class SecurityConfiguration {
                 .oauth2ResourceServer(o -> o.bearerTokenConverter(new ApiTokenConverter())
                         .authenticationEntryPoint(entryPoint)
                         .accessDeniedHandler(denied)
-                        .opaqueToken(t -> t.introspector(introspector)))
+                        .authenticationManagerResolver(exchange -> Mono.just(bearer)))
                 .build();
     }
 

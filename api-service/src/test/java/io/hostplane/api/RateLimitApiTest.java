@@ -2,8 +2,12 @@ package io.hostplane.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.JsonNode;
 
 /** Per-token limits as callers see them: headers on every answer, 429 with Retry-After past the limit. */
@@ -55,8 +59,24 @@ class RateLimitApiTest extends ApiIntegrationTest {
     }
 
     @Test
-    void publicRoutesCarryNoTokenLimit() {
-        exchange(HttpMethod.GET, "/api/v1/oauth/scopes", null, null, 200)
+    void publicOAuthEndpointsAreLimitedPerClientAddress() {
+        // A client address of its own (127.0.0.3), so that other tests' calls do not count.
+        WebTestClient fromElsewhere = WebTestClient.bindToServer(new ReactorClientHttpConnector(
+                        HttpClient.create().bindAddress(() -> new InetSocketAddress("127.0.0.3", 0))))
+                .baseUrl("http://127.0.0.1:" + env.getProperty("local.server.port"))
+                .build();
+        for (int i = 59; i >= 0; i--) {
+            exchange(fromElsewhere, HttpMethod.GET, "/api/v1/oauth/scopes", null, null, 200)
+                    .expectHeader()
+                    .valueEquals("RateLimit-Limit", "60")
+                    .expectHeader()
+                    .valueEquals("RateLimit-Remaining", Integer.toString(i));
+        }
+        exchange(fromElsewhere, HttpMethod.GET, "/api/v1/oauth/scopes", null, null, 429)
+                .expectHeader()
+                .exists("Retry-After");
+        exchange(HttpMethod.GET, "/api/v1/oauth/scopes", null, null, 200);
+        exchange(HttpMethod.GET, "/api/v1/health", null, null, 503)
                 .expectHeader()
                 .doesNotExist("RateLimit-Limit");
     }

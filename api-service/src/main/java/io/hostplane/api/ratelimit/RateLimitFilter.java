@@ -1,5 +1,6 @@
 package io.hostplane.api.ratelimit;
 
+import io.hostplane.api.system.ClientAddress;
 import io.hostplane.api.system.EnvelopeWriter;
 import io.hostplane.api.tokens.ApiPrincipal;
 import java.util.List;
@@ -14,13 +15,16 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Applies the caller's rate limit after authentication and scope checks and before any handler runs. Every
- * response to a token carries {@code RateLimit-Limit}, {@code RateLimit-Remaining} and
+ * Applies the caller's rate limit after authentication and scope checks and before any handler runs (and a
+ * per-address limit to the public OAuth endpoints). Every limited response carries {@code RateLimit-Limit}, {@code RateLimit-Remaining} and
  * {@code RateLimit-Reset} (seconds); over the limit the answer is 429 with {@code Retry-After}.
  */
 @Component
 @Order(10)
 class RateLimitFilter implements WebFilter {
+
+    /** Public endpoints limited per client address: the OAuth device flow's, which need no token. */
+    static final String PUBLIC_LIMITED = "/api/v1/oauth/";
 
     private final TokenRateLimiters limiters;
     private final EnvelopeWriter writer;
@@ -34,9 +38,16 @@ class RateLimitFilter implements WebFilter {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         return exchange.getPrincipal()
                 .ofType(BearerTokenAuthentication.class)
-                .map(auth -> (ApiPrincipal) auth.getPrincipal())
-                .flatMap(caller -> {
-                    var decision = limiters.acquire(caller.tokenId(), caller.rateLimit(), caller.ratePeriodSeconds());
+                .map(auth -> limiters.acquire(
+                        ((ApiPrincipal) auth.getPrincipal()).tokenId(),
+                        ((ApiPrincipal) auth.getPrincipal()).rateLimit(),
+                        ((ApiPrincipal) auth.getPrincipal()).ratePeriodSeconds()))
+                .switchIfEmpty(Mono.fromSupplier(
+                        () -> exchange.getRequest().getPath().value().startsWith(PUBLIC_LIMITED)
+                                ? limiters.acquirePublic(
+                                        ClientAddress.of(exchange).getHostAddress())
+                                : null))
+                .flatMap(decision -> {
                     HttpHeaders headers = exchange.getResponse().getHeaders();
                     headers.set("RateLimit-Limit", Integer.toString(decision.limit()));
                     headers.set("RateLimit-Remaining", Integer.toString(decision.remaining()));

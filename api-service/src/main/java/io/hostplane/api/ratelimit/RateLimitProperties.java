@@ -8,9 +8,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param defaultLimit requests a token may make per period unless the token sets its own
  * @param defaultPeriod length of the fixed window
  * @param maxLimiters upper bound on limiters kept in memory (idle ones are evicted first)
+ * @param publicLimit requests per client address and period on the public OAuth endpoints (no token),
+ *     against guessing and flooding
+ * @param publicPeriod length of that window
  */
 @ConfigurationProperties("hostplane.rate-limit")
 public record RateLimitProperties(
         @DefaultValue("120") int defaultLimit,
         @DefaultValue("60s") Duration defaultPeriod,
-        @DefaultValue("1000000") long maxLimiters) {}
+        @DefaultValue("200000") long maxLimiters,
+        @DefaultValue("60") int publicLimit,
+        @DefaultValue("60s") Duration publicPeriod) {}

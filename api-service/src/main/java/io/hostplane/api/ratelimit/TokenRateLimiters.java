@@ -27,7 +27,7 @@ public class TokenRateLimiters {
     private final Cache<String, Entry> limiters;
 
     @Autowired
-    TokenRateLimiters(RateLimitProperties properties) {
+    public TokenRateLimiters(RateLimitProperties properties) {
         this(properties, Ticker.systemTicker());
     }
 
@@ -67,6 +67,12 @@ public class TokenRateLimiters {
                 ? 0
                 : Math.max(1, ceilSeconds(entry.limiter().getDetailedMetrics().getNanosToWait()));
         return new Decision(permitted, entry.limit(), remaining, reset, retryAfter);
+    }
+
+    /** Takes one permit for a client address on the public endpoints. */
+    public Decision acquirePublic(String address) {
+        return acquire("ip:" + address, properties.publicLimit(), (int)
+                properties.publicPeriod().toSeconds());
     }
 
     /** How many limiters are held now (for the memory benchmark and metrics). */

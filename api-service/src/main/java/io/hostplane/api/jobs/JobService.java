@@ -27,7 +27,11 @@ public class JobService {
     private final TransactionalOperator tx;
     private final Outbox outbox;
 
-    JobService(JobStore jobs, EventCodec codec, TransactionalOperator tx, Outbox outbox) {
+    private final IdempotencyKeys idempotencyKeys;
+
+    JobService(
+            JobStore jobs, EventCodec codec, TransactionalOperator tx, Outbox outbox, IdempotencyKeys idempotencyKeys) {
+        this.idempotencyKeys = idempotencyKeys;
         this.jobs = jobs;
         this.codec = codec;
         this.tx = tx;
@@ -54,10 +58,15 @@ public class JobService {
                 null,
                 job.command());
         String key = Topics.commandKey(job.tenant(), job.keyKind(), job.keyName());
+        Mono<Void> bindKey =
+                Mono.deferContextual(ctx -> ctx.<IdempotencyFilter.Binding>getOrEmpty(IdempotencyFilter.CONTEXT_KEY)
+                        .map(binding -> idempotencyKeys.bind(binding.tenant(), binding.key(), id))
+                        .orElse(Mono.empty()));
         Mono<Void> writes = alongside
                 .apply(id)
                 .then(jobs.insert(id, job.tenant(), job.type(), job.resource(), requestId, caller.tokenId()))
-                .then(outbox.enqueue(Topics.COMMANDS, key, command));
+                .then(outbox.enqueue(Topics.COMMANDS, key, command))
+                .then(bindKey);
         return tx.transactional(writes).then(Mono.fromRunnable(outbox::wake)).then(jobs.find(id));
     }
 

@@ -22,6 +22,19 @@ public class EnvelopeWriter {
         this.json = json;
     }
 
+    /** Writes any envelope with {@code status}. */
+    public Mono<Void> write(ServerWebExchange exchange, HttpStatus status, ApiEnvelope body) {
+        ServerHttpResponse response = exchange.getResponse();
+        if (response.isCommitted()) {
+            return Mono.empty();
+        }
+        byte[] bytes = json.writeValueAsBytes(body);
+        response.setStatusCode(status);
+        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        response.getHeaders().setContentLength(bytes.length);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));
+    }
+
     public Mono<Void> writeError(
             ServerWebExchange exchange, HttpStatus status, String message, List<FieldError> errors) {
         ServerHttpResponse response = exchange.getResponse();

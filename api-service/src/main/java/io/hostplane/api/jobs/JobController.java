@@ -1,23 +1,42 @@
 package io.hostplane.api.jobs;
 
 import io.hostplane.api.system.ApiException;
-import io.hostplane.api.system.Responses;
+import io.hostplane.api.system.RequestIds;
 import io.hostplane.api.tokens.ApiPrincipal;
 import io.hostplane.common.envelope.ApiEnvelope;
+import io.hostplane.common.envelope.ErrorCodes;
+import io.hostplane.common.envelope.FieldError;
 import io.hostplane.common.envelope.Page;
+import io.hostplane.common.job.JobStatus;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
-/** Job polling: one job, or the caller's jobs newest first. */
+/**
+ * Job polling, made cheap for integrators: {@code ETag}/{@code If-None-Match} (a 304 costs no rate limit),
+ * {@code Retry-After} while a job runs, {@code ?wait=30s} long polling (no thread held), many jobs in one
+ * call ({@code ?id=a&id=b}), and filters.
+ */
 @RestController
 @RequestMapping("/api/v1/jobs")
 class JobController {
@@ -25,52 +44,202 @@ class JobController {
     /** Seconds a poller should wait before asking again about a job that is not finished. */
     static final String RETRY_AFTER_SECONDS = "2";
 
+    static final Duration MAX_WAIT = Duration.ofSeconds(55);
+
     private final JobService jobs;
     private final JobStore store;
+    private final JobChanges changes;
+    private final JsonMapper json;
 
-    JobController(JobService jobs, JobStore store) {
+    JobController(JobService jobs, JobStore store, JobChanges changes, JsonMapper json) {
         this.jobs = jobs;
         this.store = store;
+        this.changes = changes;
+        this.json = json;
     }
 
     @GetMapping("/{id}")
     Mono<ResponseEntity<ApiEnvelope>> get(
-            @PathVariable String id, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
+            @PathVariable String id,
+            @RequestParam(required = false) String wait,
+            @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
+            @AuthenticationPrincipal ApiPrincipal caller,
+            ServerWebExchange exchange) {
         UUID jobId = parse(id);
-        return jobs.find(jobId)
-                .filter(job -> caller.canAccessTenant(job.tenant()))
-                .switchIfEmpty(Mono.error(ApiException.notFound("No job " + id + ".")))
-                .map(job -> {
-                    ResponseEntity<ApiEnvelope> response =
-                            Responses.ok(exchange, "Job " + job.status().wireName() + ".", job);
-                    if (!job.status().isTerminal()) {
-                        return ResponseEntity.status(response.getStatusCode())
-                                .header("Retry-After", RETRY_AFTER_SECONDS)
-                                .body(response.getBody());
-                    }
-                    return response;
-                });
+        Duration waitFor = waitDuration(wait);
+        return visible(jobId, caller)
+                .flatMap(first -> first.status().isTerminal() || waitFor.isZero()
+                        ? Mono.just(first)
+                        : changes.ticks(first.id())
+                                .concatMap(tick -> jobs.find(jobId))
+                                .filter(now -> now.status() != first.status())
+                                .next()
+                                .timeout(waitFor, jobs.find(jobId)))
+                .map(job -> answer(job, ifNoneMatch, exchange));
+    }
+
+    private ResponseEntity<ApiEnvelope> answer(JobView job, String ifNoneMatch, ServerWebExchange exchange) {
+        String etag = etag(job);
+        ResponseEntity.BodyBuilder builder =
+                ResponseEntity.status(HttpStatus.OK).eTag(etag);
+        if (!job.status().isTerminal()) {
+            builder.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
+            return ResponseEntity.status(HttpStatus.NOT_MODIFIED)
+                    .eTag(etag)
+                    .headers(h -> {
+                        if (!job.status().isTerminal()) {
+                            h.set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+                        }
+                    })
+                    .build();
+        }
+        return builder.body(
+                ApiEnvelope.ok("Job " + job.status().wireName() + ".", job, List.of(), RequestIds.of(exchange)));
     }
 
     @GetMapping
     Mono<ResponseEntity<ApiEnvelope>> list(
+            @RequestParam(name = "id", required = false) List<String> ids,
+            @RequestParam(name = "status", required = false) List<String> statuses,
+            @RequestParam(name = "type", required = false) List<String> types,
+            @RequestParam(required = false) String resource,
+            @RequestParam(name = "created_after", required = false) String createdAfter,
+            @RequestParam(name = "created_before", required = false) String createdBefore,
             @RequestParam(defaultValue = "50") int limit,
             @RequestParam(required = false) String cursor,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
+        List<FieldError> errors = new ArrayList<>();
         if (limit < 1 || limit > 200) {
-            throw ApiException.badRequest(
-                    "limit must be between 1 and 200.",
-                    List.of(new io.hostplane.common.envelope.FieldError("limit", "INVALID", "Between 1 and 200.")));
+            errors.add(new FieldError("limit", ErrorCodes.INVALID, "Between 1 and 200."));
         }
-        UUID before = cursor == null ? null : parse(cursor);
-        String tenant = caller.isOperator() ? null : caller.tenant();
-        return store.list(tenant, before, limit + 1).collectList().map(rows -> {
+        List<UUID> jobIds = new ArrayList<>();
+        if (ids != null) {
+            if (ids.size() > 200) {
+                errors.add(new FieldError("id", ErrorCodes.TOO_LARGE, "At most 200 ids per call."));
+            }
+            for (String id : ids) {
+                try {
+                    jobIds.add(UUID.fromString(id));
+                } catch (IllegalArgumentException e) {
+                    errors.add(new FieldError("id", ErrorCodes.INVALID, "Not a job id: " + id));
+                }
+            }
+        }
+        List<String> statusNames = statuses == null
+                ? List.of()
+                : statuses.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
+        for (String status : statusNames) {
+            try {
+                JobStatus.fromWireName(status);
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("status", ErrorCodes.INVALID, "Unknown status " + status + "."));
+            }
+        }
+        Instant after = instant(createdAfter, "created_after", errors);
+        Instant before = instant(createdBefore, "created_before", errors);
+        UUID cursorId = null;
+        if (cursor != null) {
+            try {
+                cursorId = UUID.fromString(cursor);
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("cursor", ErrorCodes.INVALID, "Not a cursor from this API."));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.badRequest("Invalid query.", errors);
+        }
+        JobStore.Filter filter = new JobStore.Filter(
+                caller.isOperator() ? null : caller.tenant(),
+                jobIds,
+                statusNames,
+                types == null ? List.of() : types,
+                resource,
+                after,
+                before,
+                cursorId);
+        return store.list(filter, limit + 1).collectList().map(rows -> {
             boolean more = rows.size() > limit;
             List<JobView> items = more ? rows.subList(0, limit) : rows;
             String next = more ? items.get(items.size() - 1).id() : null;
-            return Responses.ok(exchange, items.size() + " jobs.", new Page<>(items, next));
+            return ResponseEntity.ok(ApiEnvelope.ok(
+                    items.size() + " jobs.", new Page<>(items, next), List.of(), RequestIds.of(exchange)));
         });
+    }
+
+    private Mono<JobView> visible(UUID jobId, ApiPrincipal caller) {
+        return jobs.find(jobId)
+                .filter(job -> caller.canAccessTenant(job.tenant()))
+                .switchIfEmpty(Mono.error(ApiException.notFound("No job " + jobId + ".")));
+    }
+
+    /** A strong validator of everything the job shows: any change to the job changes it. */
+    private String etag(JobView job) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(json.writeValueAsBytes(job));
+            return "\""
+                    + Base64.getUrlEncoder()
+                            .withoutPadding()
+                            .encodeToString(digest)
+                            .substring(0, 22) + "\"";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean matches(String ifNoneMatch, String etag) {
+        for (String candidate : ifNoneMatch.split(",")) {
+            String c = candidate.trim();
+            if (c.startsWith("W/")) {
+                c = c.substring(2);
+            }
+            if (c.equals(etag) || c.equals("*")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code 30s}, {@code 30} (seconds) or {@code 1m}; capped at 55 s. */
+    static Duration waitDuration(String wait) {
+        if (wait == null || wait.isBlank()) {
+            return Duration.ZERO;
+        }
+        String w = wait.trim().toLowerCase(Locale.ROOT);
+        try {
+            Duration d;
+            if (w.endsWith("ms")) {
+                d = Duration.ofMillis(Long.parseLong(w.substring(0, w.length() - 2)));
+            } else if (w.endsWith("s")) {
+                d = Duration.ofSeconds(Long.parseLong(w.substring(0, w.length() - 1)));
+            } else if (w.endsWith("m")) {
+                d = Duration.ofMinutes(Long.parseLong(w.substring(0, w.length() - 1)));
+            } else {
+                d = Duration.ofSeconds(Long.parseLong(w));
+            }
+            if (d.isNegative()) {
+                throw new NumberFormatException();
+            }
+            return d.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : d;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(
+                    "wait must be a duration such as 30s.",
+                    List.of(new FieldError("wait", ErrorCodes.INVALID, "A duration such as 30s (at most 55s).")));
+        }
+    }
+
+    private static Instant instant(String text, String field, List<FieldError> errors) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            errors.add(new FieldError(field, ErrorCodes.INVALID, "An ISO-8601 instant, e.g. 2026-11-24T00:00:00Z."));
+            return null;
+        }
     }
 
     private static UUID parse(String id) {

@@ -35,7 +35,15 @@ class JobEventFolder {
     private final TransactionalOperator tx;
     private final Map<String, JobOutcomeApplier> appliers;
 
-    JobEventFolder(JobStore jobs, EventCodec codec, TransactionalOperator tx, List<JobOutcomeApplier> appliers) {
+    private final JobChanges changes;
+
+    JobEventFolder(
+            JobStore jobs,
+            EventCodec codec,
+            TransactionalOperator tx,
+            List<JobOutcomeApplier> appliers,
+            JobChanges changes) {
+        this.changes = changes;
         this.jobs = jobs;
         this.codec = codec;
         this.tx = tx;
@@ -57,6 +65,7 @@ class JobEventFolder {
             return;
         }
         fold(event, change).block(Duration.ofSeconds(30));
+        changes.changed(change.jobId());
     }
 
     Mono<Void> fold(CloudEvent event, JobStateChanged change) {

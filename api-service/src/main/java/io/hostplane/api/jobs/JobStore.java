@@ -8,7 +8,9 @@ import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -52,22 +54,57 @@ class JobStore {
                 .one();
     }
 
+    /** What {@code GET /jobs} may filter by; empty lists and nulls mean "any". */
+    record Filter(
+            String tenant,
+            List<UUID> ids,
+            List<String> statuses,
+            List<String> types,
+            String resourcePrefix,
+            Instant createdAfter,
+            Instant createdBefore,
+            UUID before) {}
+
     /** Newest first; {@code before} is the last id of the previous page (ids are UUIDv7, time-ordered). */
-    Flux<JobView> list(String tenant, UUID before, int limit) {
+    Flux<JobView> list(Filter filter, int limit) {
         StringBuilder sql = new StringBuilder("select " + COLUMNS + " from api.jobs where true");
-        if (tenant != null) {
+        Map<String, Object> binds = new LinkedHashMap<>();
+        if (filter.tenant() != null) {
             sql.append(" and tenant_id = :tenant");
+            binds.put("tenant", filter.tenant());
         }
-        if (before != null) {
+        if (!filter.ids().isEmpty()) {
+            sql.append(" and id = any(:ids)");
+            binds.put("ids", filter.ids().toArray(UUID[]::new));
+        }
+        if (!filter.statuses().isEmpty()) {
+            sql.append(" and status = any(:statuses)");
+            binds.put("statuses", filter.statuses().toArray(String[]::new));
+        }
+        if (!filter.types().isEmpty()) {
+            sql.append(" and type = any(:types)");
+            binds.put("types", filter.types().toArray(String[]::new));
+        }
+        if (filter.resourcePrefix() != null) {
+            sql.append(" and starts_with(resource, :resource)");
+            binds.put("resource", filter.resourcePrefix());
+        }
+        if (filter.createdAfter() != null) {
+            sql.append(" and created_at >= :after");
+            binds.put("after", filter.createdAfter().atOffset(java.time.ZoneOffset.UTC));
+        }
+        if (filter.createdBefore() != null) {
+            sql.append(" and created_at < :createdBefore");
+            binds.put("createdBefore", filter.createdBefore().atOffset(java.time.ZoneOffset.UTC));
+        }
+        if (filter.before() != null) {
             sql.append(" and id < :before");
+            binds.put("before", filter.before());
         }
         sql.append(" order by id desc limit :limit");
         DatabaseClient.GenericExecuteSpec spec = db.sql(sql.toString()).bind("limit", limit);
-        if (tenant != null) {
-            spec = spec.bind("tenant", tenant);
-        }
-        if (before != null) {
-            spec = spec.bind("before", before);
+        for (Map.Entry<String, Object> bind : binds.entrySet()) {
+            spec = spec.bind(bind.getKey(), bind.getValue());
         }
         return spec.map((row, meta) -> view(row)).all();
     }

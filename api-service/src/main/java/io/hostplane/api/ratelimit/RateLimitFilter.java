@@ -6,6 +6,7 @@ import io.hostplane.api.tokens.ApiPrincipal;
 import java.util.List;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthentication;
 import org.springframework.stereotype.Component;
@@ -38,33 +39,71 @@ class RateLimitFilter implements WebFilter {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         return exchange.getPrincipal()
                 .ofType(BearerTokenAuthentication.class)
-                .map(auth -> limiters.acquire(
-                        ((ApiPrincipal) auth.getPrincipal()).tokenId(),
-                        ((ApiPrincipal) auth.getPrincipal()).rateLimit(),
-                        ((ApiPrincipal) auth.getPrincipal()).ratePeriodSeconds()))
+                .map(auth -> (ApiPrincipal) auth.getPrincipal())
+                .map(caller -> isConditionalGet(exchange)
+                        ? conditional(exchange, chain, caller)
+                        : limited(
+                                exchange,
+                                chain,
+                                limiters.acquire(caller.tokenId(), caller.rateLimit(), caller.ratePeriodSeconds())))
                 .switchIfEmpty(Mono.fromSupplier(
                         () -> exchange.getRequest().getPath().value().startsWith(PUBLIC_LIMITED)
-                                ? limiters.acquirePublic(
-                                        ClientAddress.of(exchange).getHostAddress())
-                                : null))
-                .flatMap(decision -> {
-                    HttpHeaders headers = exchange.getResponse().getHeaders();
-                    headers.set("RateLimit-Limit", Integer.toString(decision.limit()));
-                    headers.set("RateLimit-Remaining", Integer.toString(decision.remaining()));
-                    headers.set("RateLimit-Reset", Long.toString(decision.resetSeconds()));
-                    if (!decision.permitted()) {
-                        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(decision.retryAfterSeconds()));
-                        return writer.writeError(
+                                ? limited(
                                         exchange,
-                                        HttpStatus.TOO_MANY_REQUESTS,
-                                        "Rate limit of " + decision.limit() + " requests exceeded; retry in "
-                                                + decision.retryAfterSeconds() + " s.",
-                                        List.of())
-                                .thenReturn(Boolean.FALSE);
-                    }
-                    return Mono.just(Boolean.TRUE);
-                })
-                .defaultIfEmpty(Boolean.TRUE)
-                .flatMap(proceed -> proceed ? chain.filter(exchange) : Mono.empty());
+                                        chain,
+                                        limiters.acquirePublic(
+                                                ClientAddress.of(exchange).getHostAddress()))
+                                : chain.filter(exchange)))
+                .flatMap(answer -> answer);
+    }
+
+    private Mono<Void> limited(ServerWebExchange exchange, WebFilterChain chain, TokenRateLimiters.Decision decision) {
+        headers(exchange, decision);
+        if (!decision.permitted()) {
+            exchange.getResponse()
+                    .getHeaders()
+                    .set(HttpHeaders.RETRY_AFTER, Long.toString(decision.retryAfterSeconds()));
+            return writer.writeError(
+                    exchange,
+                    HttpStatus.TOO_MANY_REQUESTS,
+                    "Rate limit of " + decision.limit() + " requests exceeded; retry in " + decision.retryAfterSeconds()
+                            + " s.",
+                    List.of());
+        }
+        return chain.filter(exchange);
+    }
+
+    /**
+     * A conditional GET ({@code If-None-Match}) pays a permit only if its answer is not a 304: polling an
+     * unchanged job costs nothing against the limit (DESIGN.md). It is refused only when no permit is left.
+     */
+    private Mono<Void> conditional(ServerWebExchange exchange, WebFilterChain chain, ApiPrincipal caller) {
+        TokenRateLimiters.Decision peek =
+                limiters.peek(caller.tokenId(), caller.rateLimit(), caller.ratePeriodSeconds());
+        if (!peek.permitted()) {
+            return limited(exchange, chain, peek);
+        }
+        exchange.getResponse().beforeCommit(() -> {
+            var status = exchange.getResponse().getStatusCode();
+            headers(
+                    exchange,
+                    status != null && status.value() == 304
+                            ? peek
+                            : limiters.acquire(caller.tokenId(), caller.rateLimit(), caller.ratePeriodSeconds()));
+            return Mono.empty();
+        });
+        return chain.filter(exchange);
+    }
+
+    private static void headers(ServerWebExchange exchange, TokenRateLimiters.Decision decision) {
+        HttpHeaders headers = exchange.getResponse().getHeaders();
+        headers.set("RateLimit-Limit", Integer.toString(decision.limit()));
+        headers.set("RateLimit-Remaining", Integer.toString(decision.remaining()));
+        headers.set("RateLimit-Reset", Long.toString(decision.resetSeconds()));
+    }
+
+    private static boolean isConditionalGet(ServerWebExchange exchange) {
+        return HttpMethod.GET.equals(exchange.getRequest().getMethod())
+                && exchange.getRequest().getHeaders().getFirst(HttpHeaders.IF_NONE_MATCH) != null;
     }
 }

@@ -42,6 +42,15 @@ public class TokenRateLimiters {
 
     /** Takes one permit for {@code tokenId}, whose own limit (if any) is {@code limit} per {@code periodSeconds}. */
     public Decision acquire(String tokenId, Integer limit, Integer periodSeconds) {
+        return decide(tokenId, limit, periodSeconds, true);
+    }
+
+    /** Whether {@code tokenId} has a permit left, without taking it (for requests that may end as 304). */
+    public Decision peek(String tokenId, Integer limit, Integer periodSeconds) {
+        return decide(tokenId, limit, periodSeconds, false);
+    }
+
+    private Decision decide(String tokenId, Integer limit, Integer periodSeconds, boolean take) {
         int max = limit != null ? limit : properties.defaultLimit();
         Duration period = periodSeconds != null ? Duration.ofSeconds(periodSeconds) : properties.defaultPeriod();
         String key = tokenId + "/" + max + "/" + period.toMillis();
@@ -58,7 +67,9 @@ public class TokenRateLimiters {
                         System.nanoTime(),
                         period.toNanos(),
                         max));
-        boolean permitted = entry.limiter().acquirePermission();
+        boolean permitted = take
+                ? entry.limiter().acquirePermission()
+                : entry.limiter().getDetailedMetrics().getAvailablePermissions() > 0;
         long now = System.nanoTime();
         long intoWindow = (now - entry.startNanos()) % entry.periodNanos();
         long reset = ceilSeconds(entry.periodNanos() - intoWindow);

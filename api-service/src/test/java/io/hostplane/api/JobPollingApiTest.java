@@ -1,0 +1,156 @@
+package io.hostplane.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpMethod;
+import tools.jackson.databind.JsonNode;
+
+/** Polling made cheap: ETag/304 (free of rate limit), Retry-After, ?wait long polls, many ids, filters. */
+class JobPollingApiTest extends ApiIntegrationTest {
+
+    private String newJob(String token) {
+        return json(
+                        HttpMethod.POST,
+                        "/api/v1/domains/" + zone + "/dns/records",
+                        token,
+                        "{\"name\":\"w" + UUID.randomUUID().toString().substring(0, 6)
+                                + "\",\"type\":\"A\",\"content\":\"192.0.2.7\"}",
+                        202)
+                .path("data")
+                .path("id")
+                .asString();
+    }
+
+    @Test
+    void anUnchangedJobIsA304ThatCostsNoRateLimit() {
+        String limited = json(
+                        HttpMethod.POST,
+                        "/api/v1/tokens",
+                        allToken,
+                        "{\"scopes\":[\"*\"],\"rate_limit\":{\"limit\":5,\"period_seconds\":600}}",
+                        201)
+                .path("data")
+                .path("token")
+                .asString();
+        String job = newJob(allToken);
+        var first = http.get()
+                .uri("/api/v1/jobs/" + job)
+                .header("Authorization", "Bearer " + limited)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .exists("ETag")
+                .expectHeader()
+                .valueEquals("Retry-After", "2")
+                .expectHeader()
+                .valueEquals("RateLimit-Remaining", "4")
+                .returnResult(String.class);
+        String etag = first.getResponseHeaders().getETag();
+        for (int i = 0; i < 8; i++) {
+            http.get()
+                    .uri("/api/v1/jobs/" + job)
+                    .header("Authorization", "Bearer " + limited)
+                    .header("If-None-Match", etag)
+                    .exchange()
+                    .expectStatus()
+                    .isNotModified()
+                    .expectHeader()
+                    .valueEquals("ETag", etag)
+                    .expectHeader()
+                    .exists("X-Request-Id")
+                    .expectHeader()
+                    .valueEquals("RateLimit-Remaining", "4")
+                    .expectBody()
+                    .isEmpty();
+        }
+        sql("update api.jobs set status = 'running', started_at = now(), updated_at = now() where id = ?::uuid", job);
+        http.get()
+                .uri("/api/v1/jobs/" + job)
+                .header("Authorization", "Bearer " + limited)
+                .header("If-None-Match", etag)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .valueEquals("RateLimit-Remaining", "3")
+                .expectBody()
+                .jsonPath("$.data.status")
+                .isEqualTo("running");
+    }
+
+    @Test
+    void waitHoldsUntilTheJobChangesAndAnswersAtOnceForAFinishedJob() throws Exception {
+        String job = newJob(allToken);
+        CompletableFuture.delayedExecutor(700, TimeUnit.MILLISECONDS)
+                .execute(() -> sql(
+                        "update api.jobs set status = 'running', started_at = now(), updated_at = now() where id = ?::uuid",
+                        job));
+        long started = System.nanoTime();
+        JsonNode changed = json(HttpMethod.GET, "/api/v1/jobs/" + job + "?wait=20s", allToken, null, 200);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(changed.path("data").path("status").asString()).isEqualTo("running");
+        assertThat(took).isBetween(Duration.ofMillis(500), Duration.ofSeconds(10));
+
+        started = System.nanoTime();
+        JsonNode unchanged = json(HttpMethod.GET, "/api/v1/jobs/" + job + "?wait=2s", allToken, null, 200);
+        assertThat(unchanged.path("data").path("status").asString()).isEqualTo("running");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+
+        sql(
+                "update api.jobs set status = 'succeeded', finished_at = now(), updated_at = now() where id = ?::uuid",
+                job);
+        started = System.nanoTime();
+        exchange(HttpMethod.GET, "/api/v1/jobs/" + job + "?wait=50s", allToken, null, 200)
+                .expectHeader()
+                .doesNotExist("Retry-After")
+                .expectBody()
+                .jsonPath("$.data.status")
+                .isEqualTo("succeeded");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        json(HttpMethod.GET, "/api/v1/jobs/" + job + "?wait=soon", allToken, null, 400);
+    }
+
+    @Test
+    void manyJobsInOneCallAndFilters() {
+        String a = newJob(allToken);
+        String b = newJob(allToken);
+        String c = newJob(allToken);
+        sql("update api.jobs set status = 'failed', finished_at = now() where id = ?::uuid", c);
+        String foreign = UUID.randomUUID().toString();
+        JsonNode both = json(
+                        HttpMethod.GET, "/api/v1/jobs?id=" + a + "&id=" + b + "&id=" + foreign, allToken, null, 200)
+                .path("data")
+                .path("items");
+        assertThat(both.size()).isEqualTo(2);
+        assertThat(both.toString()).contains(a, b).doesNotContain(c);
+        JsonNode failed = json(HttpMethod.GET, "/api/v1/jobs?status=failed&type=dns.record.create", allToken, null, 200)
+                .path("data")
+                .path("items");
+        assertThat(failed.size()).isEqualTo(1);
+        assertThat(failed.get(0).path("id").asString()).isEqualTo(c);
+        assertThat(json(
+                                HttpMethod.GET,
+                                "/api/v1/jobs?resource=domains/" + zone + "/&status=queued&status=running",
+                                allToken,
+                                null,
+                                200)
+                        .path("data")
+                        .path("items")
+                        .size())
+                .isEqualTo(2);
+        assertThat(json(HttpMethod.GET, "/api/v1/jobs?created_after=2999-01-01T00:00:00Z", allToken, null, 200)
+                        .path("data")
+                        .path("items")
+                        .size())
+                .isZero();
+        JsonNode bad =
+                json(HttpMethod.GET, "/api/v1/jobs?status=lost&id=nope&created_before=yesterday", allToken, null, 400);
+        assertThat(bad.path("errors").toString()).contains("\"status\"", "\"id\"", "created_before");
+    }
+}

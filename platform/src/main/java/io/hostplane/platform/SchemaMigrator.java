@@ -24,6 +24,22 @@ public final class SchemaMigrator implements SmartInitializingSingleton {
 
     @Override
     public void afterSingletonsInstantiated() {
+        // Two services may migrate a shared schema (control) at the same moment; Flyway's lock serialises
+        // the migrations, and a lost race to create the schema itself is settled by trying again.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                migrate();
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= 3) {
+                    throw e;
+                }
+                log.warn("migrating schema {} failed (attempt {}), retrying: {}", schema, attempt, e.getMessage());
+            }
+        }
+    }
+
+    private void migrate() {
         var result = Flyway.configure()
                 .dataSource(database.jdbcUrl(), database.username(), database.password())
                 .schemas(schema)

@@ -134,6 +134,24 @@ class CommandProcessingTest {
     }
 
     @Test
+    void aJobCancelledBeforeItStartedIsSkippedAndReportedCancelled() throws Exception {
+        send(JobTypes.DOMAIN_CREATE, new CreateZone(zone));
+        String recordId = Ids.uuidV7().toString();
+        CloudEvent command = command(
+                JobTypes.DNS_RECORD_CREATE,
+                new CreateDnsRecord(zone, new DnsRecord(recordId, "www", "A", 300, "192.0.2.50", null)));
+        try (Connection c = DriverManager.getConnection(infra.jdbcUrl(), infra.user(), infra.password());
+                Statement s = c.createStatement()) {
+            s.execute("insert into control.job_claims (job_id, claim) values ('" + command.jobid() + "', 'cancelled')");
+        }
+        kafka.send(Topics.COMMANDS, key(), codec.write(command)).get();
+        List<JobStateChanged> events = awaitTerminal(command.jobid());
+        assertThat(events).extracting(JobStateChanged::status).containsExactly(JobStatus.CANCELLED);
+        assertThat(count("select count(*) from worker.local_records where id = '" + recordId + "'"))
+                .isZero();
+    }
+
+    @Test
     void aRecordForAMissingZoneFailsWithACode() throws Exception {
         String job = send(
                 JobTypes.DNS_RECORD_CREATE,

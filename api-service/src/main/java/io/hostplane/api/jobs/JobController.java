@@ -24,6 +24,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -97,6 +98,16 @@ class JobController {
         }
         return builder.body(
                 ApiEnvelope.ok("Job " + job.status().wireName() + ".", job, List.of(), RequestIds.of(exchange)));
+    }
+
+    /** Cancels a queued job (200 with the job); a running or finished job is a 409 that names its state. */
+    @PostMapping("/{id}/cancel")
+    Mono<ResponseEntity<ApiEnvelope>> cancel(
+            @PathVariable String id, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
+        return visible(parse(id), caller)
+                .flatMap(jobs::cancel)
+                .map(job ->
+                        ResponseEntity.ok(ApiEnvelope.ok("Job cancelled.", job, List.of(), RequestIds.of(exchange))));
     }
 
     @GetMapping

@@ -1,13 +1,19 @@
 package io.hostplane.api.jobs;
 
+import io.hostplane.api.system.ApiException;
 import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.common.envelope.FieldError;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.id.Ids;
 import io.hostplane.common.topic.Topics;
+import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Function;
+import org.springframework.http.HttpStatus;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
@@ -28,10 +34,17 @@ public class JobService {
     private final Outbox outbox;
 
     private final IdempotencyKeys idempotencyKeys;
+    private final DatabaseClient db;
 
     JobService(
-            JobStore jobs, EventCodec codec, TransactionalOperator tx, Outbox outbox, IdempotencyKeys idempotencyKeys) {
+            JobStore jobs,
+            EventCodec codec,
+            TransactionalOperator tx,
+            Outbox outbox,
+            IdempotencyKeys idempotencyKeys,
+            DatabaseClient db) {
         this.idempotencyKeys = idempotencyKeys;
+        this.db = db;
         this.jobs = jobs;
         this.codec = codec;
         this.tx = tx;
@@ -68,6 +81,40 @@ public class JobService {
                 .then(outbox.enqueue(Topics.COMMANDS, key, command))
                 .then(bindKey);
         return tx.transactional(writes).then(Mono.fromRunnable(outbox::wake)).then(jobs.find(id));
+    }
+
+    /**
+     * Cancels a queued job: claims it as cancelled in {@code control.job_claims} (a worker that claimed it
+     * first has started it) and marks it {@code cancelled}, in one transaction. A worker that later
+     * receives the command finds the claim and skips it.
+     */
+    public Mono<JobView> cancel(JobView job) {
+        if (job.status().isTerminal()) {
+            return Mono.error(notCancellable(job.status().wireName()));
+        }
+        UUID id = UUID.fromString(job.id());
+        Mono<Void> work = db.sql("insert into control.job_claims (job_id, claim) values (:id, 'cancelled') "
+                        + "on conflict (job_id) do nothing")
+                .bind("id", id)
+                .fetch()
+                .rowsUpdated()
+                .flatMap(claimed -> claimed == 0
+                        ? Mono.error(notCancellable("running"))
+                        : db.sql("update api.jobs set status = 'cancelled', finished_at = now(), updated_at = now() "
+                                        + "where id = :id and status = 'queued'")
+                                .bind("id", id)
+                                .fetch()
+                                .rowsUpdated()
+                                .flatMap(n -> n == 1 ? Mono.<Void>empty() : Mono.error(notCancellable("running"))));
+        return tx.transactional(work).then(jobs.find(id));
+    }
+
+    private static ApiException notCancellable(String state) {
+        return new ApiException(
+                HttpStatus.CONFLICT,
+                "Job is " + state + "; only a queued job can be cancelled.",
+                List.of(new FieldError("status", state.toUpperCase(Locale.ROOT), "The job is " + state + ".")),
+                null);
     }
 
     public Mono<JobView> find(UUID id) {

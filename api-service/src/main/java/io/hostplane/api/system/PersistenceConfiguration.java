@@ -17,6 +17,12 @@ class PersistenceConfiguration {
         return new SchemaMigrator(DatabaseSettings.from(env), "api");
     }
 
+    /** Job claims shared with the workers (see {@code db/control}); migrated by whichever service starts first. */
+    @Bean
+    SchemaMigrator controlSchema(Environment env) {
+        return new SchemaMigrator(DatabaseSettings.from(env), "control");
+    }
+
     @Bean
     TransactionalOperator transactionalOperator(ReactiveTransactionManager transactions) {
         return TransactionalOperator.create(transactions);

@@ -44,6 +44,7 @@ class CommandListener {
     private final EventCodec codec;
     private final KafkaTemplate<String, String> kafka;
     private final JobOutcomeStore outcomes;
+    private final JobClaims claims;
     private final Map<String, CommandHandler> handlers;
     private final int maxAttempts;
     private final Duration firstBackoff;
@@ -52,12 +53,14 @@ class CommandListener {
             EventCodec codec,
             KafkaTemplate<String, String> kafka,
             JobOutcomeStore outcomes,
+            JobClaims claims,
             List<CommandHandler> handlers,
             @Value("${hostplane.worker.max-attempts:4}") int maxAttempts,
             @Value("${hostplane.worker.first-backoff:200ms}") Duration firstBackoff) {
         this.codec = codec;
         this.kafka = kafka;
         this.outcomes = outcomes;
+        this.claims = claims;
         this.handlers = handlers.stream().collect(Collectors.toMap(CommandHandler::jobType, Function.identity()));
         this.maxAttempts = maxAttempts;
         this.firstBackoff = firstBackoff;
@@ -86,6 +89,11 @@ class CommandListener {
         if (done.isPresent()) {
             log.info("job {} already finished; sending its outcome again", jobId);
             send(jobId, done.get());
+            return;
+        }
+        if (!claims.start(jobId)) {
+            log.info("job {} was cancelled before it started; skipping it", jobId);
+            finish(command, jobType, jobId, JobStatus.CANCELLED, 0, null, null);
             return;
         }
         CommandHandler handler = handlers.get(jobType);

@@ -25,6 +25,12 @@ class WorkerConfiguration {
         return new SchemaMigrator(DatabaseSettings.from(env), "worker");
     }
 
+    /** Job claims shared with the API (see {@code db/control}); migrated by whichever service starts first. */
+    @Bean
+    SchemaMigrator controlSchema(Environment env) {
+        return new SchemaMigrator(DatabaseSettings.from(env), "control");
+    }
+
     /**
      * When processing throws (the database or Kafka is down), the same record is retried with growing
      * pauses, never skipped: a command is not lost, and later commands of its partition wait behind it.

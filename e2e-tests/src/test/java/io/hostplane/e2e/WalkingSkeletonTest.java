@@ -132,6 +132,58 @@ class WalkingSkeletonTest {
 
     @Test
     @Order(3)
+    void aBatchThenAReplaceAndADeleteReachTheRecordList() throws Exception {
+        ApiClient.Response batch = demo.patch(
+                "/api/v1/domains/example.test/dns/records",
+                "{\"changes\":[{\"op\":\"create\",\"record\":{\"name\":\"mail\",\"type\":\"MX\",\"priority\":10,\"content\":\"mx1\"}},"
+                        + "{\"op\":\"create\",\"record\":{\"name\":\"@\",\"type\":\"TXT\",\"content\":\"\\\"v=spf1 -all\\\"\"}}]}");
+        assertThat(batch.status()).isEqualTo(202);
+        String batchJob = batch.body().path("data").path("id").asString();
+        await(
+                () -> demo.get("/api/v1/jobs/" + batchJob).body(),
+                body -> body.path("data").path("status").asString().equals("succeeded"));
+        JsonNode mx = demo.get("/api/v1/domains/example.test/dns/records?type=MX")
+                .body()
+                .path("data")
+                .path("items")
+                .get(0);
+        assertThat(mx.path("content").asString()).isEqualTo("mx1.example.test.");
+        assertThat(mx.path("priority").asInt()).isEqualTo(10);
+
+        String mxId = mx.path("id").asString();
+        ApiClient.Response replaced = demo.put(
+                "/api/v1/domains/example.test/dns/records/" + mxId,
+                "{\"name\":\"mail\",\"type\":\"MX\",\"priority\":20,\"content\":\"mx2\"}");
+        assertThat(replaced.status()).isEqualTo(202);
+        String replaceJob = replaced.body().path("data").path("id").asString();
+        await(
+                () -> demo.get("/api/v1/jobs/" + replaceJob).body(),
+                body -> body.path("data").path("status").asString().equals("succeeded"));
+        assertThat(demo.get("/api/v1/domains/example.test/dns/records/" + mxId)
+                        .body()
+                        .path("data")
+                        .path("content")
+                        .asString())
+                .isEqualTo("mx2.example.test.");
+
+        ApiClient.Response deleted = demo.delete("/api/v1/domains/example.test/dns/records/" + mxId);
+        assertThat(deleted.status()).isEqualTo(202);
+        String deleteJob = deleted.body().path("data").path("id").asString();
+        await(
+                () -> demo.get("/api/v1/jobs/" + deleteJob).body(),
+                body -> body.path("data").path("status").asString().equals("succeeded"));
+        assertThat(demo.get("/api/v1/domains/example.test/dns/records/" + mxId).status())
+                .isEqualTo(404);
+        assertThat(demo.get("/api/v1/domains/example.test/dns/records?type=TXT")
+                        .body()
+                        .path("data")
+                        .path("items")
+                        .size())
+                .isEqualTo(1);
+    }
+
+    @Test
+    @Order(4)
     void anotherTenantMadeByTheOperatorSeesNoneOfDemosAuditOrJobs() throws Exception {
         ApiClient operator = new ApiClient(
                 stack.apiUrl(), Files.readString(dataDir.resolve("admin-token")).trim());
@@ -166,7 +218,7 @@ class WalkingSkeletonTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aRestartKeepsJobsTokensAndAudit() throws Exception {
         JsonNode before = demo.get("/api/v1/jobs?limit=200").body().path("data").path("items");
         assertThat(before.size()).isGreaterThanOrEqualTo(2);

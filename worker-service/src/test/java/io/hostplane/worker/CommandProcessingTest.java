@@ -3,6 +3,7 @@ package io.hostplane.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostplane.common.dns.DnsRecord;
+import io.hostplane.common.event.ApplyDnsChanges;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.CreateDnsRecord;
 import io.hostplane.common.event.CreateZone;
@@ -149,6 +150,61 @@ class CommandProcessingTest {
         assertThat(events).extracting(JobStateChanged::status).containsExactly(JobStatus.CANCELLED);
         assertThat(count("select count(*) from worker.local_records where id = '" + recordId + "'"))
                 .isZero();
+    }
+
+    @Test
+    void aBatchIsAppliedAllOrNothing() throws Exception {
+        send(JobTypes.DOMAIN_CREATE, new CreateZone(zone));
+        String keep = Ids.uuidV7().toString();
+        String drop = Ids.uuidV7().toString();
+        awaitTerminal(send(
+                JobTypes.DNS_BATCH,
+                new ApplyDnsChanges(
+                        zone,
+                        List.of(
+                                new ApplyDnsChanges.Change(
+                                        "create", keep, new DnsRecord(keep, "www", "A", 300, "192.0.2.60", null)),
+                                new ApplyDnsChanges.Change(
+                                        "create", drop, new DnsRecord(drop, "old", "A", 300, "192.0.2.61", null))))));
+
+        String never = Ids.uuidV7().toString();
+        JobStateChanged failed = awaitTerminal(send(
+                        JobTypes.DNS_BATCH,
+                        new ApplyDnsChanges(
+                                zone,
+                                List.of(
+                                        new ApplyDnsChanges.Change(
+                                                "create",
+                                                never,
+                                                new DnsRecord(never, "new", "A", 300, "192.0.2.62", null)),
+                                        new ApplyDnsChanges.Change(
+                                                "replace",
+                                                Ids.uuidV7().toString(),
+                                                new DnsRecord(null, "ghost", "A", 300, "192.0.2.63", null))))))
+                .get(1);
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.error().code()).isEqualTo("RECORD_NOT_FOUND");
+        assertThat(count("select count(*) from worker.local_records where id = '" + never + "'"))
+                .isZero();
+
+        JobStateChanged done = awaitTerminal(send(
+                        JobTypes.DNS_BATCH,
+                        new ApplyDnsChanges(
+                                zone,
+                                List.of(
+                                        new ApplyDnsChanges.Change(
+                                                "replace",
+                                                keep,
+                                                new DnsRecord(keep, "www", "A", 300, "192.0.2.64", null)),
+                                        new ApplyDnsChanges.Change("delete", drop, null)))))
+                .get(1);
+        assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(done.result().path("changes").size()).isEqualTo(2);
+        assertThat(count("select count(*) from worker.local_records where zone = '" + zone + "'"))
+                .isEqualTo(1);
+        assertThat(count("select count(*) from worker.local_records where id = '" + keep
+                        + "' and content = '192.0.2.64'"))
+                .isEqualTo(1);
     }
 
     @Test

@@ -13,17 +13,22 @@ import io.hostplane.common.envelope.ApiEnvelope;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
 import io.hostplane.common.envelope.Page;
+import io.hostplane.common.event.ApplyDnsChanges;
 import io.hostplane.common.event.CreateDnsRecord;
 import io.hostplane.common.id.Ids;
 import io.hostplane.common.job.JobTypes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -104,6 +109,177 @@ class DnsRecordController {
             return jobs.accept(job, caller, RequestIds.of(exchange), id -> Mono.empty())
                     .map(accepted -> Responses.accepted(exchange, accepted.id(), accepted));
         });
+    }
+
+    @GetMapping("/{id}")
+    Mono<ResponseEntity<ApiEnvelope>> get(
+            @PathVariable String domain,
+            @PathVariable String id,
+            @AuthenticationPrincipal ApiPrincipal caller,
+            ServerWebExchange exchange) {
+        UUID recordId = recordId(id);
+        return owned(domain, caller)
+                .flatMap(d -> records.find(d.name(), recordId))
+                .switchIfEmpty(Mono.error(ApiException.notFound("No record " + id + ".")))
+                .map(r -> Responses.ok(exchange, "Record " + r.id() + ".", r));
+    }
+
+    @PutMapping("/{id}")
+    Mono<ResponseEntity<ApiEnvelope>> replace(
+            @PathVariable String domain,
+            @PathVariable String id,
+            @RequestBody JsonNode body,
+            @AuthenticationPrincipal ApiPrincipal caller,
+            ServerWebExchange exchange) {
+        UUID recordId = recordId(id);
+        return owned(domain, caller)
+                .flatMap(d -> records.find(d.name(), recordId)
+                        .switchIfEmpty(Mono.error(ApiException.notFound("No record " + id + ".")))
+                        .flatMap(existing -> {
+                            DnsRecordValidator.Result checked = validator.validate(d.name(), body, "");
+                            if (!checked.errors().isEmpty()) {
+                                return Mono.error(ApiException.badRequest("The record is invalid.", checked.errors()));
+                            }
+                            DnsRecord r = withId(checked.record(), id);
+                            return accept(
+                                    d,
+                                    JobTypes.DNS_RECORD_REPLACE,
+                                    "/" + id,
+                                    List.of(new ApplyDnsChanges.Change("replace", id, r)),
+                                    caller,
+                                    exchange);
+                        }));
+    }
+
+    @DeleteMapping("/{id}")
+    Mono<ResponseEntity<ApiEnvelope>> delete(
+            @PathVariable String domain,
+            @PathVariable String id,
+            @AuthenticationPrincipal ApiPrincipal caller,
+            ServerWebExchange exchange) {
+        UUID recordId = recordId(id);
+        return owned(domain, caller)
+                .flatMap(d -> records.find(d.name(), recordId)
+                        .switchIfEmpty(Mono.error(ApiException.notFound("No record " + id + ".")))
+                        .flatMap(existing -> accept(
+                                d,
+                                JobTypes.DNS_RECORD_DELETE,
+                                "/" + id,
+                                List.of(new ApplyDnsChanges.Change("delete", id, null)),
+                                caller,
+                                exchange)));
+    }
+
+    /**
+     * {@code PATCH}: an atomic batch of {@code create}, {@code replace} and {@code delete} changes, one job.
+     * Every invalid item is reported by index ({@code changes[1].record.content}) and nothing is accepted.
+     */
+    @PatchMapping
+    Mono<ResponseEntity<ApiEnvelope>> batch(
+            @PathVariable String domain,
+            @RequestBody JsonNode body,
+            @AuthenticationPrincipal ApiPrincipal caller,
+            ServerWebExchange exchange) {
+        return owned(domain, caller).flatMap(d -> {
+            List<FieldError> errors = new ArrayList<>();
+            JsonNode items = body == null ? null : body.get("changes");
+            if (items == null || !items.isArray() || items.isEmpty() || items.size() > MAX_BATCH) {
+                return Mono.error(ApiException.badRequest(
+                        "changes must be a list of 1 to " + MAX_BATCH + " changes.",
+                        List.of(new FieldError("changes", ErrorCodes.INVALID, "1 to " + MAX_BATCH + " changes."))));
+            }
+            List<ApplyDnsChanges.Change> changes = new ArrayList<>();
+            List<UUID> mustExist = new ArrayList<>();
+            List<Integer> mustExistAt = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++) {
+                JsonNode item = items.get(i);
+                String at = "changes[" + i + "]";
+                String op = item.path("op").isString() ? item.path("op").asString() : null;
+                if (op == null || !List.of("create", "replace", "delete").contains(op)) {
+                    errors.add(new FieldError(at + ".op", ErrorCodes.INVALID, "op must be create, replace or delete."));
+                    continue;
+                }
+                String id = null;
+                if (!op.equals("create")) {
+                    id = item.path("id").isString() ? item.path("id").asString() : null;
+                    UUID parsed = id == null ? null : parseOrNull(id);
+                    if (parsed == null) {
+                        errors.add(new FieldError(
+                                at + ".id", ErrorCodes.REQUIRED, "The id of an existing record is required."));
+                        continue;
+                    }
+                    mustExist.add(parsed);
+                    mustExistAt.add(i);
+                }
+                DnsRecord record = null;
+                if (!op.equals("delete")) {
+                    DnsRecordValidator.Result checked =
+                            validator.validate(d.name(), item.get("record"), at + ".record.");
+                    errors.addAll(checked.errors());
+                    if (checked.record() != null) {
+                        record = withId(
+                                checked.record(),
+                                op.equals("create") ? Ids.uuidV7().toString() : id);
+                        id = record.id();
+                    }
+                }
+                changes.add(new ApplyDnsChanges.Change(op, id, record));
+            }
+            return records.existing(d.name(), mustExist).flatMap(found -> {
+                for (int k = 0; k < mustExist.size(); k++) {
+                    if (!found.contains(mustExist.get(k))) {
+                        errors.add(new FieldError(
+                                "changes[" + mustExistAt.get(k) + "].id",
+                                "NOT_FOUND",
+                                "No record " + mustExist.get(k) + " in " + d.name() + "."));
+                    }
+                }
+                if (!errors.isEmpty()) {
+                    return Mono.error(ApiException.badRequest("The batch is invalid; nothing was changed.", errors));
+                }
+                return accept(d, JobTypes.DNS_BATCH, "", changes, caller, exchange);
+            });
+        });
+    }
+
+    static final int MAX_BATCH = 1000;
+
+    private Mono<ResponseEntity<ApiEnvelope>> accept(
+            DomainView d,
+            String type,
+            String resourceSuffix,
+            List<ApplyDnsChanges.Change> changes,
+            ApiPrincipal caller,
+            ServerWebExchange exchange) {
+        JobService.NewJob job = new JobService.NewJob(
+                d.tenant(),
+                type,
+                "domains/" + d.name() + "/dns/records" + resourceSuffix,
+                "zone",
+                d.name(),
+                new ApplyDnsChanges(d.name(), changes));
+        return jobs.accept(job, caller, RequestIds.of(exchange), jobId -> Mono.empty())
+                .map(accepted -> Responses.accepted(exchange, accepted.id(), accepted));
+    }
+
+    private static DnsRecord withId(DnsRecord r, String id) {
+        return new DnsRecord(id, r.name(), r.type(), r.ttl(), r.content(), r.priority());
+    }
+
+    private static UUID parseOrNull(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static UUID recordId(String id) {
+        UUID parsed = parseOrNull(id);
+        if (parsed == null) {
+            throw ApiException.notFound("No record " + id + ".");
+        }
+        return parsed;
     }
 
     /** The domain if the caller may see it; otherwise 404, the same answer as for a name that does not exist. */

@@ -62,4 +62,39 @@ class DnsRecordStore {
                 : spec.bind("priority", record.priority());
         return spec.then();
     }
+
+    Mono<DnsRecord> find(String zone, UUID id) {
+        return db.sql(
+                        "select id, name, type, ttl, content, priority from api.dns_records where zone = :zone and id = :id")
+                .bind("zone", zone)
+                .bind("id", id)
+                .map((row, meta) -> new DnsRecord(
+                        row.get("id", UUID.class).toString(),
+                        row.get("name", String.class),
+                        row.get("type", String.class),
+                        row.get("ttl", Integer.class),
+                        row.get("content", String.class),
+                        row.get("priority", Integer.class)))
+                .one();
+    }
+
+    /** Which of {@code ids} are records of {@code zone}. */
+    Mono<java.util.Set<UUID>> existing(String zone, List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Mono.just(java.util.Set.of());
+        }
+        return db.sql("select id from api.dns_records where zone = :zone and id = any(:ids)")
+                .bind("zone", zone)
+                .bind("ids", ids.toArray(UUID[]::new))
+                .map((row, meta) -> row.get("id", UUID.class))
+                .all()
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    Mono<Void> delete(String zone, UUID id) {
+        return db.sql("delete from api.dns_records where zone = :zone and id = :id")
+                .bind("zone", zone)
+                .bind("id", id)
+                .then();
+    }
 }

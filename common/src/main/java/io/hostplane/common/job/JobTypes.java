@@ -5,6 +5,9 @@ public final class JobTypes {
 
     public static final String DOMAIN_CREATE = "domain.create";
     public static final String DNS_RECORD_CREATE = "dns.record.create";
+    public static final String DNS_RECORD_REPLACE = "dns.record.replace";
+    public static final String DNS_RECORD_DELETE = "dns.record.delete";
+    public static final String DNS_BATCH = "dns.batch";
 
     private JobTypes() {}
 }

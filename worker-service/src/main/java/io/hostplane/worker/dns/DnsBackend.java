@@ -1,6 +1,7 @@
 package io.hostplane.worker.dns;
 
 import io.hostplane.common.dns.DnsRecord;
+import io.hostplane.common.event.ApplyDnsChanges;
 import io.hostplane.common.job.Warning;
 import java.util.List;
 
@@ -19,6 +20,13 @@ public interface DnsBackend {
      * returned with the warning {@code RECORD_EXISTS}.
      */
     Applied createRecord(String zone, DnsRecord record);
+
+    /**
+     * Applies {@code changes} to {@code zone} in order, all or nothing: if one cannot be applied, none is
+     * (a {@code replace} of a record that does not exist fails the batch; a {@code delete} of one that does
+     * not exist is already done). Returns what was applied, in order.
+     */
+    List<ApplyDnsChanges.Change> applyBatch(String zone, List<ApplyDnsChanges.Change> changes);
 
     record Applied(DnsRecord record, List<Warning> warnings) {}
 }

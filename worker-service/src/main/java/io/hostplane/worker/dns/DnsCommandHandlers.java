@@ -1,5 +1,6 @@
 package io.hostplane.worker.dns;
 
+import io.hostplane.common.event.ApplyDnsChanges;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.CreateDnsRecord;
 import io.hostplane.common.event.CreateZone;
@@ -49,6 +50,40 @@ class DnsCommandHandlers {
                 result.put("zone", create.zone());
                 result.put("record", applied.record());
                 return new Outcome(codec.tree(result), applied.warnings());
+            }
+        };
+    }
+
+    @Bean
+    CommandHandler dnsBatchHandler(DnsBackend backend, EventCodec codec) {
+        return changes(JobTypes.DNS_BATCH, backend, codec);
+    }
+
+    @Bean
+    CommandHandler recordReplaceHandler(DnsBackend backend, EventCodec codec) {
+        return changes(JobTypes.DNS_RECORD_REPLACE, backend, codec);
+    }
+
+    @Bean
+    CommandHandler recordDeleteHandler(DnsBackend backend, EventCodec codec) {
+        return changes(JobTypes.DNS_RECORD_DELETE, backend, codec);
+    }
+
+    private static CommandHandler changes(String jobType, DnsBackend backend, EventCodec codec) {
+        return new CommandHandler() {
+            @Override
+            public String jobType() {
+                return jobType;
+            }
+
+            @Override
+            public Outcome handle(CloudEvent command) {
+                ApplyDnsChanges apply = codec.data(command, ApplyDnsChanges.class);
+                List<ApplyDnsChanges.Change> applied = backend.applyBatch(apply.zone(), apply.changes());
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("zone", apply.zone());
+                result.put("changes", applied);
+                return new Outcome(codec.tree(result), List.of());
             }
         };
     }

@@ -55,6 +55,8 @@ public final class DevStack implements AutoCloseable {
     private final Map<String, String> env;
     private final List<AutoCloseable> started = new ArrayList<>();
     private String bootstrapServers;
+    private KafkaBroker kafka;
+    private PostgresServer postgres;
     private String r2dbcUrl;
 
     public DevStack(Settings settings, Map<String, String> env) {
@@ -88,8 +90,7 @@ public final class DevStack implements AutoCloseable {
         String password = env.getOrDefault("SPRING_R2DBC_PASSWORD", "hostplane");
         r2dbcUrl = env.get("SPRING_R2DBC_URL");
         if (blank(r2dbcUrl)) {
-            PostgresServer postgres =
-                    new PostgresServer(data.resolve("postgres"), data.resolve("pg-bin"), settings.postgresPort());
+            postgres = new PostgresServer(data.resolve("postgres"), data.resolve("pg-bin"), settings.postgresPort());
             started.add(postgres);
             postgres.start();
             postgres.ensureDatabase("hostplane", "hostplane", "hostplane");
@@ -99,8 +100,7 @@ public final class DevStack implements AutoCloseable {
         }
         bootstrapServers = env.get("SPRING_KAFKA_BOOTSTRAP_SERVERS");
         if (blank(bootstrapServers)) {
-            KafkaBroker kafka =
-                    new KafkaBroker(data.resolve("kafka"), settings.kafkaPort(), settings.kafkaControllerPort());
+            kafka = new KafkaBroker(data.resolve("kafka"), settings.kafkaPort(), settings.kafkaControllerPort());
             started.add(kafka);
             bootstrapServers = kafka.start().bootstrapServers();
         }
@@ -191,6 +191,33 @@ public final class DevStack implements AutoCloseable {
 
     private static boolean blank(String s) {
         return s == null || s.isBlank();
+    }
+
+    /** Stops the embedded Kafka broker (for fault tests); its data stays. */
+    public void stopKafka() {
+        requireEmbedded(kafka, "Kafka").close();
+    }
+
+    /** Starts the embedded Kafka broker again on the same port and data. */
+    public void startKafka() throws IOException, InterruptedException {
+        requireEmbedded(kafka, "Kafka").start();
+    }
+
+    /** Stops the embedded PostgreSQL (for fault tests); its data stays. */
+    public void stopPostgres() {
+        requireEmbedded(postgres, "PostgreSQL").close();
+    }
+
+    /** Starts the embedded PostgreSQL again on the same port and data. */
+    public void startPostgres() throws IOException {
+        requireEmbedded(postgres, "PostgreSQL").start();
+    }
+
+    private static <T> T requireEmbedded(T server, String what) {
+        if (server == null) {
+            throw new IllegalStateException(what + " is external here; fault tests need the embedded one");
+        }
+        return server;
     }
 
     /** Stops what was started, newest first. Safe to call twice. */

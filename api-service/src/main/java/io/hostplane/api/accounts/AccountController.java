@@ -2,13 +2,13 @@ package io.hostplane.api.accounts;
 
 import io.hostplane.api.jobs.Outbox;
 import io.hostplane.api.system.ApiException;
+import io.hostplane.api.system.Paging;
 import io.hostplane.api.system.RequestIds;
 import io.hostplane.api.system.Responses;
 import io.hostplane.api.tokens.ApiPrincipal;
 import io.hostplane.common.envelope.ApiEnvelope;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
-import io.hostplane.common.envelope.Page;
 import io.hostplane.common.event.AccountCreated;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
@@ -96,22 +96,12 @@ class AccountController {
             @RequestParam(defaultValue = "50") int limit,
             @RequestParam(required = false) String cursor,
             ServerWebExchange exchange) {
-        if (limit < 1 || limit > 200) {
-            throw ApiException.badRequest(
-                    "limit must be between 1 and 200.",
-                    List.of(new FieldError("limit", ErrorCodes.INVALID, "Between 1 and 200.")));
-        }
+        Paging.checkLimit(limit);
         return accounts.list(cursor, limit + 1)
                 .map(AccountView::of)
                 .collectList()
-                .map(rows -> {
-                    boolean more = rows.size() > limit;
-                    List<AccountView> items = more ? rows.subList(0, limit) : rows;
-                    return Responses.ok(
-                            exchange,
-                            items.size() + " accounts.",
-                            new Page<>(items, more ? items.get(items.size() - 1).id() : null));
-                });
+                .map(rows -> Paging.page(rows, limit, AccountView::id))
+                .map(page -> Responses.ok(exchange, page.items().size() + " accounts.", page));
     }
 
     @GetMapping("/{id}")

@@ -1,12 +1,12 @@
 package io.hostplane.api.audit;
 
 import io.hostplane.api.system.ApiException;
+import io.hostplane.api.system.Paging;
 import io.hostplane.api.system.Responses;
 import io.hostplane.api.tokens.ApiPrincipal;
 import io.hostplane.common.envelope.ApiEnvelope;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
-import io.hostplane.common.envelope.Page;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -37,11 +37,7 @@ class AuditEventController {
             @RequestParam(required = false) String cursor,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
-        if (limit < 1 || limit > 200) {
-            throw ApiException.badRequest(
-                    "limit must be between 1 and 200.",
-                    List.of(new FieldError("limit", ErrorCodes.INVALID, "Between 1 and 200.")));
-        }
+        Paging.checkLimit(limit);
         Long before = null;
         if (cursor != null) {
             try {
@@ -58,11 +54,9 @@ class AuditEventController {
                 requestId,
                 types == null ? List.of() : types,
                 before);
-        return events.find(filter, limit + 1).collectList().map(rows -> {
-            boolean more = rows.size() > limit;
-            List<AuditEventStore.AuditEventView> items = more ? rows.subList(0, limit) : rows;
-            String next = more ? String.valueOf(items.get(items.size() - 1).seq()) : null;
-            return Responses.ok(exchange, items.size() + " events.", new Page<>(items, next));
-        });
+        return events.find(filter, limit + 1)
+                .collectList()
+                .map(rows -> Paging.page(rows, limit, event -> String.valueOf(event.seq())))
+                .map(page -> Responses.ok(exchange, page.items().size() + " events.", page));
     }
 }

@@ -5,6 +5,7 @@ import io.hostplane.api.domains.DomainStore;
 import io.hostplane.api.domains.DomainView;
 import io.hostplane.api.jobs.JobService;
 import io.hostplane.api.system.ApiException;
+import io.hostplane.api.system.Paging;
 import io.hostplane.api.system.RequestIds;
 import io.hostplane.api.system.Responses;
 import io.hostplane.api.tokens.ApiPrincipal;
@@ -12,7 +13,6 @@ import io.hostplane.common.dns.DnsRecord;
 import io.hostplane.common.envelope.ApiEnvelope;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
-import io.hostplane.common.envelope.Page;
 import io.hostplane.common.event.ApplyDnsChanges;
 import io.hostplane.common.event.CreateDnsRecord;
 import io.hostplane.common.id.Ids;
@@ -63,11 +63,7 @@ class DnsRecordController {
             @RequestParam(required = false) String cursor,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
-        if (limit < 1 || limit > 200) {
-            throw ApiException.badRequest(
-                    "limit must be between 1 and 200.",
-                    List.of(new FieldError("limit", ErrorCodes.INVALID, "Between 1 and 200.")));
-        }
+        Paging.checkLimit(limit);
         UUID after = cursor == null ? null : cursor(cursor);
         List<String> typeFilter = types == null
                 ? List.of()
@@ -75,14 +71,8 @@ class DnsRecordController {
         return owned(domain, caller)
                 .flatMap(d -> records.list(d.name(), typeFilter, name, after, limit + 1)
                         .collectList())
-                .map(rows -> {
-                    boolean more = rows.size() > limit;
-                    List<DnsRecord> items = more ? rows.subList(0, limit) : rows;
-                    return Responses.ok(
-                            exchange,
-                            items.size() + " records.",
-                            new Page<>(items, more ? items.get(items.size() - 1).id() : null));
-                });
+                .map(rows -> Paging.page(rows, limit, DnsRecord::id))
+                .map(page -> Responses.ok(exchange, page.items().size() + " records.", page));
     }
 
     @PostMapping

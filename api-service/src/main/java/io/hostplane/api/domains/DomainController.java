@@ -1,13 +1,13 @@
 package io.hostplane.api.domains;
 
 import io.hostplane.api.system.ApiException;
+import io.hostplane.api.system.Paging;
 import io.hostplane.api.system.RequestIds;
 import io.hostplane.api.system.Responses;
 import io.hostplane.api.tokens.ApiPrincipal;
 import io.hostplane.common.envelope.ApiEnvelope;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
-import io.hostplane.common.envelope.Page;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -41,22 +41,12 @@ class DomainController {
             @RequestParam(required = false) String cursor,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
-        if (limit < 1 || limit > 200) {
-            throw ApiException.badRequest(
-                    "limit must be between 1 and 200.",
-                    List.of(new FieldError("limit", ErrorCodes.INVALID, "Between 1 and 200.")));
-        }
+        Paging.checkLimit(limit);
         return domains.list(caller.isOperator() ? null : caller.tenant(), cursor, limit + 1)
                 .filter(d -> caller.mayActOn(d.name()))
                 .collectList()
-                .map(rows -> {
-                    boolean more = rows.size() > limit;
-                    List<DomainView> items = more ? rows.subList(0, limit) : rows;
-                    return Responses.ok(
-                            exchange,
-                            items.size() + " domains.",
-                            new Page<>(items, more ? items.get(items.size() - 1).name() : null));
-                });
+                .map(rows -> Paging.page(rows, limit, DomainView::name))
+                .map(page -> Responses.ok(exchange, page.items().size() + " domains.", page));
     }
 
     @GetMapping("/{domain}")

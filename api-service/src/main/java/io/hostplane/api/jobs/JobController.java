@@ -1,12 +1,12 @@
 package io.hostplane.api.jobs;
 
 import io.hostplane.api.system.ApiException;
+import io.hostplane.api.system.Paging;
 import io.hostplane.api.system.RequestIds;
 import io.hostplane.api.tokens.ApiPrincipal;
 import io.hostplane.common.envelope.ApiEnvelope;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
-import io.hostplane.common.envelope.Page;
 import io.hostplane.common.job.JobStatus;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -123,8 +123,8 @@ class JobController {
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
         List<FieldError> errors = new ArrayList<>();
-        if (limit < 1 || limit > 200) {
-            errors.add(new FieldError("limit", ErrorCodes.INVALID, "Between 1 and 200."));
+        if (limit < 1 || limit > Paging.MAX_LIMIT) {
+            errors.add(new FieldError("limit", ErrorCodes.INVALID, "Between 1 and " + Paging.MAX_LIMIT + "."));
         }
         List<UUID> jobIds = new ArrayList<>();
         if (ids != null) {
@@ -171,13 +171,11 @@ class JobController {
                 after,
                 before,
                 cursorId);
-        return store.list(filter, limit + 1).collectList().map(rows -> {
-            boolean more = rows.size() > limit;
-            List<JobView> items = more ? rows.subList(0, limit) : rows;
-            String next = more ? items.get(items.size() - 1).id() : null;
-            return ResponseEntity.ok(ApiEnvelope.ok(
-                    items.size() + " jobs.", new Page<>(items, next), List.of(), RequestIds.of(exchange)));
-        });
+        return store.list(filter, limit + 1)
+                .collectList()
+                .map(rows -> Paging.page(rows, limit, JobView::id))
+                .map(page -> ResponseEntity.ok(
+                        ApiEnvelope.ok(page.items().size() + " jobs.", page, List.of(), RequestIds.of(exchange))));
     }
 
     private Mono<JobView> visible(UUID jobId, ApiPrincipal caller) {

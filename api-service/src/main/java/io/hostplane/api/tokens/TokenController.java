@@ -1,12 +1,12 @@
 package io.hostplane.api.tokens;
 
 import io.hostplane.api.system.ApiException;
+import io.hostplane.api.system.Paging;
 import io.hostplane.api.system.RequestIds;
 import io.hostplane.api.system.Responses;
 import io.hostplane.common.envelope.ApiEnvelope;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
-import io.hostplane.common.envelope.Page;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -67,23 +67,13 @@ class TokenController {
             @RequestParam(required = false) String cursor,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
-        if (limit < 1 || limit > 200) {
-            throw ApiException.badRequest(
-                    "limit must be between 1 and 200.",
-                    List.of(new FieldError("limit", ErrorCodes.INVALID, "Between 1 and 200.")));
-        }
+        Paging.checkLimit(limit);
         Instant now = Instant.now();
         return tokens.list(caller.isOperator() ? null : caller.tenant(), cursor, limit + 1)
                 .map(t -> TokenView.of(t, null, now))
                 .collectList()
-                .map(rows -> {
-                    boolean more = rows.size() > limit;
-                    List<TokenView> items = more ? rows.subList(0, limit) : rows;
-                    return Responses.ok(
-                            exchange,
-                            items.size() + " tokens.",
-                            new Page<>(items, more ? items.get(items.size() - 1).id() : null));
-                });
+                .map(rows -> Paging.page(rows, limit, TokenView::id))
+                .map(page -> Responses.ok(exchange, page.items().size() + " tokens.", page));
     }
 
     @GetMapping("/{id}")

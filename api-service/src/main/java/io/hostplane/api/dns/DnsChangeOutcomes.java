@@ -43,10 +43,11 @@ class DnsChangeOutcomes {
                 String zone = event.result().get("zone").asString();
                 List<ApplyDnsChanges.Change> changes =
                         List.of(json.treeToValue(event.result().get("changes"), ApplyDnsChanges.Change[].class));
+                long version = event.sequence() == null ? 0 : event.sequence();
                 return Flux.fromIterable(changes)
                         .concatMap(change -> change.op().equals("delete")
-                                ? records.delete(zone, UUID.fromString(change.id()))
-                                : records.upsert(tenant, zone, change.record()))
+                                ? records.delete(tenant, zone, UUID.fromString(change.id()), version)
+                                : records.upsert(tenant, zone, change.record(), version))
                         .then();
             }
         };

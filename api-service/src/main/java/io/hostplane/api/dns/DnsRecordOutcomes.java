@@ -30,6 +30,6 @@ class DnsRecordOutcomes implements JobOutcomeApplier {
     public Mono<Void> applySucceeded(UUID jobId, String tenant, JobStateChanged event) {
         String zone = event.result().get("zone").asString();
         DnsRecord record = json.treeToValue(event.result().get("record"), DnsRecord.class);
-        return records.upsert(tenant, zone, record);
+        return records.upsert(tenant, zone, record, event.sequence() == null ? 0 : event.sequence());
     }
 }

@@ -19,11 +19,12 @@ class DnsRecordStore {
     }
 
     Flux<DnsRecord> list(String zone, List<String> types, String name, UUID after, int limit) {
-        String sql = "select id, name, type, ttl, content, priority from api.dns_records where zone = :zone"
-                + (types.isEmpty() ? "" : " and type = any(:types)")
-                + (name == null ? "" : " and name = :name")
-                + (after == null ? "" : " and id > :after")
-                + " order by id limit :limit";
+        String sql =
+                "select id, name, type, ttl, content, priority from api.dns_records where zone = :zone and not deleted"
+                        + (types.isEmpty() ? "" : " and type = any(:types)")
+                        + (name == null ? "" : " and name = :name")
+                        + (after == null ? "" : " and id > :after")
+                        + " order by id limit :limit";
         DatabaseClient.GenericExecuteSpec spec = db.sql(sql).bind("zone", zone).bind("limit", limit);
         if (!types.isEmpty()) {
             spec = spec.bind("types", types.toArray(String[]::new));
@@ -44,28 +45,45 @@ class DnsRecordStore {
                 .all();
     }
 
-    Mono<Void> upsert(String tenant, String zone, DnsRecord record) {
+    /** Applies a created or replaced record unless a newer change to it (higher version) was applied already. */
+    Mono<Void> upsert(String tenant, String zone, DnsRecord record, long version) {
         DatabaseClient.GenericExecuteSpec spec = db.sql(
-                        "insert into api.dns_records (id, tenant_id, zone, name, type, ttl, content, priority) "
-                                + "values (:id, :tenant, :zone, :name, :type, :ttl, :content, :priority) "
+                        "insert into api.dns_records (id, tenant_id, zone, name, type, ttl, content, priority, version) "
+                                + "values (:id, :tenant, :zone, :name, :type, :ttl, :content, :priority, :version) "
                                 + "on conflict (id) do update set name = excluded.name, type = excluded.type, "
-                                + "ttl = excluded.ttl, content = excluded.content, priority = excluded.priority, updated_at = now()")
+                                + "ttl = excluded.ttl, content = excluded.content, priority = excluded.priority, "
+                                + "version = excluded.version, deleted = false, updated_at = now() "
+                                + "where api.dns_records.version < excluded.version")
                 .bind("id", UUID.fromString(record.id()))
                 .bind("tenant", tenant)
                 .bind("zone", zone)
                 .bind("name", record.name())
                 .bind("type", record.type())
                 .bind("ttl", record.ttl())
-                .bind("content", record.content());
+                .bind("content", record.content())
+                .bind("version", version);
         spec = record.priority() == null
                 ? spec.bindNull("priority", Integer.class)
                 : spec.bind("priority", record.priority());
         return spec.then();
     }
 
+    /** Marks a record deleted (a tombstone, so that an older change folded late cannot revive it). */
+    Mono<Void> delete(String tenant, String zone, UUID id, long version) {
+        return db.sql("insert into api.dns_records (id, tenant_id, zone, name, type, ttl, content, version, deleted) "
+                        + "values (:id, :tenant, :zone, '', '', 0, '', :version, true) "
+                        + "on conflict (id) do update set deleted = true, version = excluded.version, updated_at = now() "
+                        + "where api.dns_records.version < excluded.version")
+                .bind("id", id)
+                .bind("tenant", tenant)
+                .bind("zone", zone)
+                .bind("version", version)
+                .then();
+    }
+
     Mono<DnsRecord> find(String zone, UUID id) {
         return db.sql(
-                        "select id, name, type, ttl, content, priority from api.dns_records where zone = :zone and id = :id")
+                        "select id, name, type, ttl, content, priority from api.dns_records where zone = :zone and id = :id and not deleted")
                 .bind("zone", zone)
                 .bind("id", id)
                 .map((row, meta) -> new DnsRecord(
@@ -83,18 +101,11 @@ class DnsRecordStore {
         if (ids.isEmpty()) {
             return Mono.just(java.util.Set.of());
         }
-        return db.sql("select id from api.dns_records where zone = :zone and id = any(:ids)")
+        return db.sql("select id from api.dns_records where zone = :zone and id = any(:ids) and not deleted")
                 .bind("zone", zone)
                 .bind("ids", ids.toArray(UUID[]::new))
                 .map((row, meta) -> row.get("id", UUID.class))
                 .all()
                 .collect(java.util.stream.Collectors.toSet());
-    }
-
-    Mono<Void> delete(String zone, UUID id) {
-        return db.sql("delete from api.dns_records where zone = :zone and id = :id")
-                .bind("zone", zone)
-                .bind("id", id)
-                .then();
     }
 }

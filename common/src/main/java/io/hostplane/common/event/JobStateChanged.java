@@ -10,6 +10,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * A job moved to {@code status}. Emitted by the worker on topic {@code hostplane.job-events}, keyed by job
  * id; {@code result} and {@code warnings} come with {@code succeeded}, {@code error} with {@code failed}.
+ * {@code sequence} is the command's offset in its partition of {@code hostplane.commands}: all commands of
+ * one resource share a partition, so it orders the outcomes of one resource even when their job events,
+ * keyed by job id, are folded out of order.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobStateChanged(
@@ -19,4 +22,18 @@ public record JobStateChanged(
         int attempts,
         List<Warning> warnings,
         JobError error,
-        JsonNode result) {}
+        JsonNode result,
+        Long sequence) {
+
+    /** Without {@code sequence}: the position of the job's command in its resource's ordered stream. */
+    public JobStateChanged(
+            String jobId,
+            String jobType,
+            JobStatus status,
+            int attempts,
+            List<Warning> warnings,
+            JobError error,
+            JsonNode result) {
+        this(jobId, jobType, status, attempts, warnings, error, result, null);
+    }
+}

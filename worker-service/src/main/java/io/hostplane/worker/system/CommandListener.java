@@ -93,12 +93,13 @@ class CommandListener {
         }
         if (!claims.start(jobId)) {
             log.info("job {} was cancelled before it started; skipping it", jobId);
-            finish(command, jobType, jobId, JobStatus.CANCELLED, 0, null, null);
+            finish(record.offset(), command, jobType, jobId, JobStatus.CANCELLED, 0, null, null);
             return;
         }
         CommandHandler handler = handlers.get(jobType);
         if (handler == null) {
             finish(
+                    record.offset(),
                     command,
                     jobType,
                     jobId,
@@ -117,10 +118,11 @@ class CommandListener {
         while (true) {
             try {
                 CommandHandler.Outcome outcome = handler.handle(command);
-                finish(command, jobType, jobId, JobStatus.SUCCEEDED, attempt, outcome, null);
+                finish(record.offset(), command, jobType, jobId, JobStatus.SUCCEEDED, attempt, outcome, null);
                 return;
             } catch (JobFailure failure) {
                 finish(
+                        record.offset(),
                         command,
                         jobType,
                         jobId,
@@ -132,6 +134,7 @@ class CommandListener {
             } catch (TransientBackendException transientFault) {
                 if (attempt >= maxAttempts) {
                     finish(
+                            record.offset(),
                             command,
                             jobType,
                             jobId,
@@ -158,6 +161,7 @@ class CommandListener {
     }
 
     private void finish(
+            long sequence,
             CloudEvent command,
             String jobType,
             UUID jobId,
@@ -173,7 +177,8 @@ class CommandListener {
                 attempts,
                 outcome == null ? List.of() : outcome.warnings(),
                 error,
-                outcome == null ? null : outcome.result());
+                outcome == null ? null : outcome.result(),
+                sequence);
         String stored = outcomes.storeOnce(jobId, status.wireName(), codec.write(jobEvent(command, change)));
         send(jobId, stored);
     }

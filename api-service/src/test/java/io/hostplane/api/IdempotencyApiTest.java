@@ -77,6 +77,29 @@ class IdempotencyApiTest extends ApiIntegrationTest {
     }
 
     @Test
+    void aBodilessChangeWithAKeyRunsExactlyOnce() throws Exception {
+        String id = UUID.randomUUID().toString();
+        sql(
+                "insert into api.dns_records (id, tenant_id, zone, name, type, ttl, content) values (?::uuid, ?, ?, 'x', 'A', 300, '192.0.2.1')",
+                id,
+                tenant,
+                zone);
+        String key = UUID.randomUUID().toString();
+        for (int i = 0; i < 2; i++) {
+            http.delete()
+                    .uri("/api/v1/domains/" + zone + "/dns/records/" + id)
+                    .header("Authorization", "Bearer " + allToken)
+                    .header("Idempotency-Key", key)
+                    .exchange()
+                    .expectStatus()
+                    .isEqualTo(202);
+        }
+        Thread.sleep(300);
+        assertThat(count("select count(*) from api.jobs where tenant_id = '" + tenant + "'"))
+                .isEqualTo(1);
+    }
+
+    @Test
     void keysBelongToATenant() throws Exception {
         String key = UUID.randomUUID().toString();
         String first = post(allToken, key, RECORD, 202)

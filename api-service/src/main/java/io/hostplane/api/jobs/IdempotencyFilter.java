@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -77,14 +78,18 @@ class IdempotencyFilter implements WebFilter {
         if (key.isBlank() || key.length() > 255) {
             return Mono.error(ApiException.badRequest("Idempotency-Key must be 1 to 255 characters.", List.of()));
         }
+        // A Mono<Void> completes empty on success, so "no caller" must not be detected with switchIfEmpty:
+        // that would run the chain a second time after the first answer.
         return exchange.getPrincipal()
                 .ofType(BearerTokenAuthentication.class)
-                .map(auth -> (ApiPrincipal) auth.getPrincipal())
-                .flatMap(caller -> DataBufferUtils.join(exchange.getRequest().getBody(), MAX_BODY)
-                        .map(IdempotencyFilter::bytes)
-                        .defaultIfEmpty(new byte[0])
-                        .flatMap(body -> handle(exchange, chain, caller, key, body)))
-                .switchIfEmpty(chain.filter(exchange));
+                .map(auth -> Optional.of((ApiPrincipal) auth.getPrincipal()))
+                .defaultIfEmpty(Optional.empty())
+                .flatMap(caller -> caller.isEmpty()
+                        ? chain.filter(exchange)
+                        : DataBufferUtils.join(exchange.getRequest().getBody(), MAX_BODY)
+                                .map(IdempotencyFilter::bytes)
+                                .defaultIfEmpty(new byte[0])
+                                .flatMap(body -> handle(exchange, chain, caller.get(), key, body)));
     }
 
     private Mono<Void> handle(
@@ -104,7 +109,14 @@ class IdempotencyFilter implements WebFilter {
                 .flatMap(claimed -> claimed
                         ? run(replayable, chain, tenant, key)
                         : keys.find(tenant, key)
-                                .flatMap(existing -> {
+                                .map(Optional::of)
+                                .defaultIfEmpty(Optional.empty())
+                                .flatMap(found -> {
+                                    if (found.isEmpty()) {
+                                        // Released in between (its request was refused): claim it anew.
+                                        return handle(exchange, chain, caller, key, body);
+                                    }
+                                    IdempotencyKeys.Claim existing = found.get();
                                     if (!MessageDigest.isEqual(existing.requestHash(), hash)) {
                                         return Mono.error(new ApiException(
                                                 HttpStatus.UNPROCESSABLE_ENTITY,
@@ -122,8 +134,7 @@ class IdempotencyFilter implements WebFilter {
                                                         : Mono.error(inProgress(key)));
                                     }
                                     return Mono.error(inProgress(key));
-                                })
-                                .switchIfEmpty(Mono.defer(() -> handle(exchange, chain, caller, key, body))));
+                                }));
     }
 
     private Mono<Void> run(ServerWebExchange exchange, WebFilterChain chain, String tenant, String key) {

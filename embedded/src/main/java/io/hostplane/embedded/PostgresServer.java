@@ -79,11 +79,6 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    /** A superuser JDBC connection, for tests that must show what the application's role cannot do. */
-    public Connection superuserConnection(String database) throws SQLException {
-        return postgres.getDatabase("postgres", database).getConnection();
-    }
-
     private static void requireIdentifier(String name) {
         if (!name.matches("[a-z_][a-z0-9_]{0,62}")) {
             throw new IllegalArgumentException("not a plain identifier: " + name);

@@ -91,11 +91,6 @@ public final class TestInfrastructure {
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "test-postgres-stop"));
             server.start();
             server.ensureDatabase(database, "hostplane", "hostplane");
-            try (Connection c = server.superuserConnection(database);
-                    Statement s = c.createStatement()) {
-                // Tests that prove what the application role cannot do use the superuser connection.
-                s.execute("alter role hostplane createrole");
-            }
             return new TestInfrastructure(
                     kafka,
                     "127.0.0.1",
@@ -163,12 +158,6 @@ public final class TestInfrastructure {
 
     public String password() {
         return password;
-    }
-
-    /** A connection with full rights on the test database, for tests that tamper on purpose. */
-    public Connection superuserConnection() throws SQLException {
-        String url = adminJdbcUrl.substring(0, adminJdbcUrl.lastIndexOf('/') + 1) + database;
-        return DriverManager.getConnection(url, adminUser, adminPassword);
     }
 
     /** Points a Spring test context at this infrastructure, through Spring's own keys. */

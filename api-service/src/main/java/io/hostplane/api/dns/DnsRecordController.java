@@ -109,8 +109,7 @@ class DnsRecordController {
             ServerWebExchange exchange) {
         UUID recordId = recordId(id);
         return owned(domain, caller)
-                .flatMap(d -> records.find(d.name(), recordId))
-                .switchIfEmpty(Mono.error(ApiException.notFound("No record " + id + ".")))
+                .flatMap(d -> existing(d, recordId))
                 .map(r -> Responses.ok(exchange, "Record " + r.id() + ".", r));
     }
 
@@ -123,22 +122,20 @@ class DnsRecordController {
             ServerWebExchange exchange) {
         UUID recordId = recordId(id);
         return owned(domain, caller)
-                .flatMap(d -> records.find(d.name(), recordId)
-                        .switchIfEmpty(Mono.error(ApiException.notFound("No record " + id + ".")))
-                        .flatMap(existing -> {
-                            DnsRecordValidator.Result checked = validator.validate(d.name(), body, "");
-                            if (!checked.errors().isEmpty()) {
-                                return Mono.error(ApiException.badRequest("The record is invalid.", checked.errors()));
-                            }
-                            DnsRecord r = withId(checked.record(), id);
-                            return accept(
-                                    d,
-                                    JobTypes.DNS_RECORD_REPLACE,
-                                    "/" + id,
-                                    List.of(new ApplyDnsChanges.Change("replace", id, r)),
-                                    caller,
-                                    exchange);
-                        }));
+                .flatMap(d -> existing(d, recordId).flatMap(existing -> {
+                    DnsRecordValidator.Result checked = validator.validate(d.name(), body, "");
+                    if (!checked.errors().isEmpty()) {
+                        return Mono.error(ApiException.badRequest("The record is invalid.", checked.errors()));
+                    }
+                    DnsRecord r = withId(checked.record(), id);
+                    return accept(
+                            d,
+                            JobTypes.DNS_RECORD_REPLACE,
+                            "/" + id,
+                            List.of(new ApplyDnsChanges.Change("replace", id, r)),
+                            caller,
+                            exchange);
+                }));
     }
 
     @DeleteMapping("/{id}")
@@ -149,8 +146,7 @@ class DnsRecordController {
             ServerWebExchange exchange) {
         UUID recordId = recordId(id);
         return owned(domain, caller)
-                .flatMap(d -> records.find(d.name(), recordId)
-                        .switchIfEmpty(Mono.error(ApiException.notFound("No record " + id + ".")))
+                .flatMap(d -> existing(d, recordId)
                         .flatMap(existing -> accept(
                                 d,
                                 JobTypes.DNS_RECORD_DELETE,
@@ -233,6 +229,12 @@ class DnsRecordController {
     }
 
     static final int MAX_BATCH = 1000;
+
+    /** The applied record {@code id} of the domain, or 404. */
+    private Mono<DnsRecord> existing(DomainView domain, UUID id) {
+        return records.find(domain.name(), id)
+                .switchIfEmpty(Mono.error(ApiException.notFound("No record " + id + ".")));
+    }
 
     private Mono<ResponseEntity<ApiEnvelope>> accept(
             DomainView d,

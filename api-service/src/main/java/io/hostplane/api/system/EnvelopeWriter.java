@@ -3,7 +3,6 @@ package io.hostplane.api.system;
 import io.hostplane.common.envelope.ApiEnvelope;
 import io.hostplane.common.envelope.FieldError;
 import java.util.List;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -37,17 +36,10 @@ public class EnvelopeWriter {
 
     public Mono<Void> writeError(
             ServerWebExchange exchange, HttpStatus status, String message, List<FieldError> errors) {
-        ServerHttpResponse response = exchange.getResponse();
-        if (response.isCommitted()) {
-            return Mono.empty();
-        }
-        ApiEnvelope body =
-                ApiEnvelope.failure(status.value(), status.getReasonPhrase(), message, errors, RequestIds.of(exchange));
-        byte[] bytes = json.writeValueAsBytes(body);
-        response.setStatusCode(status);
-        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-        response.getHeaders().setContentLength(bytes.length);
-        DataBuffer buffer = response.bufferFactory().wrap(bytes);
-        return response.writeWith(Mono.just(buffer));
+        return write(
+                exchange,
+                status,
+                ApiEnvelope.failure(
+                        status.value(), status.getReasonPhrase(), message, errors, RequestIds.of(exchange)));
     }
 }

@@ -27,9 +27,9 @@ class HealthProbe implements DisposableBean {
 
     private static final Duration CACHE = Duration.ofSeconds(1);
 
-    record Component(String status, String detail) {}
+    record Status(String status, String detail) {}
 
-    record Report(boolean up, Map<String, Component> components) {}
+    record Report(boolean up, Map<String, Status> components) {}
 
     private final DatabaseClient db;
     private final Admin admin;
@@ -49,18 +49,18 @@ class HealthProbe implements DisposableBean {
         if (cached != null && lastAt.plus(CACHE).isAfter(Instant.now())) {
             return Mono.just(cached);
         }
-        Mono<Component> postgres = db.sql("select 1")
+        Mono<Status> postgres = db.sql("select 1")
                 .fetch()
                 .rowsUpdated()
-                .then(Mono.just(new Component("up", null)))
+                .then(Mono.just(new Status("up", null)))
                 .timeout(Duration.ofSeconds(2))
                 .onErrorResume(e -> Mono.just(
-                        new Component("down", "PostgreSQL: " + e.getClass().getSimpleName())));
-        Mono<Map<String, Component>> kafka =
+                        new Status("down", "PostgreSQL: " + e.getClass().getSimpleName())));
+        Mono<Map<String, Status>> kafka =
                 Mono.fromCallable(this::kafkaComponents).subscribeOn(Schedulers.boundedElastic());
         return Mono.zip(postgres, kafka).map(t -> {
-            Map<String, Component> components = new LinkedHashMap<>();
-            components.put("api", new Component("up", null));
+            Map<String, Status> components = new LinkedHashMap<>();
+            components.put("api", new Status("up", null));
             components.put("postgres", t.getT1());
             components.putAll(t.getT2());
             boolean up = components.values().stream().allMatch(c -> c.status().equals("up"));
@@ -71,15 +71,15 @@ class HealthProbe implements DisposableBean {
         });
     }
 
-    private Map<String, Component> kafkaComponents() {
-        Map<String, Component> out = new LinkedHashMap<>();
+    private Map<String, Status> kafkaComponents() {
+        Map<String, Status> out = new LinkedHashMap<>();
         try {
             admin.describeCluster().nodes().get(2500, TimeUnit.MILLISECONDS);
-            out.put("kafka", new Component("up", null));
+            out.put("kafka", new Status("up", null));
         } catch (Exception e) {
-            out.put("kafka", new Component("down", "Kafka: " + e.getClass().getSimpleName()));
-            out.put("workers", new Component("unknown", "Kafka is down"));
-            out.put("audit", new Component("unknown", "Kafka is down"));
+            out.put("kafka", new Status("down", "Kafka: " + e.getClass().getSimpleName()));
+            out.put("workers", new Status("unknown", "Kafka is down"));
+            out.put("audit", new Status("unknown", "Kafka is down"));
             return out;
         }
         try {
@@ -92,19 +92,19 @@ class HealthProbe implements DisposableBean {
         } catch (Exception e) {
             out.put(
                     "workers",
-                    new Component("down", "consumer groups: " + e.getClass().getSimpleName()));
+                    new Status("down", "consumer groups: " + e.getClass().getSimpleName()));
             out.put(
                     "audit",
-                    new Component("down", "consumer groups: " + e.getClass().getSimpleName()));
+                    new Status("down", "consumer groups: " + e.getClass().getSimpleName()));
         }
         return out;
     }
 
-    private static Component members(ConsumerGroupDescription group, String what) {
+    private static Status members(ConsumerGroupDescription group, String what) {
         int n = group == null ? 0 : group.members().size();
         return n > 0
-                ? new Component("up", n + " " + what + " consumer(s)")
-                : new Component("down", "no " + what + " is consuming");
+                ? new Status("up", n + " " + what + " consumer(s)")
+                : new Status("down", "no " + what + " is consuming");
     }
 
     @Override

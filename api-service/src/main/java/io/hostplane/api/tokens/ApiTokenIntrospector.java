@@ -42,11 +42,6 @@ class ApiTokenIntrospector implements ReactiveOpaqueTokenIntrospector {
                 .build();
     }
 
-    /** Forgets a token at once on this replica (other replicas forget it within the cache TTL). */
-    void evict(String token) {
-        cache.invalidate(key(token));
-    }
-
     void evictAll() {
         cache.invalidateAll();
     }
@@ -57,11 +52,12 @@ class ApiTokenIntrospector implements ReactiveOpaqueTokenIntrospector {
             return Mono.error(new BadOpaqueTokenException(
                     "Malformed token: not a Hostplane API token (hp_ + 49 characters with a valid checksum)."));
         }
-        String key = key(token);
+        byte[] hash = hasher.hash(token);
+        String key = Base64.getEncoder().encodeToString(hash);
         Optional<TokenStore.StoredToken> cached = cache.getIfPresent(key);
         Mono<Optional<TokenStore.StoredToken>> lookup = cached != null
                 ? Mono.just(cached)
-                : tokens.findByToken(token)
+                : tokens.findByHash(hash)
                         .map(Optional::of)
                         .defaultIfEmpty(Optional.empty())
                         .doOnNext(found -> cache.put(key, found))
@@ -100,9 +96,5 @@ class ApiTokenIntrospector implements ReactiveOpaqueTokenIntrospector {
             ctx.<RequestContext>getOrEmpty(RequestContext.KEY).ifPresent(rc -> rc.authenticated(principal));
             return Mono.just(principal);
         }));
-    }
-
-    private String key(String token) {
-        return Base64.getEncoder().encodeToString(hasher.hash(token));
     }
 }

@@ -77,9 +77,10 @@ public class TokenStore {
     /** A token just issued: the plain token exists only in this object and in the caller's response. */
     public record IssuedToken(String id, String token, StoredToken stored) {}
 
-    public Mono<StoredToken> findByToken(String token) {
+    /** The token whose stored hash is {@code hash} (see {@link TokenHasher}). */
+    public Mono<StoredToken> findByHash(byte[] hash) {
         return db.sql("select " + COLUMNS + " from api.tokens where token_hash = :hash")
-                .bind("hash", hasher.hash(token))
+                .bind("hash", hash)
                 .map((row, meta) -> stored(row))
                 .one();
     }

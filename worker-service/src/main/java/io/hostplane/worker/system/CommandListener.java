@@ -98,15 +98,7 @@ class CommandListener {
         }
         CommandHandler handler = handlers.get(jobType);
         if (handler == null) {
-            finish(
-                    record.offset(),
-                    command,
-                    jobType,
-                    jobId,
-                    JobStatus.FAILED,
-                    1,
-                    null,
-                    new JobError("UNSUPPORTED_JOB", "No handler for " + jobType + "."));
+            fail(record, command, jobType, jobId, 1, "UNSUPPORTED_JOB", "No handler for " + jobType + ".");
             return;
         }
         send(
@@ -121,29 +113,18 @@ class CommandListener {
                 finish(record.offset(), command, jobType, jobId, JobStatus.SUCCEEDED, attempt, outcome, null);
                 return;
             } catch (JobFailure failure) {
-                finish(
-                        record.offset(),
-                        command,
-                        jobType,
-                        jobId,
-                        JobStatus.FAILED,
-                        attempt,
-                        null,
-                        new JobError(failure.code(), failure.getMessage()));
+                fail(record, command, jobType, jobId, attempt, failure.code(), failure.getMessage());
                 return;
             } catch (TransientBackendException transientFault) {
                 if (attempt >= maxAttempts) {
-                    finish(
-                            record.offset(),
+                    fail(
+                            record,
                             command,
                             jobType,
                             jobId,
-                            JobStatus.FAILED,
                             attempt,
-                            null,
-                            new JobError(
-                                    ErrorCodes.BACKEND_ERROR,
-                                    "Backend failed " + attempt + " times: " + transientFault.getMessage()));
+                            ErrorCodes.BACKEND_ERROR,
+                            "Backend failed " + attempt + " times: " + transientFault.getMessage());
                     return;
                 }
                 long base = firstBackoff.toMillis() << (attempt - 1);
@@ -158,6 +139,18 @@ class CommandListener {
                 attempt++;
             }
         }
+    }
+
+    private void fail(
+            ConsumerRecord<String, String> record,
+            CloudEvent command,
+            String jobType,
+            UUID jobId,
+            int attempts,
+            String code,
+            String message)
+            throws Exception {
+        finish(record.offset(), command, jobType, jobId, JobStatus.FAILED, attempts, null, new JobError(code, message));
     }
 
     private void finish(

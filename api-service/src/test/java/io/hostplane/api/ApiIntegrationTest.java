@@ -32,7 +32,8 @@ import tools.jackson.databind.JsonNode;
             ApiApplication.CONFIG_NAME,
             ApiIntegrationTest.PEPPER,
             "hostplane.domains.allow-reserved-tlds=true",
-            "hostplane.tokens.last-used-flush=200ms"
+            "hostplane.tokens.last-used-flush=200ms",
+            "hostplane.oauth.poll-interval=1s"
         })
 abstract class ApiIntegrationTest {
 
@@ -108,6 +109,36 @@ abstract class ApiIntegrationTest {
         return tokens.issue(TokenStore.TokenSpec.simple(tenantId, "tester", "test", List.of(scopes)))
                 .block()
                 .token();
+    }
+
+    /**
+     * The values on {@code hostplane.audit} that contain {@code marker} (an id), read from the start of the
+     * topic until {@code expected} have been seen or 30 s have passed.
+     */
+    List<String> auditValues(String marker, int expected) {
+        List<String> found = new java.util.ArrayList<>();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(java.util.Map.of(
+                "bootstrap.servers",
+                infra.kafkaBootstrapServers(),
+                "group.id",
+                "audit-check-" + UUID.randomUUID(),
+                "auto.offset.reset",
+                "earliest",
+                "key.deserializer",
+                org.apache.kafka.common.serialization.StringDeserializer.class,
+                "value.deserializer",
+                org.apache.kafka.common.serialization.StringDeserializer.class))) {
+            consumer.subscribe(List.of("hostplane.audit"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (found.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(300)).forEach(r -> {
+                    if (r.value().contains(marker)) {
+                        found.add(r.value());
+                    }
+                });
+            }
+        }
+        return found;
     }
 
     int count(String query) throws Exception {

@@ -26,6 +26,12 @@ class TenantIsolationTest extends ApiIntegrationTest {
             "GET /api/v1/system/hello",
             "GET /api/v1/me",
             "GET /api/v1/oauth/scopes",
+            // The device flow's public calls name a request by its secret verify token, not by tenant; the
+            // OAuth token calls act on the calling token itself (OAuthDeviceFlowTest covers them).
+            "POST /api/v1/oauth/requests",
+            "GET /api/v1/oauth/requests/verify",
+            "POST /api/v1/oauth/tokens/refresh",
+            "DELETE /api/v1/oauth/tokens",
             "GET /api/v1/accounts",
             "POST /api/v1/accounts",
             "GET /api/v1/accounts/{id}");
@@ -48,6 +54,15 @@ class TenantIsolationTest extends ApiIntegrationTest {
                 .path("id")
                 .asString();
         String tokenId = json(HttpMethod.POST, "/api/v1/tokens", allToken, "{\"scopes\":[\"dns.read\"]}", 201)
+                .path("data")
+                .path("id")
+                .asString();
+        String userId = json(
+                        HttpMethod.POST,
+                        "/api/v1/users",
+                        allToken,
+                        "{\"username\":\"owner-" + UUID.randomUUID() + "\",\"password\":\"correct horse battery\"}",
+                        201)
                 .path("data")
                 .path("id")
                 .asString();
@@ -110,6 +125,14 @@ class TenantIsolationTest extends ApiIntegrationTest {
                         "/api/v1/tokens/" + tokenId + "/rotate",
                         null,
                         404),
+                new Step(HttpMethod.GET, "/api/v1/users", "/api/v1/users", null, 200),
+                new Step(
+                        HttpMethod.POST,
+                        "/api/v1/users",
+                        "/api/v1/users",
+                        "{\"username\":\"intruder-" + UUID.randomUUID() + "\",\"password\":\"another long one\"}",
+                        201),
+                new Step(HttpMethod.DELETE, "/api/v1/users/{id}", "/api/v1/users/" + userId, null, 404),
                 new Step(HttpMethod.GET, "/api/v1/audit/events", "/api/v1/audit/events?job_id=" + job, null, 503));
 
         // (audit.events belongs to the audit service, which does not run here: the read is a 503, and the
@@ -130,13 +153,18 @@ class TenantIsolationTest extends ApiIntegrationTest {
                         .as(step.method() + " " + step.path())
                         .doesNotContain(job)
                         .doesNotContain(zone)
-                        .doesNotContain(tokenId);
+                        .doesNotContain(tokenId)
+                        .doesNotContain(userId);
             }
         }
         assertThat(walked).containsAll(tenantRoutes());
         // The walk changed nothing of the first tenant's.
         json(HttpMethod.GET, "/api/v1/tokens/" + tokenId, allToken, null, 200);
         json(HttpMethod.GET, "/api/v1/jobs/" + job, allToken, null, 200);
+        assertThat(json(HttpMethod.GET, "/api/v1/users", allToken, null, 200)
+                        .path("data")
+                        .toString())
+                .contains(userId);
     }
 
     private Set<String> tenantRoutes() {

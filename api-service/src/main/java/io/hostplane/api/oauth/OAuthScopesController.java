@@ -27,6 +27,14 @@ class OAuthScopesController {
         return Responses.ok(exchange, SCOPES.size() + " scopes.", new Page<>(SCOPES, null));
     }
 
+    /** A sentence for a scope as an app asks for it ({@code *} included), for the approval page. */
+    static String describe(String wireName) {
+        if (Scope.ALL.equals(wireName)) {
+            return "Everything in your account except platform administration.";
+        }
+        return Scope.fromWireName(wireName).map(OAuthScopesController::describe).orElse(wireName);
+    }
+
     private static String describe(Scope scope) {
         String[] parts = scope.wireName().split("\\.");
         String what = switch (parts[0]) {

@@ -11,6 +11,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param publicLimit requests per client address and period on the public OAuth endpoints (no token),
  *     against guessing and flooding
  * @param publicPeriod length of that window
+ * @param signInLimit sign-in attempts per client address and period on the OAuth approval page, against
+ *     password guessing
+ * @param signInPeriod length of that window
  */
 @ConfigurationProperties("hostplane.rate-limit")
 public record RateLimitProperties(
@@ -18,4 +21,6 @@ public record RateLimitProperties(
         @DefaultValue("60s") Duration defaultPeriod,
         @DefaultValue("200000") long maxLimiters,
         @DefaultValue("60") int publicLimit,
-        @DefaultValue("60s") Duration publicPeriod) {}
+        @DefaultValue("60s") Duration publicPeriod,
+        @DefaultValue("10") int signInLimit,
+        @DefaultValue("5m") Duration signInPeriod) {}

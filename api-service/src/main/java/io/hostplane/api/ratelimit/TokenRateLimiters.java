@@ -86,6 +86,12 @@ public class TokenRateLimiters {
                 properties.publicPeriod().toSeconds());
     }
 
+    /** Takes one permit for a sign-in attempt from a client address on the OAuth approval page. */
+    public Decision acquireSignIn(String address) {
+        return acquire("sign-in:" + address, properties.signInLimit(), (int)
+                properties.signInPeriod().toSeconds());
+    }
+
     /** How many limiters are held now (for the memory benchmark and metrics). */
     public long size() {
         limiters.cleanUp();

@@ -35,6 +35,8 @@ final class ScopeRules {
             new Rule(HttpMethod.POST, "/api/v1/accounts/**", Scope.PLATFORM_ADMIN),
             new Rule(HttpMethod.GET, "/api/v1/accounts", Scope.PLATFORM_ADMIN),
             new Rule(HttpMethod.POST, "/api/v1/accounts", Scope.PLATFORM_ADMIN),
+            new Rule(null, "/api/v1/users/**", Scope.TOKENS_WRITE),
+            new Rule(null, "/api/v1/users", Scope.TOKENS_WRITE),
             new Rule(HttpMethod.GET, "/api/v1/tokens/**", Scope.TOKENS_READ),
             new Rule(HttpMethod.GET, "/api/v1/tokens", Scope.TOKENS_READ),
             new Rule(null, "/api/v1/tokens/**", Scope.TOKENS_WRITE),
@@ -64,6 +66,10 @@ final class ScopeRules {
         spec.pathMatchers(HttpMethod.GET, "/api/v1/oauth/scopes", "/api/v1/oauth/requests/verify")
                 .permitAll();
         spec.pathMatchers(HttpMethod.POST, "/api/v1/oauth/requests").permitAll();
+        // The approval page: the user signs in there with a password, not a token.
+        spec.pathMatchers(HttpMethod.GET, "/oauth/authorize/*").permitAll();
+        spec.pathMatchers(HttpMethod.POST, "/oauth/authorize/*/sign-in", "/oauth/authorize/*/decision")
+                .permitAll();
         for (Rule rule : RULES) {
             var matcher = rule.method() == null
                     ? spec.pathMatchers(rule.pattern())

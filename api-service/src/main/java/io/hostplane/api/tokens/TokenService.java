@@ -70,28 +70,9 @@ public class TokenService {
         }
         List<String> scopes = strings(body, "scopes", errors, true);
         if (scopes != null) {
-            if (scopes.isEmpty()) {
-                errors.add(new FieldError("scopes", ErrorCodes.REQUIRED, "At least one scope is required."));
-            }
-            Set<Scope> granted = EnumSet.noneOf(Scope.class);
-            for (int i = 0; i < scopes.size(); i++) {
-                String s = scopes.get(i);
-                if (!Scope.ALL.equals(s) && Scope.fromWireName(s).isEmpty()) {
-                    errors.add(new FieldError("scopes[" + i + "]", ErrorCodes.INVALID, "Unknown scope " + s + "."));
-                } else {
-                    granted.addAll(Scope.expand(s));
-                }
-            }
-            if (tenantOfNewToken != null && granted.contains(Scope.PLATFORM_ADMIN)) {
-                errors.add(new FieldError(
-                        "scopes", ErrorCodes.INVALID, "platform.admin is only for tokens without a tenant."));
-            }
+            Set<Scope> granted = scopes(scopes, tenantOfNewToken != null, errors);
             if (!caller.isOperator() && !caller.scopes().containsAll(granted)) {
-                throw new ApiException(
-                        org.springframework.http.HttpStatus.FORBIDDEN,
-                        "A token cannot grant scopes it does not hold.",
-                        List.of(),
-                        null);
+                throw ApiException.forbidden("A token cannot grant scopes it does not hold.");
             }
         }
         Instant now = Instant.now();
@@ -210,6 +191,14 @@ public class TokenService {
                 });
     }
 
+    /**
+     * Forgets this replica's cached token lookups, so that a revocation made here holds here at once (other
+     * replicas' caches expire within {@code hostplane.tokens.cache-ttl}).
+     */
+    public void forgetCachedLookups() {
+        introspector.evictAll();
+    }
+
     private Mono<Void> fact(
             String type, TokenStore.StoredToken t, String replacedBy, ApiPrincipal caller, String requestId) {
         TokenChanged data = new TokenChanged(
@@ -226,7 +215,32 @@ public class TokenService {
         return outbox.enqueue(Topics.AUDIT, t.tenant() == null ? "platform" : t.tenant(), event);
     }
 
-    private static List<String> strings(JsonNode body, String field, List<FieldError> errors, boolean required) {
+    /**
+     * The scopes named by {@code names} (wire names or {@code *}), noting unknown names and, for a tenant's
+     * token or user, {@code platform.admin} in {@code errors}.
+     */
+    public static Set<Scope> scopes(List<String> names, boolean forTenant, List<FieldError> errors) {
+        if (names.isEmpty()) {
+            errors.add(new FieldError("scopes", ErrorCodes.REQUIRED, "At least one scope is required."));
+        }
+        Set<Scope> granted = EnumSet.noneOf(Scope.class);
+        for (int i = 0; i < names.size(); i++) {
+            String s = names.get(i);
+            if (!Scope.ALL.equals(s) && Scope.fromWireName(s).isEmpty()) {
+                errors.add(new FieldError("scopes[" + i + "]", ErrorCodes.INVALID, "Unknown scope " + s + "."));
+            } else {
+                granted.addAll(Scope.expand(s));
+            }
+        }
+        if (forTenant && granted.contains(Scope.PLATFORM_ADMIN)) {
+            errors.add(new FieldError(
+                    "scopes", ErrorCodes.INVALID, "platform.admin is only for tokens without a tenant."));
+        }
+        return granted;
+    }
+
+    /** The strings in the list {@code field} of {@code body}, or null (noting why in {@code errors}). */
+    public static List<String> strings(JsonNode body, String field, List<FieldError> errors, boolean required) {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) {
             if (required) {

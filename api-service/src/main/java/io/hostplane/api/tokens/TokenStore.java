@@ -114,13 +114,49 @@ public class TokenStore {
     }
 
     Mono<IssuedToken> issue(TokenSpec spec, String rotatedFrom) {
+        return issue(spec, rotatedFrom, null);
+    }
+
+    /**
+     * Issues a token through the OAuth device flow (kind {@code oauth}), remembering the user who approved it
+     * and the request; {@code rotatedFrom} names the token a refresh replaces.
+     */
+    public Mono<IssuedToken> issueOAuth(TokenSpec spec, String rotatedFrom, OAuthLink link) {
+        return issue(spec, rotatedFrom, link);
+    }
+
+    /** How an OAuth token came to be: the approving user and the device-flow request. */
+    public record OAuthLink(String userId, String requestId) {}
+
+    /** The OAuth link of a token, or empty for an ordinary API token. */
+    public Mono<OAuthLink> oauthLink(String tokenId) {
+        return db.sql("select user_id, oauth_request_id from api.tokens where id = :id and kind = 'oauth'")
+                .bind("id", tokenId)
+                .map((row, meta) ->
+                        new OAuthLink(row.get("user_id", String.class), row.get("oauth_request_id", String.class)))
+                .one();
+    }
+
+    /** Revokes every token a user approved (when the user is deleted); returns how many. */
+    public Mono<Long> revokeAllOfUser(String userId, Instant at) {
+        return db.sql(
+                        "update api.tokens set revoked_at = :at where user_id = :user and (revoked_at is null or revoked_at > :at)")
+                .bind("user", userId)
+                .bind("at", at.atOffset(ZoneOffset.UTC))
+                .fetch()
+                .rowsUpdated();
+    }
+
+    private Mono<IssuedToken> issue(TokenSpec spec, String rotatedFrom, OAuthLink link) {
         String token = ApiTokenFormat.generate();
         String id = Ids.prefixed("tok");
         DatabaseClient.GenericExecuteSpec insert = db.sql(
                         "insert into api.tokens (id, tenant_id, principal, description, token_hash, hint, scopes, expires_at, "
-                                + "allowed_cidrs, allowed_domains, rate_limit, rate_period_seconds, rotated_from) values "
+                                + "allowed_cidrs, allowed_domains, rate_limit, rate_period_seconds, rotated_from, kind, user_id, "
+                                + "oauth_request_id) values "
                                 + "(:id, :tenant, :principal, :description, :hash, :hint, :scopes, :expires, :cidrs, :domains, "
-                                + ":limit, :period, :from)")
+                                + ":limit, :period, :from, :kind, :user, :request)")
+                .bind("kind", link == null ? "api" : "oauth")
                 .bind("id", id)
                 .bind("principal", spec.principal())
                 .bind("hash", hasher.hash(token))
@@ -138,6 +174,8 @@ public class TokenStore {
         insert = bindOrNull(insert, "limit", spec.rateLimit(), Integer.class);
         insert = bindOrNull(insert, "period", spec.ratePeriodSeconds(), Integer.class);
         insert = bindOrNull(insert, "from", rotatedFrom, String.class);
+        insert = bindOrNull(insert, "user", link == null ? null : link.userId(), String.class);
+        insert = bindOrNull(insert, "request", link == null ? null : link.requestId(), String.class);
         return insert.then().then(findById(id)).map(stored -> new IssuedToken(id, token, stored));
     }
 

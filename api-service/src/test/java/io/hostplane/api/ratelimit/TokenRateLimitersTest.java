@@ -10,8 +10,8 @@ class TokenRateLimitersTest {
 
     @Test
     void aWindowGrantsItsLimitThenRefusesWithAWait() {
-        var limiters = new TokenRateLimiters(
-                new RateLimitProperties(3, Duration.ofSeconds(60), 1000, 60, Duration.ofSeconds(60)));
+        var limiters = new TokenRateLimiters(new RateLimitProperties(
+                3, Duration.ofSeconds(60), 1000, 60, Duration.ofSeconds(60), 10, Duration.ofMinutes(5)));
         var first = limiters.acquire("tok_a", null, null);
         assertThat(first.permitted()).isTrue();
         assertThat(first.limit()).isEqualTo(3);
@@ -27,16 +27,16 @@ class TokenRateLimitersTest {
 
     @Test
     void aTokensOwnLimitWins() {
-        var limiters = new TokenRateLimiters(
-                new RateLimitProperties(120, Duration.ofSeconds(60), 1000, 60, Duration.ofSeconds(60)));
+        var limiters = new TokenRateLimiters(new RateLimitProperties(
+                120, Duration.ofSeconds(60), 1000, 60, Duration.ofSeconds(60), 10, Duration.ofMinutes(5)));
         assertThat(limiters.acquire("tok_c", 1, 10).limit()).isEqualTo(1);
         assertThat(limiters.acquire("tok_c", 1, 10).permitted()).isFalse();
     }
 
     @Test
     void memoryStaysBoundedWithManyTokens() {
-        var limiters = new TokenRateLimiters(
-                new RateLimitProperties(120, Duration.ofSeconds(60), 1000, 60, Duration.ofSeconds(60)));
+        var limiters = new TokenRateLimiters(new RateLimitProperties(
+                120, Duration.ofSeconds(60), 1000, 60, Duration.ofSeconds(60), 10, Duration.ofMinutes(5)));
         for (int i = 0; i < 20_000; i++) {
             limiters.acquire("tok_" + i, null, null);
         }
@@ -47,7 +47,9 @@ class TokenRateLimitersTest {
     void idleLimitersAreEvictedAfterTwoWindows() {
         AtomicLong now = new AtomicLong(0);
         var limiters = new TokenRateLimiters(
-                new RateLimitProperties(5, Duration.ofSeconds(1), 1000, 60, Duration.ofSeconds(60)), now::get);
+                new RateLimitProperties(
+                        5, Duration.ofSeconds(1), 1000, 60, Duration.ofSeconds(60), 10, Duration.ofMinutes(5)),
+                now::get);
         for (int i = 0; i < 50; i++) {
             limiters.acquire("tok_" + i, null, null);
         }

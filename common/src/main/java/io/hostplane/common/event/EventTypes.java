@@ -19,6 +19,19 @@ public final class EventTypes {
     /** A tenant (customer account) was created (data: {@link AccountCreated}). */
     public static final String ACCOUNT_CREATED = PREFIX + "account.created.v1";
 
+    /** A user who may approve OAuth requests was created or deleted (data: {@link UserChanged}). */
+    public static final String USER_CREATED = PREFIX + "user.created.v1";
+
+    public static final String USER_DELETED = PREFIX + "user.deleted.v1";
+
+    /** OAuth device-flow facts (data: {@link OAuthChanged}). */
+    public static final String OAUTH_REQUEST_APPROVED = PREFIX + "oauth.request.approved.v1";
+
+    public static final String OAUTH_REQUEST_DENIED = PREFIX + "oauth.request.denied.v1";
+    public static final String OAUTH_TOKEN_ISSUED = PREFIX + "oauth.token.issued.v1";
+    public static final String OAUTH_TOKEN_REFRESHED = PREFIX + "oauth.token.refreshed.v1";
+    public static final String OAUTH_TOKEN_REVOKED = PREFIX + "oauth.token.revoked.v1";
+
     private EventTypes() {}
 
     /** The command type of a job type: {@code dns.record.create} → {@code io.hostplane.command.dns.record.create.v1}. */

@@ -1,0 +1,203 @@
+package io.hostplane.api.users;
+
+import io.hostplane.api.accounts.AccountStore;
+import io.hostplane.api.jobs.Outbox;
+import io.hostplane.api.system.ApiException;
+import io.hostplane.api.system.Paging;
+import io.hostplane.api.system.RequestIds;
+import io.hostplane.api.system.Responses;
+import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.api.tokens.TokenService;
+import io.hostplane.api.tokens.TokenStore;
+import io.hostplane.common.envelope.ApiEnvelope;
+import io.hostplane.common.envelope.ErrorCodes;
+import io.hostplane.common.envelope.FieldError;
+import io.hostplane.common.event.EventCodec;
+import io.hostplane.common.event.EventTypes;
+import io.hostplane.common.event.UserChanged;
+import io.hostplane.common.scope.Scope;
+import io.hostplane.common.topic.Topics;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code /api/v1/users}: the people of a tenant who sign in to approve OAuth requests. A user's
+ * {@code scopes} are the most it may grant to an app; a caller cannot give a user more than it holds.
+ * Deleting a user revokes every token the user approved. The password is stored only as a bcrypt hash and
+ * appears in no response, event or log.
+ */
+@RestController
+@RequestMapping("/api/v1/users")
+class UserController {
+
+    private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._@+-]{2,63}");
+    private static final String SOURCE = "/hostplane/api-service";
+
+    private final UserStore users;
+    private final AccountStore accounts;
+    private final Passwords passwords;
+    private final TokenStore tokens;
+    private final TokenService tokenService;
+    private final TransactionalOperator tx;
+    private final Outbox outbox;
+    private final EventCodec codec;
+
+    UserController(
+            UserStore users,
+            AccountStore accounts,
+            Passwords passwords,
+            TokenStore tokens,
+            TokenService tokenService,
+            TransactionalOperator tx,
+            Outbox outbox,
+            EventCodec codec) {
+        this.users = users;
+        this.accounts = accounts;
+        this.passwords = passwords;
+        this.tokens = tokens;
+        this.tokenService = tokenService;
+        this.tx = tx;
+        this.outbox = outbox;
+        this.codec = codec;
+    }
+
+    record UserView(String id, String tenant, String username, List<String> scopes, Instant createdAt) {
+        static UserView of(UserStore.User u) {
+            return new UserView(u.id(), u.tenant(), u.username(), u.scopes(), u.createdAt());
+        }
+    }
+
+    @PostMapping
+    Mono<ResponseEntity<ApiEnvelope>> create(
+            @RequestBody JsonNode body, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("A JSON object is required.", List.of());
+        }
+        List<FieldError> errors = new ArrayList<>();
+        String username = text(body, "username", errors);
+        if (username != null) {
+            username = username.toLowerCase(Locale.ROOT);
+            if (!USERNAME.matcher(username).matches()) {
+                errors.add(new FieldError(
+                        "username",
+                        ErrorCodes.INVALID,
+                        "3 to 64 characters: letters, digits and . _ @ + - (an e-mail address works)."));
+            }
+        }
+        String password = text(body, "password", errors);
+        if (password != null && Passwords.problem(password) != null) {
+            errors.add(new FieldError("password", ErrorCodes.INVALID, Passwords.problem(password)));
+        }
+        List<String> scopes = body.has("scopes")
+                ? TokenService.strings(body, "scopes", errors, true)
+                : caller.isOperator() ? List.of(Scope.ALL) : caller.grantedScopes();
+        if (scopes != null) {
+            Set<Scope> granted = TokenService.scopes(scopes, true, errors);
+            if (!caller.isOperator() && !caller.scopes().containsAll(granted)) {
+                throw ApiException.forbidden("A token cannot give a user scopes it does not hold.");
+            }
+        }
+        String tenantField =
+                body.path("tenant").isString() ? body.path("tenant").asString() : null;
+        if (caller.isOperator() && tenantField == null) {
+            errors.add(new FieldError("tenant", ErrorCodes.REQUIRED, "The platform operator names the tenant."));
+        } else if (!caller.isOperator() && body.has("tenant")) {
+            errors.add(new FieldError("tenant", ErrorCodes.INVALID, "Not allowed for a tenant's token."));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.badRequest("The user request is invalid.", errors);
+        }
+        String name = username;
+        String tenant = caller.isOperator() ? tenantField : caller.tenant();
+        return accounts.findById(tenant)
+                .switchIfEmpty(Mono.error(ApiException.badRequest(
+                        "No such tenant.",
+                        List.of(new FieldError("tenant", ErrorCodes.INVALID, "No account " + tenant + ".")))))
+                .then(users.usernameTaken(name))
+                .flatMap(taken -> taken
+                        ? Mono.error(ApiException.conflict("The username " + name + " is taken.", "USERNAME_TAKEN"))
+                        : passwords.hash(password))
+                .flatMap(hash -> tx.transactional(users.create(tenant, name, hash, scopes, caller.tokenId())
+                        .flatMap(user -> fact(EventTypes.USER_CREATED, user, caller, exchange)
+                                .thenReturn(user))))
+                .onErrorMap(
+                        org.springframework.dao.DataIntegrityViolationException.class,
+                        e -> ApiException.conflict("The username " + name + " is taken.", "USERNAME_TAKEN"))
+                .doOnSuccess(u -> outbox.wake())
+                .map(user -> ResponseEntity.status(HttpStatus.CREATED)
+                        .location(URI.create("/api/v1/users/" + user.id()))
+                        .body(ApiEnvelope.ok("User created.", UserView.of(user), List.of(), RequestIds.of(exchange))));
+    }
+
+    @GetMapping
+    Mono<ResponseEntity<ApiEnvelope>> list(
+            @RequestParam(defaultValue = "50") int limit,
+            @RequestParam(required = false) String cursor,
+            @AuthenticationPrincipal ApiPrincipal caller,
+            ServerWebExchange exchange) {
+        Paging.checkLimit(limit);
+        return users.list(caller.isOperator() ? null : caller.tenant(), cursor, limit + 1)
+                .map(UserView::of)
+                .collectList()
+                .map(rows -> Paging.page(rows, limit, UserView::id))
+                .map(page -> Responses.ok(exchange, page.items().size() + " users.", page));
+    }
+
+    @DeleteMapping("/{id}")
+    Mono<ResponseEntity<ApiEnvelope>> delete(
+            @PathVariable String id, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
+        return users.findById(id)
+                .filter(u -> caller.canAccessTenant(u.tenant()))
+                .switchIfEmpty(Mono.error(ApiException.notFound("No user " + id + ".")))
+                .flatMap(user -> tx.transactional(users.delete(user.id())
+                                .then(tokens.revokeAllOfUser(user.id(), Instant.now()))
+                                .then(fact(EventTypes.USER_DELETED, user, caller, exchange))
+                                .thenReturn(user))
+                        .doOnSuccess(u -> {
+                            tokenService.forgetCachedLookups();
+                            outbox.wake();
+                        }))
+                .map(user ->
+                        Responses.ok(exchange, "User deleted; the tokens it approved are revoked.", UserView.of(user)));
+    }
+
+    private Mono<Void> fact(String type, UserStore.User user, ApiPrincipal caller, ServerWebExchange exchange) {
+        var data = new UserChanged(user.id(), user.tenant(), user.username(), user.scopes(), caller.tokenId());
+        var event = codec.event(
+                SOURCE, type, "users/" + user.id(), user.tenant(), RequestIds.of(exchange), null, null, data);
+        return outbox.enqueue(Topics.AUDIT, user.tenant(), event);
+    }
+
+    private static String text(JsonNode body, String field, List<FieldError> errors) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            errors.add(new FieldError(field, ErrorCodes.REQUIRED, field + " is required."));
+            return null;
+        }
+        if (!node.isString()) {
+            errors.add(new FieldError(field, ErrorCodes.INVALID, field + " must be a string."));
+            return null;
+        }
+        return node.asString();
+    }
+}

@@ -308,7 +308,8 @@ class OAuthPageController {
                 "Content-Security-Policy",
                 "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
         h.set("X-Frame-Options", "DENY");
-        h.set("Referrer-Policy", "no-referrer");
+        // same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on our own form posts.
+        h.set("Referrer-Policy", "same-origin");
         h.set(HttpHeaders.CACHE_CONTROL, "no-store");
         return h;
     }

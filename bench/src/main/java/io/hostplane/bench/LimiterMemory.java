@@ -19,8 +19,8 @@ public final class LimiterMemory {
     public static void main(String[] args) throws InterruptedException {
         int tokens = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        TokenRateLimiters limiters = new TokenRateLimiters(
-                new RateLimitProperties(120, Duration.ofSeconds(60), 1_000_000, 60, Duration.ofSeconds(60), 10, Duration.ofMinutes(5)));
+        TokenRateLimiters limiters = new TokenRateLimiters(new RateLimitProperties(
+                120, Duration.ofSeconds(60), 1_000_000, 60, Duration.ofSeconds(60), 10, Duration.ofMinutes(5)));
         long before = settledHeap(memory);
         for (int i = 0; i < tokens; i++) {
             limiters.acquire("tok_" + Integer.toString(i, 36), null, null);

@@ -1,0 +1,24 @@
+package io.hostplane.api.system;
+
+import io.hostplane.api.tokens.Cidr;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param trustedProxies addresses or CIDR networks of the proxies in front of the API (a load balancer);
+ *     only requests from these may name the client in {@code X-Forwarded-For}. Empty (the default): the
+ *     TCP peer is the client.
+ */
+@ConfigurationProperties("hostplane.http")
+public record HttpProperties(@DefaultValue("") List<String> trustedProxies) {
+
+    public List<Cidr> trustedProxyNetworks() {
+        return trustedProxies.stream()
+                .filter(s -> !s.isBlank())
+                .map(s -> Cidr.parse(s.strip())
+                        .orElseThrow(() -> new IllegalStateException(
+                                "hostplane.http.trusted-proxies: not an address or CIDR network: " + s)))
+                .toList();
+    }
+}

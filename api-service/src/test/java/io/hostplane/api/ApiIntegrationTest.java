@@ -33,7 +33,10 @@ import tools.jackson.databind.JsonNode;
             ApiIntegrationTest.PEPPER,
             "hostplane.domains.allow-reserved-tlds=true",
             "hostplane.tokens.last-used-flush=200ms",
-            "hostplane.oauth.poll-interval=1s"
+            "hostplane.oauth.poll-interval=1s",
+            "hostplane.callbacks.allowed-hosts=127.0.0.1/32",
+            "hostplane.callbacks.first-retry=200ms",
+            "hostplane.callbacks.max-attempts=3"
         })
 abstract class ApiIntegrationTest {
 

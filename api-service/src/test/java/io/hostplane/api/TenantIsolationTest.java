@@ -114,6 +114,12 @@ class TenantIsolationTest extends ApiIntegrationTest {
                         404),
                 new Step(HttpMethod.GET, "/api/v1/jobs", "/api/v1/jobs", null, 200),
                 new Step(HttpMethod.GET, "/api/v1/jobs/{id}", "/api/v1/jobs/" + job, null, 404),
+                new Step(
+                        HttpMethod.GET,
+                        "/api/v1/jobs/{id}/deliveries",
+                        "/api/v1/jobs/" + job + "/deliveries",
+                        null,
+                        404),
                 new Step(HttpMethod.POST, "/api/v1/jobs/{id}/cancel", "/api/v1/jobs/" + job + "/cancel", null, 404),
                 new Step(HttpMethod.GET, "/api/v1/tokens", "/api/v1/tokens", null, 200),
                 new Step(HttpMethod.POST, "/api/v1/tokens", "/api/v1/tokens", "{\"scopes\":[\"dns.read\"]}", 201),

@@ -1,8 +1,10 @@
 package io.hostplane.api.jobs;
 
+import io.hostplane.api.callbacks.CallbackStore;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.Paging;
 import io.hostplane.api.system.RequestIds;
+import io.hostplane.api.system.Responses;
 import io.hostplane.api.tokens.ApiPrincipal;
 import io.hostplane.common.envelope.ApiEnvelope;
 import io.hostplane.common.envelope.ErrorCodes;
@@ -52,7 +54,10 @@ class JobController {
     private final JobChanges changes;
     private final JsonMapper json;
 
-    JobController(JobService jobs, JobStore store, JobChanges changes, JsonMapper json) {
+    private final CallbackStore callbacks;
+
+    JobController(JobService jobs, JobStore store, JobChanges changes, JsonMapper json, CallbackStore callbacks) {
+        this.callbacks = callbacks;
         this.jobs = jobs;
         this.store = store;
         this.changes = changes;
@@ -77,6 +82,42 @@ class JobController {
                                 .next()
                                 .timeout(waitFor, jobs.find(jobId)))
                 .map(job -> answer(job, ifNoneMatch, exchange));
+    }
+
+    /** The job's completion callback: its URL, state and every attempt (empty when the job names none). */
+    record Deliveries(
+            String jobId,
+            String callbackUrl,
+            String state,
+            int attempts,
+            Instant nextAttemptAt,
+            Instant finishedAt,
+            List<CallbackStore.Attempt> items) {}
+
+    @GetMapping("/{id}/deliveries")
+    Mono<ResponseEntity<ApiEnvelope>> deliveries(
+            @PathVariable String id, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
+        UUID jobId = parse(id);
+        return visible(jobId, caller)
+                .flatMap(job -> callbacks
+                        .delivery(jobId)
+                        .flatMap(d -> callbacks
+                                .attempts(jobId)
+                                .collectList()
+                                .map(attempts -> new Deliveries(
+                                        job.id(),
+                                        d.url(),
+                                        d.state(),
+                                        d.attempts(),
+                                        d.state().equals("pending") ? d.nextAttemptAt() : null,
+                                        d.finishedAt(),
+                                        attempts)))
+                        // No delivery yet: the job names no callback, or has not finished.
+                        .switchIfEmpty(callbacks
+                                .urlOf(jobId)
+                                .map(url -> new Deliveries(job.id(), url, "waiting", 0, null, null, List.of()))
+                                .defaultIfEmpty(new Deliveries(job.id(), null, "none", 0, null, null, List.of()))))
+                .map(d -> Responses.ok(exchange, d.items().size() + " delivery attempts.", d));
     }
 
     private ResponseEntity<ApiEnvelope> answer(JobView job, String ifNoneMatch, ServerWebExchange exchange) {

@@ -1,5 +1,6 @@
 package io.hostplane.api.jobs;
 
+import io.hostplane.api.callbacks.CallbackStore;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
@@ -37,12 +38,16 @@ class JobEventFolder {
 
     private final JobChanges changes;
 
+    private final CallbackStore callbacks;
+
     JobEventFolder(
             JobStore jobs,
             EventCodec codec,
             TransactionalOperator tx,
             List<JobOutcomeApplier> appliers,
-            JobChanges changes) {
+            JobChanges changes,
+            CallbackStore callbacks) {
+        this.callbacks = callbacks;
         this.changes = changes;
         this.jobs = jobs;
         this.codec = codec;
@@ -76,10 +81,10 @@ class JobEventFolder {
                         id, status, change.attempts(), change.warnings(), change.error(), change.result(), at)
                 .flatMap(moved -> {
                     JobOutcomeApplier applier = appliers.get(change.jobType());
-                    if (moved && status == JobStatus.SUCCEEDED && applier != null) {
-                        return applier.applySucceeded(id, event.tenant(), change);
-                    }
-                    return Mono.empty();
+                    Mono<Void> applied = moved && status == JobStatus.SUCCEEDED && applier != null
+                            ? applier.applySucceeded(id, event.tenant(), change)
+                            : Mono.empty();
+                    return moved && status.isTerminal() ? applied.then(callbacks.enqueueIfTerminal(id)) : applied;
                 });
         return tx.transactional(work);
     }

@@ -1,5 +1,7 @@
 package io.hostplane.api.jobs;
 
+import io.hostplane.api.callbacks.CallbackStore;
+import io.hostplane.api.callbacks.JobCallbacks;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.tokens.ApiPrincipal;
 import io.hostplane.common.envelope.FieldError;
@@ -35,6 +37,7 @@ public class JobService {
 
     private final IdempotencyKeys idempotencyKeys;
     private final DatabaseClient db;
+    private final CallbackStore callbacks;
 
     JobService(
             JobStore jobs,
@@ -42,7 +45,9 @@ public class JobService {
             TransactionalOperator tx,
             Outbox outbox,
             IdempotencyKeys idempotencyKeys,
-            DatabaseClient db) {
+            DatabaseClient db,
+            CallbackStore callbacks) {
+        this.callbacks = callbacks;
         this.idempotencyKeys = idempotencyKeys;
         this.db = db;
         this.jobs = jobs;
@@ -75,9 +80,17 @@ public class JobService {
                 Mono.deferContextual(ctx -> ctx.<IdempotencyFilter.Binding>getOrEmpty(IdempotencyFilter.CONTEXT_KEY)
                         .map(binding -> idempotencyKeys.bind(binding.tenant(), binding.key(), id))
                         .orElse(Mono.empty()));
+        Mono<Void> insert = Mono.deferContextual(ctx -> jobs.insert(
+                id,
+                job.tenant(),
+                job.type(),
+                job.resource(),
+                requestId,
+                caller.tokenId(),
+                ctx.<String>getOrEmpty(JobCallbacks.CONTEXT_KEY).orElse(null)));
         Mono<Void> writes = alongside
                 .apply(id)
-                .then(jobs.insert(id, job.tenant(), job.type(), job.resource(), requestId, caller.tokenId()))
+                .then(insert)
                 .then(outbox.enqueue(Topics.COMMANDS, key, command))
                 .then(bindKey);
         return tx.transactional(writes).then(Mono.fromRunnable(outbox::wake)).then(jobs.find(id));
@@ -105,7 +118,9 @@ public class JobService {
                                 .bind("id", id)
                                 .fetch()
                                 .rowsUpdated()
-                                .flatMap(n -> n == 1 ? Mono.<Void>empty() : Mono.error(notCancellable("running"))));
+                                .flatMap(n -> n == 1
+                                        ? callbacks.enqueueIfTerminal(id)
+                                        : Mono.error(notCancellable("running"))));
         return tx.transactional(work).then(jobs.find(id));
     }
 

@@ -35,16 +35,27 @@ class JobStore {
         this.json = json;
     }
 
-    Mono<Void> insert(UUID id, String tenant, String type, String resource, String requestId, String tokenId) {
-        return db.sql("insert into api.jobs (id, tenant_id, type, status, resource, request_id, token_id) "
-                        + "values (:id, :tenant, :type, 'queued', :resource, :requestId, :tokenId)")
+    /** Stores a queued job; without {@code callbackUrl} the job takes its token's default, if any. */
+    Mono<Void> insert(
+            UUID id,
+            String tenant,
+            String type,
+            String resource,
+            String requestId,
+            String tokenId,
+            String callbackUrl) {
+        DatabaseClient.GenericExecuteSpec insert = db.sql("insert into api.jobs "
+                        + "(id, tenant_id, type, status, resource, request_id, token_id, callback_url) "
+                        + "values (:id, :tenant, :type, 'queued', :resource, :requestId, :tokenId, "
+                        + "coalesce(:callback, (select callback_url from api.tokens where id = :tokenId)))")
                 .bind("id", id)
                 .bind("tenant", tenant)
                 .bind("type", type)
                 .bind("resource", resource)
                 .bind("requestId", requestId)
-                .bind("tokenId", tokenId)
-                .then();
+                .bind("tokenId", tokenId);
+        insert = callbackUrl == null ? insert.bindNull("callback", String.class) : insert.bind("callback", callbackUrl);
+        return insert.then();
     }
 
     Mono<JobView> find(UUID id) {

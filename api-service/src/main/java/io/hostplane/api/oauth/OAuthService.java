@@ -169,6 +169,7 @@ class OAuthService {
                             List.of(),
                             List.of(),
                             null,
+                            null,
                             null);
                     return tx.transactional(tokens.issueOAuth(spec, null, new TokenStore.OAuthLink(r.userId(), r.id()))
                                     .flatMap(issued -> requests.markCollected(r.id(), issued.id())
@@ -232,7 +233,8 @@ class OAuthService {
                     old.allowedCidrs(),
                     old.allowedDomains(),
                     old.rateLimit(),
-                    old.ratePeriodSeconds());
+                    old.ratePeriodSeconds(),
+                    old.callbackUrl());
             return tx.transactional(tokens.issueOAuth(spec, old.id(), found.link())
                             .flatMap(issued -> tokens.revoke(old.id(), Instant.now())
                                     .then(tokenFact(

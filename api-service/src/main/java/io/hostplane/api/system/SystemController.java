@@ -1,5 +1,6 @@
 package io.hostplane.api.system;
 
+import io.hostplane.api.callbacks.CallbackSigner;
 import io.hostplane.api.tokens.ApiPrincipal;
 import io.hostplane.common.envelope.ApiEnvelope;
 import io.hostplane.common.scope.Scope;
@@ -19,9 +20,11 @@ import reactor.core.publisher.Mono;
 class SystemController {
 
     private final HealthProbe health;
+    private final CallbackSigner signer;
 
-    SystemController(HealthProbe health) {
+    SystemController(HealthProbe health, CallbackSigner signer) {
         this.health = health;
+        this.signer = signer;
     }
 
     /** {@code 200} only when every component is up; else {@code 503} with {@code Retry-After}. */
@@ -48,7 +51,14 @@ class SystemController {
         });
     }
 
-    record Me(String tenant, String tokenId, String principal, List<String> scopes, Instant expiresAt) {}
+    /** Who is calling; {@code callbackSigningSecret} (the tenant's, for checking callbacks) needs {@code jobs.read}. */
+    record Me(
+            String tenant,
+            String tokenId,
+            String principal,
+            List<String> scopes,
+            Instant expiresAt,
+            String callbackSigningSecret) {}
 
     @GetMapping({"/api/v1/system/hello", "/api/v1/me"})
     ResponseEntity<ApiEnvelope> hello(@AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
@@ -56,6 +66,14 @@ class SystemController {
         return Responses.ok(
                 exchange,
                 "Hello, " + caller.principal() + ".",
-                new Me(caller.tenant(), caller.tokenId(), caller.principal(), scopes, caller.expiresAt()));
+                new Me(
+                        caller.tenant(),
+                        caller.tokenId(),
+                        caller.principal(),
+                        scopes,
+                        caller.expiresAt(),
+                        caller.tenant() != null && caller.scopes().contains(Scope.JOBS_READ)
+                                ? signer.secretOf(caller.tenant())
+                                : null));
     }
 }

@@ -1,5 +1,6 @@
 package io.hostplane.api.tokens;
 
+import io.hostplane.api.callbacks.CallbackUrls;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.Paging;
 import io.hostplane.api.system.RequestIds;
@@ -38,7 +39,10 @@ class TokenController {
     private final TokenService service;
     private final DatabaseClient db;
 
-    TokenController(TokenStore tokens, TokenService service, DatabaseClient db) {
+    private final CallbackUrls urls;
+
+    TokenController(TokenStore tokens, TokenService service, DatabaseClient db, CallbackUrls urls) {
+        this.urls = urls;
         this.tokens = tokens;
         this.service = service;
         this.db = db;
@@ -50,7 +54,11 @@ class TokenController {
         return tenantOfNewToken(body, caller)
                 .flatMap(tenant -> {
                     TokenStore.TokenSpec spec = service.spec(body, caller, tenant.isEmpty() ? null : tenant);
-                    return service.create(spec, caller, RequestIds.of(exchange));
+                    Mono<String> refused = spec.callbackUrl() == null ? Mono.empty() : urls.problem(spec.callbackUrl());
+                    return refused.<TokenStore.IssuedToken>flatMap(problem -> Mono.error(ApiException.badRequest(
+                                    "The callback URL is refused: " + problem,
+                                    List.of(new FieldError("callback_url", ErrorCodes.INVALID, problem)))))
+                            .switchIfEmpty(Mono.defer(() -> service.create(spec, caller, RequestIds.of(exchange))));
                 })
                 .map(issued -> ResponseEntity.status(HttpStatus.CREATED)
                         .location(URI.create("/api/v1/tokens/" + issued.id()))

@@ -1,5 +1,6 @@
 package io.hostplane.api.tokens;
 
+import io.hostplane.api.callbacks.CallbackUrls;
 import io.hostplane.api.domains.DomainNames;
 import io.hostplane.api.jobs.Outbox;
 import io.hostplane.api.system.ApiException;
@@ -133,6 +134,16 @@ public class TokenService {
                 period = p.intValue();
             }
         }
+        String callbackUrl = null;
+        JsonNode cb = body.get("callback_url");
+        if (cb != null && !cb.isNull()) {
+            String problem = cb.isString() ? CallbackUrls.shapeProblem(cb.asString()) : "Must be a string.";
+            if (problem != null) {
+                errors.add(new FieldError("callback_url", ErrorCodes.INVALID, problem));
+            } else {
+                callbackUrl = cb.asString();
+            }
+        }
         if (!errors.isEmpty()) {
             throw ApiException.badRequest("The token request is invalid.", errors);
         }
@@ -145,7 +156,8 @@ public class TokenService {
                 cidrs == null ? List.of() : cidrs,
                 normalised,
                 limit,
-                period);
+                period,
+                callbackUrl);
     }
 
     Mono<TokenStore.IssuedToken> create(TokenStore.TokenSpec spec, ApiPrincipal caller, String requestId) {
@@ -178,7 +190,8 @@ public class TokenService {
                 old.allowedCidrs(),
                 old.allowedDomains(),
                 old.rateLimit(),
-                old.ratePeriodSeconds());
+                old.ratePeriodSeconds(),
+                old.callbackUrl());
         return tx.transactional(tokens.issue(spec, old.id())
                         .flatMap(issued -> tokens.revoke(old.id(), now.plusSeconds(graceSeconds))
                                 .flatMap(revoked ->

@@ -19,7 +19,8 @@ public class TokenStore {
 
     private static final String COLUMNS =
             "id, tenant_id, principal, description, hint, scopes, expires_at, revoked_at, "
-                    + "created_at, last_used_at, last_used_ip, allowed_cidrs, allowed_domains, rate_limit, rate_period_seconds";
+                    + "created_at, last_used_at, last_used_ip, allowed_cidrs, allowed_domains, rate_limit, rate_period_seconds, "
+                    + "callback_url";
 
     private final DatabaseClient db;
     private final TokenHasher hasher;
@@ -45,7 +46,8 @@ public class TokenStore {
             List<String> allowedCidrs,
             List<String> allowedDomains,
             Integer rateLimit,
-            Integer ratePeriodSeconds) {
+            Integer ratePeriodSeconds,
+            String callbackUrl) {
 
         /** Revoked once {@code revoked_at} has passed (a rotation may set it in the future, for a grace period). */
         public boolean isRevokedAt(Instant now) {
@@ -67,10 +69,11 @@ public class TokenStore {
             List<String> allowedCidrs,
             List<String> allowedDomains,
             Integer rateLimit,
-            Integer ratePeriodSeconds) {
+            Integer ratePeriodSeconds,
+            String callbackUrl) {
 
         public static TokenSpec simple(String tenant, String principal, String description, List<String> scopes) {
-            return new TokenSpec(tenant, principal, description, scopes, null, List.of(), List.of(), null, null);
+            return new TokenSpec(tenant, principal, description, scopes, null, List.of(), List.of(), null, null, null);
         }
     }
 
@@ -153,9 +156,9 @@ public class TokenStore {
         DatabaseClient.GenericExecuteSpec insert = db.sql(
                         "insert into api.tokens (id, tenant_id, principal, description, token_hash, hint, scopes, expires_at, "
                                 + "allowed_cidrs, allowed_domains, rate_limit, rate_period_seconds, rotated_from, kind, user_id, "
-                                + "oauth_request_id) values "
+                                + "oauth_request_id, callback_url) values "
                                 + "(:id, :tenant, :principal, :description, :hash, :hint, :scopes, :expires, :cidrs, :domains, "
-                                + ":limit, :period, :from, :kind, :user, :request)")
+                                + ":limit, :period, :from, :kind, :user, :request, :callback)")
                 .bind("kind", link == null ? "api" : "oauth")
                 .bind("id", id)
                 .bind("principal", spec.principal())
@@ -174,6 +177,7 @@ public class TokenStore {
         insert = bindOrNull(insert, "limit", spec.rateLimit(), Integer.class);
         insert = bindOrNull(insert, "period", spec.ratePeriodSeconds(), Integer.class);
         insert = bindOrNull(insert, "from", rotatedFrom, String.class);
+        insert = bindOrNull(insert, "callback", spec.callbackUrl(), String.class);
         insert = bindOrNull(insert, "user", link == null ? null : link.userId(), String.class);
         insert = bindOrNull(insert, "request", link == null ? null : link.requestId(), String.class);
         return insert.then().then(findById(id)).map(stored -> new IssuedToken(id, token, stored));
@@ -218,7 +222,8 @@ public class TokenStore {
                 Arrays.asList(row.get("allowed_cidrs", String[].class)),
                 Arrays.asList(row.get("allowed_domains", String[].class)),
                 row.get("rate_limit", Integer.class),
-                row.get("rate_period_seconds", Integer.class));
+                row.get("rate_period_seconds", Integer.class),
+                row.get("callback_url", String.class));
     }
 
     private static Instant toInstant(OffsetDateTime time) {

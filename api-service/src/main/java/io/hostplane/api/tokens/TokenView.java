@@ -23,7 +23,8 @@ public record TokenView(
         String lastUsedIp,
         List<String> allowedCidrs,
         List<String> allowedDomains,
-        RateLimit rateLimit) {
+        RateLimit rateLimit,
+        String callbackUrl) {
 
     public record RateLimit(int limit, int periodSeconds) {}
 
@@ -45,6 +46,7 @@ public record TokenView(
                 t.lastUsedIp(),
                 t.allowedCidrs(),
                 t.allowedDomains(),
-                t.rateLimit() == null ? null : new RateLimit(t.rateLimit(), t.ratePeriodSeconds()));
+                t.rateLimit() == null ? null : new RateLimit(t.rateLimit(), t.ratePeriodSeconds()),
+                t.callbackUrl());
     }
 }

@@ -1,0 +1,60 @@
+package io.hostplane.api.callbacks;
+
+import io.hostplane.api.tokens.TokenProperties;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.springframework.stereotype.Component;
+
+/**
+ * Signs callback bodies. Each tenant has its own secret ({@code hpcs_…}, derived from the signing key and
+ * the tenant id, shown at {@code GET /api/v1/me} to tokens with {@code jobs.read}), so that one tenant cannot
+ * forge callbacks to another. Header: {@code Hostplane-Signature: t=<unix seconds>,v1=<hex HMAC-SHA-256 of
+ * "t.body" under the secret>}; a receiver recomputes it and rejects old timestamps (replays).
+ */
+@Component
+public class CallbackSigner {
+
+    public static final String HEADER = "Hostplane-Signature";
+
+    private final SecretKeySpec key;
+
+    CallbackSigner(CallbackProperties properties, TokenProperties tokens) {
+        String base = properties.signingKey().isBlank() ? "pepper|" + tokens.pepper() : properties.signingKey();
+        this.key = new SecretKeySpec(
+                mac(new SecretKeySpec(base.getBytes(StandardCharsets.UTF_8), "HmacSHA256"), "hostplane-callbacks"),
+                "HmacSHA256");
+    }
+
+    /** The tenant's signing secret. */
+    public String secretOf(String tenant) {
+        return "hpcs_" + Base64.getUrlEncoder().withoutPadding().encodeToString(mac(key, "callback-secret|" + tenant));
+    }
+
+    /** The {@value #HEADER} value for {@code body} sent at {@code unixSeconds}. */
+    public String signature(String tenant, long unixSeconds, byte[] body) {
+        SecretKeySpec secret = new SecretKeySpec(secretOf(tenant).getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        byte[] prefix = (unixSeconds + ".").getBytes(StandardCharsets.UTF_8);
+        byte[] signed = new byte[prefix.length + body.length];
+        System.arraycopy(prefix, 0, signed, 0, prefix.length);
+        System.arraycopy(body, 0, signed, prefix.length, body.length);
+        return "t=" + unixSeconds + ",v1=" + HexFormat.of().formatHex(mac(secret, signed));
+    }
+
+    private static byte[] mac(SecretKeySpec key, String text) {
+        return mac(key, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] mac(SecretKeySpec key, byte[] data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac.doFinal(data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+}

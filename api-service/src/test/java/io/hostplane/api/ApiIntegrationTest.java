@@ -36,7 +36,8 @@ import tools.jackson.databind.JsonNode;
             "hostplane.oauth.poll-interval=1s",
             "hostplane.callbacks.allowed-hosts=127.0.0.1/32",
             "hostplane.callbacks.first-retry=200ms",
-            "hostplane.callbacks.max-attempts=3"
+            "hostplane.callbacks.max-attempts=3",
+            "hostplane.jobs.max-active-per-tenant=50"
         })
 abstract class ApiIntegrationTest {
 

@@ -38,6 +38,7 @@ public class JobService {
     private final IdempotencyKeys idempotencyKeys;
     private final DatabaseClient db;
     private final CallbackStore callbacks;
+    private final int maxActivePerTenant;
 
     JobService(
             JobStore jobs,
@@ -46,8 +47,11 @@ public class JobService {
             Outbox outbox,
             IdempotencyKeys idempotencyKeys,
             DatabaseClient db,
-            CallbackStore callbacks) {
+            CallbackStore callbacks,
+            @org.springframework.beans.factory.annotation.Value("${hostplane.jobs.max-active-per-tenant:1000}")
+                    int maxActivePerTenant) {
         this.callbacks = callbacks;
+        this.maxActivePerTenant = maxActivePerTenant;
         this.idempotencyKeys = idempotencyKeys;
         this.db = db;
         this.jobs = jobs;
@@ -88,8 +92,8 @@ public class JobService {
                 requestId,
                 caller.tokenId(),
                 ctx.<String>getOrEmpty(JobCallbacks.CONTEXT_KEY).orElse(null)));
-        Mono<Void> writes = alongside
-                .apply(id)
+        Mono<Void> writes = underQueueLimit(job.tenant())
+                .then(alongside.apply(id))
                 .then(insert)
                 .then(outbox.enqueue(Topics.COMMANDS, key, command))
                 .then(bindKey);
@@ -122,6 +126,31 @@ public class JobService {
                                         ? callbacks.enqueueIfTerminal(id)
                                         : Mono.error(notCancellable("running"))));
         return tx.transactional(work).then(jobs.find(id));
+    }
+
+    /**
+     * Refuses a new job (429) while the tenant has {@code hostplane.jobs.max-active-per-tenant} jobs queued
+     * or running, so that one tenant's burst cannot fill the queues everyone shares. Counted without a lock:
+     * concurrent acceptances of one tenant can pass the limit by at most their number.
+     */
+    private Mono<Void> underQueueLimit(String tenant) {
+        return db.sql("select count(*) as active from (select 1 from api.jobs where tenant_id = :tenant "
+                        + "and status in ('queued', 'running') limit :limit) a")
+                .bind("tenant", tenant)
+                .bind("limit", maxActivePerTenant)
+                .map((row, meta) -> row.get("active", Long.class))
+                .one()
+                .flatMap(active -> active < maxActivePerTenant
+                        ? Mono.<Void>empty()
+                        : Mono.error(new ApiException(
+                                HttpStatus.TOO_MANY_REQUESTS,
+                                "This account has " + maxActivePerTenant + " jobs queued or running, the most it may "
+                                        + "have; retry when some have finished.",
+                                List.of(new FieldError(
+                                        null,
+                                        "TOO_MANY_ACTIVE_JOBS",
+                                        "At most " + maxActivePerTenant + " active jobs.")),
+                                java.util.Map.of("Retry-After", "5"))));
     }
 
     private static ApiException notCancellable(String state) {

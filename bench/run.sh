@@ -21,7 +21,7 @@ DATA="$(mktemp -d "${TMPDIR:-/tmp}/hostplane-bench.XXXXXX")"
 # Server-grade JIT and GC for measuring (./hostplane dev defaults to fast start-up instead).
 # The public baseline endpoint is limited per client address (60/min by default); the load comes from one
 # address, so that limit is raised for the run (the limiter itself still runs on every request).
-HOSTPLANE_RATE_LIMIT_PUBLIC_LIMIT=100000000 HOSTPLANE_RATE_LIMIT_PUBLIC_PERIOD=1s \
+HOSTPLANE_RATE_LIMIT_PUBLIC_LIMIT=100000000 HOSTPLANE_RATE_LIMIT_PUBLIC_PERIOD=1s HOSTPLANE_JOBS_MAX_ACTIVE_PER_TENANT=1000000 \
 HOSTPLANE_JAVA_OPTS="${HOSTPLANE_JAVA_OPTS:--Xms512m -Xmx1g -XX:+UseSerialGC}" HOSTPLANE_DATA_DIR="$DATA" ./hostplane dev > "$DATA/platform.log" 2>&1 &
 PLATFORM=$!
 cleanup() {

@@ -7,6 +7,8 @@ import io.hostplane.local.DevStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -16,13 +18,15 @@ import org.junit.jupiter.api.Test;
 /**
  * A 202 is a promise: with Kafka down the API keeps accepting and the backlog reaches the workers when Kafka
  * returns; with PostgreSQL down the API answers 503 with Retry-After and writes nothing, and recovers when
- * it returns.
+ * it returns. The broker and PostgreSQL restarted in the middle of a few hundred jobs: every job succeeds and
+ * is applied once in effect.
  */
 class FaultToleranceTest {
 
     private static DevStack stack;
     private static ApiClient demo;
     private static Path data;
+    private static JobLoad load;
 
     @BeforeAll
     static void start() throws Exception {
@@ -31,6 +35,58 @@ class FaultToleranceTest {
         demo = new ApiClient(
                 stack.apiUrl(), Files.readString(data.resolve("demo-token")).trim());
         awaitStatus("/api/v1/domains/example.test", "active");
+        String token = demo.post(
+                        "/api/v1/tokens",
+                        "{\"description\":\"faults\",\"scopes\":[\"*\"],\"rate_limit\":{\"limit\":100000,\"period_seconds\":60}}")
+                .body()
+                .path("data")
+                .path("token")
+                .asString();
+        ApiClient client = new ApiClient(stack.apiUrl(), token);
+        List<String> zones = new ArrayList<>();
+        List<String> domainJobs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String zone = "faults" + i + "-" + UUID.randomUUID().toString().substring(0, 6) + ".test";
+            zones.add(zone);
+            domainJobs.add(client.post("/api/v1/domains", "{\"name\":\"" + zone + "\"}")
+                    .body()
+                    .path("data")
+                    .path("id")
+                    .asString());
+        }
+        load = new JobLoad(client, stack.r2dbcUrl(), zones);
+        load.awaitTerminal(domainJobs, Duration.ofSeconds(120));
+    }
+
+    @Test
+    void theBrokerRestartedMidRunLosesAndDoublesNothing() throws Exception {
+        List<String> jobs = load.submit("broker", 300, () -> {
+            stack.stopKafka();
+            try {
+                Thread.sleep(2000);
+                stack.startKafka();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        load.awaitTerminal(jobs, Duration.ofSeconds(180));
+        load.assertAppliedOnce("broker", jobs);
+    }
+
+    @Test
+    void postgresqlRestartedMidRunLosesAndDoublesNothing() throws Exception {
+        // While PostgreSQL is down the API answers 503 and the clients retry, as they should.
+        List<String> jobs = load.submit("postgres", 300, () -> {
+            stack.stopPostgres();
+            try {
+                Thread.sleep(2000);
+                stack.startPostgres();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        load.awaitTerminal(jobs, Duration.ofSeconds(180));
+        load.assertAppliedOnce("postgres", jobs);
     }
 
     @AfterAll

@@ -123,13 +123,17 @@ public final class DevStack implements AutoCloseable {
         List<String> audit = new ArrayList<>(common);
         audit.add("--server.port=" + settings.auditPort());
 
+        // HOSTPLANE_DEV_WORKERS=0 leaves the workers to the caller (tests that run them as processes).
+        int workers = Integer.parseInt(env.getOrDefault("HOSTPLANE_DEV_WORKERS", "1"));
         ExecutorService starter = Executors.newFixedThreadPool(3);
         try {
             // Closed in reverse order of this list: the API first, the infrastructure last.
-            List<CompletableFuture<ConfigurableApplicationContext>> contexts = List.of(
-                    CompletableFuture.supplyAsync(run(AuditApplication::builder, audit), starter),
-                    CompletableFuture.supplyAsync(run(WorkerApplication::builder, worker), starter),
-                    CompletableFuture.supplyAsync(run(ApiApplication::builder, api), starter));
+            List<CompletableFuture<ConfigurableApplicationContext>> contexts = new ArrayList<>();
+            contexts.add(CompletableFuture.supplyAsync(run(AuditApplication::builder, audit), starter));
+            if (workers > 0) {
+                contexts.add(CompletableFuture.supplyAsync(run(WorkerApplication::builder, worker), starter));
+            }
+            contexts.add(CompletableFuture.supplyAsync(run(ApiApplication::builder, api), starter));
             RuntimeException failure = null;
             for (CompletableFuture<ConfigurableApplicationContext> context : contexts) {
                 try {
@@ -144,7 +148,7 @@ public final class DevStack implements AutoCloseable {
         } finally {
             starter.shutdown();
         }
-        awaitHealthy(readyTimeout);
+        awaitHealthy(readyTimeout, workers > 0);
         return this;
     }
 
@@ -153,7 +157,8 @@ public final class DevStack implements AutoCloseable {
         return () -> builder.get().run(args.toArray(String[]::new));
     }
 
-    private void awaitHealthy(Duration timeout) throws Exception {
+    /** Waits for {@code /api/v1/health}: a 200, or without workers any answer (health needs a worker). */
+    private void awaitHealthy(Duration timeout, boolean withWorkers) throws Exception {
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(apiUrl() + "/api/v1/health"))
@@ -164,7 +169,7 @@ public final class DevStack implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             try {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
+                if (response.statusCode() == 200 || !withWorkers) {
                     return;
                 }
                 last = response.statusCode() + " " + response.body();

@@ -8,10 +8,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.listener.DefaultErrorHandler;
 
 /**
  * Declares the platform's topics so that whichever service starts first creates them (creating an existing
- * topic is a no-op), and provides the event codec.
+ * topic is a no-op), and provides the event codec and the consumers' error handling.
  */
 @Configuration(proxyBeanMethods = false)
 public class KafkaTopicsConfiguration {
@@ -19,6 +20,16 @@ public class KafkaTopicsConfiguration {
     @Bean
     EventCodec eventCodec() {
         return new EventCodec();
+    }
+
+    /**
+     * Every consumer of every service: when processing throws (the database or Kafka is down), the same
+     * record is retried with growing pauses, never skipped ({@link RetryForever}). Spring Boot applies this
+     * bean to the listener container factory; without it a record is skipped after ten quick failures.
+     */
+    @Bean
+    DefaultErrorHandler retryForeverErrorHandler() {
+        return RetryForever.errorHandler();
     }
 
     @Bean

@@ -1,14 +1,12 @@
 package io.hostplane.audit.system;
 
 import io.hostplane.platform.DatabaseSettings;
-import io.hostplane.platform.RetryForever;
 import io.hostplane.platform.SchemaMigrator;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import org.springframework.kafka.listener.DefaultErrorHandler;
 
 /** The audit store (schema {@code audit}, owned and migrated here only). */
 @Configuration(proxyBeanMethods = false)
@@ -22,11 +20,5 @@ class AuditConfiguration {
     @Bean
     SchemaMigrator auditSchema(Environment env) {
         return new SchemaMigrator(DatabaseSettings.from(env), "audit");
-    }
-
-    /** A batch that cannot be stored (database down) is retried, never skipped: offsets stay uncommitted. */
-    @Bean
-    DefaultErrorHandler auditErrorHandler() {
-        return RetryForever.errorHandler();
     }
 }

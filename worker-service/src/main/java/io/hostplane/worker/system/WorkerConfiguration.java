@@ -1,14 +1,12 @@
 package io.hostplane.worker.system;
 
 import io.hostplane.platform.DatabaseSettings;
-import io.hostplane.platform.RetryForever;
 import io.hostplane.platform.SchemaMigrator;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import org.springframework.kafka.listener.DefaultErrorHandler;
 
 /** The worker's database (schema {@code worker}) and what happens when a command cannot be processed at all. */
 @Configuration(proxyBeanMethods = false)
@@ -28,14 +26,5 @@ class WorkerConfiguration {
     @Bean
     SchemaMigrator controlSchema(Environment env) {
         return new SchemaMigrator(DatabaseSettings.from(env), "control");
-    }
-
-    /**
-     * When processing throws (the database or Kafka is down), the same record is retried with growing
-     * pauses, never skipped: a command is not lost, and later commands of its partition wait behind it.
-     */
-    @Bean
-    DefaultErrorHandler commandErrorHandler() {
-        return RetryForever.errorHandler();
     }
 }

@@ -1,0 +1,143 @@
+package io.hostplane.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * A few hundred record creations spread over some zones, sent by 8 concurrent clients, with a fault
+ * injected once a third of them has succeeded; then checks that every job succeeded and was applied exactly
+ * once in effect. Shared by the worker-fleet and infrastructure-fault tests.
+ */
+final class JobLoad {
+
+    private final ApiClient client;
+    private final String jdbcUrl;
+    private final List<String> zones;
+
+    JobLoad(ApiClient client, String r2dbcUrl, List<String> zones) {
+        this.client = client;
+        this.jdbcUrl = r2dbcUrl.replace("r2dbc:", "jdbc:");
+        this.zones = zones;
+    }
+
+    /**
+     * Sends {@code count} record creations spread over the zones from 8 clients; runs {@code midway} once
+     * a third of them has succeeded. Returns the job ids, all of which were accepted (202).
+     */
+    List<String> submit(String prefix, int count, Runnable midway) throws Exception {
+        ConcurrentLinkedQueue<String> jobs = new ConcurrentLinkedQueue<>();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> sent = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int n = i;
+                sent.add(pool.submit(() -> {
+                    String zone = zones.get(n % zones.size());
+                    String body = "{\"name\":\"" + prefix + "-" + n + "\",\"type\":\"A\",\"content\":\"192.0.2."
+                            + (n % 250 + 1) + "\"}";
+                    var response = client.post("/api/v1/domains/" + zone + "/dns/records", body);
+                    // As a client should: a 503 (a dependency is down, nothing was written) is retried.
+                    long retryUntil = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                    while (response.status() == 503 && System.nanoTime() < retryUntil) {
+                        Thread.sleep(500);
+                        response = client.post("/api/v1/domains/" + zone + "/dns/records", body);
+                    }
+                    assertThat(response.status()).isEqualTo(202);
+                    jobs.add(response.body().path("data").path("id").asString());
+                    return null;
+                }));
+            }
+            boolean triggered = false;
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (!triggered && System.nanoTime() < deadline) {
+                if (succeeded(new ArrayList<>(jobs)) >= count / 3) {
+                    midway.run();
+                    triggered = true;
+                } else {
+                    Thread.sleep(20);
+                }
+            }
+            assertThat(triggered)
+                    .as("a third of the jobs succeeded within 120 s")
+                    .isTrue();
+            for (Future<?> f : sent) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(jobs).hasSize(count);
+        return new ArrayList<>(jobs);
+    }
+
+    int succeeded(List<String> jobs) throws Exception {
+        return statuses(jobs).getOrDefault("succeeded", 0);
+    }
+
+    Map<String, Integer> statuses(List<String> jobs) throws Exception {
+        Map<String, Integer> counts = new HashMap<>();
+        if (jobs.isEmpty()) {
+            return counts;
+        }
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "hostplane", "hostplane");
+                PreparedStatement s = c.prepareStatement(
+                        "select status, count(*) from api.jobs where id = any(?::uuid[]) group by status")) {
+            s.setArray(1, c.createArrayOf("text", jobs.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+        }
+        return counts;
+    }
+
+    void awaitTerminal(List<String> jobs, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Integer> counts = Map.of();
+        while (System.nanoTime() < deadline) {
+            counts = statuses(jobs);
+            if (counts.getOrDefault("succeeded", 0) == jobs.size()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(counts).as("job states").containsExactly(Map.entry("succeeded", jobs.size()));
+    }
+
+    /** One record in the backend per job, and one stored outcome per job: applied once in effect. */
+    void assertAppliedOnce(String prefix, List<String> jobs) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "hostplane", "hostplane")) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "select count(*), count(distinct name) from worker.local_records where name like ?")) {
+                s.setString(1, prefix + "-%");
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).as("records in the backend").isEqualTo(jobs.size());
+                    assertThat(rs.getInt(2)).as("distinct names").isEqualTo(jobs.size());
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement(
+                    "select count(*) from worker.job_outcomes where job_id = any(?::uuid[]) and status = 'succeeded'")) {
+                s.setArray(1, c.createArrayOf("text", jobs.toArray()));
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).as("stored outcomes").isEqualTo(jobs.size());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.hostplane.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hostplane.common.topic.Topics;
+import io.hostplane.embedded.FreePorts;
+import io.hostplane.local.DevStack;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One tenant's burst does not hold up another tenant's single job: the other job is done while the burst
+ * still has most of its jobs ahead. Commands are ordered per zone (one partition per zone), so a zone on
+ * another partition proceeds in parallel; a zone that shares the burst's partition waits behind at most the
+ * burst tenant's active-job limit (see docs/jobs.md, "Fairness"; the latency is measured in bench/).
+ */
+class FairnessTest {
+
+    private static final int BURST = 400;
+    private static final int PARTITIONS = 12;
+
+    private static DevStack stack;
+    private static ApiClient busy;
+    private static ApiClient quiet;
+    private static String busyTenant;
+    private static String quietTenant;
+    private static String busyZone;
+    private static String quietZone;
+    private static JobLoad busyLoad;
+    private static Path data;
+    private static WorkerProcess worker;
+
+    @BeforeAll
+    static void start() throws Exception {
+        data = Path.of("target", "fairness-" + UUID.randomUUID()).toAbsolutePath();
+        stack = new DevStack(DevStack.randomPorts(data, FreePorts::next), Map.of("HOSTPLANE_DEV_WORKERS", "0"))
+                .start(Duration.ofSeconds(120));
+        worker = WorkerProcess.start("worker-1", stack.kafkaBootstrapServers(), stack.r2dbcUrl(), data);
+        ApiClient admin = new ApiClient(
+                stack.apiUrl(), Files.readString(data.resolve("admin-token")).trim());
+        busyTenant = account(admin, "busy");
+        quietTenant = account(admin, "quiet");
+        busy = new ApiClient(stack.apiUrl(), token(admin, busyTenant));
+        quiet = new ApiClient(stack.apiUrl(), token(admin, quietTenant));
+        busyZone = "busy-" + UUID.randomUUID().toString().substring(0, 6) + ".test";
+        // The quiet tenant's zone is on another partition than the busy one's (a shared partition is FIFO).
+        do {
+            quietZone = "quiet-" + UUID.randomUUID().toString().substring(0, 6) + ".test";
+        } while (partition(quietTenant, quietZone) == partition(busyTenant, busyZone));
+        busyLoad = new JobLoad(busy, stack.r2dbcUrl(), List.of(busyZone));
+        busyLoad.awaitTerminal(List.of(domain(busy, busyZone), domain(quiet, quietZone)), Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (worker != null) {
+            worker.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void anotherTenantsJobIsDoneWhileABurstIsStillQueued() throws Exception {
+        // The burst and then the single job are queued while no worker runs, so that the burst is a real
+        // backlog ahead of the single job; then a worker starts and faces both.
+        worker.stop(Duration.ofSeconds(30));
+        List<String> burst = busyLoad.submit("burst", BURST, () -> {}, false);
+        String single = quiet.post(
+                        "/api/v1/domains/" + quietZone + "/dns/records",
+                        "{\"name\":\"single\",\"type\":\"A\",\"content\":\"192.0.2.7\"}")
+                .body()
+                .path("data")
+                .path("id")
+                .asString();
+        worker = WorkerProcess.start("worker-2", stack.kafkaBootstrapServers(), stack.r2dbcUrl(), data);
+        // ?wait= returns as soon as the job's state changes.
+        String status = "queued";
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!status.equals("succeeded") && System.nanoTime() < deadline) {
+            status = quiet.get("/api/v1/jobs/" + single + "?wait=10s")
+                    .body()
+                    .path("data")
+                    .path("status")
+                    .asString();
+        }
+        assertThat(status).isEqualTo("succeeded");
+        int stillActive = BURST - busyLoad.succeededCount(burst);
+        assertThat(stillActive)
+                .as("burst jobs not yet done when the other tenant's job was")
+                .isGreaterThan(BURST / 2);
+        busyLoad.awaitTerminal(burst, Duration.ofSeconds(120));
+    }
+
+    private static int partition(String tenant, String zone) {
+        byte[] key = Topics.commandKey(tenant, "zone", zone).getBytes(StandardCharsets.UTF_8);
+        return Utils.toPositive(Utils.murmur2(key)) % PARTITIONS;
+    }
+
+    private static String account(ApiClient admin, String name) throws Exception {
+        return admin.post(
+                        "/api/v1/accounts",
+                        "{\"name\":\"" + name + "-"
+                                + UUID.randomUUID().toString().substring(0, 6) + "\"}")
+                .body()
+                .path("data")
+                .path("id")
+                .asString();
+    }
+
+    private static String token(ApiClient admin, String tenant) throws Exception {
+        return admin.post(
+                        "/api/v1/tokens",
+                        "{\"tenant\":\"" + tenant
+                                + "\",\"scopes\":[\"*\"],\"rate_limit\":{\"limit\":100000,\"period_seconds\":60}}")
+                .body()
+                .path("data")
+                .path("token")
+                .asString();
+    }
+
+    private static String domain(ApiClient client, String zone) throws Exception {
+        return client.post("/api/v1/domains", "{\"name\":\"" + zone + "\"}")
+                .body()
+                .path("data")
+                .path("id")
+                .asString();
+    }
+}

@@ -337,4 +337,49 @@ class OAuthDeviceFlowTest extends OAuthTestSupport {
                 "password",
                 PASSWORD);
     }
+
+    @Test
+    void hostileTextIsStoredAsTextAndShownEscaped() {
+        WebTestClient app = from("127.0.0.24");
+        String hostile = "<script>alert(1)</script>' OR '1'='1; drop table api.users; --";
+        JsonNode created = exchange(
+                        app,
+                        HttpMethod.POST,
+                        "/api/v1/oauth/requests",
+                        null,
+                        "{\"app_name\":\"" + hostile + "\",\"scopes\":[\"dns.read\"]}",
+                        201)
+                .expectBody(JsonNode.class)
+                .returnResult()
+                .getResponseBody()
+                .path("data");
+        assertThat(created.path("app_name").asString()).isEqualTo(hostile);
+        String page = app.get()
+                .uri("/oauth/authorize/" + created.path("id").asString())
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+        assertThat(page).doesNotContain("<script>").contains("&lt;script&gt;alert(1)&lt;/script&gt;&#39; OR");
+        JsonNode refused = json(
+                HttpMethod.POST,
+                "/api/v1/users",
+                allToken,
+                "{\"username\":\"x' OR '1'='1\",\"password\":\"" + PASSWORD + "\"}",
+                400);
+        assertThat(refused.path("errors").get(0).path("field").asString()).isEqualTo("username");
+        // Sign-in with an injection string as the user name is just a wrong user name.
+        form(
+                from("127.0.0.25"),
+                "/oauth/authorize/" + created.path("id").asString() + "/sign-in",
+                null,
+                origin,
+                401,
+                "username",
+                "' OR '1'='1",
+                "password",
+                "' OR '1'='1");
+    }
 }

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Issue 4's job benchmarks, in one run on this machine: job acceptance beside pgbench inserting the same
+# job row at the same concurrency; end-to-end latency (202 -> succeeded visible) at a fixed rate beside
+# Kafka's own produce-to-consume round trip; GET /jobs/{id} 200 and 304 beside the public endpoint; the
+# platform's resident memory under that load. Needs pgbench and psql (Debian: postgresql-client).
+#
+#   bench/jobs.sh [SECONDS] [CONCURRENCY] [RATE]
+SECONDS_PER=${1:-30}
+CONCURRENCY=${2:-8}
+RATE=${3:-500}
+source "$(dirname "${BASH_SOURCE[0]}")/platform.sh"
+
+command -v pgbench >/dev/null || { echo "bench: pgbench is missing (apt-get install postgresql-client)" >&2; exit 1; }
+new_token '{"limit":1000000,"period_seconds":1}' > "$DATA/bench-token"
+./mvnw -B -q -Dspotless.check.skip=true -pl bench dependency:build-classpath -Dmdep.outputFile="$DATA/bench.cp"
+CP="bench/target/classes:$(cat "$DATA/bench.cp")"
+JVM="$(pgrep -f 'local-0.1.0-SNAPSHOT-exec.jar' | head -1)"
+export PGPASSWORD=hostplane
+PSQL=(psql -q -h 127.0.0.1 -p 15432 -U hostplane -d hostplane)
+
+machine
+echo "platform: one JVM (api, worker, audit) with ${HOSTPLANE_JAVA_OPTS:--Xms512m -Xmx1g -XX:+UseSerialGC}"
+echo
+
+echo "## 1. Acceptance beside pgbench ($CONCURRENCY clients, ${SECONDS_PER} s)"
+# The same row as a job acceptance writes to api.jobs, into a scratch copy of the table, one per transaction.
+"${PSQL[@]}" -c "create schema if not exists bench_scratch; drop table if exists bench_scratch.job_rows;
+  create table bench_scratch.job_rows (like api.jobs including defaults including indexes);"
+cat > "$DATA/job-row.sql" <<'SQL'
+insert into bench_scratch.job_rows (id, tenant_id, type, status, resource, request_id, token_id)
+values (gen_random_uuid(), 't_bench', 'dns.record.create', 'queued', 'domains/example.test/dns/records/x', 'r', 'tok_bench');
+SQL
+pgbench -n -h 127.0.0.1 -p 15432 -U hostplane -c "$CONCURRENCY" -j 2 -T "$SECONDS_PER" -f "$DATA/job-row.sql" hostplane \
+  2>/dev/null | grep -E "^tps|latency average"
+"${PSQL[@]}" -c "drop schema bench_scratch cascade;"
+java -Xmx512m -cp "$CP" io.hostplane.bench.JobBench accept http://127.0.0.1:8080 "$DATA/bench-token" "$SECONDS_PER" "$CONCURRENCY"
+
+echo
+echo "draining the accepted jobs…"
+for _ in $(seq 1 300); do
+  ACTIVE=$("${PSQL[@]}" -t -A -c "select count(*) from api.jobs where status in ('queued','running')")
+  [ "$ACTIVE" = 0 ] && break
+  sleep 1
+done
+echo "active jobs left: $ACTIVE"
+
+echo
+echo "## 2. End-to-end latency at $RATE jobs/s for ${SECONDS_PER} s (open loop)"
+RSS_MAX=0
+( while kill -0 "$JVM" 2>/dev/null; do ps -o rss= -p "$JVM"; sleep 1; done ) > "$DATA/rss.txt" &
+SAMPLER=$!
+java -Xmx512m -cp "$CP" io.hostplane.bench.JobBench latency http://127.0.0.1:8080 "$DATA/bench-token" "$RATE" "$SECONDS_PER"
+kill "$SAMPLER" 2>/dev/null || true
+RSS_MAX=$(sort -n "$DATA/rss.txt" | tail -1)
+echo "platform JVM resident memory, max during the latency run: $((RSS_MAX / 1024)) MiB (api + worker + audit in one JVM)"
+echo
+echo "Kafka's own round trip (EndToEndLatency, acks=all, 512 B, 10000 records, same broker):"
+java -cp "$CP" org.apache.kafka.tools.EndToEndLatency --bootstrap-server 127.0.0.1:19092 --topic bench-round-trip \
+  --num-records 10000 --producer-acks all --record-size 512 2>/dev/null | grep -E "Avg latency|Percentiles"
+
+echo
+echo "## 3. Polling"
+java -Xmx512m -cp "$CP" io.hostplane.bench.JobBench polling http://127.0.0.1:8080 "$DATA/bench-token" 15 "$CONCURRENCY"

@@ -1,0 +1,237 @@
+package io.hostplane.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Issue 4's job benchmarks, against a running platform on loopback. Every loop is bounded in count and time.
+ *
+ * <ul>
+ *   <li>{@code polling URL TOKEN_FILE SECONDS CONCURRENCY}: {@code GET /jobs/{id}} of a finished job, as a 200
+ *       and as a 304 ({@code If-None-Match}), beside the public {@code GET /oauth/scopes};
+ *   <li>{@code accept URL TOKEN_FILE SECONDS CONCURRENCY}: job acceptances (202) per second, closed loop;
+ *   <li>{@code latency URL TOKEN_FILE RATE SECONDS}: open loop at RATE jobs/s; for each job, the time from
+ *       sending the request to seeing {@code succeeded} at {@code GET /jobs/{id}?wait=…}.
+ * </ul>
+ */
+public final class JobBench {
+
+    private static final Pattern ID = Pattern.compile("\"data\":\\{\"id\":\"([0-9a-f-]{36})\"");
+
+    private JobBench() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 5) {
+            System.err.println(
+                    "usage: JobBench polling|accept|latency URL TOKEN_FILE SECONDS|RATE CONCURRENCY|SECONDS");
+            System.exit(2);
+        }
+        String base = args[1];
+        String token = Files.readString(Path.of(args[2])).trim();
+        switch (args[0]) {
+            case "polling" ->
+                polling(base, token, Duration.ofSeconds(Long.parseLong(args[3])), Integer.parseInt(args[4]));
+            case "accept" ->
+                accept(base, token, Duration.ofSeconds(Long.parseLong(args[3])), Integer.parseInt(args[4]));
+            case "latency" ->
+                latency(base, token, Integer.parseInt(args[3]), Duration.ofSeconds(Long.parseLong(args[4])));
+            default -> {
+                System.err.println("unknown mode " + args[0]);
+                System.exit(2);
+            }
+        }
+    }
+
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    static void polling(String base, String token, Duration duration, int concurrency) throws Exception {
+        String job = createAndFinish(base, token);
+        HttpResponse<String> first =
+                HTTP.send(get(base + "/api/v1/jobs/" + job, token), HttpResponse.BodyHandlers.ofString());
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+        LoadDriver driver = new LoadDriver();
+        List<LoadDriver.Result> results = new ArrayList<>();
+        record Scenario(String name, java.util.function.LongFunction<HttpRequest> request) {}
+        List<Scenario> scenarios = List.of(
+                new Scenario(
+                        "GET /api/v1/oauth/scopes (public)",
+                        n -> HttpRequest.newBuilder(URI.create(base + "/api/v1/oauth/scopes"))
+                                .GET()
+                                .build()),
+                new Scenario("GET /api/v1/jobs/{id} (200)", n -> get(base + "/api/v1/jobs/" + job, token)),
+                new Scenario(
+                        "GET /api/v1/jobs/{id} If-None-Match (304)",
+                        n -> HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs/" + job))
+                                .header("Authorization", "Bearer " + token)
+                                .header("If-None-Match", etag)
+                                .GET()
+                                .build()));
+        for (Scenario s : scenarios) {
+            driver.run(s.name(), s.request(), Duration.ofSeconds(5), concurrency, 2_000_000); // warm-up
+            results.add(driver.run(s.name(), s.request(), duration, concurrency, 2_000_000));
+        }
+        LoadDriver.print(results, concurrency, duration);
+    }
+
+    static void accept(String base, String token, Duration duration, int concurrency) throws Exception {
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        LoadDriver driver = new LoadDriver();
+        java.util.function.LongFunction<HttpRequest> create = n -> createRequest(base, token, "a" + run + "-" + n);
+        driver.run("warm-up", create, Duration.ofSeconds(5), concurrency, 2_000_000);
+        LoadDriver.print(
+                List.of(driver.run("POST …/dns/records (202)", create, duration, concurrency, 2_000_000)),
+                concurrency,
+                duration);
+    }
+
+    /**
+     * Open loop: a job is sent every 1/RATE s whatever the answers do (so slow answers cannot lower the
+     * rate, as they would in a closed loop); each job is then followed with long polls until it succeeds.
+     */
+    static void latency(String base, String token, int rate, Duration duration) throws Exception {
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        long total = rate * duration.toSeconds();
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        AtomicLong refused = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        long periodNanos = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        AtomicLong sent = new AtomicLong();
+        CompletableFuture<Void> sending = new CompletableFuture<>();
+        ticker.scheduleAtFixedRate(
+                () -> {
+                    long n = sent.getAndIncrement();
+                    if (n >= total) {
+                        sending.complete(null);
+                        return;
+                    }
+                    long t0 = System.nanoTime();
+                    CompletableFuture<Void> job = HTTP.sendAsync(
+                                    createRequest(base, token, "l" + run + "-" + n),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .thenCompose(response -> {
+                                Matcher m = ID.matcher(response.body());
+                                if (response.statusCode() != 202 || !m.find()) {
+                                    refused.incrementAndGet();
+                                    return CompletableFuture.completedFuture(null);
+                                }
+                                return awaitSucceeded(base, token, m.group(1), t0, System.nanoTime() + 60_000_000_000L)
+                                        .thenAccept(ok -> {
+                                            if (ok) {
+                                                latencies.add((System.nanoTime() - t0) / 1000);
+                                            } else {
+                                                failed.incrementAndGet();
+                                            }
+                                        });
+                            })
+                            .exceptionally(e -> {
+                                refused.incrementAndGet();
+                                return null;
+                            });
+                    synchronized (all) {
+                        all.add(job);
+                    }
+                },
+                0,
+                periodNanos,
+                TimeUnit.NANOSECONDS);
+        sending.get(duration.toSeconds() + 30, TimeUnit.SECONDS);
+        double sendSeconds = (System.nanoTime() - start) / 1e9;
+        ticker.shutdownNow();
+        CompletableFuture<Void> everything;
+        synchronized (all) {
+            everything = CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+        }
+        everything.get(120, TimeUnit.SECONDS);
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).toArray();
+        Arrays.sort(sorted);
+        System.out.printf(
+                Locale.ROOT,
+                "%nopen loop: %d jobs at %d/s over %.1f s (%.0f/s sent); succeeded %d, refused %d, not done %d%n",
+                total,
+                rate,
+                sendSeconds,
+                total / sendSeconds,
+                sorted.length,
+                refused.get(),
+                failed.get());
+        System.out.printf(
+                Locale.ROOT,
+                "202 -> succeeded visible: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                LoadDriver.percentile(sorted, 0.50) / 1000.0,
+                LoadDriver.percentile(sorted, 0.90) / 1000.0,
+                LoadDriver.percentile(sorted, 0.99) / 1000.0,
+                sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1000.0);
+    }
+
+    /** Long-polls the job until it succeeds (true), ends otherwise or the deadline passes (false). */
+    private static CompletableFuture<Boolean> awaitSucceeded(
+            String base, String token, String job, long t0, long deadline) {
+        return HTTP.sendAsync(
+                        get(base + "/api/v1/jobs/" + job + "?wait=20s", token), HttpResponse.BodyHandlers.ofString())
+                .thenCompose(response -> {
+                    String body = response.body();
+                    if (body.contains("\"status\":\"succeeded\"")) {
+                        return CompletableFuture.completedFuture(true);
+                    }
+                    if (body.contains("\"status\":\"failed\"")
+                            || body.contains("\"status\":\"cancelled\"")
+                            || System.nanoTime() > deadline) {
+                        return CompletableFuture.completedFuture(false);
+                    }
+                    return awaitSucceeded(base, token, job, t0, deadline);
+                });
+    }
+
+    private static String createAndFinish(String base, String token) throws Exception {
+        HttpResponse<String> created =
+                HTTP.send(createRequest(base, token, "p" + System.nanoTime()), HttpResponse.BodyHandlers.ofString());
+        Matcher m = ID.matcher(created.body());
+        if (!m.find()) {
+            throw new IllegalStateException("no job in " + created.body());
+        }
+        if (!awaitSucceeded(base, token, m.group(1), System.nanoTime(), System.nanoTime() + 60_000_000_000L)
+                .get(70, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("job did not succeed");
+        }
+        return m.group(1);
+    }
+
+    private static HttpRequest get(String url, String token) {
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + token)
+                .GET()
+                .build();
+    }
+
+    private static HttpRequest createRequest(String base, String token, String name) {
+        return HttpRequest.newBuilder(URI.create(base + "/api/v1/domains/example.test/dns/records"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"" + name + "\",\"type\":\"A\",\"ttl\":300,\"content\":\"192.0.2.1\"}"))
+                .build();
+    }
+}

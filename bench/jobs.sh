@@ -4,10 +4,10 @@
 # Kafka's own produce-to-consume round trip; GET /jobs/{id} 200 and 304 beside the public endpoint; the
 # platform's resident memory under that load. Needs pgbench and psql (Debian: postgresql-client).
 #
-#   bench/jobs.sh [SECONDS] [CONCURRENCY] [RATE]
+#   bench/jobs.sh [SECONDS] [CONCURRENCY] [RATES]     e.g. bench/jobs.sh 30 8 "50 500"
 SECONDS_PER=${1:-30}
 CONCURRENCY=${2:-8}
-RATE=${3:-500}
+RATES=${3:-"50 500"}
 source "$(dirname "${BASH_SOURCE[0]}")/platform.sh"
 
 command -v pgbench >/dev/null || { echo "bench: pgbench is missing (apt-get install postgresql-client)" >&2; exit 1; }
@@ -45,15 +45,19 @@ done
 echo "active jobs left: $ACTIVE"
 
 echo
-echo "## 2. End-to-end latency at $RATE jobs/s for ${SECONDS_PER} s (open loop)"
-RSS_MAX=0
-( while kill -0 "$JVM" 2>/dev/null; do ps -o rss= -p "$JVM"; sleep 1; done ) > "$DATA/rss.txt" &
-SAMPLER=$!
-java -Xmx512m -cp "$CP" io.hostplane.bench.JobBench latency http://127.0.0.1:8080 "$DATA/bench-token" "$RATE" "$SECONDS_PER"
-kill "$SAMPLER" 2>/dev/null || true
-RSS_MAX=$(sort -n "$DATA/rss.txt" | tail -1)
-echo "platform JVM resident memory, max during the latency run: $((RSS_MAX / 1024)) MiB (api + worker + audit in one JVM)"
-echo
+for RATE in $RATES; do
+  echo "## 2. End-to-end latency at $RATE jobs/s for ${SECONDS_PER} s (open loop)"
+  ( while kill -0 "$JVM" 2>/dev/null; do ps -o rss= -p "$JVM"; sleep 1; done ) > "$DATA/rss.txt" &
+  SAMPLER=$!
+  java -Xmx512m -cp "$CP" io.hostplane.bench.JobBench latency http://127.0.0.1:8080 "$DATA/bench-token" "$RATE" "$SECONDS_PER"
+  kill "$SAMPLER" 2>/dev/null || true
+  echo "platform JVM resident memory, max during this run: $(( $(sort -n "$DATA/rss.txt" | tail -1) / 1024 )) MiB (api + worker + audit in one JVM)"
+  for _ in $(seq 1 300); do
+    [ "$("${PSQL[@]}" -t -A -c "select count(*) from api.jobs where status in ('queued','running')")" = 0 ] && break
+    sleep 1
+  done
+  echo
+done
 echo "Kafka's own round trip (EndToEndLatency, acks=all, 512 B, 10000 records, same broker):"
 java -cp "$CP" org.apache.kafka.tools.EndToEndLatency --bootstrap-server 127.0.0.1:19092 --topic bench-round-trip \
   --num-records 10000 --producer-acks all --record-size 512 2>/dev/null | grep -E "Avg latency|Percentiles"

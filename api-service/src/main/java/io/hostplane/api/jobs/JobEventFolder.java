@@ -39,6 +39,7 @@ class JobEventFolder {
     private final JobChanges changes;
 
     private final CallbackStore callbacks;
+    private final ActiveJobCounts activeJobs;
 
     JobEventFolder(
             JobStore jobs,
@@ -46,8 +47,10 @@ class JobEventFolder {
             TransactionalOperator tx,
             List<JobOutcomeApplier> appliers,
             JobChanges changes,
-            CallbackStore callbacks) {
+            CallbackStore callbacks,
+            ActiveJobCounts activeJobs) {
         this.callbacks = callbacks;
+        this.activeJobs = activeJobs;
         this.changes = changes;
         this.jobs = jobs;
         this.codec = codec;
@@ -84,7 +87,11 @@ class JobEventFolder {
                     Mono<Void> applied = moved && status == JobStatus.SUCCEEDED && applier != null
                             ? applier.applySucceeded(id, event.tenant(), change)
                             : Mono.empty();
-                    return moved && status.isTerminal() ? applied.then(callbacks.enqueueIfTerminal(id)) : applied;
+                    if (moved && status.isTerminal()) {
+                        return applied.then(callbacks.enqueueIfTerminal(id))
+                                .doOnSuccess(x -> activeJobs.finished(event.tenant()));
+                    }
+                    return applied;
                 });
         return tx.transactional(work);
     }

@@ -38,7 +38,7 @@ public class JobService {
     private final IdempotencyKeys idempotencyKeys;
     private final DatabaseClient db;
     private final CallbackStore callbacks;
-    private final int maxActivePerTenant;
+    private final ActiveJobCounts activeJobs;
 
     JobService(
             JobStore jobs,
@@ -48,10 +48,9 @@ public class JobService {
             IdempotencyKeys idempotencyKeys,
             DatabaseClient db,
             CallbackStore callbacks,
-            @org.springframework.beans.factory.annotation.Value("${hostplane.jobs.max-active-per-tenant:1000}")
-                    int maxActivePerTenant) {
+            ActiveJobCounts activeJobs) {
         this.callbacks = callbacks;
-        this.maxActivePerTenant = maxActivePerTenant;
+        this.activeJobs = activeJobs;
         this.idempotencyKeys = idempotencyKeys;
         this.db = db;
         this.jobs = jobs;
@@ -92,12 +91,18 @@ public class JobService {
                 requestId,
                 caller.tokenId(),
                 ctx.<String>getOrEmpty(JobCallbacks.CONTEXT_KEY).orElse(null)));
-        Mono<Void> writes = underQueueLimit(job.tenant())
-                .then(alongside.apply(id))
+        Mono<Void> writes = alongside
+                .apply(id)
                 .then(insert)
                 .then(outbox.enqueue(Topics.COMMANDS, key, command))
                 .then(bindKey);
-        return tx.transactional(writes).then(Mono.fromRunnable(outbox::wake)).then(jobs.find(id));
+        return underQueueLimit(job.tenant())
+                .then(tx.transactional(writes))
+                .then(Mono.fromRunnable(() -> {
+                    activeJobs.accepted(job.tenant());
+                    outbox.wake();
+                }))
+                .then(jobs.find(id));
     }
 
     /**
@@ -123,33 +128,30 @@ public class JobService {
                                 .fetch()
                                 .rowsUpdated()
                                 .flatMap(n -> n == 1
-                                        ? callbacks.enqueueIfTerminal(id)
+                                        ? callbacks
+                                                .enqueueIfTerminal(id)
+                                                .doOnSuccess(x -> activeJobs.finished(job.tenant()))
                                         : Mono.error(notCancellable("running"))));
         return tx.transactional(work).then(jobs.find(id));
     }
 
     /**
      * Refuses a new job (429) while the tenant has {@code hostplane.jobs.max-active-per-tenant} jobs queued
-     * or running, so that one tenant's burst cannot fill the queues everyone shares. Counted without a lock:
-     * concurrent acceptances of one tenant can pass the limit by at most their number.
+     * or running, so that one tenant's burst cannot fill the queues everyone shares ({@link ActiveJobCounts}).
      */
     private Mono<Void> underQueueLimit(String tenant) {
-        return db.sql("select count(*) as active from (select 1 from api.jobs where tenant_id = :tenant "
-                        + "and status in ('queued', 'running') limit :limit) a")
-                .bind("tenant", tenant)
-                .bind("limit", maxActivePerTenant)
-                .map((row, meta) -> row.get("active", Long.class))
-                .one()
-                .flatMap(active -> active < maxActivePerTenant
+        return activeJobs
+                .current(tenant)
+                .flatMap(active -> active < activeJobs.limit()
                         ? Mono.<Void>empty()
                         : Mono.error(new ApiException(
                                 HttpStatus.TOO_MANY_REQUESTS,
-                                "This account has " + maxActivePerTenant + " jobs queued or running, the most it may "
+                                "This account has " + activeJobs.limit() + " jobs queued or running, the most it may "
                                         + "have; retry when some have finished.",
                                 List.of(new FieldError(
                                         null,
                                         "TOO_MANY_ACTIVE_JOBS",
-                                        "At most " + maxActivePerTenant + " active jobs.")),
+                                        "At most " + activeJobs.limit() + " active jobs.")),
                                 java.util.Map.of("Retry-After", "5"))));
     }
 

@@ -1,0 +1,70 @@
+package io.hostplane.api.jobs;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * How many jobs each tenant has queued or running, for the per-tenant limit, without a query per
+ * acceptance: the count is read from the database at most once per {@code hostplane.jobs.active-count-
+ * freshness} (1 s) per tenant and replica, and kept current in between by this replica's own acceptances and
+ * finishes. Other replicas' changes show up at the next read, so a tenant can pass the limit by what other
+ * replicas accept within that second.
+ */
+@Component
+class ActiveJobCounts {
+
+    private final DatabaseClient db;
+    private final int limit;
+    private final Cache<String, AtomicLong> counts;
+
+    ActiveJobCounts(
+            DatabaseClient db,
+            @Value("${hostplane.jobs.max-active-per-tenant:1000}") int limit,
+            @Value("${hostplane.jobs.active-count-freshness:1s}") Duration freshness) {
+        this.db = db;
+        this.limit = limit;
+        this.counts = Caffeine.newBuilder()
+                .expireAfterWrite(freshness)
+                .maximumSize(100_000)
+                .build();
+    }
+
+    int limit() {
+        return limit;
+    }
+
+    /** The tenant's active jobs as last known (counting at most {@link #limit} from the database). */
+    Mono<Long> current(String tenant) {
+        AtomicLong known = counts.getIfPresent(tenant);
+        if (known != null) {
+            return Mono.just(known.get());
+        }
+        return db.sql("select count(*) as active from (select 1 from api.jobs where tenant_id = :tenant "
+                        + "and status in ('queued', 'running') limit :limit) a")
+                .bind("tenant", tenant)
+                .bind("limit", limit)
+                .map((row, meta) -> row.get("active", Long.class))
+                .one()
+                .doOnNext(n -> counts.put(tenant, new AtomicLong(n)));
+    }
+
+    void accepted(String tenant) {
+        AtomicLong known = counts.getIfPresent(tenant);
+        if (known != null) {
+            known.incrementAndGet();
+        }
+    }
+
+    void finished(String tenant) {
+        AtomicLong known = counts.getIfPresent(tenant);
+        if (known != null) {
+            known.updateAndGet(n -> Math.max(0, n - 1));
+        }
+    }
+}

@@ -18,7 +18,21 @@ JVM="$(pgrep -f 'local-0.1.0-SNAPSHOT-exec.jar' | head -1)"
 export PGPASSWORD=hostplane
 PSQL=(psql -q -h 127.0.0.1 -p 15432 -U hostplane -d hostplane)
 
+# Jobs go round robin to twelve zones of the demo tenant (one zone is one partition, applied in order).
+ZONES=example.test
+for i in $(seq 1 11); do
+  curl -s -o /dev/null -X POST -H "Authorization: Bearer $(cat "$DATA/bench-token")" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"bench$i.test\"}" "$API/domains"
+  ZONES="$ZONES,bench$i.test"
+done
+for _ in $(seq 1 60); do
+  [ "$("${PSQL[@]}" -t -A -c "select count(*) from api.domains where status = 'active'")" = 12 ] && break
+  sleep 1
+done
+JOBBENCH=(java -Xmx512m -Dzones="$ZONES" -cp "$CP" io.hostplane.bench.JobBench)
+
 machine
+echo "zones: $ZONES"
 echo "platform: one JVM (api, worker, audit) with ${HOSTPLANE_JAVA_OPTS:--Xms512m -Xmx1g -XX:+UseSerialGC}"
 echo
 
@@ -33,7 +47,7 @@ SQL
 pgbench -n -h 127.0.0.1 -p 15432 -U hostplane -c "$CONCURRENCY" -j 2 -T "$SECONDS_PER" -f "$DATA/job-row.sql" hostplane \
   2>/dev/null | grep -E "^tps|latency average"
 "${PSQL[@]}" -c "drop schema bench_scratch cascade;"
-java -Xmx512m -cp "$CP" io.hostplane.bench.JobBench accept http://127.0.0.1:8080 "$DATA/bench-token" "$SECONDS_PER" "$CONCURRENCY"
+"${JOBBENCH[@]}" accept http://127.0.0.1:8080 "$DATA/bench-token" "$SECONDS_PER" "$CONCURRENCY"
 
 echo
 echo "draining the accepted jobs…"
@@ -49,7 +63,7 @@ for RATE in $RATES; do
   echo "## 2. End-to-end latency at $RATE jobs/s for ${SECONDS_PER} s (open loop)"
   ( while kill -0 "$JVM" 2>/dev/null; do ps -o rss= -p "$JVM"; sleep 1; done ) > "$DATA/rss.txt" &
   SAMPLER=$!
-  java -Xmx512m -cp "$CP" io.hostplane.bench.JobBench latency http://127.0.0.1:8080 "$DATA/bench-token" "$RATE" "$SECONDS_PER"
+  "${JOBBENCH[@]}" latency http://127.0.0.1:8080 "$DATA/bench-token" "$RATE" "$SECONDS_PER"
   kill "$SAMPLER" 2>/dev/null || true
   echo "platform JVM resident memory, max during this run: $(( $(sort -n "$DATA/rss.txt" | tail -1) / 1024 )) MiB (api + worker + audit in one JVM)"
   for _ in $(seq 1 300); do
@@ -64,4 +78,4 @@ java -cp "$CP" org.apache.kafka.tools.EndToEndLatency --bootstrap-server 127.0.0
 
 echo
 echo "## 3. Polling"
-java -Xmx512m -cp "$CP" io.hostplane.bench.JobBench polling http://127.0.0.1:8080 "$DATA/bench-token" 15 "$CONCURRENCY"
+"${JOBBENCH[@]}" polling http://127.0.0.1:8080 "$DATA/bench-token" 15 "$CONCURRENCY"

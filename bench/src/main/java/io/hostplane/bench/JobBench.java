@@ -212,8 +212,15 @@ public final class JobBench {
                 .build();
     }
 
+    /** The zones jobs go to, round robin (system property {@code zones}, comma-separated). */
+    private static final String[] ZONES =
+            System.getProperty("zones", "example.test").split(",");
+
+    private static final AtomicLong NEXT_ZONE = new AtomicLong();
+
     private static HttpRequest createRequest(String base, String token, String name) {
-        return HttpRequest.newBuilder(URI.create(base + "/api/v1/domains/example.test/dns/records"))
+        String zone = ZONES[(int) (NEXT_ZONE.getAndIncrement() % ZONES.length)];
+        return HttpRequest.newBuilder(URI.create(base + "/api/v1/domains/" + zone + "/dns/records"))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(

@@ -7,7 +7,6 @@ import io.hostplane.local.DevStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,27 +34,7 @@ class FaultToleranceTest {
         demo = new ApiClient(
                 stack.apiUrl(), Files.readString(data.resolve("demo-token")).trim());
         awaitStatus("/api/v1/domains/example.test", "active");
-        String token = demo.post(
-                        "/api/v1/tokens",
-                        "{\"description\":\"faults\",\"scopes\":[\"*\"],\"rate_limit\":{\"limit\":100000,\"period_seconds\":60}}")
-                .body()
-                .path("data")
-                .path("token")
-                .asString();
-        ApiClient client = new ApiClient(stack.apiUrl(), token);
-        List<String> zones = new ArrayList<>();
-        List<String> domainJobs = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            String zone = "faults" + i + "-" + UUID.randomUUID().toString().substring(0, 6) + ".test";
-            zones.add(zone);
-            domainJobs.add(client.post("/api/v1/domains", "{\"name\":\"" + zone + "\"}")
-                    .body()
-                    .path("data")
-                    .path("id")
-                    .asString());
-        }
-        load = new JobLoad(client, stack.r2dbcUrl(), zones);
-        load.awaitTerminal(domainJobs, Duration.ofSeconds(120));
+        load = JobLoad.withNewZones(demo, stack.apiUrl(), stack.r2dbcUrl(), "faults", 4);
     }
 
     @Test

@@ -27,6 +27,38 @@ final class JobLoad {
     private final String jdbcUrl;
     private final List<String> zones;
 
+    /**
+     * A load for {@code zoneCount} new zones of the demo tenant (named {@code prefix}N-…), sent with a token
+     * of its own whose rate limit does not get in the way; returns once the zones are active.
+     */
+    static JobLoad withNewZones(ApiClient demo, String apiUrl, String r2dbcUrl, String prefix, int zoneCount)
+            throws Exception {
+        String token = demo.post(
+                        "/api/v1/tokens",
+                        "{\"description\":\"" + prefix + "\",\"scopes\":[\"*\"],"
+                                + "\"rate_limit\":{\"limit\":100000,\"period_seconds\":60}}")
+                .body()
+                .path("data")
+                .path("token")
+                .asString();
+        ApiClient client = new ApiClient(apiUrl, token);
+        List<String> zones = new ArrayList<>();
+        List<String> domainJobs = new ArrayList<>();
+        for (int i = 0; i < zoneCount; i++) {
+            String zone =
+                    prefix + i + "-" + java.util.UUID.randomUUID().toString().substring(0, 6) + ".test";
+            zones.add(zone);
+            domainJobs.add(client.post("/api/v1/domains", "{\"name\":\"" + zone + "\"}")
+                    .body()
+                    .path("data")
+                    .path("id")
+                    .asString());
+        }
+        JobLoad load = new JobLoad(client, r2dbcUrl, zones);
+        load.awaitTerminal(domainJobs, Duration.ofSeconds(120));
+        return load;
+    }
+
     JobLoad(ApiClient client, String r2dbcUrl, List<String> zones) {
         this.client = client;
         this.jdbcUrl = r2dbcUrl.replace("r2dbc:", "jdbc:");

@@ -8,7 +8,6 @@ import io.hostplane.local.DevStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,10 +36,8 @@ class WorkerFleetTest {
     private static final int JOBS = 300;
 
     private static DevStack stack;
-    private static ApiClient client;
     private static Path data;
     private static JobLoad load;
-    private static final List<String> zones = new ArrayList<>();
     private static final Map<String, WorkerProcess> workers = new HashMap<>();
 
     @BeforeAll
@@ -52,26 +49,7 @@ class WorkerFleetTest {
         startWorker("worker-b");
         ApiClient demo = new ApiClient(
                 stack.apiUrl(), Files.readString(data.resolve("demo-token")).trim());
-        String token = demo.post(
-                        "/api/v1/tokens",
-                        "{\"description\":\"fleet\",\"scopes\":[\"*\"],\"rate_limit\":{\"limit\":100000,\"period_seconds\":60}}")
-                .body()
-                .path("data")
-                .path("token")
-                .asString();
-        client = new ApiClient(stack.apiUrl(), token);
-        load = new JobLoad(client, stack.r2dbcUrl(), zones);
-        List<String> domainJobs = new ArrayList<>();
-        for (int i = 0; i < ZONES; i++) {
-            String zone = "fleet" + i + "-" + UUID.randomUUID().toString().substring(0, 6) + ".test";
-            zones.add(zone);
-            domainJobs.add(client.post("/api/v1/domains", "{\"name\":\"" + zone + "\"}")
-                    .body()
-                    .path("data")
-                    .path("id")
-                    .asString());
-        }
-        load.awaitTerminal(domainJobs, Duration.ofSeconds(120));
+        load = JobLoad.withNewZones(demo, stack.apiUrl(), stack.r2dbcUrl(), "fleet", ZONES);
     }
 
     @AfterAll

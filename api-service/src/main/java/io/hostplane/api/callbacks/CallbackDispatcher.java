@@ -1,6 +1,7 @@
 package io.hostplane.api.callbacks;
 
 import io.hostplane.api.jobs.JobService;
+import io.hostplane.api.system.PollingLoop;
 import io.hostplane.common.event.EventTypes;
 import io.netty.channel.ChannelOption;
 import java.time.Duration;
@@ -10,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
@@ -29,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  * id; the signature's timestamp differs).
  */
 @Component
-class CallbackDispatcher implements SmartLifecycle {
+class CallbackDispatcher extends PollingLoop {
 
     private static final Logger log = LoggerFactory.getLogger(CallbackDispatcher.class);
     private static final int BATCH = 32;
@@ -41,8 +41,6 @@ class CallbackDispatcher implements SmartLifecycle {
     private final JobService jobs;
     private final JsonMapper json;
     private final WebClient client;
-    private volatile boolean running;
-    private Thread thread;
 
     CallbackDispatcher(
             CallbackStore store,
@@ -51,6 +49,7 @@ class CallbackDispatcher implements SmartLifecycle {
             CallbackProperties properties,
             JobService jobs,
             JsonMapper json) {
+        super("callback-dispatcher", properties.pollInterval());
         this.store = store;
         this.urls = urls;
         this.signer = signer;
@@ -68,7 +67,8 @@ class CallbackDispatcher implements SmartLifecycle {
     }
 
     /** Sends one batch of due deliveries; returns how many were attempted. */
-    int deliverDue() {
+    @Override
+    protected int runOnce() {
         Duration lease = properties.timeout().multipliedBy(3);
         Integer sent = store.claimDue(BATCH, lease)
                 .flatMap(this::deliver, 16)
@@ -137,53 +137,5 @@ class CallbackDispatcher implements SmartLifecycle {
     private static String describe(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return message.length() > 300 ? message.substring(0, 300) : message;
-    }
-
-    private void loop() {
-        while (running) {
-            try {
-                int sent = deliverDue();
-                if (sent == 0) {
-                    Thread.sleep(properties.pollInterval().toMillis());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                log.warn("callback delivery round failed: {}", e.toString());
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
-    @Override
-    public synchronized void start() {
-        running = true;
-        thread = new Thread(this::loop, "callback-dispatcher");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    @Override
-    public synchronized void stop() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 }

@@ -1,14 +1,10 @@
 package io.hostplane.api.jobs;
 
+import io.hostplane.api.system.PollingLoop;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -23,19 +19,14 @@ import reactor.core.publisher.Mono;
  * consumers drop the duplicate by event id. While Kafka is down rows simply wait.
  */
 @Component
-class OutboxRelay implements SmartLifecycle {
+class OutboxRelay extends PollingLoop {
 
-    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final long LOCK_KEY = 0x6870_6f75_7462_6f78L; // "hpoutbox"
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
     private final KafkaTemplate<String, String> kafka;
-    private final Duration pollInterval;
     private final int batchSize;
-    private final Semaphore wakeUp = new Semaphore(0);
-    private volatile boolean running;
-    private Thread thread;
 
     OutboxRelay(
             DatabaseClient db,
@@ -43,22 +34,18 @@ class OutboxRelay implements SmartLifecycle {
             KafkaTemplate<String, String> kafka,
             @Value("${hostplane.outbox.poll-interval:200ms}") Duration pollInterval,
             @Value("${hostplane.outbox.batch-size:500}") int batchSize) {
+        super("outbox-relay", pollInterval);
         this.db = db;
         this.tx = tx;
         this.kafka = kafka;
-        this.pollInterval = pollInterval;
         this.batchSize = batchSize;
-    }
-
-    /** Called after a job is stored, so that its command leaves at once instead of at the next poll. */
-    void wake() {
-        wakeUp.release();
     }
 
     private record Row(long seq, String topic, String key, String payload) {}
 
     /** Relays one batch; returns how many rows it sent. */
-    int relayOnce() {
+    @Override
+    protected int runOnce() {
         Mono<Integer> work = db.sql("select pg_try_advisory_xact_lock(:key) as locked")
                 .bind("key", LOCK_KEY)
                 .map((row, meta) -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
@@ -97,62 +84,5 @@ class OutboxRelay implements SmartLifecycle {
         return db.sql("delete from api.outbox where seq = any(:seqs)")
                 .bind("seqs", seqs)
                 .then();
-    }
-
-    private void loop() {
-        Duration backoff = Duration.ZERO;
-        while (running) {
-            try {
-                if (!backoff.isZero()) {
-                    wakeUp.tryAcquire(backoff.toMillis(), TimeUnit.MILLISECONDS);
-                }
-                int sent = relayOnce();
-                backoff = Duration.ZERO;
-                if (sent == 0) {
-                    wakeUp.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
-                    wakeUp.drainPermits();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                backoff = backoff.isZero()
-                        ? Duration.ofMillis(500)
-                        : min(backoff.multipliedBy(2), Duration.ofSeconds(10));
-                if (running) {
-                    log.warn("outbox relay failed, retrying in {}: {}", backoff, e.toString());
-                }
-            }
-        }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) < 0 ? a : b;
-    }
-
-    @Override
-    public synchronized void start() {
-        running = true;
-        thread = new Thread(this::loop, "outbox-relay");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    @Override
-    public synchronized void stop() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 }

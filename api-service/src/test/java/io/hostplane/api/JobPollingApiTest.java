@@ -3,6 +3,7 @@ package io.hostplane.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -114,6 +115,38 @@ class JobPollingApiTest extends ApiIntegrationTest {
                 .isEqualTo("succeeded");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
         json(HttpMethod.GET, "/api/v1/jobs/" + job + "?wait=soon", allToken, null, 400);
+    }
+
+    @Test
+    void manyWaitersOnManyJobsAllSeeAChangeMadeElsewhere() throws Exception {
+        List<String> jobs = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            jobs.add(newJob(allToken));
+        }
+        List<CompletableFuture<String>> waits = new java.util.ArrayList<>();
+        for (String job : jobs) {
+            waits.add(CompletableFuture.supplyAsync(() -> http.get()
+                    .uri("/api/v1/jobs/" + job + "?wait=30s")
+                    .header("Authorization", "Bearer " + allToken)
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody(JsonNode.class)
+                    .returnResult()
+                    .getResponseBody()
+                    .path("data")
+                    .path("status")
+                    .asString()));
+        }
+        Thread.sleep(500);
+        // Changed behind this replica's back, as another replica's fold would: the once-a-second sweep sees it.
+        sql(
+                "update api.jobs set status = 'running', started_at = now(), updated_at = now() "
+                        + "where id = any(string_to_array(?, ',')::uuid[])",
+                String.join(",", jobs));
+        for (CompletableFuture<String> wait : waits) {
+            assertThat(wait.get(20, TimeUnit.SECONDS)).isEqualTo("running");
+        }
     }
 
     @Test

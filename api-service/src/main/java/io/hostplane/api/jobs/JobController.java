@@ -76,7 +76,7 @@ class JobController {
         return visible(jobId, caller)
                 .flatMap(first -> first.status().isTerminal() || waitFor.isZero()
                         ? Mono.just(first)
-                        : changes.ticks(first.id())
+                        : changes.ticks(first.id(), first.status().wireName())
                                 .concatMap(tick -> jobs.find(jobId))
                                 .filter(now -> now.status() != first.status())
                                 .next()

@@ -1,6 +1,7 @@
 package io.hostplane.api.accounts;
 
 import io.hostplane.api.jobs.Outbox;
+import io.hostplane.api.system.ApiEvents;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.Paging;
 import io.hostplane.api.system.RequestIds;
@@ -72,7 +73,7 @@ class AccountController {
                                 Topics.AUDIT,
                                 account.id(),
                                 codec.event(
-                                        "/hostplane/api-service",
+                                        ApiEvents.SOURCE,
                                         EventTypes.ACCOUNT_CREATED,
                                         "accounts/" + account.id(),
                                         account.id(),

@@ -1,12 +1,10 @@
 package io.hostplane.api.callbacks;
 
+import io.hostplane.api.system.Hmac;
 import io.hostplane.api.tokens.TokenProperties;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,13 +18,11 @@ public class CallbackSigner {
 
     public static final String HEADER = "Hostplane-Signature";
 
-    private final SecretKeySpec key;
+    private final byte[] key;
 
     CallbackSigner(CallbackProperties properties, TokenProperties tokens) {
         String base = properties.signingKey().isBlank() ? "pepper|" + tokens.pepper() : properties.signingKey();
-        this.key = new SecretKeySpec(
-                mac(new SecretKeySpec(base.getBytes(StandardCharsets.UTF_8), "HmacSHA256"), "hostplane-callbacks"),
-                "HmacSHA256");
+        this.key = mac(base.getBytes(StandardCharsets.UTF_8), "hostplane-callbacks");
     }
 
     /** The tenant's signing secret. */
@@ -36,25 +32,15 @@ public class CallbackSigner {
 
     /** The {@value #HEADER} value for {@code body} sent at {@code unixSeconds}. */
     public String signature(String tenant, long unixSeconds, byte[] body) {
-        SecretKeySpec secret = new SecretKeySpec(secretOf(tenant).getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        byte[] secret = secretOf(tenant).getBytes(StandardCharsets.UTF_8);
         byte[] prefix = (unixSeconds + ".").getBytes(StandardCharsets.UTF_8);
         byte[] signed = new byte[prefix.length + body.length];
         System.arraycopy(prefix, 0, signed, 0, prefix.length);
         System.arraycopy(body, 0, signed, prefix.length, body.length);
-        return "t=" + unixSeconds + ",v1=" + HexFormat.of().formatHex(mac(secret, signed));
+        return "t=" + unixSeconds + ",v1=" + HexFormat.of().formatHex(Hmac.sha256(secret, signed));
     }
 
-    private static byte[] mac(SecretKeySpec key, String text) {
-        return mac(key, text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static byte[] mac(SecretKeySpec key, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+    private static byte[] mac(byte[] key, String text) {
+        return Hmac.sha256(key, text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -23,12 +23,7 @@ public class CallbackUrls {
     private final List<Cidr> allowed;
 
     CallbackUrls(CallbackProperties properties) {
-        this.allowed = properties.allowedHosts().stream()
-                .filter(s -> !s.isBlank())
-                .map(s -> Cidr.parse(s.strip())
-                        .orElseThrow(() -> new IllegalStateException(
-                                "hostplane.callbacks.allowed-hosts: not an address or CIDR network: " + s)))
-                .toList();
+        this.allowed = Cidr.parseAll(properties.allowedHosts(), "hostplane.callbacks.allowed-hosts");
     }
 
     /** Why {@code url} may not be used, or empty when it may; resolves the host off the event loop. */

@@ -2,6 +2,7 @@ package io.hostplane.api.jobs;
 
 import io.hostplane.api.callbacks.CallbackStore;
 import io.hostplane.api.callbacks.JobCallbacks;
+import io.hostplane.api.system.ApiEvents;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.tokens.ApiPrincipal;
 import io.hostplane.common.envelope.FieldError;
@@ -27,8 +28,6 @@ import reactor.core.publisher.Mono;
  */
 @Service
 public class JobService {
-
-    static final String SOURCE = "/hostplane/api-service";
 
     private final JobStore jobs;
     private final EventCodec codec;
@@ -70,7 +69,7 @@ public class JobService {
             NewJob job, ApiPrincipal caller, String requestId, Function<UUID, Mono<Void>> alongside) {
         UUID id = Ids.uuidV7();
         CloudEvent command = codec.event(
-                SOURCE,
+                ApiEvents.SOURCE,
                 EventTypes.command(job.type()),
                 job.resource(),
                 job.tenant(),

@@ -2,6 +2,7 @@ package io.hostplane.api.oauth;
 
 import io.hostplane.api.accounts.AccountStore;
 import io.hostplane.api.jobs.Outbox;
+import io.hostplane.api.system.ApiEvents;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.tokens.ApiPrincipal;
 import io.hostplane.api.tokens.TokenHasher;
@@ -39,7 +40,6 @@ import tools.jackson.databind.JsonNode;
 @Service
 class OAuthService {
 
-    private static final String SOURCE = "/hostplane/api-service";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final OAuthRequestStore requests;
@@ -326,7 +326,7 @@ class OAuthService {
     }
 
     private Mono<Void> publish(String type, String subject, String tenant, String requestId, OAuthChanged data) {
-        var event = codec.event(SOURCE, type, subject, tenant, requestId, null, null, data);
+        var event = codec.event(ApiEvents.SOURCE, type, subject, tenant, requestId, null, null, data);
         return outbox.enqueue(Topics.AUDIT, tenant, event);
     }
 

@@ -1,14 +1,12 @@
 package io.hostplane.api.oauth;
 
+import io.hostplane.api.system.Hmac;
 import io.hostplane.api.tokens.TokenProperties;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,14 +21,10 @@ class OAuthSessions {
 
     static final String COOKIE = "hp_oauth_session";
 
-    private final SecretKeySpec key;
+    private final byte[] key;
 
     OAuthSessions(TokenProperties tokens) {
-        this.key = new SecretKeySpec(
-                mac(
-                        new SecretKeySpec(tokens.pepper().getBytes(StandardCharsets.UTF_8), "HmacSHA256"),
-                        "hostplane-oauth-session-key"),
-                "HmacSHA256");
+        this.key = mac(tokens.pepper().getBytes(StandardCharsets.UTF_8), "hostplane-oauth-session-key");
     }
 
     String issue(String userId, Instant expires) {
@@ -79,14 +73,8 @@ class OAuthSessions {
                         given.getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static byte[] mac(SecretKeySpec key, String text) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+    private static byte[] mac(byte[] key, String text) {
+        return Hmac.sha256(key, text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String encode(byte[] bytes) {

@@ -14,11 +14,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record HttpProperties(@DefaultValue("") List<String> trustedProxies) {
 
     public List<Cidr> trustedProxyNetworks() {
-        return trustedProxies.stream()
-                .filter(s -> !s.isBlank())
-                .map(s -> Cidr.parse(s.strip())
-                        .orElseThrow(() -> new IllegalStateException(
-                                "hostplane.http.trusted-proxies: not an address or CIDR network: " + s)))
-                .toList();
+        return Cidr.parseAll(trustedProxies, "hostplane.http.trusted-proxies");
     }
 }

@@ -78,14 +78,7 @@ class RequestRecorder implements WebFilter {
         String tenant = caller == null ? null : caller.tenant();
         String key = caller == null ? "anonymous" : tenant == null ? "platform" : tenant;
         CloudEvent event = codec.event(
-                "/hostplane/api-service",
-                EventTypes.REQUEST_RECORDED,
-                data.path(),
-                tenant,
-                requestId,
-                jobId,
-                null,
-                data);
+                ApiEvents.SOURCE, EventTypes.REQUEST_RECORDED, data.path(), tenant, requestId, jobId, null, data);
         buffer.add(new ProducerRecord<>(Topics.AUDIT, key, codec.write(event)));
     }
 }

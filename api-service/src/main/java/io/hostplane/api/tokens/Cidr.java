@@ -2,6 +2,7 @@ package io.hostplane.api.tokens;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Optional;
 
 /** An IPv4 or IPv6 network in CIDR notation ({@code 192.0.2.0/24}, {@code 2001:db8::/32}, or one address). */
@@ -24,6 +25,19 @@ public record Cidr(byte[] network, int prefix) {
         } catch (UnknownHostException | NumberFormatException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Parses a configured list ({@code setting} names it in the error); blank entries are skipped, anything
+     * else that is not an address or network stops start-up.
+     */
+    public static List<Cidr> parseAll(List<String> entries, String setting) {
+        return entries.stream()
+                .filter(s -> !s.isBlank())
+                .map(s -> parse(s.strip())
+                        .orElseThrow(
+                                () -> new IllegalStateException(setting + ": not an address or CIDR network: " + s)))
+                .toList();
     }
 
     public boolean contains(InetAddress address) {

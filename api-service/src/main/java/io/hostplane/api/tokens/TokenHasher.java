@@ -1,10 +1,7 @@
 package io.hostplane.api.tokens;
 
+import io.hostplane.api.system.Hmac;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,19 +11,13 @@ import org.springframework.stereotype.Component;
 @Component
 public class TokenHasher {
 
-    private final SecretKeySpec key;
+    private final byte[] key;
 
     TokenHasher(TokenProperties properties) {
-        this.key = new SecretKeySpec(properties.pepper().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        this.key = properties.pepper().getBytes(StandardCharsets.UTF_8);
     }
 
     public byte[] hash(String token) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac.doFinal(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return Hmac.sha256(key, token.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -3,6 +3,7 @@ package io.hostplane.api.tokens;
 import io.hostplane.api.callbacks.CallbackUrls;
 import io.hostplane.api.domains.DomainNames;
 import io.hostplane.api.jobs.Outbox;
+import io.hostplane.api.system.ApiEvents;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
@@ -29,8 +30,6 @@ import tools.jackson.databind.JsonNode;
  */
 @Service
 public class TokenService {
-
-    static final String SOURCE = "/hostplane/api-service";
 
     private final TokenStore tokens;
     private final TokenProperties properties;
@@ -224,7 +223,7 @@ public class TokenService {
                 t.revokedAt(),
                 replacedBy,
                 caller.tokenId());
-        var event = codec.event(SOURCE, type, "tokens/" + t.id(), t.tenant(), requestId, null, null, data);
+        var event = codec.event(ApiEvents.SOURCE, type, "tokens/" + t.id(), t.tenant(), requestId, null, null, data);
         return outbox.enqueue(Topics.AUDIT, t.tenant() == null ? "platform" : t.tenant(), event);
     }
 

@@ -21,7 +21,16 @@ public class Passwords {
     private final PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
 
     /** A hash to compare against when the user does not exist, so that timing does not tell which names do. */
-    private final String decoy = encoder.encode("decoy-password-for-unknown-users");
+    private volatile String decoy; // made on first use: a bcrypt hash costs ~0.1 s, start-up need not pay it
+
+    private String decoy() {
+        String d = decoy;
+        if (d == null) {
+            d = encoder.encode("decoy-password-for-unknown-users");
+            decoy = d;
+        }
+        return d;
+    }
 
     /** Why {@code password} is not acceptable, or null. */
     public static String problem(String password) {
@@ -44,7 +53,7 @@ public class Passwords {
             return Mono.just(false);
         }
         return Mono.fromCallable(() -> {
-                    boolean ok = encoder.matches(password, storedHash == null ? decoy : storedHash);
+                    boolean ok = encoder.matches(password, storedHash == null ? decoy() : storedHash);
                     return ok && storedHash != null;
                 })
                 .subscribeOn(Schedulers.boundedElastic());

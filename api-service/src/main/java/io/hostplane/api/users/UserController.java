@@ -2,6 +2,7 @@ package io.hostplane.api.users;
 
 import io.hostplane.api.accounts.AccountStore;
 import io.hostplane.api.jobs.Outbox;
+import io.hostplane.api.system.ApiEvents;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.Paging;
 import io.hostplane.api.system.RequestIds;
@@ -51,7 +52,6 @@ import tools.jackson.databind.JsonNode;
 class UserController {
 
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._@+-]{2,63}");
-    private static final String SOURCE = "/hostplane/api-service";
 
     private final UserStore users;
     private final AccountStore accounts;
@@ -184,7 +184,7 @@ class UserController {
     private Mono<Void> fact(String type, UserStore.User user, ApiPrincipal caller, ServerWebExchange exchange) {
         var data = new UserChanged(user.id(), user.tenant(), user.username(), user.scopes(), caller.tokenId());
         var event = codec.event(
-                SOURCE, type, "users/" + user.id(), user.tenant(), RequestIds.of(exchange), null, null, data);
+                ApiEvents.SOURCE, type, "users/" + user.id(), user.tenant(), RequestIds.of(exchange), null, null, data);
         return outbox.enqueue(Topics.AUDIT, user.tenant(), event);
     }
 

@@ -96,7 +96,7 @@ class DnsRecordController {
                     "zone",
                     d.name(),
                     new CreateDnsRecord(d.name(), record));
-            return jobs.accept(job, caller, RequestIds.of(exchange), id -> Mono.empty())
+            return jobs.accept(job, caller, RequestIds.of(exchange))
                     .map(accepted -> Responses.accepted(exchange, accepted.id(), accepted));
         });
     }
@@ -250,7 +250,7 @@ class DnsRecordController {
                 "zone",
                 d.name(),
                 new ApplyDnsChanges(d.name(), changes));
-        return jobs.accept(job, caller, RequestIds.of(exchange), jobId -> Mono.empty())
+        return jobs.accept(job, caller, RequestIds.of(exchange))
                 .map(accepted -> Responses.accepted(exchange, accepted.id(), accepted));
     }
 

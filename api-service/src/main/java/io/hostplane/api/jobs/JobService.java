@@ -38,6 +38,7 @@ public class JobService {
     private final DatabaseClient db;
     private final CallbackStore callbacks;
     private final ActiveJobCounts activeJobs;
+    private final AcceptanceBatcher batcher;
 
     JobService(
             JobStore jobs,
@@ -47,7 +48,9 @@ public class JobService {
             IdempotencyKeys idempotencyKeys,
             DatabaseClient db,
             CallbackStore callbacks,
-            ActiveJobCounts activeJobs) {
+            ActiveJobCounts activeJobs,
+            AcceptanceBatcher batcher) {
+        this.batcher = batcher;
         this.callbacks = callbacks;
         this.activeJobs = activeJobs;
         this.idempotencyKeys = idempotencyKeys;
@@ -62,21 +65,41 @@ public class JobService {
     public record NewJob(String tenant, String type, String resource, String keyKind, String keyName, Object command) {}
 
     /**
+     * Stores the job and its command and returns the job as stored. Acceptances that arrive together share
+     * one transaction ({@link AcceptanceBatcher}); the caller still answers only after the commit.
+     */
+    public Mono<JobView> accept(NewJob job, ApiPrincipal caller, String requestId) {
+        UUID id = Ids.uuidV7();
+        CloudEvent command = command(job, requestId, id);
+        return underQueueLimit(job.tenant())
+                .then(Mono.deferContextual(ctx -> batcher.accept(new AcceptanceBatcher.Acceptance(
+                        id,
+                        job.tenant(),
+                        job.type(),
+                        job.resource(),
+                        requestId,
+                        caller.tokenId(),
+                        ctx.<String>getOrEmpty(JobCallbacks.CONTEXT_KEY).orElse(null),
+                        Topics.COMMANDS,
+                        Topics.commandKey(job.tenant(), job.keyKind(), job.keyName()),
+                        codec.write(command),
+                        ctx.<IdempotencyFilter.Binding>getOrEmpty(IdempotencyFilter.CONTEXT_KEY)
+                                .orElse(null)))))
+                .doOnNext(stored -> {
+                    activeJobs.accepted(job.tenant());
+                    outbox.wake();
+                });
+    }
+
+    /**
      * Stores the job and its command, after {@code alongside} (run in the same transaction with the job id),
-     * and returns the job as stored.
+     * and returns the job as stored. For jobs that change other rows too (e.g. a new domain); these are not
+     * grouped with other acceptances, since one caller's conflict must not fail another's job.
      */
     public Mono<JobView> accept(
             NewJob job, ApiPrincipal caller, String requestId, Function<UUID, Mono<Void>> alongside) {
         UUID id = Ids.uuidV7();
-        CloudEvent command = codec.event(
-                ApiEvents.SOURCE,
-                EventTypes.command(job.type()),
-                job.resource(),
-                job.tenant(),
-                requestId,
-                id.toString(),
-                null,
-                job.command());
+        CloudEvent command = command(job, requestId, id);
         String key = Topics.commandKey(job.tenant(), job.keyKind(), job.keyName());
         Mono<Void> bindKey =
                 Mono.deferContextual(ctx -> ctx.<IdempotencyFilter.Binding>getOrEmpty(IdempotencyFilter.CONTEXT_KEY)
@@ -102,6 +125,18 @@ public class JobService {
                     outbox.wake();
                 }))
                 .then(jobs.find(id));
+    }
+
+    private CloudEvent command(NewJob job, String requestId, UUID id) {
+        return codec.event(
+                ApiEvents.SOURCE,
+                EventTypes.command(job.type()),
+                job.resource(),
+                job.tenant(),
+                requestId,
+                id.toString(),
+                null,
+                job.command());
     }
 
     /**

@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 class JobStore {
 
-    private static final String COLUMNS =
+    static final String COLUMNS =
             "id, type, status, tenant_id, resource, created_at, started_at, finished_at, attempts, warnings, error, result, progress";
 
     private final DatabaseClient db;
@@ -162,7 +162,7 @@ class JobStore {
         return spec.fetch().rowsUpdated().map(n -> n > 0);
     }
 
-    private JobView view(Readable row) {
+    JobView view(Readable row) {
         return new JobView(
                 row.get("id", UUID.class).toString(),
                 row.get("type", String.class),

@@ -137,7 +137,10 @@ class AcceptanceBatcher {
                 });
     }
 
-    /** The three statements of a group: job rows (returned as stored), outbox rows in order, key bindings. */
+    /**
+     * The three statements of a group: job rows (returned as stored), outbox rows in order with the relay's
+     * {@code NOTIFY}, key bindings.
+     */
     private Mono<Map<UUID, JobView>> insert(List<Acceptance> group) {
         Mono<Map<UUID, JobView>> jobRows = db.sql("insert into api.jobs "
                         + "(id, tenant_id, type, status, resource, request_id, token_id, callback_url) "
@@ -157,10 +160,12 @@ class AcceptanceBatcher {
                 .map((row, meta) -> jobs.view(row))
                 .all()
                 .collectMap(view -> UUID.fromString(view.id()));
-        Mono<Void> outboxRows = db.sql("insert into api.outbox (topic, message_key, payload) "
+        Mono<Void> outboxRows = db.sql("with added as (insert into api.outbox (topic, message_key, payload) "
                         + "select u.topic, u.message_key, u.payload from unnest(cast(:topics as text[]), "
                         + "cast(:keys as text[]), cast(:payloads as text[])) with ordinality "
-                        + "as u(topic, message_key, payload, n) order by u.n")
+                        + "as u(topic, message_key, payload, n) order by u.n returning seq) "
+                        + "select pg_notify('" + OutboxNotifications.CHANNEL
+                        + "', '') from (select count(*) from added) c")
                 .bind("topics", column(group, Acceptance::topic, String[]::new))
                 .bind("keys", column(group, Acceptance::messageKey, String[]::new))
                 .bind("payloads", column(group, Acceptance::payload, String[]::new))

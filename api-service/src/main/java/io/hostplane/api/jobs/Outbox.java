@@ -7,8 +7,9 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Writes an event to the transactional outbox ({@code api.outbox}) in the caller's transaction; the
- * {@link OutboxRelay} sends it to Kafka after the commit. Use it for every fact that must not be lost
+ * Writes an event to the transactional outbox ({@code api.outbox}) in the caller's transaction, with a
+ * {@code NOTIFY} that every replica's {@link OutboxNotifications} hears at the commit; the {@link OutboxRelay}
+ * then sends it to Kafka. Use it for every fact that must not be lost
  * and must not be published unless its state change commits.
  */
 @Component
@@ -25,7 +26,9 @@ public class Outbox {
     }
 
     public Mono<Void> enqueue(String topic, String key, CloudEvent event) {
-        return db.sql("insert into api.outbox (topic, message_key, payload) values (:topic, :key, :payload)")
+        return db.sql("with added as (insert into api.outbox (topic, message_key, payload) "
+                        + "values (:topic, :key, :payload) returning seq) "
+                        + "select pg_notify('" + OutboxNotifications.CHANNEL + "', '') from added")
                 .bind("topic", topic)
                 .bind("key", key)
                 .bind("payload", codec.write(event))

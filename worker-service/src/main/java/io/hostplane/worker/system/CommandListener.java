@@ -101,8 +101,12 @@ class CommandListener {
             fail(record, command, jobType, jobId, 1, "UNSUPPORTED_JOB", "No handler for " + jobType + ".");
             return;
         }
-        send(
-                jobId,
+        // Not waited for: the outcome follows on the same partition (keyed by job id) from the same idempotent
+        // producer, so once the outcome is acknowledged this went before it; and were it lost, the job row
+        // may move from queued straight to its outcome.
+        kafka.send(
+                Topics.JOB_EVENTS,
+                jobId.toString(),
                 codec.write(jobEvent(
                         command,
                         new JobStateChanged(jobId.toString(), jobType, JobStatus.RUNNING, 1, null, null, null))));

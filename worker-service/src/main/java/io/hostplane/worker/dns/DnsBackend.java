@@ -6,13 +6,19 @@ import io.hostplane.common.job.Warning;
 import java.util.List;
 
 /**
- * Where zones live: {@code local} (PostgreSQL, the local stack's default); later {@code powerdns} and
- * {@code rfc2136}. Chosen by {@code hostplane.dns.backend}. Every method is idempotent.
+ * Where zones live, chosen by {@code hostplane.dns.backend}: {@code local} (PostgreSQL only, the local
+ * stack's default), {@code powerdns} (PowerDNS Authoritative's HTTP API) or {@code rfc2136} (signed dynamic
+ * updates to any authoritative server). Every method is idempotent. A backend throws
+ * {@link io.hostplane.worker.system.JobFailure} when the job cannot succeed and
+ * {@link io.hostplane.worker.system.TransientBackendException} when trying again may help.
  */
 public interface DnsBackend {
 
     /** Creates the zone if it does not exist. */
     void createZone(String tenant, String zone);
+
+    /** Removes the zone and its records; a zone that does not exist is already removed. */
+    void deleteZone(String zone);
 
     /**
      * Adds {@code record} (its id chosen by the API) to {@code zone}. If an identical record (same name,

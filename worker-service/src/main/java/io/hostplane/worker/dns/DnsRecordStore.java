@@ -1,0 +1,229 @@
+package io.hostplane.worker.dns;
+
+import io.hostplane.common.dns.DnsRecord;
+import io.hostplane.common.envelope.ErrorCodes;
+import io.hostplane.common.event.ApplyDnsChanges;
+import io.hostplane.common.job.Warning;
+import io.hostplane.worker.system.JobFailure;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The worker's copy of every zone's records, with the ids the API gave them ({@code worker.local_zones},
+ * {@code worker.local_records}; the names predate the other backends). It is the {@code local} backend's
+ * whole state and, for {@code powerdns} and {@code rfc2136}, the source of truth for record ids: a DNS server
+ * knows records by content, not by id.
+ *
+ * <p>Each change runs in one transaction with the zone's row locked. Before it commits, the {@link Publisher}
+ * receives the desired state of every rrset (name and type) the change touched; if publishing throws, the
+ * transaction rolls back and the store is as before. If the server took the change but the commit fails, the
+ * redelivered command publishes the same desired state again, which changes nothing more.
+ */
+@Repository
+class DnsRecordStore {
+
+    private static final RowMapper<DnsRecord> RECORD = (rs, n) -> new DnsRecord(
+            rs.getString("id"),
+            rs.getString("name"),
+            rs.getString("type"),
+            rs.getInt("ttl"),
+            rs.getString("content"),
+            (Integer) rs.getObject("priority"));
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+
+    DnsRecordStore(JdbcTemplate jdbc, TransactionTemplate tx) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+    }
+
+    /** One rrset touched by a change: its records before and after it (empty when there are none). */
+    record RrsetChange(String name, String type, List<DnsRecord> before, List<DnsRecord> after) {}
+
+    /** Makes the server match the desired state of the touched rrsets; throws to roll the change back. */
+    @FunctionalInterface
+    interface Publisher {
+
+        Publisher NONE = (zone, changes) -> {};
+
+        void publish(String zone, List<RrsetChange> changes);
+    }
+
+    /** Adds the zone if it is not there yet. */
+    void addZone(String tenant, String zone) {
+        jdbc.update(
+                "insert into worker.local_zones (zone, tenant_id) values (?, ?) on conflict (zone) do nothing",
+                zone,
+                tenant);
+    }
+
+    /** Removes the zone and its records, if it exists. */
+    void deleteZone(String zone) {
+        jdbc.update("delete from worker.local_zones where zone = ?", zone);
+    }
+
+    /** See {@link DnsBackend#createRecord}. */
+    DnsBackend.Applied createRecord(String zone, DnsRecord record, Publisher publisher) {
+        return tx.execute(status -> {
+            lockZone(zone);
+            List<DnsRecord> same = jdbc.query(
+                    "select id, name, type, ttl, content, priority from worker.local_records "
+                            + "where zone = ? and name = ? and type = ? and content = ? and id <> ?",
+                    RECORD,
+                    zone,
+                    record.name(),
+                    record.type(),
+                    record.content(),
+                    UUID.fromString(record.id()));
+            if (!same.isEmpty()) {
+                return new DnsBackend.Applied(
+                        same.get(0),
+                        List.of(new Warning(
+                                "DNS",
+                                "RECORD_EXISTS",
+                                "An identical " + record.type() + " record for " + record.name()
+                                        + " already exists; nothing was changed.")));
+            }
+            Touched touched = new Touched(zone);
+            touched.before(record.name(), record.type());
+            insert(zone, record);
+            finish(zone, touched, publisher);
+            return new DnsBackend.Applied(record, List.of());
+        });
+    }
+
+    /** See {@link DnsBackend#applyBatch}. */
+    List<ApplyDnsChanges.Change> applyBatch(String zone, List<ApplyDnsChanges.Change> changes, Publisher publisher) {
+        return tx.execute(status -> {
+            lockZone(zone);
+            Touched touched = new Touched(zone);
+            List<ApplyDnsChanges.Change> applied = new ArrayList<>();
+            for (int i = 0; i < changes.size(); i++) {
+                ApplyDnsChanges.Change change = changes.get(i);
+                switch (change.op()) {
+                    case "create" -> {
+                        DnsRecord r = change.record();
+                        touched.before(r.name(), r.type());
+                        insert(zone, r);
+                    }
+                    case "replace" -> {
+                        DnsRecord old = find(zone, change.id());
+                        if (old == null) {
+                            // Rolls the whole batch back.
+                            throw new JobFailure(
+                                    "RECORD_NOT_FOUND",
+                                    "changes[" + i + "]: record " + change.id()
+                                            + " does not exist; nothing was changed.");
+                        }
+                        DnsRecord r = change.record();
+                        touched.before(old.name(), old.type());
+                        touched.before(r.name(), r.type());
+                        jdbc.update(
+                                "update worker.local_records set name = ?, type = ?, ttl = ?, content = ?, "
+                                        + "priority = ? where id = ? and zone = ?",
+                                r.name(),
+                                r.type(),
+                                r.ttl(),
+                                r.content(),
+                                r.priority(),
+                                UUID.fromString(change.id()),
+                                zone);
+                    }
+                    case "delete" -> {
+                        DnsRecord old = find(zone, change.id());
+                        if (old != null) {
+                            touched.before(old.name(), old.type());
+                            jdbc.update(
+                                    "delete from worker.local_records where id = ? and zone = ?",
+                                    UUID.fromString(change.id()),
+                                    zone);
+                        }
+                    }
+                    default ->
+                        throw new JobFailure("INVALID_CHANGE", "changes[" + i + "]: unknown op " + change.op() + ".");
+                }
+                applied.add(change);
+            }
+            finish(zone, touched, publisher);
+            return applied;
+        });
+    }
+
+    private void finish(String zone, Touched touched, Publisher publisher) {
+        List<RrsetChange> rrsets = touched.after();
+        if (!rrsets.isEmpty()) {
+            publisher.publish(zone, rrsets);
+        }
+        jdbc.update("update worker.local_zones set serial = serial + 1 where zone = ?", zone);
+    }
+
+    private void lockZone(String zone) {
+        List<String> zones =
+                jdbc.queryForList("select zone from worker.local_zones where zone = ? for update", String.class, zone);
+        if (zones.isEmpty()) {
+            throw new JobFailure(ErrorCodes.ZONE_NOT_FOUND, "Zone " + zone + " does not exist on the DNS backend.");
+        }
+    }
+
+    private void insert(String zone, DnsRecord r) {
+        jdbc.update(
+                "insert into worker.local_records (id, zone, name, type, ttl, content, priority) "
+                        + "values (?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing",
+                UUID.fromString(r.id()),
+                zone,
+                r.name(),
+                r.type(),
+                r.ttl(),
+                r.content(),
+                r.priority());
+    }
+
+    private DnsRecord find(String zone, String id) {
+        List<DnsRecord> found = jdbc.query(
+                "select id, name, type, ttl, content, priority from worker.local_records where id = ? and zone = ?",
+                RECORD,
+                UUID.fromString(id),
+                zone);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    private List<DnsRecord> rrset(String zone, String name, String type) {
+        return jdbc.query(
+                "select id, name, type, ttl, content, priority from worker.local_records "
+                        + "where zone = ? and name = ? and type = ? order by id",
+                RECORD,
+                zone,
+                name,
+                type);
+    }
+
+    /** The rrsets a change touches, each with its records as they were before the change's first step on it. */
+    private final class Touched {
+
+        private final String zone;
+        private final Map<List<String>, List<DnsRecord>> before = new LinkedHashMap<>();
+
+        Touched(String zone) {
+            this.zone = zone;
+        }
+
+        void before(String name, String type) {
+            before.computeIfAbsent(List.of(name, type), key -> rrset(zone, name, type));
+        }
+
+        List<RrsetChange> after() {
+            List<RrsetChange> changes = new ArrayList<>();
+            before.forEach((key, old) ->
+                    changes.add(new RrsetChange(key.get(0), key.get(1), old, rrset(zone, key.get(0), key.get(1)))));
+            return changes;
+        }
+    }
+}

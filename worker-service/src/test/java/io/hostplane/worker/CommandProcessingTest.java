@@ -21,24 +21,22 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The worker on a real broker and database: commands in, job events out, the local DNS backend changed. */
+@DirtiesContext // one worker (one consumer of the commands) at a time: DNS backend tests start their own
 @SpringBootTest(
         classes = WorkerApplication.class,
         properties = WorkerApplication.CONFIG_NAME,
@@ -57,22 +55,20 @@ class CommandProcessingTest {
     EventCodec codec;
 
     private final TestInfrastructure infra = TestInfrastructure.shared();
-    private KafkaConsumer<String, String> jobEvents;
+    private WorkerJobs jobs;
     private KafkaConsumer<String, String> deadLetters;
-    private String tenant;
     private String zone;
 
     @BeforeEach
     void setUp() {
-        jobEvents = consumer(Topics.JOB_EVENTS);
-        deadLetters = consumer(Topics.COMMANDS_DLQ);
-        tenant = "t_" + UUID.randomUUID().toString().substring(0, 8);
         zone = "w" + UUID.randomUUID().toString().substring(0, 8) + ".test";
+        jobs = new WorkerJobs(kafka, codec, "t_" + UUID.randomUUID().toString().substring(0, 8), zone);
+        deadLetters = WorkerJobs.consumer(Topics.COMMANDS_DLQ);
     }
 
     @AfterEach
     void tearDown() {
-        jobEvents.close();
+        jobs.close();
         deadLetters.close();
     }
 
@@ -240,75 +236,27 @@ class CommandProcessingTest {
     // --- helpers ---
 
     private String key() {
-        return Topics.commandKey(tenant, "zone", zone);
+        return jobs.key();
     }
 
     private CloudEvent command(String type, Object data) {
-        String jobId = Ids.uuidV7().toString();
-        return codec.event(
-                "/test", EventTypes.command(type), "domains/" + zone, tenant, "req-" + jobId, jobId, null, data);
+        return jobs.command(type, data);
     }
 
     private String send(String type, Object data) throws Exception {
-        CloudEvent command = command(type, data);
-        kafka.send(Topics.COMMANDS, key(), codec.write(command)).get();
-        return command.jobid();
+        return jobs.send(type, data);
     }
 
-    private final List<CloudEvent> seen = new ArrayList<>();
-
     private List<JobStateChanged> awaitTerminal(String jobId) {
-        return awaitTerminalEvents(jobId).stream()
-                .map(e -> codec.data(e, JobStateChanged.class))
-                .toList();
+        return jobs.awaitTerminal(jobId);
     }
 
     private List<CloudEvent> awaitTerminalEvents(String jobId) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<CloudEvent> mine =
-                    seen.stream().filter(e -> jobId.equals(e.jobid())).toList();
-            if (mine.stream()
-                    .anyMatch(e -> codec.data(e, JobStateChanged.class).status().isTerminal())) {
-                return mine;
-            }
-            jobEvents.poll(Duration.ofMillis(300)).forEach(r -> seen.add(codec.read(r.value())));
-        }
-        throw new AssertionError("job " + jobId + " did not finish; seen " + seen.size() + " events");
+        return jobs.awaitTerminalEvents(jobId);
     }
 
     private CloudEvent awaitEvent(java.util.function.Predicate<CloudEvent> match) {
-        int already = seen.size();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            jobEvents.poll(Duration.ofMillis(300)).forEach(r -> seen.add(codec.read(r.value())));
-            for (int i = already; i < seen.size(); i++) {
-                if (match.test(seen.get(i))) {
-                    return seen.get(i);
-                }
-            }
-        }
-        throw new AssertionError("no matching job event");
-    }
-
-    private KafkaConsumer<String, String> consumer(String topic) {
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                infra.kafkaBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "worker-test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "latest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                StringDeserializer.class));
-        consumer.subscribe(List.of(topic));
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
-            consumer.poll(Duration.ofMillis(100));
-        }
-        return consumer;
+        return jobs.awaitEvent(match);
     }
 
     private int count(String sql) throws Exception {

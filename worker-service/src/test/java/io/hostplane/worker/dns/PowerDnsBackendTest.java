@@ -1,0 +1,129 @@
+package io.hostplane.worker.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hostplane.common.envelope.ErrorCodes;
+import io.hostplane.embedded.PowerDnsServer;
+import io.hostplane.embedded.TestInfrastructure;
+import io.hostplane.worker.system.JobFailure;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
+
+/** The {@code powerdns} backend against a real PowerDNS Authoritative, changed through its HTTP API. */
+class PowerDnsBackendTest extends ServedDnsBackendContract {
+
+    static PowerDnsServer pdns;
+
+    @Autowired
+    DnsRecordStore store;
+
+    @BeforeAll
+    static void startPowerDns() {
+        requirePowerDns();
+        pdns = new PowerDnsServer(Path.of("target", "pdns-" + UUID.randomUUID())).start();
+    }
+
+    @AfterAll
+    static void stopPowerDns() {
+        if (pdns != null) {
+            pdns.close();
+        }
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        TestInfrastructure.register(registry);
+        registry.add("hostplane.dns.backend", () -> "powerdns");
+        registry.add("hostplane.dns.powerdns.url", () -> pdns.apiUrl());
+        registry.add("hostplane.dns.powerdns.api-key", () -> pdns.apiKey());
+        registry.add("hostplane.dns.nameservers", () -> "ns1.hostplane.invalid.,ns2.hostplane.invalid.");
+        registry.add("hostplane.dns.powerdns.timeout", () -> "3s");
+    }
+
+    @Override
+    PowerDnsServer server() {
+        return pdns;
+    }
+
+    @Override
+    void prepareZone(String zone) {
+        // The backend creates zones itself.
+    }
+
+    @Override
+    List<String> ownNameservers(String zone) {
+        return List.of("ns1.hostplane.invalid.", "ns2.hostplane.invalid.");
+    }
+
+    @Test
+    void theZonesSoaNamesTheFirstNameserverAndTheHostmaster() {
+        assertThat(dns.answers(zone + ".", Type.SOA))
+                .singleElement()
+                .asString()
+                .startsWith("ns1.hostplane.invalid. hostmaster.hostplane.invalid. ");
+    }
+
+    @Test
+    void creatingAZoneAgainChangesNothing() {
+        backend.createRecord(zone, record("www", "A", "192.0.2.100"));
+        backend.createZone(tenant, zone);
+        assertThat(dns.answers(fqdn("www"), Type.A)).containsExactly("192.0.2.100");
+    }
+
+    @Test
+    void contentPowerDnsRejectsFailsTheJobAndKeepsNothing() {
+        backend.createRecord(zone, record("www", "A", "192.0.2.110"));
+        // A CNAME cannot share its name with other data; PowerDNS answers 422.
+        assertThatThrownBy(() -> backend.createRecord(zone, record("www", "CNAME", "other.example.net.")))
+                .isInstanceOf(JobFailure.class)
+                .satisfies(e -> {
+                    assertThat(((JobFailure) e).code()).isEqualTo(PowerDnsClient.REJECTED);
+                    assertThat(e.getMessage()).contains("422").contains("www." + zone);
+                });
+        assertThatThrownBy(() -> backend.createRecord(zone, record("bad", "A", "not-an-address")))
+                .isInstanceOf(JobFailure.class)
+                .extracting(e -> ((JobFailure) e).code())
+                .isEqualTo(PowerDnsClient.REJECTED);
+        assertThat(stored(zone)).isEqualTo(1);
+        assertThat(dns.answers(fqdn("www"), Type.A)).containsExactly("192.0.2.110");
+        assertThat(dns.rcode(fqdn("bad"), Type.A)).isEqualTo(Rcode.NXDOMAIN);
+    }
+
+    @Test
+    void aDeletedZoneIsNoLongerServedAndDeletingItAgainIsDone() {
+        backend.createRecord(zone, record("www", "A", "192.0.2.120"));
+        backend.deleteZone(zone);
+        assertThat(dns.rcode(zone + ".", Type.SOA)).isEqualTo(Rcode.REFUSED);
+        assertThat(stored(zone)).isZero();
+        backend.deleteZone(zone);
+    }
+
+    @Test
+    void aWrongApiKeyFailsTheJobWithoutShowingAnyKey() {
+        String wrong = PowerDnsServer.randomBase64(24);
+        PowerDnsBackend misconfigured = new PowerDnsBackend(
+                store,
+                new DnsProperties("powerdns", List.of("ns1.hostplane.invalid."), "hostmaster.hostplane.invalid."),
+                new PowerDnsProperties(pdns.apiUrl(), wrong, "localhost", Duration.ofSeconds(3)));
+        assertThatThrownBy(() -> misconfigured.createZone(tenant, newZoneName()))
+                .isInstanceOf(JobFailure.class)
+                .satisfies(e -> {
+                    assertThat(((JobFailure) e).code()).isEqualTo(ErrorCodes.BACKEND_ERROR);
+                    assertThat(e.getMessage())
+                            .contains("401")
+                            .doesNotContain(wrong)
+                            .doesNotContain(pdns.apiKey());
+                });
+    }
+}

@@ -2,6 +2,7 @@ package io.hostplane.api;
 
 import io.hostplane.api.accounts.AccountStore;
 import io.hostplane.api.tokens.TokenStore;
+import io.hostplane.common.topic.Topics;
 import io.hostplane.embedded.TestInfrastructure;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -9,7 +10,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -143,6 +149,32 @@ abstract class ApiIntegrationTest {
             }
         }
         return found;
+    }
+
+    /** The command of job {@code jobId} on {@code hostplane.commands}, read from the start for up to 30 s. */
+    ConsumerRecord<String, String> awaitCommand(String jobId) {
+        try (var consumer = new KafkaConsumer<String, String>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                infra.kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "api-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class))) {
+            consumer.subscribe(List.of(Topics.COMMANDS));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (r.value().contains(jobId)) {
+                        return r;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("command of job " + jobId + " not on " + Topics.COMMANDS);
     }
 
     int count(String query) throws Exception {

@@ -4,15 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
-import io.hostplane.common.topic.Topics;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpMethod;
@@ -347,31 +340,6 @@ class ApiSkeletonTest extends ApiIntegrationTest {
     private static String record(String name, String type, int ttl, String content) {
         return "{\"name\":\"" + name + "\",\"type\":\"" + type + "\",\"ttl\":" + ttl + ",\"content\":\"" + content
                 + "\"}";
-    }
-
-    private ConsumerRecord<String, String> awaitCommand(String jobId) {
-        try (var consumer = new KafkaConsumer<String, String>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                infra.kafkaBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "api-test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                StringDeserializer.class))) {
-            consumer.subscribe(List.of(Topics.COMMANDS));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.value().contains(jobId)) {
-                        return r;
-                    }
-                }
-            }
-        }
-        throw new AssertionError("command of job " + jobId + " not on " + Topics.COMMANDS);
     }
 
     private int jobCount() throws Exception {

@@ -1,7 +1,5 @@
 package io.hostplane.api.dns;
 
-import io.hostplane.api.domains.DomainNames;
-import io.hostplane.api.domains.DomainStore;
 import io.hostplane.api.domains.DomainView;
 import io.hostplane.api.jobs.JobService;
 import io.hostplane.api.system.ApiException;
@@ -42,13 +40,13 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/api/v1/domains/{domain}/dns/records")
 class DnsRecordController {
 
-    private final DomainStore domains;
+    private final OwnedDomains owned;
     private final DnsRecordStore records;
     private final DnsRecordValidator validator;
     private final JobService jobs;
 
-    DnsRecordController(DomainStore domains, DnsRecordStore records, DnsRecordValidator validator, JobService jobs) {
-        this.domains = domains;
+    DnsRecordController(OwnedDomains owned, DnsRecordStore records, DnsRecordValidator validator, JobService jobs) {
+        this.owned = owned;
         this.records = records;
         this.validator = validator;
         this.jobs = jobs;
@@ -68,7 +66,7 @@ class DnsRecordController {
         List<String> typeFilter = types == null
                 ? List.of()
                 : types.stream().map(t -> t.toUpperCase(Locale.ROOT)).toList();
-        return owned(domain, caller)
+        return owned.find(domain, caller)
                 .flatMap(d -> records.list(d.name(), typeFilter, name, after, limit + 1)
                         .collectList())
                 .map(rows -> Paging.page(rows, limit, DnsRecord::id))
@@ -81,7 +79,7 @@ class DnsRecordController {
             @RequestBody JsonNode body,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
-        return owned(domain, caller).flatMap(d -> {
+        return owned.find(domain, caller).flatMap(d -> {
             DnsRecordValidator.Result checked = validator.validate(d.name(), body, "");
             if (!checked.errors().isEmpty()) {
                 return Mono.error(ApiException.badRequest("The record is invalid.", checked.errors()));
@@ -108,7 +106,7 @@ class DnsRecordController {
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
         UUID recordId = recordId(id);
-        return owned(domain, caller)
+        return owned.find(domain, caller)
                 .flatMap(d -> existing(d, recordId))
                 .map(r -> Responses.ok(exchange, "Record " + r.id() + ".", r));
     }
@@ -121,7 +119,7 @@ class DnsRecordController {
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
         UUID recordId = recordId(id);
-        return owned(domain, caller)
+        return owned.find(domain, caller)
                 .flatMap(d -> existing(d, recordId).flatMap(existing -> {
                     DnsRecordValidator.Result checked = validator.validate(d.name(), body, "");
                     if (!checked.errors().isEmpty()) {
@@ -145,7 +143,7 @@ class DnsRecordController {
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
         UUID recordId = recordId(id);
-        return owned(domain, caller)
+        return owned.find(domain, caller)
                 .flatMap(d -> existing(d, recordId)
                         .flatMap(existing -> accept(
                                 d,
@@ -166,7 +164,7 @@ class DnsRecordController {
             @RequestBody JsonNode body,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
-        return owned(domain, caller).flatMap(d -> {
+        return owned.find(domain, caller).flatMap(d -> {
             List<FieldError> errors = new ArrayList<>();
             JsonNode items = body == null ? null : body.get("changes");
             if (items == null || !items.isArray() || items.isEmpty() || items.size() > MAX_BATCH) {
@@ -272,17 +270,6 @@ class DnsRecordController {
             throw ApiException.notFound("No record " + id + ".");
         }
         return parsed;
-    }
-
-    /** The domain if the caller may see it; otherwise 404, the same answer as for a name that does not exist. */
-    private Mono<DomainView> owned(String domain, ApiPrincipal caller) {
-        String name = DomainNames.normalise(domain).orElse("");
-        if (!caller.mayActOn(name)) {
-            return Mono.error(ApiException.forbidden("Token is not allowed for domain " + domain + "."));
-        }
-        return domains.find(name)
-                .filter(d -> caller.canAccessTenant(d.tenant()))
-                .switchIfEmpty(Mono.error(ApiException.notFound("No domain " + domain + ".")));
     }
 
     private static UUID cursor(String cursor) {

@@ -5,11 +5,13 @@ import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
 import java.io.IOException;
 import java.net.IDN;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.springframework.stereotype.Component;
+import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.MXRecord;
@@ -31,10 +33,18 @@ class DnsRecordValidator {
 
     static final Set<String> TYPES = Set.of("A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA", "NS");
 
+    /** Longest character-string in a TXT record (RFC 1035 3.3). */
+    static final int MAX_TXT_STRING = 255;
+
     private final DnsProperties properties;
 
     DnsRecordValidator(DnsProperties properties) {
         this.properties = properties;
+    }
+
+    /** The TTL of a record that names none. */
+    int defaultTtl() {
+        return properties.defaultTtl();
     }
 
     /** The record, normalised, or the field errors; {@code prefix} names the body's place ({@code ""}, {@code changes[1].record.}). */
@@ -157,8 +167,14 @@ class DnsRecordValidator {
             String prefix,
             List<FieldError> errors) {
         String text = priority == null ? content : priority + " " + content;
+        if ("TXT".equals(type) && !content.startsWith("\"")) {
+            text = quotedStrings(content);
+        }
         try {
             Record record = Record.fromString(owner, Type.value(type), DClass.IN, ttl, text, origin);
+            if (record instanceof AAAARecord aaaa) {
+                return compressed(aaaa.getAddress().getHostAddress());
+            }
             if (record instanceof MXRecord mx) {
                 return mx.getTarget().toString();
             }
@@ -177,6 +193,68 @@ class DnsRecordValidator {
                     prefix + "content", ErrorCodes.INVALID, "Invalid " + type + " content: " + e.getMessage()));
             return null;
         }
+    }
+
+    /**
+     * Unquoted TXT content is one text (as users paste an SPF or DKIM value), not whitespace-separated
+     * strings: it becomes quoted character-strings of at most 255 bytes each, which resolvers join again.
+     */
+    static String quotedStrings(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder();
+        for (int from = 0; from < bytes.length; from += MAX_TXT_STRING) {
+            if (from > 0) {
+                out.append(' ');
+            }
+            out.append('"');
+            for (int i = from; i < Math.min(bytes.length, from + MAX_TXT_STRING); i++) {
+                int b = bytes[i] & 0xff;
+                if (b == '"' || b == '\\') {
+                    out.append('\\').append((char) b);
+                } else if (b < 0x20 || b >= 0x7f) {
+                    out.append(String.format(Locale.ROOT, "\\%03d", b));
+                } else {
+                    out.append((char) b);
+                }
+            }
+            out.append('"');
+        }
+        return out.isEmpty() ? "\"\"" : out.toString();
+    }
+
+    /** An IPv6 address in RFC 5952 form: lower case, no leading zeros, the longest run of zero groups as ::. */
+    static String compressed(String address) {
+        String[] groups = address.split(":");
+        int bestStart = -1;
+        int bestLength = 0;
+        for (int i = 0; i < groups.length; ) {
+            if (Integer.parseInt(groups[i], 16) != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < groups.length && Integer.parseInt(groups[j], 16) == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < groups.length; i++) {
+            if (bestLength >= 2 && i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (!out.isEmpty() && out.charAt(out.length() - 1) != ':') {
+                out.append(':');
+            }
+            out.append(Integer.toHexString(Integer.parseInt(groups[i], 16)));
+        }
+        return out.toString();
     }
 
     private static String string(

@@ -78,4 +78,32 @@ class DnsRecordValidatorTest {
     void aNonObjectBodyIsRefused() {
         assertThat(check("[1,2]").errors()).hasSize(1);
     }
+
+    @Test
+    void unquotedTxtIsOneTextCutInto255ByteStrings() {
+        var spf = check("{\"name\":\"@\",\"type\":\"TXT\",\"content\":\"v=spf1 include:_spf.example.test -all\"}");
+        assertThat(spf.errors()).isEmpty();
+        assertThat(spf.record().content()).isEqualTo("\"v=spf1 include:_spf.example.test -all\"");
+
+        String dkim = "v=DKIM1; k=rsa; p=" + "A".repeat(400);
+        var long_ = check("{\"name\":\"s1._domainkey\",\"type\":\"TXT\",\"content\":\"" + dkim + "\"}");
+        assertThat(long_.errors()).isEmpty();
+        assertThat(long_.record().content())
+                .isEqualTo("\"" + dkim.substring(0, 255) + "\" \"" + dkim.substring(255) + "\"");
+
+        var quoted = check("{\"name\":\"q\",\"type\":\"TXT\",\"content\":\"\\\"a b\\\" \\\"c\\\"\"}");
+        assertThat(quoted.errors()).isEmpty();
+        assertThat(quoted.record().content()).isEqualTo("\"a b\" \"c\"");
+    }
+
+    @Test
+    void aaaaContentIsWrittenInItsShortForm() {
+        var aaaa = check("{\"name\":\"v6\",\"type\":\"AAAA\",\"content\":\"2001:0DB8:0:0:0:0:0:0010\"}");
+        assertThat(aaaa.errors()).isEmpty();
+        assertThat(aaaa.record().content()).isEqualTo("2001:db8::10");
+        assertThat(DnsRecordValidator.compressed("0:0:0:0:0:0:0:1")).isEqualTo("::1");
+        assertThat(DnsRecordValidator.compressed("2001:db8:0:1:0:0:0:0")).isEqualTo("2001:db8:0:1::");
+        assertThat(DnsRecordValidator.compressed("2001:db8:0:1:1:1:1:1")).isEqualTo("2001:db8:0:1:1:1:1:1");
+        assertThat(DnsRecordValidator.compressed("2001:0:0:1:0:0:0:1")).isEqualTo("2001:0:0:1::1");
+    }
 }

@@ -76,6 +76,19 @@ class TenantIsolationTest extends ApiIntegrationTest {
                 new Step(HttpMethod.GET, "/api/v1/domains", "/api/v1/domains", null, 200),
                 new Step(HttpMethod.POST, "/api/v1/domains", "/api/v1/domains", "{\"name\":\"" + zone + "\"}", 409),
                 new Step(HttpMethod.GET, "/api/v1/domains/{domain}", "/api/v1/domains/" + zone, null, 404),
+                new Step(HttpMethod.DELETE, "/api/v1/domains/{domain}", "/api/v1/domains/" + zone, null, 404),
+                new Step(
+                        HttpMethod.GET,
+                        "/api/v1/domains/{domain}/dns/zonefile",
+                        "/api/v1/domains/" + zone + "/dns/zonefile",
+                        null,
+                        404),
+                new Step(
+                        HttpMethod.PUT,
+                        "/api/v1/domains/{domain}/dns/zonefile",
+                        "/api/v1/domains/" + zone + "/dns/zonefile",
+                        "\"www IN A 192.0.2.9\"",
+                        404),
                 new Step(
                         HttpMethod.GET,
                         "/api/v1/domains/{domain}/dns/records",

@@ -7,6 +7,7 @@ import io.hostplane.common.event.ApplyDnsChanges;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.CreateDnsRecord;
 import io.hostplane.common.event.CreateZone;
+import io.hostplane.common.event.DeleteZone;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.event.JobStateChanged;
@@ -94,6 +95,23 @@ class CommandProcessingTest {
         assertThat(count("select count(*) from worker.local_records where zone = '" + zone
                         + "' and content = '192.0.2.10'"))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void aDomainDeleteRemovesItsZoneWithItsRecordsAfterTheChangesQueuedBeforeIt() throws Exception {
+        send(JobTypes.DOMAIN_CREATE, new CreateZone(zone));
+        send(
+                JobTypes.DNS_RECORD_CREATE,
+                new CreateDnsRecord(zone, new DnsRecord(Ids.uuidV7().toString(), "www", "A", 300, "192.0.2.30", null)));
+        String deleteJob = send(JobTypes.DOMAIN_DELETE, new DeleteZone(zone));
+
+        List<JobStateChanged> events = awaitTerminal(deleteJob);
+        assertThat(events).extracting(JobStateChanged::status).containsExactly(JobStatus.RUNNING, JobStatus.SUCCEEDED);
+        assertThat(events.get(1).result().path("zone").asString()).isEqualTo(zone);
+        assertThat(count("select count(*) from worker.local_zones where zone = '" + zone + "'"))
+                .isZero();
+        assertThat(count("select count(*) from worker.local_records where zone = '" + zone + "'"))
+                .isZero();
     }
 
     @Test

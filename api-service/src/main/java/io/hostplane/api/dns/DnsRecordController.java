@@ -1,6 +1,7 @@
 package io.hostplane.api.dns;
 
 import io.hostplane.api.domains.DomainView;
+import io.hostplane.api.domains.OwnedDomains;
 import io.hostplane.api.jobs.JobService;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.Paging;
@@ -79,7 +80,7 @@ class DnsRecordController {
             @RequestBody JsonNode body,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
-        return owned.find(domain, caller).flatMap(d -> {
+        return owned.forChange(domain, caller).flatMap(d -> {
             DnsRecordValidator.Result checked = validator.validate(d.name(), body, "");
             if (!checked.errors().isEmpty()) {
                 return Mono.error(ApiException.badRequest("The record is invalid.", checked.errors()));
@@ -119,7 +120,7 @@ class DnsRecordController {
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
         UUID recordId = recordId(id);
-        return owned.find(domain, caller)
+        return owned.forChange(domain, caller)
                 .flatMap(d -> existing(d, recordId).flatMap(existing -> {
                     DnsRecordValidator.Result checked = validator.validate(d.name(), body, "");
                     if (!checked.errors().isEmpty()) {
@@ -143,7 +144,7 @@ class DnsRecordController {
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
         UUID recordId = recordId(id);
-        return owned.find(domain, caller)
+        return owned.forChange(domain, caller)
                 .flatMap(d -> existing(d, recordId)
                         .flatMap(existing -> accept(
                                 d,
@@ -164,7 +165,7 @@ class DnsRecordController {
             @RequestBody JsonNode body,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
-        return owned.find(domain, caller).flatMap(d -> {
+        return owned.forChange(domain, caller).flatMap(d -> {
             List<FieldError> errors = new ArrayList<>();
             JsonNode items = body == null ? null : body.get("changes");
             if (items == null || !items.isArray() || items.isEmpty() || items.size() > MAX_BATCH) {

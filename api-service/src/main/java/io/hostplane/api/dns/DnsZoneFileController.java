@@ -1,6 +1,7 @@
 package io.hostplane.api.dns;
 
 import io.hostplane.api.domains.DomainView;
+import io.hostplane.api.domains.OwnedDomains;
 import io.hostplane.api.jobs.JobService;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.RequestIds;
@@ -83,7 +84,7 @@ class DnsZoneFileController {
             @RequestBody(required = false) String body,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
-        return owned.find(domain, caller).flatMap(d -> {
+        return owned.forChange(domain, caller).flatMap(d -> {
             if (body == null || body.isBlank()) {
                 return Mono.error(ApiException.badRequest(
                         "A zone file is required.",

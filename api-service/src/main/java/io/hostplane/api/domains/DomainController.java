@@ -11,6 +11,7 @@ import io.hostplane.common.envelope.FieldError;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -29,10 +30,14 @@ class DomainController {
 
     private final DomainStore domains;
     private final DomainService service;
+    private final DomainDeletion deletion;
+    private final OwnedDomains owned;
 
-    DomainController(DomainStore domains, DomainService service) {
+    DomainController(DomainStore domains, DomainService service, DomainDeletion deletion, OwnedDomains owned) {
+        this.owned = owned;
         this.domains = domains;
         this.service = service;
+        this.deletion = deletion;
     }
 
     @GetMapping
@@ -52,14 +57,16 @@ class DomainController {
     @GetMapping("/{domain}")
     Mono<ResponseEntity<ApiEnvelope>> get(
             @PathVariable String domain, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
-        String name = DomainNames.normalise(domain).orElse("");
-        if (!caller.mayActOn(name)) {
-            throw ApiException.forbidden("Token is not allowed for domain " + domain + ".");
-        }
-        return domains.find(name)
-                .filter(d -> caller.canAccessTenant(d.tenant()))
-                .switchIfEmpty(Mono.error(ApiException.notFound("No domain " + domain + ".")))
-                .map(d -> Responses.ok(exchange, "Domain " + d.name() + ".", d));
+        return owned.find(domain, caller).map(d -> Responses.ok(exchange, "Domain " + d.name() + ".", d));
+    }
+
+    /** Deletes the domain and its zone (a job); 409 while it is still being created. */
+    @DeleteMapping("/{domain}")
+    Mono<ResponseEntity<ApiEnvelope>> delete(
+            @PathVariable String domain, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
+        return owned.find(domain, caller)
+                .flatMap(d -> deletion.delete(d, caller, RequestIds.of(exchange)))
+                .map(job -> Responses.accepted(exchange, job.id(), job));
     }
 
     @PostMapping

@@ -50,6 +50,23 @@ public class DomainStore {
                 .map(n -> n > 0);
     }
 
+    /** Marks an active (or already deleting) domain as being deleted; false if it is not there to delete. */
+    Mono<Boolean> markDeleting(String name) {
+        return db.sql("update api.domains set status = 'deleting' where name = :name "
+                        + "and status in ('active', 'deleting')")
+                .bind("name", name)
+                .fetch()
+                .rowsUpdated()
+                .map(n -> n > 0);
+    }
+
+    /** Removes the domain and, by cascade, its applied records; its name is free again. */
+    Mono<Void> delete(String name) {
+        return db.sql("delete from api.domains where name = :name")
+                .bind("name", name)
+                .then();
+    }
+
     Mono<Void> activate(String name) {
         return db.sql("update api.domains set status = 'active' where name = :name")
                 .bind("name", name)

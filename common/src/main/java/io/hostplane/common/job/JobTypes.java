@@ -4,6 +4,7 @@ package io.hostplane.common.job;
 public final class JobTypes {
 
     public static final String DOMAIN_CREATE = "domain.create";
+    public static final String DOMAIN_DELETE = "domain.delete";
     public static final String DNS_RECORD_CREATE = "dns.record.create";
     public static final String DNS_RECORD_REPLACE = "dns.record.replace";
     public static final String DNS_RECORD_DELETE = "dns.record.delete";

@@ -4,6 +4,7 @@ import io.hostplane.common.event.ApplyDnsChanges;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.CreateDnsRecord;
 import io.hostplane.common.event.CreateZone;
+import io.hostplane.common.event.DeleteZone;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.job.JobTypes;
 import io.hostplane.worker.system.CommandHandler;
@@ -13,7 +14,7 @@ import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The DNS job types: {@code domain.create} (its zone) and {@code dns.record.create}. */
+/** The DNS job types: {@code domain.create} and {@code domain.delete} (its zone) and the record changes. */
 @Configuration(proxyBeanMethods = false)
 class DnsCommandHandlers {
 
@@ -30,6 +31,23 @@ class DnsCommandHandlers {
                 CreateZone create = codec.data(command, CreateZone.class);
                 backend.createZone(command.tenant(), create.zone());
                 return new Outcome(codec.tree(Map.of("zone", create.zone())), List.of());
+            }
+        };
+    }
+
+    @Bean
+    CommandHandler zoneDeleteHandler(DnsBackend backend, EventCodec codec) {
+        return new CommandHandler() {
+            @Override
+            public String jobType() {
+                return JobTypes.DOMAIN_DELETE;
+            }
+
+            @Override
+            public Outcome handle(CloudEvent command) {
+                DeleteZone delete = codec.data(command, DeleteZone.class);
+                backend.deleteZone(delete.zone());
+                return new Outcome(codec.tree(Map.of("zone", delete.zone())), List.of());
             }
         };
     }

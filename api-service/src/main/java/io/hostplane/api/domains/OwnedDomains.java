@@ -1,16 +1,13 @@
-package io.hostplane.api.dns;
+package io.hostplane.api.domains;
 
-import io.hostplane.api.domains.DomainNames;
-import io.hostplane.api.domains.DomainStore;
-import io.hostplane.api.domains.DomainView;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.tokens.ApiPrincipal;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
-/** The domain a DNS route names, if the caller may act on it. */
+/** The domain a route names, if the caller may act on it. */
 @Component
-class OwnedDomains {
+public class OwnedDomains {
 
     private final DomainStore domains;
 
@@ -19,7 +16,7 @@ class OwnedDomains {
     }
 
     /** The domain if the caller may see it; otherwise 404, the same answer as for a name that does not exist. */
-    Mono<DomainView> find(String domain, ApiPrincipal caller) {
+    public Mono<DomainView> find(String domain, ApiPrincipal caller) {
         String name = DomainNames.normalise(domain).orElse("");
         if (!caller.mayActOn(name)) {
             return Mono.error(ApiException.forbidden("Token is not allowed for domain " + domain + "."));
@@ -27,5 +24,15 @@ class OwnedDomains {
         return domains.find(name)
                 .filter(d -> caller.canAccessTenant(d.tenant()))
                 .switchIfEmpty(Mono.error(ApiException.notFound("No domain " + domain + ".")));
+    }
+
+    /** As {@link #find}, and 409 while the domain is being deleted: nothing more may change in it. */
+    public Mono<DomainView> forChange(String domain, ApiPrincipal caller) {
+        return find(domain, caller)
+                .flatMap(d -> d.status().equals("deleting")
+                        ? Mono.error(ApiException.conflict(
+                                "Domain " + d.name() + " is being deleted; it takes no more changes.",
+                                "DOMAIN_DELETING"))
+                        : Mono.just(d));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
+import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -147,6 +148,18 @@ class ApiSkeletonTest extends ApiIntegrationTest {
                 .expectBody()
                 .jsonPath("$.status")
                 .isEqualTo(405);
+    }
+
+    @Test
+    void aNameThatCannotBeRegisteredIsRefusedWithNothingCreated() throws Exception {
+        int before = jobCount();
+        for (String name : List.of("co.uk", "github.io", "example.notarealtld")) {
+            JsonNode refused = json(HttpMethod.POST, "/api/v1/domains", allToken, "{\"name\":\"" + name + "\"}", 400);
+            assertThat(refused.path("errors").get(0).path("code").asString()).isEqualTo("NOT_REGISTRABLE");
+            assertThat(count("select count(*) from api.domains where name = '" + name + "'"))
+                    .isZero();
+        }
+        assertThat(jobCount()).isEqualTo(before);
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.hostplane.common.event.JobStateChanged;
 import io.hostplane.common.id.Ids;
 import io.hostplane.common.job.JobStatus;
 import io.hostplane.common.job.JobTypes;
+import io.hostplane.common.job.Warning;
 import io.hostplane.common.topic.Topics;
 import io.hostplane.embedded.TestInfrastructure;
 import java.nio.charset.StandardCharsets;
@@ -112,6 +113,36 @@ class CommandProcessingTest {
                 .isZero();
         assertThat(count("select count(*) from worker.local_records where zone = '" + zone + "'"))
                 .isZero();
+    }
+
+    @Test
+    void aSucceededChangeWarnsOfMissingTargetsAndShadowedWildcards() throws Exception {
+        send(JobTypes.DOMAIN_CREATE, new CreateZone(zone));
+        List<Warning> mx = created(new DnsRecord(Ids.uuidV7().toString(), "@", "MX", 300, "mail." + zone + ".", 10));
+        assertThat(mx).extracting(Warning::code).containsExactly("TARGET_NOT_FOUND");
+        assertThat(mx.get(0).message()).contains("mail." + zone + ".");
+
+        created(new DnsRecord(Ids.uuidV7().toString(), "mail", "A", 300, "192.0.2.25", null));
+        assertThat(created(new DnsRecord(Ids.uuidV7().toString(), "@", "MX", 300, "mail." + zone + ".", 20)))
+                .isEmpty();
+        assertThat(created(new DnsRecord(Ids.uuidV7().toString(), "ext", "CNAME", 300, "host.other.test.", null)))
+                .isEmpty();
+
+        created(new DnsRecord(Ids.uuidV7().toString(), "a.sub", "TXT", 300, "\"x\"", null));
+        List<Warning> wildcard = created(new DnsRecord(Ids.uuidV7().toString(), "*.sub", "A", 300, "192.0.2.26", null));
+        assertThat(wildcard).extracting(Warning::code).containsExactly("WILDCARD_SHADOWED");
+        assertThat(wildcard.get(0).message()).contains("a.sub");
+        List<Warning> below = created(new DnsRecord(Ids.uuidV7().toString(), "b.sub", "TXT", 300, "\"y\"", null));
+        assertThat(below).extracting(Warning::code).containsExactly("WILDCARD_SHADOWED");
+        assertThat(below.get(0).message()).contains("*.sub");
+    }
+
+    private List<Warning> created(DnsRecord record) throws Exception {
+        String job = send(JobTypes.DNS_RECORD_CREATE, new CreateDnsRecord(zone, record));
+        List<JobStateChanged> events = awaitTerminal(job);
+        JobStateChanged last = events.get(events.size() - 1);
+        assertThat(last.status()).isEqualTo(JobStatus.SUCCEEDED);
+        return last.warnings();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.hostplane.worker.dns;
 
+import io.hostplane.common.dns.DnsRecord;
 import io.hostplane.common.event.ApplyDnsChanges;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.CreateDnsRecord;
@@ -7,7 +8,9 @@ import io.hostplane.common.event.CreateZone;
 import io.hostplane.common.event.DeleteZone;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.job.JobTypes;
+import io.hostplane.common.job.Warning;
 import io.hostplane.worker.system.CommandHandler;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +56,7 @@ class DnsCommandHandlers {
     }
 
     @Bean
-    CommandHandler recordCreateHandler(DnsBackend backend, EventCodec codec) {
+    CommandHandler recordCreateHandler(DnsBackend backend, DnsWarnings warnings, EventCodec codec) {
         return new CommandHandler() {
             @Override
             public String jobType() {
@@ -67,27 +70,31 @@ class DnsCommandHandlers {
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("zone", create.zone());
                 result.put("record", applied.record());
-                return new Outcome(codec.tree(result), applied.warnings());
+                List<Warning> all = new ArrayList<>(applied.warnings());
+                if (all.isEmpty()) {
+                    all.addAll(warnings.about(create.zone(), List.of(applied.record())));
+                }
+                return new Outcome(codec.tree(result), all);
             }
         };
     }
 
     @Bean
-    CommandHandler dnsBatchHandler(DnsBackend backend, EventCodec codec) {
-        return changes(JobTypes.DNS_BATCH, backend, codec);
+    CommandHandler dnsBatchHandler(DnsBackend backend, DnsWarnings warnings, EventCodec codec) {
+        return changes(JobTypes.DNS_BATCH, backend, warnings, codec);
     }
 
     @Bean
-    CommandHandler recordReplaceHandler(DnsBackend backend, EventCodec codec) {
-        return changes(JobTypes.DNS_RECORD_REPLACE, backend, codec);
+    CommandHandler recordReplaceHandler(DnsBackend backend, DnsWarnings warnings, EventCodec codec) {
+        return changes(JobTypes.DNS_RECORD_REPLACE, backend, warnings, codec);
     }
 
     @Bean
-    CommandHandler recordDeleteHandler(DnsBackend backend, EventCodec codec) {
-        return changes(JobTypes.DNS_RECORD_DELETE, backend, codec);
+    CommandHandler recordDeleteHandler(DnsBackend backend, DnsWarnings warnings, EventCodec codec) {
+        return changes(JobTypes.DNS_RECORD_DELETE, backend, warnings, codec);
     }
 
-    private static CommandHandler changes(String jobType, DnsBackend backend, EventCodec codec) {
+    private static CommandHandler changes(String jobType, DnsBackend backend, DnsWarnings warnings, EventCodec codec) {
         return new CommandHandler() {
             @Override
             public String jobType() {
@@ -101,7 +108,11 @@ class DnsCommandHandlers {
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("zone", apply.zone());
                 result.put("changes", applied);
-                return new Outcome(codec.tree(result), List.of());
+                List<DnsRecord> written = applied.stream()
+                        .filter(c -> c.record() != null)
+                        .map(ApplyDnsChanges.Change::record)
+                        .toList();
+                return new Outcome(codec.tree(result), warnings.about(apply.zone(), written));
             }
         };
     }

@@ -76,12 +76,14 @@ class DnsRecordStore {
             lockZone(zone);
             List<DnsRecord> same = jdbc.query(
                     "select id, name, type, ttl, content, priority from worker.local_records "
-                            + "where zone = ? and name = ? and type = ? and content = ? and id <> ?",
+                            + "where zone = ? and name = ? and type = ? and content = ? "
+                            + "and priority is not distinct from ? and id <> ?",
                     RECORD,
                     zone,
                     record.name(),
                     record.type(),
                     record.content(),
+                    record.priority(),
                     UUID.fromString(record.id()));
             if (!same.isEmpty()) {
                 return new DnsBackend.Applied(

@@ -104,4 +104,45 @@ class DnsChangesApiTest extends ApiIntegrationTest {
         json(HttpMethod.DELETE, unknown, allToken, null, 404);
         json(HttpMethod.DELETE, path, token(tenant, "dns.read"), null, 403);
     }
+
+    @Test
+    void aCnameMustBeAloneAtItsNameAndNothingIsAcceptedOtherwise() throws Exception {
+        String a = UUID.randomUUID().toString();
+        sql(
+                "insert into api.dns_records (id, tenant_id, zone, name, type, ttl, content) "
+                        + "values (?::uuid, ?, ?, 'alias', 'A', 300, '192.0.2.1')",
+                a,
+                tenant,
+                zone);
+        int before = count("select count(*) from api.jobs where tenant_id = '" + tenant + "'");
+        String records = "/api/v1/domains/" + zone + "/dns/records";
+
+        JsonNode single = json(
+                HttpMethod.POST,
+                records,
+                allToken,
+                "{\"name\":\"alias\",\"type\":\"CNAME\",\"content\":\"host.example.net.\"}",
+                400);
+        assertThat(single.path("errors").get(0).path("field").asString()).isEqualTo("type");
+        assertThat(single.path("errors").get(0).path("code").asString()).isEqualTo("CNAME_NOT_EXCLUSIVE");
+        JsonNode batch = json(
+                HttpMethod.PATCH,
+                records,
+                allToken,
+                "{\"changes\":[{\"op\":\"create\",\"record\":{\"name\":\"ok\",\"type\":\"A\",\"content\":\"192.0.2.2\"}},"
+                        + "{\"op\":\"create\",\"record\":{\"name\":\"alias\",\"type\":\"CNAME\",\"content\":\"x.example.net.\"}}]}",
+                400);
+        assertThat(batch.path("errors").get(0).path("field").asString()).isEqualTo("changes[1].record.type");
+        assertThat(count("select count(*) from api.jobs where tenant_id = '" + tenant + "'"))
+                .isEqualTo(before);
+
+        // Deleting the A first, in the same batch, makes room for the CNAME.
+        json(
+                HttpMethod.PATCH,
+                records,
+                allToken,
+                "{\"changes\":[{\"op\":\"delete\",\"id\":\"" + a + "\"},"
+                        + "{\"op\":\"create\",\"record\":{\"name\":\"alias\",\"type\":\"CNAME\",\"content\":\"x.example.net.\"}}]}",
+                202);
+    }
 }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.function.IntFunction;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -95,7 +96,8 @@ class DnsRecordController {
                     "zone",
                     d.name(),
                     new CreateDnsRecord(d.name(), record));
-            return jobs.accept(job, caller, RequestIds.of(exchange))
+            return cnameExclusive(d, List.of(new ApplyDnsChanges.Change("create", recordId, record)), i -> "type")
+                    .then(jobs.accept(job, caller, RequestIds.of(exchange)))
                     .map(accepted -> Responses.accepted(exchange, accepted.id(), accepted));
         });
     }
@@ -127,13 +129,9 @@ class DnsRecordController {
                         return Mono.error(ApiException.badRequest("The record is invalid.", checked.errors()));
                     }
                     DnsRecord r = withId(checked.record(), id);
-                    return accept(
-                            d,
-                            JobTypes.DNS_RECORD_REPLACE,
-                            "/" + id,
-                            List.of(new ApplyDnsChanges.Change("replace", id, r)),
-                            caller,
-                            exchange);
+                    List<ApplyDnsChanges.Change> change = List.of(new ApplyDnsChanges.Change("replace", id, r));
+                    return cnameExclusive(d, change, i -> "type")
+                            .then(accept(d, JobTypes.DNS_RECORD_REPLACE, "/" + id, change, caller, exchange));
                 }));
     }
 
@@ -222,12 +220,26 @@ class DnsRecordController {
                 if (!errors.isEmpty()) {
                     return Mono.error(ApiException.badRequest("The batch is invalid; nothing was changed.", errors));
                 }
-                return accept(d, JobTypes.DNS_BATCH, "", changes, caller, exchange);
+                return cnameExclusive(d, changes, i -> "changes[" + i + "].record.type")
+                        .then(accept(d, JobTypes.DNS_BATCH, "", changes, caller, exchange));
             });
         });
     }
 
     static final int MAX_BATCH = 1000;
+
+    /** 400 if the changes would leave a CNAME beside other records ({@link CnameExclusivity}). */
+    private Mono<Void> cnameExclusive(DomainView d, List<ApplyDnsChanges.Change> changes, IntFunction<String> field) {
+        return records.atNames(d.name(), CnameExclusivity.names(changes))
+                .collectList()
+                .flatMap(current -> {
+                    List<FieldError> errors = CnameExclusivity.check(current, changes, field);
+                    return errors.isEmpty()
+                            ? Mono.<Void>empty()
+                            : Mono.error(ApiException.badRequest(
+                                    "A CNAME must be alone at its name; nothing was changed.", errors));
+                });
+    }
 
     /** The applied record {@code id} of the domain, or 404. */
     private Mono<DnsRecord> existing(DomainView domain, UUID id) {

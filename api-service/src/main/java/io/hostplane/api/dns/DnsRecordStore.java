@@ -81,6 +81,22 @@ class DnsRecordStore {
                 .then();
     }
 
+    /** The applied records at any of {@code names}. */
+    Flux<DnsRecord> atNames(String zone, List<String> names) {
+        return db.sql("select id, name, type, ttl, content, priority from api.dns_records "
+                        + "where zone = :zone and name = any(:names) and not deleted")
+                .bind("zone", zone)
+                .bind("names", names.toArray(String[]::new))
+                .map((row, meta) -> new DnsRecord(
+                        row.get("id", UUID.class).toString(),
+                        row.get("name", String.class),
+                        row.get("type", String.class),
+                        row.get("ttl", Integer.class),
+                        row.get("content", String.class),
+                        row.get("priority", Integer.class)))
+                .all();
+    }
+
     Mono<DnsRecord> find(String zone, UUID id) {
         return db.sql(
                         "select id, name, type, ttl, content, priority from api.dns_records where zone = :zone and id = :id and not deleted")

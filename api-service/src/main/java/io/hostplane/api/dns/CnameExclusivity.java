@@ -1,0 +1,68 @@
+package io.hostplane.api.dns;
+
+import io.hostplane.common.dns.DnsRecord;
+import io.hostplane.common.envelope.FieldError;
+import io.hostplane.common.event.ApplyDnsChanges;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/**
+ * RFC 1034 3.6.2 / RFC 2181 10.1: a name with a CNAME has no other record, and only one CNAME. Checked on
+ * the records a change leaves at the names it writes to (the applied records there, then the change's steps
+ * in order), before a job exists; the DNS server enforces it again when the job is applied.
+ */
+final class CnameExclusivity {
+
+    static final String CODE = "CNAME_NOT_EXCLUSIVE";
+
+    private CnameExclusivity() {}
+
+    /**
+     * The errors of {@code changes} against {@code current} (the applied records at the names the changes
+     * write to), each under {@code field.apply(index of the change)}.
+     */
+    static List<FieldError> check(
+            List<DnsRecord> current, List<ApplyDnsChanges.Change> changes, IntFunction<String> field) {
+        Map<String, DnsRecord> after = new LinkedHashMap<>();
+        current.forEach(r -> after.put(r.id(), r));
+        for (ApplyDnsChanges.Change change : changes) {
+            if (change.op().equals("delete")) {
+                after.remove(change.id());
+            } else if (change.record() != null) {
+                after.put(change.id(), change.record());
+            }
+        }
+        List<FieldError> errors = new ArrayList<>();
+        for (int i = 0; i < changes.size(); i++) {
+            DnsRecord written = changes.get(i).record();
+            if (written == null || !after.containsKey(changes.get(i).id())) {
+                continue;
+            }
+            List<DnsRecord> atName = after.values().stream()
+                    .filter(r -> r.name().equals(written.name()))
+                    .toList();
+            long cnames = atName.stream().filter(r -> r.type().equals("CNAME")).count();
+            if (cnames > 0 && atName.size() > 1) {
+                errors.add(new FieldError(
+                        field.apply(i),
+                        CODE,
+                        cnames > 1
+                                ? "A name has at most one CNAME; " + written.name() + " would have " + cnames + "."
+                                : "A CNAME cannot share its name (" + written.name() + ") with other records."));
+            }
+        }
+        return errors;
+    }
+
+    /** The names {@code changes} write records to. */
+    static List<String> names(List<ApplyDnsChanges.Change> changes) {
+        return changes.stream()
+                .filter(c -> c.record() != null)
+                .map(c -> c.record().name())
+                .distinct()
+                .toList();
+    }
+}

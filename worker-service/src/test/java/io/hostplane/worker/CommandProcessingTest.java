@@ -253,6 +253,49 @@ class CommandProcessingTest {
     }
 
     @Test
+    void aSingleReplaceAndDeleteApplyAndAReplaceOfAMissingRecordFails() throws Exception {
+        send(JobTypes.DOMAIN_CREATE, new CreateZone(zone));
+        String id = Ids.uuidV7().toString();
+        send(
+                JobTypes.DNS_RECORD_CREATE,
+                new CreateDnsRecord(zone, new DnsRecord(id, "r", "A", 300, "192.0.2.40", null)));
+        String replace = send(
+                JobTypes.DNS_RECORD_REPLACE,
+                new ApplyDnsChanges(
+                        zone,
+                        List.of(new ApplyDnsChanges.Change(
+                                "replace", id, new DnsRecord(id, "r", "A", 300, "192.0.2.41", null)))));
+        assertThat(awaitTerminal(replace))
+                .last()
+                .extracting(JobStateChanged::status)
+                .isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(count(
+                        "select count(*) from worker.local_records where id = '" + id + "' and content = '192.0.2.41'"))
+                .isEqualTo(1);
+
+        String delete = send(
+                JobTypes.DNS_RECORD_DELETE,
+                new ApplyDnsChanges(zone, List.of(new ApplyDnsChanges.Change("delete", id, null))));
+        assertThat(awaitTerminal(delete))
+                .last()
+                .extracting(JobStateChanged::status)
+                .isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(count("select count(*) from worker.local_records where id = '" + id + "'"))
+                .isZero();
+
+        String missing = send(
+                JobTypes.DNS_RECORD_REPLACE,
+                new ApplyDnsChanges(
+                        zone,
+                        List.of(new ApplyDnsChanges.Change(
+                                "replace", id, new DnsRecord(id, "r", "A", 300, "192.0.2.42", null)))));
+        JobStateChanged failed =
+                awaitTerminal(missing).get(awaitTerminal(missing).size() - 1);
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.error().code()).isEqualTo("RECORD_NOT_FOUND");
+    }
+
+    @Test
     void aRecordForAMissingZoneFailsWithACode() throws Exception {
         String job = send(
                 JobTypes.DNS_RECORD_CREATE,

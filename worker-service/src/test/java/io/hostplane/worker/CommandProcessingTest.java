@@ -289,8 +289,8 @@ class CommandProcessingTest {
                         zone,
                         List.of(new ApplyDnsChanges.Change(
                                 "replace", id, new DnsRecord(id, "r", "A", 300, "192.0.2.42", null)))));
-        JobStateChanged failed =
-                awaitTerminal(missing).get(awaitTerminal(missing).size() - 1);
+        List<JobStateChanged> events = awaitTerminal(missing);
+        JobStateChanged failed = events.get(events.size() - 1);
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
         assertThat(failed.error().code()).isEqualTo("RECORD_NOT_FOUND");
     }

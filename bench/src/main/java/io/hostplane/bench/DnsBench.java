@@ -1,0 +1,230 @@
+package io.hostplane.bench;
+
+import io.hostplane.embedded.PowerDnsServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/**
+ * Issue 5's DNS benchmark: changes applied per second into PowerDNS, "accepted → visible to a DNS query",
+ * through Hostplane and directly through PowerDNS's HTTP API (what an integrator would do without
+ * Hostplane), at the same concurrency, closed loop, bounded by a change count.
+ *
+ * <ul>
+ *   <li>{@code serve DIR INFO_FILE}: runs PowerDNS (127.0.0.1, free ports) until killed; writes
+ *       {@code url key dnsPort} to INFO_FILE.
+ *   <li>{@code direct URL KEY DNS_PORT CHANGES CONCURRENCY ZONES}: creates the zones, then each change is
+ *       one {@code PATCH} (rrset {@code REPLACE}) followed by a UDP query that must see it.
+ *   <li>{@code hostplane API TOKEN_FILE DNS_PORT CHANGES CONCURRENCY ZONES}: each change is one
+ *       {@code POST …/dns/records} (202), a long poll of its job until {@code succeeded}, then the same query.
+ * </ul>
+ */
+public final class DnsBench {
+
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
+
+    private DnsBench() {}
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "serve" -> serve(Path.of(args[1]), Path.of(args[2]));
+            case "direct" -> run(args, true);
+            case "hostplane" -> run(args, false);
+            default -> throw new IllegalArgumentException("usage: DnsBench serve|direct|hostplane …");
+        }
+    }
+
+    private static void serve(Path dir, Path info) throws Exception {
+        Files.createDirectories(dir);
+        PowerDnsServer server = new PowerDnsServer(dir).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        Files.writeString(info, server.apiUrl() + " " + server.apiKey() + " " + server.dnsPort() + "\n");
+        Thread.sleep(Long.MAX_VALUE);
+    }
+
+    private static void run(String[] args, boolean direct) throws Exception {
+        String base = args[1];
+        String secret = direct ? args[2] : Files.readString(Path.of(args[2])).trim();
+        int dnsPort = Integer.parseInt(args[3]);
+        int changes = Integer.parseInt(args[4]);
+        int concurrency = Integer.parseInt(args[5]);
+        String[] zones = args[6].split(",");
+        if (direct) {
+            for (String zone : zones) {
+                String body =
+                        "{\"name\":\"" + zone + ".\",\"kind\":\"Native\",\"nameservers\":[\"ns1.bench.invalid.\"]}";
+                send(HttpRequest.newBuilder(URI.create(base + "/api/v1/servers/localhost/zones"))
+                        .header("X-API-Key", secret)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build());
+            }
+        }
+        // Names unique to this run, so that a second run adds records instead of repeating the first's.
+        String run = Long.toString(System.currentTimeMillis() % 1_000_000L, 36);
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        long giveUp = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        long start = System.nanoTime();
+        List<Thread> clients = new ArrayList<>();
+        for (int t = 0; t < concurrency; t++) {
+            Thread client = new Thread(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < changes && System.nanoTime() < giveUp) {
+                    String zone = zones[i % zones.length];
+                    String name = "c" + run + "-" + i;
+                    String address = "192.0.2." + (1 + i % 250);
+                    long t0 = System.nanoTime();
+                    try {
+                        boolean applied = direct
+                                ? patch(base, secret, zone, name, address)
+                                : viaHostplane(base, secret, zone, name, address);
+                        if (applied && visible(dnsPort, name + "." + zone + ".", address)) {
+                            latencies.add((System.nanoTime() - t0) / 1000);
+                        } else {
+                            failed.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        failed.incrementAndGet();
+                    }
+                }
+            });
+            client.start();
+            clients.add(client);
+        }
+        for (Thread client : clients) {
+            client.join();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).toArray();
+        Arrays.sort(sorted);
+        System.out.printf(
+                Locale.ROOT,
+                "| %s | %d | %d | %d | %.0f | %.1f | %.1f |%n",
+                direct
+                        ? "PowerDNS HTTP API directly (PATCH, then query)"
+                        : "Hostplane (POST, job succeeded, then query)",
+                changes,
+                sorted.length,
+                failed.get(),
+                sorted.length / seconds,
+                LoadDriver.percentile(sorted, 0.50) / 1000.0,
+                LoadDriver.percentile(sorted, 0.99) / 1000.0);
+        if (direct) {
+            System.out.println("(PowerDNS refused " + REFUSED.get() + " PATCHes of the direct path; each was retried)");
+        }
+    }
+
+    /**
+     * One change straight to PowerDNS, retried on a 5xx as a careful integrator would (PowerDNS's SQLite
+     * backend answers 500 when concurrent writes collide on its database lock): up to 8 tries, backoff from
+     * 20 ms doubling, with jitter.
+     */
+    private static boolean patch(String base, String key, String zone, String name, String address) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            int status = patchOnce(base, key, zone, name, address);
+            if (status == 204) {
+                return true;
+            }
+            if (status < 500 || attempt == 8) {
+                return false;
+            }
+            long backoff = 20L << (attempt - 1);
+            Thread.sleep(backoff / 2
+                    + java.util.concurrent.ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
+        }
+    }
+
+    private static int patchOnce(String base, String key, String zone, String name, String address) throws Exception {
+        String body = "{\"rrsets\":[{\"name\":\"" + name + "." + zone + ".\",\"type\":\"A\",\"ttl\":300,"
+                + "\"changetype\":\"REPLACE\",\"records\":[{\"content\":\"" + address + "\",\"disabled\":false}]}]}";
+        HttpResponse<String> response =
+                send(HttpRequest.newBuilder(URI.create(base + "/api/v1/servers/localhost/zones/" + zone + "."))
+                        .header("X-API-Key", key)
+                        .header("Content-Type", "application/json")
+                        .method("PATCH", HttpRequest.BodyPublishers.ofString(body))
+                        .build());
+        if (response.statusCode() != 204) {
+            REFUSED.incrementAndGet();
+        }
+        return response.statusCode();
+    }
+
+    /** PATCHes PowerDNS refused on the direct path (each retried), reported beside the table. */
+    private static final AtomicInteger REFUSED = new AtomicInteger();
+
+    private static boolean viaHostplane(String base, String token, String zone, String name, String address)
+            throws Exception {
+        HttpResponse<String> created =
+                send(HttpRequest.newBuilder(URI.create(base + "/api/v1/domains/" + zone + "/dns/records"))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name
+                                + "\",\"type\":\"A\",\"ttl\":300,\"content\":\"" + address + "\"}"))
+                        .build());
+        Matcher m = ID.matcher(created.body());
+        if (created.statusCode() != 202 || !m.find()) {
+            return false;
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            String body = send(HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs/" + m.group(1) + "?wait=20s"))
+                            .header("Authorization", "Bearer " + token)
+                            .GET()
+                            .build())
+                    .body();
+            if (body.contains("\"status\":\"succeeded\"")) {
+                return true;
+            }
+            if (body.contains("\"status\":\"failed\"") || body.contains("\"status\":\"cancelled\"")) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** A UDP query to PowerDNS on 127.0.0.1 answers {@code name} A {@code address}. */
+    private static boolean visible(int port, String name, String address) throws Exception {
+        SimpleResolver resolver = new SimpleResolver("127.0.0.1");
+        resolver.setPort(port);
+        resolver.setTimeout(Duration.ofSeconds(2));
+        Message answer = resolver.send(Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, DClass.IN)));
+        if (answer.getRcode() != Rcode.NOERROR) {
+            return false;
+        }
+        for (Record r : answer.getSection(Section.ANSWER)) {
+            if (r instanceof ARecord a && a.getAddress().getHostAddress().equals(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) throws Exception {
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -38,6 +39,18 @@ public class CallbackStore {
                         + "from api.jobs where id = :id and callback_url is not null "
                         + "and status in ('succeeded', 'failed', 'cancelled') on conflict (job_id) do nothing")
                 .bind("id", jobId)
+                .then();
+    }
+
+    /** {@link #enqueueIfTerminal(UUID)} for many jobs in one statement. */
+    public Mono<Void> enqueueIfTerminal(List<UUID> jobIds) {
+        if (jobIds.isEmpty()) {
+            return Mono.empty();
+        }
+        return db.sql("insert into api.job_callbacks (job_id, tenant_id, url) select id, tenant_id, callback_url "
+                        + "from api.jobs where id = any(:ids) and callback_url is not null "
+                        + "and status in ('succeeded', 'failed', 'cancelled') on conflict (job_id) do nothing")
+                .bind("ids", jobIds.toArray(UUID[]::new))
                 .then();
     }
 

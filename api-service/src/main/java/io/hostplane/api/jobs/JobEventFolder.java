@@ -10,6 +10,8 @@ import io.hostplane.common.topic.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -63,8 +65,10 @@ class JobEventFolder {
     private record Event(CloudEvent event, JobStateChanged change) {}
 
     /**
-     * Folds one poll's events in one transaction, in partition order (one commit per batch instead of per
-     * event). If the transaction fails, the whole batch is retried (the error handler retries for ever);
+     * Folds one poll's events in one transaction, set-based: per job the furthest state the poll holds (an
+     * outcome over {@code running}; the earliest event time as its start), all moved by one statement, then
+     * the succeeded jobs' outcomes applied by their features and the callbacks of the finished ones queued by
+     * one more. If the transaction fails, the whole poll is retried (the error handler retries for ever);
      * folding is idempotent, so events already folded by an earlier try change nothing.
      */
     @KafkaListener(id = "api-job-events", topics = Topics.JOB_EVENTS, groupId = Topics.API_JOBS_GROUP, batch = "true")
@@ -83,37 +87,57 @@ class JobEventFolder {
         if (events.isEmpty()) {
             return;
         }
+        Map<UUID, Event> furthest = new LinkedHashMap<>();
+        Map<UUID, Instant> earliest = new HashMap<>();
+        for (Event e : events) {
+            UUID id = UUID.fromString(e.change().jobId());
+            earliest.merge(id, time(e.event()), (a, b) -> a.isBefore(b) ? a : b);
+            Event kept = furthest.get(id);
+            if (kept == null
+                    || e.change().status().ordinal() > kept.change().status().ordinal()) {
+                furthest.put(id, e);
+            }
+        }
+        List<JobStore.Transition> moves = new ArrayList<>(furthest.size());
+        furthest.forEach((id, e) -> moves.add(new JobStore.Transition(
+                id,
+                e.change().status(),
+                e.change().attempts(),
+                jobs.jsonText(
+                        e.change().warnings() == null ? List.of() : e.change().warnings()),
+                jobs.jsonText(e.change().error()),
+                jobs.jsonText(e.change().result()),
+                time(e.event()),
+                earliest.get(id))));
         List<String> finishedTenants = new ArrayList<>();
-        tx.transactional(Flux.fromIterable(events)
-                        .concatMap(e -> foldWork(e.event(), e.change()).doOnNext(terminal -> {
-                            if (terminal) {
-                                finishedTenants.add(e.event().tenant());
-                            }
-                        }))
-                        .then())
-                .block(Duration.ofSeconds(60));
+        Mono<Void> work = jobs.transitionAll(moves).collect(Collectors.toSet()).flatMap(moved -> {
+            List<UUID> finished = new ArrayList<>();
+            List<Event> succeeded = new ArrayList<>();
+            furthest.forEach((id, e) -> {
+                if (moved.contains(id) && e.change().status().isTerminal()) {
+                    finished.add(id);
+                    finishedTenants.add(e.event().tenant());
+                    if (e.change().status() == JobStatus.SUCCEEDED) {
+                        succeeded.add(e);
+                    }
+                }
+            });
+            return Flux.fromIterable(succeeded)
+                    .concatMap(e -> applied(UUID.fromString(e.change().jobId()), e.event(), e.change()))
+                    .then(callbacks.enqueueIfTerminal(finished));
+        });
+        tx.transactional(work).block(Duration.ofSeconds(60));
         finishedTenants.forEach(activeJobs::finished);
-        events.forEach(e -> changes.changed(e.change().jobId()));
+        furthest.keySet().forEach(id -> changes.changed(id.toString()));
     }
 
-    /** Folds one event in its own transaction. */
-    Mono<Void> fold(CloudEvent event, JobStateChanged change) {
-        return tx.transactional(foldWork(event, change).then());
+    private static Instant time(CloudEvent event) {
+        return event.time() == null ? Instant.now() : event.time();
     }
 
-    /** Folds one event; emits whether it moved the job to a terminal state. */
-    private Mono<Boolean> foldWork(CloudEvent event, JobStateChanged change) {
-        UUID id = UUID.fromString(change.jobId());
-        Instant at = event.time() == null ? Instant.now() : event.time();
-        JobStatus status = change.status();
-        return jobs.transition(id, status, change.attempts(), change.warnings(), change.error(), change.result(), at)
-                .flatMap(moved -> {
-                    JobOutcomeApplier applier = appliers.get(change.jobType());
-                    Mono<Void> applied = moved && status == JobStatus.SUCCEEDED && applier != null
-                            ? applier.applySucceeded(id, event.tenant(), change)
-                            : Mono.empty();
-                    boolean terminal = moved && status.isTerminal();
-                    return (terminal ? applied.then(callbacks.enqueueIfTerminal(id)) : applied).thenReturn(terminal);
-                });
+    /** The feature's outcome of a job that has just succeeded, if its type has an applier. */
+    private Mono<Void> applied(UUID id, CloudEvent event, JobStateChanged change) {
+        JobOutcomeApplier applier = appliers.get(change.jobType());
+        return applier == null ? Mono.empty() : applier.applySucceeded(id, event.tenant(), change);
     }
 }

@@ -7,7 +7,6 @@ import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,6 @@ import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Job rows in {@code api.jobs} and their outbox entries in {@code api.outbox}. */
@@ -120,46 +118,59 @@ class JobStore {
         return spec.map((row, meta) -> view(row)).all();
     }
 
-    /**
-     * Moves a job to {@code next} unless it is already there or further; returns whether this call moved it.
-     * Terminal states never change.
-     */
-    Mono<Boolean> transition(
+    /** One job's move in a set-based fold; JSON columns as text, times as ISO-8601 text. */
+    record Transition(
             UUID id,
-            JobStatus next,
+            JobStatus status,
             int attempts,
-            List<Warning> warnings,
-            JobError error,
-            JsonNode result,
-            Instant at) {
-        String[] from = Arrays.stream(JobStatus.values())
-                .filter(s -> s.canMoveTo(next))
-                .map(JobStatus::wireName)
-                .toArray(String[]::new);
-        if (from.length == 0) {
-            return Mono.just(false);
+            String warnings,
+            String error,
+            String result,
+            Instant at,
+            Instant startedAt) {}
+
+    /**
+     * Moves many jobs in one statement (at most one transition per job); emits the ids of the jobs it moved.
+     * A job moves only forward ({@code queued → running → terminal}) and never out of a terminal state, so a
+     * redelivered or late event changes nothing.
+     */
+    Flux<UUID> transitionAll(List<Transition> moves) {
+        if (moves.isEmpty()) {
+            return Flux.empty();
         }
-        DatabaseClient.GenericExecuteSpec spec = db.sql(
-                        "update api.jobs set status = :status, attempts = greatest(attempts, :attempts), "
-                                + "started_at = coalesce(started_at, :at), "
-                                + "finished_at = case when :terminal then :at else finished_at end, "
-                                + "warnings = :warnings, error = :error, result = :result, "
-                                + "progress = case when :status = 'succeeded' then 100 else progress end, "
-                                + "updated_at = now() where id = :id and status = any(:from)")
-                .bind("status", next.wireName())
-                .bind("attempts", attempts)
-                .bind("at", at.atOffset(java.time.ZoneOffset.UTC))
-                .bind("terminal", next.isTerminal())
-                .bind("warnings", Json.of(json.writeValueAsString(warnings == null ? List.of() : warnings)))
-                .bind("id", id)
-                .bind("from", from);
-        spec = error == null
-                ? spec.bindNull("error", Json.class)
-                : spec.bind("error", Json.of(json.writeValueAsString(error)));
-        spec = result == null
-                ? spec.bindNull("result", Json.class)
-                : spec.bind("result", Json.of(json.writeValueAsString(result)));
-        return spec.fetch().rowsUpdated().map(n -> n > 0);
+        return db.sql("update api.jobs j set status = u.status, attempts = greatest(j.attempts, u.attempts), "
+                        + "started_at = coalesce(j.started_at, cast(u.started as timestamptz)), "
+                        + "finished_at = case when u.status in ('succeeded', 'failed', 'cancelled') "
+                        + "then cast(u.at as timestamptz) else j.finished_at end, "
+                        + "warnings = cast(u.warnings as jsonb), error = cast(u.error as jsonb), "
+                        + "result = cast(u.result as jsonb), "
+                        + "progress = case when u.status = 'succeeded' then 100 else j.progress end, updated_at = now() "
+                        + "from unnest(cast(:ids as uuid[]), cast(:statuses as text[]), cast(:attempts as int[]), "
+                        + "cast(:warnings as text[]), cast(:errors as text[]), cast(:results as text[]), "
+                        + "cast(:ats as text[]), cast(:starts as text[])) "
+                        + "as u(id, status, attempts, warnings, error, result, at, started) "
+                        + "where j.id = u.id and " + RANK.replace("$", "j") + " < 2 "
+                        + "and " + RANK.replace("$", "u") + " > " + RANK.replace("$", "j") + " returning j.id")
+                .bind("ids", moves.stream().map(Transition::id).toArray(UUID[]::new))
+                .bind("statuses", moves.stream().map(m -> m.status().wireName()).toArray(String[]::new))
+                .bind("attempts", moves.stream().map(Transition::attempts).toArray(Integer[]::new))
+                .bind("warnings", moves.stream().map(Transition::warnings).toArray(String[]::new))
+                .bind("errors", moves.stream().map(Transition::error).toArray(String[]::new))
+                .bind("results", moves.stream().map(Transition::result).toArray(String[]::new))
+                .bind("ats", moves.stream().map(m -> m.at().toString()).toArray(String[]::new))
+                .bind(
+                        "starts",
+                        moves.stream().map(m -> m.startedAt().toString()).toArray(String[]::new))
+                .map((row, meta) -> row.get("id", UUID.class))
+                .all();
+    }
+
+    /** A state's place in {@code queued → running → terminal}, in SQL, for the row alias {@code $}. */
+    private static final String RANK = "(case $.status when 'queued' then 0 when 'running' then 1 else 2 end)";
+
+    /** JSON text of a job column, or null. */
+    String jsonText(Object value) {
+        return value == null ? null : json.writeValueAsString(value);
     }
 
     JobView view(Readable row) {

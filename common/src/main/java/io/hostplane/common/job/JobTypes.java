@@ -9,6 +9,7 @@ public final class JobTypes {
     public static final String DNS_RECORD_REPLACE = "dns.record.replace";
     public static final String DNS_RECORD_DELETE = "dns.record.delete";
     public static final String DNS_BATCH = "dns.batch";
+    public static final String SSL_INSTALL = "ssl.install";
 
     private JobTypes() {}
 }

@@ -1,0 +1,126 @@
+package io.hostplane.api.ssl;
+
+import io.hostplane.api.domains.DomainNames;
+import io.hostplane.api.domains.DomainStore;
+import io.hostplane.api.domains.DomainView;
+import io.hostplane.api.jobs.JobService;
+import io.hostplane.api.system.ApiException;
+import io.hostplane.api.system.RequestIds;
+import io.hostplane.api.system.Responses;
+import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.common.envelope.ApiEnvelope;
+import io.hostplane.common.event.InstallCertificate;
+import io.hostplane.common.id.Ids;
+import io.hostplane.common.job.JobTypes;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code /api/v1/domains/{domain}/ssl}: show the domain's certificate; install one (a job). The private key
+ * is checked, sealed ({@link SslKeyCipher}) and stored in the job's transaction; the command carries the
+ * certificate id, the public certificate and chain and the warnings, never the key.
+ */
+@RestController
+@RequestMapping("/api/v1/domains/{domain}/ssl")
+class SslController {
+
+    private static final Logger log = LoggerFactory.getLogger(SslController.class);
+
+    private final DomainStore domains;
+    private final SslCertificateStore certificates;
+    private final CertificateChecker checker;
+    private final SslKeyCipher cipher;
+    private final JobService jobs;
+
+    SslController(
+            DomainStore domains,
+            SslCertificateStore certificates,
+            CertificateChecker checker,
+            SslKeyCipher cipher,
+            JobService jobs) {
+        this.domains = domains;
+        this.certificates = certificates;
+        this.checker = checker;
+        this.cipher = cipher;
+        this.jobs = jobs;
+    }
+
+    @GetMapping
+    Mono<ResponseEntity<ApiEnvelope>> get(
+            @PathVariable String domain, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
+        return owned(domain, caller)
+                .flatMap(d -> certificates
+                        .current(d.name())
+                        .switchIfEmpty(Mono.error(ApiException.notFound("No certificate for " + d.name() + "."))))
+                .map(c -> Responses.ok(exchange, "Certificate " + c.id() + " (" + c.status() + ").", c));
+    }
+
+    @PutMapping
+    Mono<ResponseEntity<ApiEnvelope>> install(
+            @PathVariable String domain,
+            @RequestBody JsonNode body,
+            @AuthenticationPrincipal ApiPrincipal caller,
+            ServerWebExchange exchange) {
+        return owned(domain, caller).flatMap(d -> {
+            CertificateChecker.Result result = checker.check(d.name(), body);
+            if (!result.errors().isEmpty()) {
+                return Mono.error(ApiException.badRequest(
+                        "The certificate cannot be installed; nothing was changed.", result.errors()));
+            }
+            CertificateChecker.Checked checked = result.checked();
+            UUID certificateId = Ids.uuidV7();
+            SslKeyCipher.Sealed sealed =
+                    cipher.seal(checked.privateKeyPem().getBytes(StandardCharsets.US_ASCII), certificateId.toString());
+            String fingerprint = CertificateChecker.fingerprint(checked.leaf());
+            JobService.NewJob job = new JobService.NewJob(
+                    d.tenant(),
+                    JobTypes.SSL_INSTALL,
+                    "domains/" + d.name() + "/ssl",
+                    "ssl",
+                    d.name(),
+                    new InstallCertificate(
+                            certificateId.toString(),
+                            d.name(),
+                            checked.certificatePem(),
+                            checked.chainPem(),
+                            fingerprint,
+                            checked.warnings()));
+            return jobs.accept(
+                            job,
+                            caller,
+                            RequestIds.of(exchange),
+                            jobId -> certificates.insert(certificateId, d.tenant(), d.name(), jobId, checked, sealed))
+                    .doOnNext(accepted -> log.info(
+                            "certificate {} (sha256 {}) for {} accepted as job {}",
+                            certificateId,
+                            fingerprint,
+                            d.name(),
+                            accepted.id()))
+                    .map(accepted -> Responses.accepted(exchange, accepted.id(), accepted));
+        });
+    }
+
+    /** The domain if the caller may see it; otherwise 404, as for a name that does not exist. */
+    private Mono<DomainView> owned(String domain, ApiPrincipal caller) {
+        String name = DomainNames.normalise(domain).orElse("");
+        if (!caller.mayActOn(name)) {
+            return Mono.error(ApiException.forbidden("Token is not allowed for domain " + domain + "."));
+        }
+        return domains.find(name)
+                .filter(d -> caller.canAccessTenant(d.tenant()))
+                .switchIfEmpty(Mono.error(ApiException.notFound("No domain " + domain + ".")));
+    }
+}

@@ -120,6 +120,11 @@ public final class DevStack implements AutoCloseable {
         }
         List<String> worker = new ArrayList<>(common);
         worker.add("--server.port=" + settings.workerPort());
+        if (blank(env.get("HOSTPLANE_SSL_ENCRYPTION_KEY"))) {
+            String sslKey = sslEncryptionKey(data);
+            api.add("--hostplane.ssl.encryption-key=" + sslKey);
+            worker.add("--hostplane.ssl.encryption-key=" + sslKey);
+        }
         List<String> audit = new ArrayList<>(common);
         audit.add("--server.port=" + settings.auditPort());
 
@@ -190,6 +195,21 @@ public final class DevStack implements AutoCloseable {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(
                     file, Base64.getUrlEncoder().withoutPadding().encodeToString(secret), StandardCharsets.US_ASCII);
+        }
+        return Files.readString(file, StandardCharsets.US_ASCII).trim();
+    }
+
+    /**
+     * The key that encrypts uploaded private keys in this data folder (base64 of 32 random bytes): made once,
+     * kept (mode 600) so that stored keys stay readable across restarts.
+     */
+    private static String sslEncryptionKey(Path data) throws IOException {
+        Path file = data.resolve("ssl-encryption-key");
+        if (!Files.exists(file)) {
+            byte[] secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, Base64.getEncoder().encodeToString(secret), StandardCharsets.US_ASCII);
         }
         return Files.readString(file, StandardCharsets.US_ASCII).trim();
     }

@@ -245,7 +245,8 @@ final class CertificateChecker {
                 return converter.getPrivateKey(info);
             }
             if (read instanceof PEMKeyPair pair) {
-                return converter.getKeyPair(pair).getPrivate();
+                // Only the private half: a SEC1 key may omit its public key.
+                return converter.getPrivateKey(pair.getPrivateKeyInfo());
             }
             if (read instanceof PEMEncryptedKeyPair || read instanceof PKCS8EncryptedPrivateKeyInfo) {
                 errors.add(new FieldError(

@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,6 +27,7 @@ class SslKeyCipher {
     private final String keyId;
     private final SecureRandom random = new SecureRandom();
 
+    @Autowired
     SslKeyCipher(SslProperties properties) {
         this(properties.key());
     }

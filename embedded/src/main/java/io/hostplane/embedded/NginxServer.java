@@ -21,10 +21,20 @@ public final class NginxServer implements AutoCloseable {
     private final Path dir;
     private final int port;
     private Process process;
+    private boolean masterProcess;
 
     public NginxServer(Path dir, int port) {
         this.dir = dir.toAbsolutePath();
         this.port = port;
+    }
+
+    /**
+     * Runs nginx with its master process (still in the foreground), for tests that reload it: a single-process
+     * nginx re-reads its configuration on {@code -s reload} but then stops answering TLS on its old sockets.
+     */
+    public NginxServer withMasterProcess() {
+        this.masterProcess = true;
+        return this;
     }
 
     public static boolean isInstalled() {
@@ -38,7 +48,7 @@ public final class NginxServer implements AutoCloseable {
             String config = String.join(
                     "\n",
                     "daemon off;",
-                    "master_process off;",
+                    "master_process " + (masterProcess ? "on" : "off") + ";",
                     "worker_processes 1;",
                     "pid " + dir.resolve("nginx.pid") + ";",
                     "error_log " + dir.resolve("error.log") + " warn;",
@@ -89,6 +99,42 @@ public final class NginxServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The generated configuration file (written by {@link #start}). */
+    public Path configFile() {
+        return dir.resolve("nginx.conf");
+    }
+
+    /** {@code nginx -t} of this server's configuration, as a command line. */
+    public List<String> testCommand() {
+        return List.of(
+                BINARY.toString(),
+                "-t",
+                "-q",
+                "-p",
+                dir.toString(),
+                "-e",
+                dir.resolve("error.log").toString(),
+                "-c",
+                configFile().toString());
+    }
+
+    /**
+     * {@code nginx -s reload} of this server, as a command line: signals the running process (found through its
+     * pid file), which re-reads its configuration and certificates; a single-process nginx does so too.
+     */
+    public List<String> reloadCommand() {
+        return List.of(
+                BINARY.toString(),
+                "-s",
+                "reload",
+                "-p",
+                dir.toString(),
+                "-e",
+                dir.resolve("error.log").toString(),
+                "-c",
+                configFile().toString());
     }
 
     @Override

@@ -89,6 +89,13 @@ class TenantIsolationTest extends ApiIntegrationTest {
                         "/api/v1/domains/" + zone + "/dns/zonefile",
                         "\"www IN A 192.0.2.9\"",
                         404),
+                new Step(HttpMethod.GET, "/api/v1/domains/{domain}/ssl", "/api/v1/domains/" + zone + "/ssl", null, 404),
+                new Step(
+                        HttpMethod.PUT,
+                        "/api/v1/domains/{domain}/ssl",
+                        "/api/v1/domains/" + zone + "/ssl",
+                        "{\"certificate\":\"x\",\"private_key\":\"y\"}",
+                        404),
                 new Step(
                         HttpMethod.GET,
                         "/api/v1/domains/{domain}/dns/records",

@@ -65,6 +65,14 @@ class DomainDeletionApiTest extends ApiIntegrationTest {
                         .asString())
                 .isEqualTo("DOMAIN_DELETING");
 
+        exchange(
+                HttpMethod.PUT,
+                "/api/v1/domains/" + zone + "/ssl",
+                allToken,
+                "{\"certificate\":\"x\",\"private_key\":\"y\"}",
+                409);
+        exchange(HttpMethod.PUT, "/api/v1/domains/" + zone + "/dns/zonefile", allToken, "\"www IN A 192.0.2.3\"", 409);
+
         succeed(jobId);
         awaitGone();
         assertThat(count("select count(*) from api.dns_records where zone = '" + zone + "'"))

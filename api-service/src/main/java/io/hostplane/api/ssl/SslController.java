@@ -1,8 +1,6 @@
 package io.hostplane.api.ssl;
 
-import io.hostplane.api.domains.DomainNames;
-import io.hostplane.api.domains.DomainStore;
-import io.hostplane.api.domains.DomainView;
+import io.hostplane.api.domains.OwnedDomains;
 import io.hostplane.api.jobs.JobService;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.RequestIds;
@@ -39,19 +37,19 @@ class SslController {
 
     private static final Logger log = LoggerFactory.getLogger(SslController.class);
 
-    private final DomainStore domains;
+    private final OwnedDomains owned;
     private final SslCertificateStore certificates;
     private final CertificateChecker checker;
     private final SslKeyCipher cipher;
     private final JobService jobs;
 
     SslController(
-            DomainStore domains,
+            OwnedDomains owned,
             SslCertificateStore certificates,
             CertificateChecker checker,
             SslKeyCipher cipher,
             JobService jobs) {
-        this.domains = domains;
+        this.owned = owned;
         this.certificates = certificates;
         this.checker = checker;
         this.cipher = cipher;
@@ -61,7 +59,7 @@ class SslController {
     @GetMapping
     Mono<ResponseEntity<ApiEnvelope>> get(
             @PathVariable String domain, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
-        return owned(domain, caller)
+        return owned.find(domain, caller)
                 .flatMap(d -> certificates
                         .current(d.name())
                         .switchIfEmpty(Mono.error(ApiException.notFound("No certificate for " + d.name() + "."))))
@@ -74,7 +72,7 @@ class SslController {
             @RequestBody JsonNode body,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
-        return owned(domain, caller).flatMap(d -> {
+        return owned.forChange(domain, caller).flatMap(d -> {
             CertificateChecker.Result result = checker.check(d.name(), body);
             if (!result.errors().isEmpty()) {
                 return Mono.error(ApiException.badRequest(
@@ -111,16 +109,5 @@ class SslController {
                             accepted.id()))
                     .map(accepted -> Responses.accepted(exchange, accepted.id(), accepted));
         });
-    }
-
-    /** The domain if the caller may see it; otherwise 404, as for a name that does not exist. */
-    private Mono<DomainView> owned(String domain, ApiPrincipal caller) {
-        String name = DomainNames.normalise(domain).orElse("");
-        if (!caller.mayActOn(name)) {
-            return Mono.error(ApiException.forbidden("Token is not allowed for domain " + domain + "."));
-        }
-        return domains.find(name)
-                .filter(d -> caller.canAccessTenant(d.tenant()))
-                .switchIfEmpty(Mono.error(ApiException.notFound("No domain " + domain + ".")));
     }
 }

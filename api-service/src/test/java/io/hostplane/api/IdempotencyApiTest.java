@@ -43,6 +43,23 @@ class IdempotencyApiTest extends ApiIntegrationTest {
     }
 
     @Test
+    void theStoredFingerprintIsKeyedSoItConfirmsNoGuessOfTheBody() throws Exception {
+        post(allToken, "fingerprint", RECORD, 202);
+        byte[] plain = java.security.MessageDigest.getInstance("SHA-256")
+                .digest(("POST\0/api/v1/domains/" + zone + "/dns/records\0" + RECORD)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (var c = connection();
+                var s = c.prepareStatement(
+                        "select request_hash from api.idempotency_keys where tenant_id = ? and idem_key = 'fingerprint'")) {
+            s.setString(1, tenant);
+            try (var rs = s.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getBytes(1)).hasSize(32).isNotEqualTo(plain);
+            }
+        }
+    }
+
+    @Test
     void theSameKeyWithAnotherBodyIs422() {
         String key = UUID.randomUUID().toString();
         post(allToken, key, RECORD, 202);

@@ -2,13 +2,14 @@ package io.hostplane.api.jobs;
 
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.EnvelopeWriter;
+import io.hostplane.api.system.Hmac;
 import io.hostplane.api.system.RequestIds;
 import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.api.tokens.TokenProperties;
 import io.hostplane.common.envelope.ApiEnvelope;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -62,7 +63,13 @@ class IdempotencyFilter implements WebFilter {
     private final JobStore jobs;
     private final EnvelopeWriter writer;
 
-    IdempotencyFilter(IdempotencyKeys keys, JobStore jobs, EnvelopeWriter writer) {
+    /** Keys the request fingerprint, so that a stored fingerprint says nothing about a body without it. */
+    private final byte[] fingerprintKey;
+
+    IdempotencyFilter(IdempotencyKeys keys, JobStore jobs, EnvelopeWriter writer, TokenProperties tokens) {
+        this.fingerprintKey = Hmac.sha256(
+                tokens.pepper().getBytes(StandardCharsets.UTF_8),
+                "hostplane-idempotency-fingerprint".getBytes(StandardCharsets.UTF_8));
         this.keys = keys;
         this.jobs = jobs;
         this.writer = writer;
@@ -171,18 +178,19 @@ class IdempotencyFilter implements WebFilter {
         return JOB_ROUTES.stream().anyMatch(p -> p.matches(path));
     }
 
-    private static byte[] hash(ServerWebExchange exchange, byte[] body) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(exchange.getRequest().getMethod().name().getBytes(StandardCharsets.US_ASCII));
-            sha.update((byte) 0);
-            sha.update(exchange.getRequest().getPath().value().getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-            sha.update(body);
-            return sha.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /**
+     * The request's fingerprint: HMAC-SHA-256 under a key derived from the pepper over method, path and body.
+     * Keyed, because a body may hold a secret (the private key of {@code PUT …/ssl}): an unkeyed hash of it in
+     * the database would let anyone holding a guess confirm it.
+     */
+    private byte[] hash(ServerWebExchange exchange, byte[] body) {
+        byte[] method = exchange.getRequest().getMethod().name().getBytes(StandardCharsets.US_ASCII);
+        byte[] path = exchange.getRequest().getPath().value().getBytes(StandardCharsets.UTF_8);
+        byte[] message = new byte[method.length + 1 + path.length + 1 + body.length];
+        System.arraycopy(method, 0, message, 0, method.length);
+        System.arraycopy(path, 0, message, method.length + 1, path.length);
+        System.arraycopy(body, 0, message, method.length + 1 + path.length + 1, body.length);
+        return Hmac.sha256(fingerprintKey, message);
     }
 
     private static byte[] bytes(DataBuffer buffer) {

@@ -53,31 +53,29 @@ public final class SiteArchiver {
         Files.createDirectories(archive.getParent());
         Run run = new Run(root);
         MessageDigest archiveDigest = Hex.sha256();
-        try (OutputStream file = Files.newOutputStream(partial);
-                CountingOutputStream counted = new CountingOutputStream(new BufferedOutputStream(file, BUFFER));
-                DigestOutputStream digested = new DigestOutputStream(counted, archiveDigest);
-                GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(digested);
-                TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip)) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-            run.tar = tar;
-            run.directory(root, "");
-            Manifest manifest = new Manifest(Manifest.FORMAT, domain, run.fileCount, run.totalSize, run.entries);
-            byte[] json = manifest.toJson();
-            TarArchiveEntry entry = new TarArchiveEntry(Manifest.ENTRY_NAME);
-            entry.setSize(json.length);
-            tar.putArchiveEntry(entry);
-            tar.write(json);
-            tar.closeArchiveEntry();
-            tar.finish();
-            gzip.finish();
-            digested.flush();
-            long size = counted.count();
-            tar.close();
-            file.close();
+        CountingOutputStream counted = null;
+        try {
+            counted = new CountingOutputStream(new BufferedOutputStream(Files.newOutputStream(partial), BUFFER));
+            try (TarArchiveOutputStream tar = new TarArchiveOutputStream(
+                    new GzipCompressorOutputStream(new DigestOutputStream(counted, archiveDigest)))) {
+                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+                tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+                run.tar = tar;
+                run.directory(root, "");
+                byte[] json = new Manifest(Manifest.FORMAT, domain, run.fileCount, run.totalSize, run.entries).toJson();
+                TarArchiveEntry entry = new TarArchiveEntry(Manifest.ENTRY_NAME);
+                entry.setSize(json.length);
+                tar.putArchiveEntry(entry);
+                tar.write(json);
+                tar.closeArchiveEntry();
+            } // closing writes the tar's end blocks and the gzip trailer, down to the file
             Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return new ArchiveSummary(run.fileCount, run.totalSize, size, Hex.of(archiveDigest), run.warnings());
+            return new ArchiveSummary(
+                    run.fileCount, run.totalSize, counted.count(), Hex.of(archiveDigest), run.warnings());
         } catch (IOException | RuntimeException e) {
+            if (counted != null) {
+                counted.close();
+            }
             Files.deleteIfExists(partial);
             throw e;
         }

@@ -100,8 +100,9 @@ public final class SiteRestorer {
         Manifest run() throws IOException, DamagedArchiveException {
             MessageDigest archiveDigest = Hex.sha256();
             InputStream file = Files.newInputStream(archive);
+            // The digest below the buffer: the gzip reader marks and resets its input, which must not count twice.
             try (InputStream raw =
-                    new DigestInputStream(new BufferedInputStream(file, SiteArchiver.BUFFER), archiveDigest)) {
+                    new BufferedInputStream(new DigestInputStream(file, archiveDigest), SiteArchiver.BUFFER)) {
                 GzipCompressorInputStream gzip = new GzipCompressorInputStream(raw);
                 TarArchiveInputStream tar = new TarArchiveInputStream(gzip);
                 TarArchiveEntry entry;

@@ -1,0 +1,205 @@
+package io.hostplane.api.backups;
+
+import io.hostplane.api.domains.OwnedDomains;
+import io.hostplane.api.system.ApiException;
+import io.hostplane.api.system.Paging;
+import io.hostplane.api.system.RequestIds;
+import io.hostplane.api.system.Responses;
+import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.common.envelope.ApiEnvelope;
+import io.hostplane.common.envelope.ErrorCodes;
+import io.hostplane.common.envelope.FieldError;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code /api/v1/backups}: backups of the caller's sites. Making, restoring and deleting one are jobs; the
+ * list and the archive's download are read at once (the archive from the store the worker writes, mounted
+ * here too).
+ */
+@RestController
+@RequestMapping("/api/v1/backups")
+class BackupController {
+
+    static final int MAX_LABEL = 100;
+    static final int DOWNLOAD_BUFFER = 64 * 1024;
+
+    private final OwnedDomains owned;
+    private final BackupStore backups;
+    private final BackupJobs jobs;
+    private final Path storeDir;
+
+    BackupController(OwnedDomains owned, BackupStore backups, BackupJobs jobs, BackupProperties properties) {
+        this.owned = owned;
+        this.backups = backups;
+        this.jobs = jobs;
+        this.storeDir = properties.storeDir().toAbsolutePath().normalize();
+    }
+
+    @GetMapping
+    Mono<ResponseEntity<ApiEnvelope>> list(
+            @RequestParam(required = false) String domain,
+            @RequestParam(defaultValue = "50") int limit,
+            @RequestParam(required = false) String cursor,
+            @AuthenticationPrincipal ApiPrincipal caller,
+            ServerWebExchange exchange) {
+        Paging.checkLimit(limit);
+        UUID before = cursor == null ? null : cursor(cursor);
+        Mono<List<BackupView.Stored>> rows = domain == null
+                ? backups.list(caller.isOperator() ? null : caller.tenant(), null, before, limit + 1)
+                        .collectList()
+                : owned.find(domain, caller)
+                        .flatMap(d -> backups.list(d.tenant(), d.name(), before, limit + 1)
+                                .collectList());
+        return rows.map(found -> Paging.page(found, limit, b -> b.view().id())).map(page -> {
+            List<BackupView> items = page.items().stream()
+                    .filter(b -> caller.mayActOn(b.view().domain()))
+                    .map(BackupView.Stored::view)
+                    .toList();
+            return Responses.ok(
+                    exchange,
+                    items.size() + " backups.",
+                    new io.hostplane.common.envelope.Page<>(items, page.nextCursor()));
+        });
+    }
+
+    @PostMapping
+    Mono<ResponseEntity<ApiEnvelope>> create(
+            @RequestBody(required = false) JsonNode body,
+            @AuthenticationPrincipal ApiPrincipal caller,
+            ServerWebExchange exchange) {
+        List<FieldError> errors = new ArrayList<>();
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest(
+                    "The body must be a JSON object.",
+                    List.of(new FieldError(null, ErrorCodes.INVALID, "Expected {\"domain\", \"label\"}.")));
+        }
+        JsonNode domain = body.get("domain");
+        if (domain == null || !domain.isString() || domain.asString().isBlank()) {
+            errors.add(new FieldError("domain", ErrorCodes.REQUIRED, "The domain whose site to back up."));
+        }
+        JsonNode labelNode = body.get("label");
+        String label = null;
+        if (labelNode != null && !labelNode.isNull()) {
+            if (!labelNode.isString()) {
+                errors.add(new FieldError("label", ErrorCodes.INVALID, "A label is a string."));
+            } else if (labelNode.asString().length() > MAX_LABEL) {
+                errors.add(new FieldError("label", ErrorCodes.TOO_LARGE, "At most " + MAX_LABEL + " characters."));
+            } else if (labelNode.asString().chars().anyMatch(Character::isISOControl)) {
+                errors.add(new FieldError("label", ErrorCodes.INVALID, "No control characters."));
+            } else {
+                label = labelNode.asString();
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.badRequest("The backup request is invalid; nothing was done.", errors);
+        }
+        String chosenLabel = label;
+        return owned.forChange(domain.asString(), caller)
+                .flatMap(d -> jobs.create(d, chosenLabel, caller, RequestIds.of(exchange)))
+                .map(accepted -> Responses.accepted(exchange, accepted.id(), accepted));
+    }
+
+    @GetMapping("/{id}")
+    Mono<ResponseEntity<ApiEnvelope>> get(
+            @PathVariable String id, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
+        return visible(id, caller)
+                .map(b -> Responses.ok(exchange, "Backup " + b.view().id() + ".", b.view()));
+    }
+
+    @DeleteMapping("/{id}")
+    Mono<ResponseEntity<ApiEnvelope>> delete(
+            @PathVariable String id, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
+        return visible(id, caller)
+                .flatMap(b -> jobs.delete(b, caller, RequestIds.of(exchange)))
+                .map(accepted -> Responses.accepted(exchange, accepted.id(), accepted));
+    }
+
+    @PostMapping("/{id}/restore")
+    Mono<ResponseEntity<ApiEnvelope>> restore(
+            @PathVariable String id, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
+        return visible(id, caller)
+                .flatMap(b -> owned.forChange(b.view().domain(), caller).thenReturn(b))
+                .flatMap(b -> jobs.restore(b, caller, RequestIds.of(exchange)))
+                .map(accepted -> Responses.accepted(exchange, accepted.id(), accepted));
+    }
+
+    /**
+     * The archive, streamed from the store in 64 KiB reads as the client takes them (memory stays flat). Not
+     * enveloped: the body is the {@code .tar.gz} itself; a refusal before the first byte is enveloped as usual.
+     */
+    @GetMapping("/{id}/archive")
+    Mono<ResponseEntity<Flux<DataBuffer>>> archive(
+            @PathVariable String id, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
+        return visible(id, caller)
+                .flatMap(b -> b.view().status().equals("available") && b.archive() != null
+                        ? Mono.just(b)
+                        : Mono.error(BackupJobs.notAvailable(b.view())))
+                .flatMap(b -> Mono.fromCallable(() -> {
+                            Path file = storeDir.resolve(b.archive()).normalize();
+                            if (!file.startsWith(storeDir) || !Files.isRegularFile(file)) {
+                                throw ApiException.notFound(
+                                        "The archive of backup " + b.view().id() + " is not in the store.");
+                            }
+                            return ResponseEntity.ok()
+                                    .contentType(MediaType.parseMediaType("application/gzip"))
+                                    .contentLength(Files.size(file))
+                                    .header(
+                                            "Content-Disposition",
+                                            ContentDisposition.attachment()
+                                                    .filename(b.view().domain() + "-"
+                                                            + b.view().id() + ".tar.gz")
+                                                    .build()
+                                                    .toString())
+                                    .body(DataBufferUtils.read(
+                                            file, exchange.getResponse().bufferFactory(), DOWNLOAD_BUFFER));
+                        })
+                        .subscribeOn(Schedulers.boundedElastic()));
+    }
+
+    /** The backup if the caller may see it; otherwise 404, as for an id that does not exist. */
+    private Mono<BackupView.Stored> visible(String id, ApiPrincipal caller) {
+        UUID parsed;
+        try {
+            parsed = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return Mono.error(ApiException.notFound("No backup " + id + "."));
+        }
+        return backups.find(parsed)
+                .filter(b -> caller.canAccessTenant(b.tenant())
+                        && caller.mayActOn(b.view().domain()))
+                .switchIfEmpty(Mono.error(ApiException.notFound("No backup " + id + ".")));
+    }
+
+    private static UUID cursor(String cursor) {
+        try {
+            return UUID.fromString(cursor);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(
+                    "Invalid cursor.",
+                    List.of(new FieldError("cursor", ErrorCodes.INVALID, "Not a cursor from this API.")));
+        }
+    }
+}

@@ -66,6 +66,15 @@ class TenantIsolationTest extends ApiIntegrationTest {
                 .path("data")
                 .path("id")
                 .asString();
+        String backup = io.hostplane.common.id.Ids.uuidV7().toString();
+        sql(
+                "insert into api.backups (id, tenant_id, domain, status, job_id, archive) "
+                        + "values (?::uuid, ?, ?, 'available', ?::uuid, ?)",
+                backup,
+                tenant,
+                zone,
+                UUID.randomUUID().toString(),
+                tenant + "/" + zone + "/" + backup + ".tar.gz");
         String intruder = token(
                 accounts.create("intruder-" + UUID.randomUUID().toString().substring(0, 8))
                         .block()
@@ -130,6 +139,22 @@ class TenantIsolationTest extends ApiIntegrationTest {
                         HttpMethod.DELETE,
                         "/api/v1/domains/{domain}/dns/records/{id}",
                         "/api/v1/domains/" + zone + "/dns/records/" + UUID.randomUUID(),
+                        null,
+                        404),
+                new Step(HttpMethod.GET, "/api/v1/backups", "/api/v1/backups", null, 200),
+                new Step(HttpMethod.POST, "/api/v1/backups", "/api/v1/backups", "{\"domain\":\"" + zone + "\"}", 404),
+                new Step(HttpMethod.GET, "/api/v1/backups/{id}", "/api/v1/backups/" + backup, null, 404),
+                new Step(HttpMethod.DELETE, "/api/v1/backups/{id}", "/api/v1/backups/" + backup, null, 404),
+                new Step(
+                        HttpMethod.GET,
+                        "/api/v1/backups/{id}/archive",
+                        "/api/v1/backups/" + backup + "/archive",
+                        null,
+                        404),
+                new Step(
+                        HttpMethod.POST,
+                        "/api/v1/backups/{id}/restore",
+                        "/api/v1/backups/" + backup + "/restore",
                         null,
                         404),
                 new Step(HttpMethod.GET, "/api/v1/jobs", "/api/v1/jobs", null, 200),

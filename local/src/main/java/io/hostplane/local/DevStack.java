@@ -125,6 +125,7 @@ public final class DevStack implements AutoCloseable {
             api.add("--hostplane.ssl.encryption-key=" + sslKey);
             worker.add("--hostplane.ssl.encryption-key=" + sslKey);
         }
+        backupDirs(data, api, worker);
         List<String> audit = new ArrayList<>(common);
         audit.add("--server.port=" + settings.auditPort());
 
@@ -257,6 +258,30 @@ public final class DevStack implements AutoCloseable {
             }
         }
         started.clear();
+    }
+
+    /**
+     * Backups on the local stack: sites under {@code .hostplane/sites} (with a starter site for the demo domain
+     * {@code example.test}, so that a backup can be tried at once) and archives under {@code .hostplane/backups},
+     * shared by the worker (writes) and the API (downloads). {@code HOSTPLANE_BACKUP_SITES_DIR} and
+     * {@code HOSTPLANE_BACKUP_STORE_DIR} still choose other directories.
+     */
+    private void backupDirs(Path data, List<String> api, List<String> worker) throws IOException {
+        if (blank(env.get("HOSTPLANE_BACKUP_SITES_DIR"))) {
+            Path sites = data.resolve("sites");
+            Path demo = Files.createDirectories(sites.resolve("example.test"));
+            Path index = demo.resolve("index.html");
+            if (!Files.exists(index)) {
+                Files.writeString(
+                        index, "<!doctype html>\n<title>example.test</title>\n<h1>Hello from example.test</h1>\n");
+            }
+            worker.add("--hostplane.backup.sites-dir=" + sites);
+        }
+        if (blank(env.get("HOSTPLANE_BACKUP_STORE_DIR"))) {
+            Path store = Files.createDirectories(data.resolve("backups"));
+            worker.add("--hostplane.backup.store-dir=" + store);
+            api.add("--hostplane.backup.store-dir=" + store);
+        }
     }
 
     /** For tests: free ports and the given folder. */

@@ -6,6 +6,8 @@ import io.hostplane.common.job.JobTypes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.publisher.Mono;
@@ -19,6 +21,8 @@ import tools.jackson.databind.JsonNode;
 @Configuration(proxyBeanMethods = false)
 class BackupOutcomes {
 
+    private static final Logger log = LoggerFactory.getLogger(BackupOutcomes.class);
+
     @Bean
     JobOutcomeApplier backupCreatedApplier(BackupStore backups) {
         return new JobOutcomeApplier() {
@@ -30,10 +34,19 @@ class BackupOutcomes {
             @Override
             public Mono<Void> applySucceeded(UUID jobId, String tenant, JobStateChanged event) {
                 JsonNode r = event.result();
+                UUID backupId = uuid(r == null ? null : r.path("backup_id"));
+                if (backupId == null) {
+                    return unreadable(jobId);
+                }
                 List<UUID> pruned = new ArrayList<>();
-                r.path("pruned").forEach(id -> pruned.add(UUID.fromString(id.asString())));
+                r.path("pruned").forEach(id -> {
+                    UUID parsed = uuid(id);
+                    if (parsed != null) {
+                        pruned.add(parsed);
+                    }
+                });
                 return backups.available(
-                                UUID.fromString(r.path("backup_id").asString()),
+                                backupId,
                                 r.path("archive").asString(),
                                 r.path("size").asLong(),
                                 r.path("sha256").asString(),
@@ -54,10 +67,30 @@ class BackupOutcomes {
 
             @Override
             public Mono<Void> applySucceeded(UUID jobId, String tenant, JobStateChanged event) {
-                return backups.delete(
-                        tenant,
-                        List.of(UUID.fromString(event.result().path("backup_id").asString())));
+                UUID backupId =
+                        uuid(event.result() == null ? null : event.result().path("backup_id"));
+                return backupId == null ? unreadable(jobId) : backups.delete(tenant, List.of(backupId));
             }
         };
+    }
+
+    /**
+     * A result without a backup id is logged and skipped: failing here would roll back the whole batch of
+     * folded events and retry it for ever.
+     */
+    private static Mono<Void> unreadable(UUID jobId) {
+        log.warn("job {}: succeeded without a backup id in its result; no backup row changed", jobId);
+        return Mono.empty();
+    }
+
+    private static UUID uuid(JsonNode node) {
+        if (node == null || !node.isString()) {
+            return null;
+        }
+        try {
+            return UUID.fromString(node.asString());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 }

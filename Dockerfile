@@ -9,9 +9,11 @@ RUN ./mvnw -B -q -DskipTests -Dspotless.check.skip=true package -pl ${MODULE} -a
 
 FROM eclipse-temurin:17-jre
 COPY --from=build /app.jar /app/app.jar
-# The worker writes certificates into a volume shared with the web tier; a new named volume takes this
-# directory's owner, so the worker (uid 10001) may write there.
-RUN mkdir -p /etc/nginx/hostplane-certs && chown 10001 /etc/nginx/hostplane-certs && chmod 750 /etc/nginx/hostplane-certs
+# The worker writes certificates into a volume shared with the web tier, and backups into one the API reads;
+# a new named volume takes its directory's owner from the image, so the services (uid 10001) may use them.
+RUN mkdir -p /etc/nginx/hostplane-certs /srv/hostplane/sites /var/lib/hostplane/backups \
+ && chown 10001 /etc/nginx/hostplane-certs /srv/hostplane/sites /var/lib/hostplane/backups \
+ && chmod 750 /etc/nginx/hostplane-certs /var/lib/hostplane/backups
 USER 10001
 ENV SERVER_ADDRESS=0.0.0.0
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/app.jar"]

@@ -43,6 +43,28 @@ class BackupApiTest extends ApiIntegrationTest {
     @DynamicPropertySource
     static void backupStore(DynamicPropertyRegistry registry) {
         registry.add("hostplane.backup.store-dir", STORE::toString);
+        registry.add("hostplane.backup.sites-dir", SITES::toString);
+    }
+
+    static final Path SITES = temp();
+
+    /** The test domain's site, as the workers' volume would hold it. */
+    @org.junit.jupiter.api.BeforeEach
+    void site() throws Exception {
+        Files.createDirectories(SITES.resolve(zone));
+    }
+
+    @Test
+    void aDomainWithoutASiteIsRefusedAtOnceWithNothingCreated() throws Exception {
+        String bare = "bare-" + UUID.randomUUID().toString().substring(0, 8) + ".test";
+        sql("insert into api.domains (name, tenant_id, status) values (?, ?, 'active')", bare, tenant);
+        int jobs = count("select count(*) from api.jobs where tenant_id = '" + tenant + "'");
+        JsonNode refused = json(HttpMethod.POST, "/api/v1/backups", allToken, "{\"domain\":\"" + bare + "\"}", 409);
+        assertThat(refused.path("errors").get(0).path("code").asString()).isEqualTo("SITE_NOT_FOUND");
+        assertThat(count("select count(*) from api.jobs where tenant_id = '" + tenant + "'"))
+                .isEqualTo(jobs);
+        assertThat(count("select count(*) from api.backups where domain = '" + bare + "'"))
+                .isZero();
     }
 
     @Autowired
@@ -333,9 +355,11 @@ class BackupApiTest extends ApiIntegrationTest {
 
     @AfterAll
     static void removeStore() throws IOException {
-        try (var all = Files.walk(STORE)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
+        for (Path root : List.of(STORE, SITES)) {
+            try (var all = Files.walk(root)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
             }
         }
     }

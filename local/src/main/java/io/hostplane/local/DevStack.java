@@ -263,7 +263,7 @@ public final class DevStack implements AutoCloseable {
     /**
      * Backups on the local stack: sites under {@code .hostplane/sites} (with a starter site for the demo domain
      * {@code example.test}, so that a backup can be tried at once) and archives under {@code .hostplane/backups},
-     * shared by the worker (writes) and the API (downloads). {@code HOSTPLANE_BACKUP_SITES_DIR} and
+     * shared by the worker (writes) and the API (downloads, and the check that a site exists). {@code HOSTPLANE_BACKUP_SITES_DIR} and
      * {@code HOSTPLANE_BACKUP_STORE_DIR} still choose other directories.
      */
     private void backupDirs(Path data, List<String> api, List<String> worker) throws IOException {
@@ -276,6 +276,8 @@ public final class DevStack implements AutoCloseable {
                         index, "<!doctype html>\n<title>example.test</title>\n<h1>Hello from example.test</h1>\n");
             }
             worker.add("--hostplane.backup.sites-dir=" + sites);
+            // The API sees the sites too, so a backup of a domain without one is refused at once.
+            api.add("--hostplane.backup.sites-dir=" + sites);
         }
         if (blank(env.get("HOSTPLANE_BACKUP_STORE_DIR"))) {
             Path store = Files.createDirectories(data.resolve("backups"));

@@ -50,12 +50,17 @@ class BackupController {
     private final BackupStore backups;
     private final BackupJobs jobs;
     private final Path storeDir;
+    private final Path sitesDir;
 
     BackupController(OwnedDomains owned, BackupStore backups, BackupJobs jobs, BackupProperties properties) {
         this.owned = owned;
         this.backups = backups;
         this.jobs = jobs;
         this.storeDir = properties.storeDir().toAbsolutePath().normalize();
+        this.sitesDir = properties.sitesDir() == null
+                        || properties.sitesDir().toString().isBlank()
+                ? null
+                : properties.sitesDir().toAbsolutePath().normalize();
     }
 
     @GetMapping
@@ -118,8 +123,16 @@ class BackupController {
         }
         String chosenLabel = label;
         return owned.forChange(domain.asString(), caller)
-                .flatMap(d -> jobs.create(d, chosenLabel, caller, RequestIds.of(exchange)))
+                .flatMap(d -> hasSite(d.name())
+                        ? jobs.create(d, chosenLabel, caller, RequestIds.of(exchange))
+                        : Mono.error(ApiException.conflict(
+                                "Domain " + d.name() + " has no site directory to back up.", "SITE_NOT_FOUND")))
                 .map(accepted -> Responses.accepted(exchange, accepted.id(), accepted));
+    }
+
+    /** Whether the domain's site exists, where the API can see the sites; true where it cannot. */
+    private boolean hasSite(String domain) {
+        return sitesDir == null || Files.isDirectory(sitesDir.resolve(domain));
     }
 
     @GetMapping("/{id}")

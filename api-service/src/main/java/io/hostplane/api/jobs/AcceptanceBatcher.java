@@ -173,10 +173,13 @@ class AcceptanceBatcher {
         List<Acceptance> keyed = group.stream().filter(a -> a.binding() != null).toList();
         Mono<Void> bindings = keyed.isEmpty()
                 ? Mono.empty()
-                : db.sql("update api.idempotency_keys k set job_id = u.job_id "
-                                + "from unnest(cast(:tenants as text[]), cast(:keys as text[]), cast(:jobIds as uuid[])) "
-                                + "as u(tenant_id, idem_key, job_id) "
-                                + "where k.tenant_id = u.tenant_id and k.idem_key = u.idem_key")
+                : db.sql(
+                                "update api.idempotency_keys k set job_id = u.job_id "
+                                        + "from unnest(cast(:tenants as text[]), cast(:keys as text[]), cast(:jobIds as uuid[])) "
+                                        + "as u(tenant_id, idem_key, job_id) "
+                                        + "where k.tenant_id = u.tenant_id and k.idem_key = u.idem_key "
+                                        // Indexable, so that the keys are found by primary key, not by a scan.
+                                        + "and k.tenant_id = any(cast(:tenants as text[])) and k.idem_key = any(cast(:keys as text[]))")
                         .bind("tenants", column(keyed, a -> a.binding().tenant(), String[]::new))
                         .bind("keys", column(keyed, a -> a.binding().key(), String[]::new))
                         .bind("jobIds", column(keyed, Acceptance::id, UUID[]::new))

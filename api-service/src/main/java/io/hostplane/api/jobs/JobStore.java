@@ -149,7 +149,10 @@ class JobStore {
                         + "cast(:warnings as text[]), cast(:errors as text[]), cast(:results as text[]), "
                         + "cast(:ats as text[]), cast(:starts as text[])) "
                         + "as u(id, status, attempts, warnings, error, result, at, started) "
-                        + "where j.id = u.id and " + RANK.replace("$", "j") + " < 2 "
+                        // j.id = any(…) repeats the join so that the planner reads the jobs by primary key
+                        // instead of scanning them (it cannot estimate how few rows unnest gives).
+                        + "where j.id = u.id and j.id = any(cast(:ids as uuid[])) and " + RANK.replace("$", "j")
+                        + " < 2 "
                         + "and " + RANK.replace("$", "u") + " > " + RANK.replace("$", "j") + " returning j.id")
                 .bind("ids", moves.stream().map(Transition::id).toArray(UUID[]::new))
                 .bind("statuses", moves.stream().map(m -> m.status().wireName()).toArray(String[]::new))

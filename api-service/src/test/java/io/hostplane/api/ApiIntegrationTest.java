@@ -127,18 +127,7 @@ abstract class ApiIntegrationTest {
      */
     List<String> auditValues(String marker, int expected) {
         List<String> found = new java.util.ArrayList<>();
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(java.util.Map.of(
-                "bootstrap.servers",
-                infra.kafkaBootstrapServers(),
-                "group.id",
-                "audit-check-" + UUID.randomUUID(),
-                "auto.offset.reset",
-                "earliest",
-                "key.deserializer",
-                org.apache.kafka.common.serialization.StringDeserializer.class,
-                "value.deserializer",
-                org.apache.kafka.common.serialization.StringDeserializer.class))) {
-            consumer.subscribe(List.of("hostplane.audit"));
+        try (var consumer = fromStart("hostplane.audit")) {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (found.size() < expected && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(300)).forEach(r -> {
@@ -151,9 +140,9 @@ abstract class ApiIntegrationTest {
         return found;
     }
 
-    /** The command of job {@code jobId} on {@code hostplane.commands}, read from the start for up to 30 s. */
-    ConsumerRecord<String, String> awaitCommand(String jobId) {
-        try (var consumer = new KafkaConsumer<String, String>(Map.of(
+    /** A consumer of {@code topic} in a group of its own, reading from the start; the caller closes it. */
+    KafkaConsumer<String, String> fromStart(String topic) {
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 infra.kafkaBootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG,
@@ -163,8 +152,14 @@ abstract class ApiIntegrationTest {
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
                 StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                StringDeserializer.class))) {
-            consumer.subscribe(List.of(Topics.COMMANDS));
+                StringDeserializer.class));
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+
+    /** The command of job {@code jobId} on {@code hostplane.commands}, read from the start for up to 30 s. */
+    ConsumerRecord<String, String> awaitCommand(String jobId) {
+        try (var consumer = fromStart(Topics.COMMANDS)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {

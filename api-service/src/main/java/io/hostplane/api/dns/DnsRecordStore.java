@@ -35,14 +35,7 @@ class DnsRecordStore {
         if (after != null) {
             spec = spec.bind("after", after);
         }
-        return spec.map((row, meta) -> new DnsRecord(
-                        row.get("id", UUID.class).toString(),
-                        row.get("name", String.class),
-                        row.get("type", String.class),
-                        row.get("ttl", Integer.class),
-                        row.get("content", String.class),
-                        row.get("priority", Integer.class)))
-                .all();
+        return spec.map((row, meta) -> record(row)).all();
     }
 
     /** Applies a created or replaced record unless a newer change to it (higher version) was applied already. */
@@ -87,13 +80,7 @@ class DnsRecordStore {
                         + "where zone = :zone and name = any(:names) and not deleted")
                 .bind("zone", zone)
                 .bind("names", names.toArray(String[]::new))
-                .map((row, meta) -> new DnsRecord(
-                        row.get("id", UUID.class).toString(),
-                        row.get("name", String.class),
-                        row.get("type", String.class),
-                        row.get("ttl", Integer.class),
-                        row.get("content", String.class),
-                        row.get("priority", Integer.class)))
+                .map((row, meta) -> record(row))
                 .all();
     }
 
@@ -102,13 +89,7 @@ class DnsRecordStore {
                         "select id, name, type, ttl, content, priority from api.dns_records where zone = :zone and id = :id and not deleted")
                 .bind("zone", zone)
                 .bind("id", id)
-                .map((row, meta) -> new DnsRecord(
-                        row.get("id", UUID.class).toString(),
-                        row.get("name", String.class),
-                        row.get("type", String.class),
-                        row.get("ttl", Integer.class),
-                        row.get("content", String.class),
-                        row.get("priority", Integer.class)))
+                .map((row, meta) -> record(row))
                 .one();
     }
 
@@ -123,5 +104,15 @@ class DnsRecordStore {
                 .map((row, meta) -> row.get("id", UUID.class))
                 .all()
                 .collect(java.util.stream.Collectors.toSet());
+    }
+
+    private static DnsRecord record(io.r2dbc.spi.Readable row) {
+        return new DnsRecord(
+                row.get("id", UUID.class).toString(),
+                row.get("name", String.class),
+                row.get("type", String.class),
+                row.get("ttl", Integer.class),
+                row.get("content", String.class),
+                row.get("priority", Integer.class));
     }
 }

@@ -86,6 +86,14 @@ class AcceptanceBatcher {
         });
     }
 
+    /**
+     * Writes one job alone, by the same statements, in the caller's transaction (for jobs that write other
+     * rows alongside); the job as stored.
+     */
+    Mono<JobView> writeAlone(Acceptance acceptance) {
+        return insert(List.of(acceptance)).map(stored -> stored.get(acceptance.id()));
+    }
+
     private void drain() {
         while (!queue.isEmpty()) {
             int running = inFlight.get();

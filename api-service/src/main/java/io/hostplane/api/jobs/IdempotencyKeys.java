@@ -68,15 +68,6 @@ class IdempotencyKeys {
                 .map(n -> n > 0);
     }
 
-    /** Binds the key to its job; runs inside the job's transaction. */
-    Mono<Void> bind(String tenant, String key, UUID jobId) {
-        return db.sql("update api.idempotency_keys set job_id = :j where tenant_id = :t and idem_key = :k")
-                .bind("j", jobId)
-                .bind("t", tenant)
-                .bind("k", key)
-                .then();
-    }
-
     /** Releases a claim whose request was refused, so that a corrected request may use the key. */
     Mono<Void> release(String tenant, String key) {
         return db.sql("delete from api.idempotency_keys where tenant_id = :t and idem_key = :k and job_id is null")

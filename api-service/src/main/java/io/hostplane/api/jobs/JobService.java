@@ -20,6 +20,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 /**
  * Accepts jobs: the job row ({@code queued}), its command in the outbox and whatever the caller changes
@@ -34,7 +35,6 @@ public class JobService {
     private final TransactionalOperator tx;
     private final Outbox outbox;
 
-    private final IdempotencyKeys idempotencyKeys;
     private final DatabaseClient db;
     private final CallbackStore callbacks;
     private final ActiveJobCounts activeJobs;
@@ -45,7 +45,6 @@ public class JobService {
             EventCodec codec,
             TransactionalOperator tx,
             Outbox outbox,
-            IdempotencyKeys idempotencyKeys,
             DatabaseClient db,
             CallbackStore callbacks,
             ActiveJobCounts activeJobs,
@@ -53,7 +52,6 @@ public class JobService {
         this.batcher = batcher;
         this.callbacks = callbacks;
         this.activeJobs = activeJobs;
-        this.idempotencyKeys = idempotencyKeys;
         this.db = db;
         this.jobs = jobs;
         this.codec = codec;
@@ -69,62 +67,49 @@ public class JobService {
      * one transaction ({@link AcceptanceBatcher}); the caller still answers only after the commit.
      */
     public Mono<JobView> accept(NewJob job, ApiPrincipal caller, String requestId) {
-        UUID id = Ids.uuidV7();
-        CloudEvent command = command(job, requestId, id);
         return underQueueLimit(job.tenant())
-                .then(Mono.deferContextual(ctx -> batcher.accept(new AcceptanceBatcher.Acceptance(
-                        id,
-                        job.tenant(),
-                        job.type(),
-                        job.resource(),
-                        requestId,
-                        caller.tokenId(),
-                        ctx.<String>getOrEmpty(JobCallbacks.CONTEXT_KEY).orElse(null),
-                        Topics.COMMANDS,
-                        Topics.commandKey(job.tenant(), job.keyKind(), job.keyName()),
-                        codec.write(command),
-                        ctx.<IdempotencyFilter.Binding>getOrEmpty(IdempotencyFilter.CONTEXT_KEY)
-                                .orElse(null)))))
-                .doOnNext(stored -> {
-                    activeJobs.accepted(job.tenant());
-                    outbox.wake();
-                });
+                .then(Mono.deferContextual(ctx -> batcher.accept(acceptance(job, caller, requestId, ctx))))
+                .doOnNext(this::accepted);
     }
 
     /**
      * Stores the job and its command, after {@code alongside} (run in the same transaction with the job id),
      * and returns the job as stored. For jobs that change other rows too (e.g. a new domain); these are not
-     * grouped with other acceptances, since one caller's conflict must not fail another's job.
+     * grouped with other acceptances, since one caller's conflict must not fail another's job — but their
+     * rows are written by the same statements, as a group of one.
      */
     public Mono<JobView> accept(
             NewJob job, ApiPrincipal caller, String requestId, Function<UUID, Mono<Void>> alongside) {
+        return underQueueLimit(job.tenant())
+                .then(Mono.deferContextual(ctx -> {
+                    AcceptanceBatcher.Acceptance acceptance = acceptance(job, caller, requestId, ctx);
+                    return tx.transactional(alongside.apply(acceptance.id()).then(batcher.writeAlone(acceptance)));
+                }))
+                .doOnNext(this::accepted);
+    }
+
+    /** The job's rows as the batcher writes them; the callback URL and idempotency key come with the request. */
+    private AcceptanceBatcher.Acceptance acceptance(
+            NewJob job, ApiPrincipal caller, String requestId, ContextView ctx) {
         UUID id = Ids.uuidV7();
-        CloudEvent command = command(job, requestId, id);
-        String key = Topics.commandKey(job.tenant(), job.keyKind(), job.keyName());
-        Mono<Void> bindKey =
-                Mono.deferContextual(ctx -> ctx.<IdempotencyFilter.Binding>getOrEmpty(IdempotencyFilter.CONTEXT_KEY)
-                        .map(binding -> idempotencyKeys.bind(binding.tenant(), binding.key(), id))
-                        .orElse(Mono.empty()));
-        Mono<Void> insert = Mono.deferContextual(ctx -> jobs.insert(
+        return new AcceptanceBatcher.Acceptance(
                 id,
                 job.tenant(),
                 job.type(),
                 job.resource(),
                 requestId,
                 caller.tokenId(),
-                ctx.<String>getOrEmpty(JobCallbacks.CONTEXT_KEY).orElse(null)));
-        Mono<Void> writes = alongside
-                .apply(id)
-                .then(insert)
-                .then(outbox.enqueue(Topics.COMMANDS, key, command))
-                .then(bindKey);
-        return underQueueLimit(job.tenant())
-                .then(tx.transactional(writes))
-                .then(Mono.fromRunnable(() -> {
-                    activeJobs.accepted(job.tenant());
-                    outbox.wake();
-                }))
-                .then(jobs.find(id));
+                ctx.<String>getOrEmpty(JobCallbacks.CONTEXT_KEY).orElse(null),
+                Topics.COMMANDS,
+                Topics.commandKey(job.tenant(), job.keyKind(), job.keyName()),
+                codec.write(command(job, requestId, id)),
+                ctx.<IdempotencyFilter.Binding>getOrEmpty(IdempotencyFilter.CONTEXT_KEY)
+                        .orElse(null));
+    }
+
+    private void accepted(JobView stored) {
+        activeJobs.accepted(stored.tenant());
+        outbox.wake();
     }
 
     private CloudEvent command(NewJob job, String requestId, UUID id) {

@@ -33,29 +33,6 @@ class JobStore {
         this.json = json;
     }
 
-    /** Stores a queued job; without {@code callbackUrl} the job takes its token's default, if any. */
-    Mono<Void> insert(
-            UUID id,
-            String tenant,
-            String type,
-            String resource,
-            String requestId,
-            String tokenId,
-            String callbackUrl) {
-        DatabaseClient.GenericExecuteSpec insert = db.sql("insert into api.jobs "
-                        + "(id, tenant_id, type, status, resource, request_id, token_id, callback_url) "
-                        + "values (:id, :tenant, :type, 'queued', :resource, :requestId, :tokenId, "
-                        + "coalesce(:callback, (select callback_url from api.tokens where id = :tokenId)))")
-                .bind("id", id)
-                .bind("tenant", tenant)
-                .bind("type", type)
-                .bind("resource", resource)
-                .bind("requestId", requestId)
-                .bind("tokenId", tokenId);
-        insert = callbackUrl == null ? insert.bindNull("callback", String.class) : insert.bind("callback", callbackUrl);
-        return insert.then();
-    }
-
     Mono<JobView> find(UUID id) {
         return db.sql("select " + COLUMNS + " from api.jobs where id = :id")
                 .bind("id", id)

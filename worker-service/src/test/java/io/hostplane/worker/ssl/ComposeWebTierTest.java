@@ -9,16 +9,7 @@ import io.hostplane.embedded.NginxServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
-import java.util.List;
 import java.util.UUID;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,13 +35,13 @@ class ComposeWebTierTest {
         install(certs, domain, first);
 
         try (NginxServer nginx = new NginxServer(dir.resolve("nginx"), FreePorts.next()).start(config)) {
-            assertThat(served(nginx.port(), domain)).isEqualTo(first.fingerprint());
+            assertThat(SslTestCertificates.served(nginx.port(), domain)).isEqualTo(first.fingerprint());
 
             SslTestCertificates second = SslTestCertificates.selfSigned(domain);
             install(certs, domain, second);
-            assertThat(served(nginx.port(), domain)).isEqualTo(second.fingerprint());
+            assertThat(SslTestCertificates.served(nginx.port(), domain)).isEqualTo(second.fingerprint());
 
-            assertThatThrownBy(() -> served(nginx.port(), "unknown-" + domain))
+            assertThatThrownBy(() -> SslTestCertificates.served(nginx.port(), "unknown-" + domain))
                     .isInstanceOf(javax.net.ssl.SSLException.class);
         }
     }
@@ -71,33 +62,5 @@ class ComposeWebTierTest {
                 certs.resolve(domain + ".crt"),
                 StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** The SHA-256 of the certificate presented for SNI {@code name} (trust-all: only to read it). */
-    private static String served(int port, String name) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
-            SSLParameters parameters = socket.getSSLParameters();
-            parameters.setServerNames(List.of(new SNIHostName(name)));
-            socket.setSSLParameters(parameters);
-            socket.setSoTimeout(5000);
-            socket.startHandshake();
-            return SslTestCertificates.fingerprint(
-                    (X509Certificate) socket.getSession().getPeerCertificates()[0]);
-        }
-    }
-
-    private static final class TrustAll implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }

@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -31,12 +30,6 @@ import java.util.UUID;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -136,7 +129,7 @@ class NginxSslBackendTest {
     @Test
     void installsReplaceTheServedCertificateAndAFailedNginxTestRestoresThePreviousFiles(CapturedOutput output)
             throws Exception {
-        assertThat(servedFingerprint()).isEqualTo(first.fingerprint());
+        assertThat(SslTestCertificates.served(nginx.port(), DOMAIN)).isEqualTo(first.fingerprint());
         try (WorkerJobs jobs = new WorkerJobs(kafka, codec, "t_ssl", DOMAIN)) {
             // 1. A new certificate is installed, nginx reloaded: the handshake shows it.
             SslTestCertificates second = SslTestCertificates.selfSigned(DOMAIN);
@@ -162,7 +155,7 @@ class NginxSslBackendTest {
             assertThat(install(jobs, third, third.certificatePem(), List.of()).status())
                     .isEqualTo(JobStatus.SUCCEEDED);
             assertThat(Files.readAllBytes(certDir.resolve(DOMAIN + ".crt"))).isEqualTo(crtBefore);
-            assertThat(servedFingerprint()).isEqualTo(third.fingerprint());
+            assertThat(SslTestCertificates.served(nginx.port(), DOMAIN)).isEqualTo(third.fingerprint());
 
             // 4. A certificate file nginx cannot load: nginx -t fails, the job fails with nginx's reason, and
             // the previous files are back and still served.
@@ -182,7 +175,7 @@ class NginxSslBackendTest {
                 assertThat(listing.map(p -> p.getFileName().toString()))
                         .containsExactlyInAnyOrder(DOMAIN + ".crt", DOMAIN + ".key");
             }
-            assertThat(servedFingerprint()).isEqualTo(third.fingerprint());
+            assertThat(SslTestCertificates.served(nginx.port(), DOMAIN)).isEqualTo(third.fingerprint());
 
             // No private key in the job events or the worker's log.
             for (SslTestCertificates c : List.of(second, third, fourth)) {
@@ -237,40 +230,12 @@ class NginxSslBackendTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         String served = null;
         while (System.nanoTime() < deadline) {
-            served = servedFingerprint();
+            served = SslTestCertificates.served(nginx.port(), DOMAIN);
             if (fingerprint.equals(served)) {
                 return;
             }
             Thread.sleep(100);
         }
         throw new AssertionError("nginx serves " + served + ", not " + fingerprint);
-    }
-
-    /** The SHA-256 of the certificate nginx presents for SNI {@code DOMAIN} (trust-all: only to read it). */
-    private static String servedFingerprint() throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", nginx.port())) {
-            SSLParameters parameters = socket.getSSLParameters();
-            parameters.setServerNames(List.of(new SNIHostName(DOMAIN)));
-            socket.setSSLParameters(parameters);
-            socket.setSoTimeout(5000);
-            socket.startHandshake();
-            return SslTestCertificates.fingerprint(
-                    (X509Certificate) socket.getSession().getPeerCertificates()[0]);
-        }
-    }
-
-    private static final class TrustAll implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }

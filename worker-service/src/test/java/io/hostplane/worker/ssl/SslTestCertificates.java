@@ -83,4 +83,32 @@ record SslTestCertificates(KeyPair keys, X509Certificate certificate) {
             throw new IllegalStateException(e);
         }
     }
+
+    /** The SHA-256 of the certificate a TLS server on 127.0.0.1 presents for SNI {@code name} (trust-all: only to read it). */
+    static String served(int port, String name) throws Exception {
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, new javax.net.ssl.TrustManager[] {new TrustAll()}, new SecureRandom());
+        try (javax.net.ssl.SSLSocket socket =
+                (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+            parameters.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(name)));
+            socket.setSSLParameters(parameters);
+            socket.setSoTimeout(5000);
+            socket.startHandshake();
+            return fingerprint((X509Certificate) socket.getSession().getPeerCertificates()[0]);
+        }
+    }
+
+    private static final class TrustAll implements javax.net.ssl.X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
 }

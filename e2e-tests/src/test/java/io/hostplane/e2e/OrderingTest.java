@@ -57,7 +57,7 @@ class OrderingTest {
 
     @Test
     void concurrentChangesToOneRecordEndAsTheLastOrderedChange() throws Exception {
-        await(() -> client.get("/api/v1/domains/example.test")
+        Await.until(() -> client.get("/api/v1/domains/example.test")
                 .body()
                 .path("data")
                 .path("status")
@@ -70,7 +70,7 @@ class OrderingTest {
                 .path("data")
                 .path("id")
                 .asString();
-        await(() -> status(created).equals("succeeded"));
+        Await.until(() -> status(created).equals("succeeded"));
         String recordId = client.get("/api/v1/domains/example.test/dns/records?name=race")
                 .body()
                 .path("data")
@@ -99,7 +99,7 @@ class OrderingTest {
 
         StringBuilder ids = new StringBuilder("/api/v1/jobs?limit=200");
         jobs.forEach(id -> ids.append("&id=").append(id));
-        await(() -> {
+        Await.until(() -> {
             JsonNode items = client.get(ids.toString()).body().path("data").path("items");
             int done = 0;
             for (JsonNode job : items) {
@@ -110,7 +110,7 @@ class OrderingTest {
 
         Map<String, Long> offsetByJob = new HashMap<>();
         Map<String, String> contentByJob = new HashMap<>();
-        await(() -> {
+        Await.until(() -> {
             String cursor = null;
             do {
                 JsonNode page = client.get(
@@ -151,20 +151,5 @@ class OrderingTest {
                 .path("data")
                 .path("status")
                 .asString();
-    }
-
-    interface Condition {
-        boolean met() throws Exception;
-    }
-
-    private static void await(Condition condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.met()) {
-                return;
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError("condition not met within 120 s");
     }
 }

@@ -44,6 +44,9 @@ public final class PostgresServer implements AutoCloseable {
                 .setCleanDataDirectory(false)
                 .setOverrideWorkingDirectory(binariesDir.toFile())
                 .setPGStartupWait(Duration.ofSeconds(60))
+                // Whoever started it stops it, in order (the launcher after the services, the tests' hook at the
+                // end): a hook of its own would stop PostgreSQL while the services still finish their work.
+                .setRegisterShutdownHook(false)
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setServerConfig("max_connections", "200")
                 // The embedded defaults are -F and synchronous_commit=off: fast, but a commit could be

@@ -54,6 +54,7 @@ public final class DevStack implements AutoCloseable {
     private final Settings settings;
     private final Map<String, String> env;
     private final List<AutoCloseable> started = new ArrayList<>();
+    private final List<ServiceProcess> processes = new ArrayList<>();
     private String bootstrapServers;
     private KafkaBroker kafka;
     private PostgresServer postgres;
@@ -104,12 +105,16 @@ public final class DevStack implements AutoCloseable {
             started.add(kafka);
             bootstrapServers = kafka.start().bootstrapServers();
         }
-        List<String> common = List.of(
+        boolean processes = Boolean.parseBoolean(env.getOrDefault("HOSTPLANE_DEV_PROCESSES", "false"));
+        List<String> common = new ArrayList<>(List.of(
                 "--spring.kafka.bootstrap-servers=" + bootstrapServers,
                 "--spring.r2dbc.url=" + r2dbcUrl,
                 "--spring.r2dbc.username=" + user,
-                "--spring.r2dbc.password=" + password,
-                "--spring.main.register-shutdown-hook=false");
+                "--spring.r2dbc.password=" + password));
+        if (!processes) {
+            // In one JVM the launcher's own hook closes the services, in order.
+            common.add("--spring.main.register-shutdown-hook=false");
+        }
         List<String> api = new ArrayList<>(common);
         api.add("--server.port=" + settings.apiPort());
         api.add("--hostplane.bootstrap.enabled=true");
@@ -131,12 +136,53 @@ public final class DevStack implements AutoCloseable {
 
         // HOSTPLANE_DEV_WORKERS=0 leaves the workers to the caller (tests that run them as processes).
         int workers = Integer.parseInt(env.getOrDefault("HOSTPLANE_DEV_WORKERS", "1"));
+        if (processes) {
+            startProcesses(data, audit, workers > 0 ? worker : null, api);
+        } else {
+            startInThisJvm(audit, workers > 0 ? worker : null, api);
+        }
+        awaitHealthy(readyTimeout, workers > 0);
+        return this;
+    }
+
+    /**
+     * {@code HOSTPLANE_DEV_PROCESSES=true}: each service in a JVM of its own, with the options in
+     * {@code HOSTPLANE_SERVICE_JAVA_OPTS} (as production runs them, and so that each one's memory can be measured).
+     */
+    private void startProcesses(Path data, List<String> audit, List<String> worker, List<String> api)
+            throws IOException {
+        List<String> jvm = List.of(env.getOrDefault(
+                        "HOSTPLANE_SERVICE_JAVA_OPTS", "-Xms64m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1")
+                .trim()
+                .split("\\s+"));
+        Path tmp = Files.createDirectories(data.resolve("tmp"));
+        Map<String, String> mains = new LinkedHashMap<>();
+        mains.put("audit", AuditApplication.class.getName());
+        mains.put("worker", WorkerApplication.class.getName());
+        mains.put("api", ApiApplication.class.getName());
+        Map<String, List<String>> args = new LinkedHashMap<>();
+        args.put("audit", audit);
+        args.put("worker", worker);
+        args.put("api", api);
+        for (var service : mains.entrySet()) {
+            List<String> serviceArgs = args.get(service.getKey());
+            if (serviceArgs != null) {
+                ServiceProcess process = ServiceProcess.start(
+                        service.getKey(), service.getValue(), ServiceProcess.settings(serviceArgs), jvm, tmp);
+                started.add(process);
+                processes.add(process);
+            }
+        }
+    }
+
+    /** The default: the three services as three Spring contexts in this JVM (quickest to start, least memory). */
+    private void startInThisJvm(List<String> audit, List<String> worker, List<String> api) {
         ExecutorService starter = Executors.newFixedThreadPool(3);
         try {
             // Closed in reverse order of this list: the API first, the infrastructure last.
             List<CompletableFuture<ConfigurableApplicationContext>> contexts = new ArrayList<>();
             contexts.add(CompletableFuture.supplyAsync(run(AuditApplication::builder, audit), starter));
-            if (workers > 0) {
+            if (worker != null) {
                 contexts.add(CompletableFuture.supplyAsync(run(WorkerApplication::builder, worker), starter));
             }
             contexts.add(CompletableFuture.supplyAsync(run(ApiApplication::builder, api), starter));
@@ -154,8 +200,6 @@ public final class DevStack implements AutoCloseable {
         } finally {
             starter.shutdown();
         }
-        awaitHealthy(readyTimeout, workers > 0);
-        return this;
     }
 
     private static Supplier<ConfigurableApplicationContext> run(
@@ -173,6 +217,11 @@ public final class DevStack implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
+            for (ServiceProcess process : processes) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the " + process.name() + " service stopped while starting");
+                }
+            }
             try {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200 || !withWorkers) {
@@ -258,6 +307,14 @@ public final class DevStack implements AutoCloseable {
             }
         }
         started.clear();
+        processes.clear();
+    }
+
+    /** The services' process ids by name ({@code api}, {@code worker}, {@code audit}) when they run as processes. */
+    public Map<String, Long> servicePids() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        processes.forEach(p -> pids.put(p.name(), p.pid()));
+        return pids;
     }
 
     /**

@@ -36,6 +36,7 @@ public final class HostplaneDev {
         System.out.println("  PostgreSQL     " + stack.r2dbcUrl());
         System.out.println("  Demo token     " + dir.resolve("demo-token") + "   (tenant demo, scope *)");
         System.out.println("  Admin token    " + dir.resolve("admin-token") + "   (platform operator)");
+        stack.servicePids().forEach((service, pid) -> System.out.printf("  %-15sprocess %d%n", service, pid));
         System.out.println("  Try            curl -s -H \"Authorization: Bearer $(cat " + dir.resolve("demo-token")
                 + ")\" " + url + "/api/v1/system/hello");
         System.out.printf(

@@ -14,7 +14,14 @@ command -v pgbench >/dev/null || { echo "bench: pgbench is missing (apt-get inst
 new_token '{"limit":1000000,"period_seconds":1}' > "$DATA/bench-token"
 ./mvnw -B -q -Dspotless.check.skip=true -pl bench dependency:build-classpath -Dmdep.outputFile="$DATA/bench.cp"
 CP="bench/target/classes:$(cat "$DATA/bench.cp")"
-JVM="$(pgrep -f 'local-0.1.0-SNAPSHOT-exec.jar' | head -1)"
+# The JVMs whose memory is reported: the one platform JVM, or with HOSTPLANE_DEV_PROCESSES=true each
+# service's own (the launcher prints "  api   process <pid>" for each).
+declare -A JVMS
+if grep -q "process [0-9]" "$DATA/platform.log"; then
+  while read -r service _ pid; do JVMS[$service]=$pid; done < <(grep -E "^  (api|worker|audit) +process [0-9]+" "$DATA/platform.log")
+else
+  JVMS[platform]="$(pgrep -f 'local-0.1.0-SNAPSHOT-exec.jar' | head -1)"
+fi
 export PGPASSWORD=hostplane
 PSQL=(psql -q -h 127.0.0.1 -p 15432 -U hostplane -d hostplane)
 
@@ -33,7 +40,11 @@ JOBBENCH=(java -Xmx512m -Dzones="$ZONES" -cp "$CP" io.hostplane.bench.JobBench)
 
 machine
 echo "zones: $ZONES"
-echo "platform: one JVM (api, worker, audit) with ${HOSTPLANE_JAVA_OPTS:--Xms512m -Xmx1g -XX:+UseSerialGC}"
+if [ -n "${JVMS[platform]:-}" ]; then
+  echo "platform: one JVM (api, worker, audit) with ${HOSTPLANE_JAVA_OPTS:--Xms512m -Xmx1g -XX:+UseSerialGC}"
+else
+  echo "platform: api, worker and audit in JVMs of their own with ${HOSTPLANE_SERVICE_JAVA_OPTS:-the launcher defaults}"
+fi
 echo
 
 echo "## 1. Acceptance beside pgbench ($CONCURRENCY clients, ${SECONDS_PER} s)"
@@ -61,11 +72,17 @@ echo "active jobs left: $ACTIVE"
 echo
 for RATE in $RATES; do
   echo "## 2. End-to-end latency at $RATE jobs/s for ${SECONDS_PER} s (open loop)"
-  ( while kill -0 "$JVM" 2>/dev/null; do ps -o rss= -p "$JVM"; sleep 1; done ) > "$DATA/rss.txt" &
-  SAMPLER=$!
+  SAMPLERS=()
+  for service in "${!JVMS[@]}"; do
+    pid=${JVMS[$service]}
+    ( while kill -0 "$pid" 2>/dev/null; do ps -o rss= -p "$pid"; sleep 1; done ) > "$DATA/rss-$service.txt" &
+    SAMPLERS+=($!)
+  done
   "${JOBBENCH[@]}" latency http://127.0.0.1:8080 "$DATA/bench-token" "$RATE" "$SECONDS_PER"
-  kill "$SAMPLER" 2>/dev/null || true
-  echo "platform JVM resident memory, max during this run: $(( $(sort -n "$DATA/rss.txt" | tail -1) / 1024 )) MiB (api + worker + audit in one JVM)"
+  kill "${SAMPLERS[@]}" 2>/dev/null || true
+  for service in "${!JVMS[@]}"; do
+    echo "resident memory of $service, max during this run: $(( $(sort -n "$DATA/rss-$service.txt" | tail -1) / 1024 )) MiB"
+  done
   for _ in $(seq 1 300); do
     [ "$("${PSQL[@]}" -t -A -c "select count(*) from api.jobs where status in ('queued','running')")" = 0 ] && break
     sleep 1

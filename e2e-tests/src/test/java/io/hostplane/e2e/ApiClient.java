@@ -69,7 +69,11 @@ final class ApiClient {
 
     private Response send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        JsonNode body = response.body().isEmpty() ? null : json.readTree(response.body());
+        boolean isJson = response.headers()
+                .firstValue("Content-Type")
+                .map(type -> type.contains("json"))
+                .orElse(false);
+        JsonNode body = response.body().isEmpty() || !isJson ? null : json.readTree(response.body());
         return new Response(response.statusCode(), response.headers(), body);
     }
 }

@@ -44,6 +44,30 @@ class SeparateProcessesTest {
                 children.put(pid, child);
             }
 
+            // Each service answers its own readiness (PostgreSQL and Kafka) and metrics on its own port.
+            for (int port :
+                    List.of(stack.settings().workerPort(), stack.settings().auditPort())) {
+                ApiClient.Response ready =
+                        new ApiClient("http://127.0.0.1:" + port, null).get("/actuator/health/readiness");
+                assertThat(ready.status()).isEqualTo(200);
+                assertThat(ready.body()
+                                .path("components")
+                                .path("db")
+                                .path("status")
+                                .asString())
+                        .isEqualTo("UP");
+                assertThat(ready.body()
+                                .path("components")
+                                .path("kafka")
+                                .path("status")
+                                .asString())
+                        .isEqualTo("UP");
+                assertThat(new ApiClient("http://127.0.0.1:" + port, null)
+                                .get("/actuator/prometheus")
+                                .status())
+                        .isEqualTo(200);
+            }
+
             ApiClient client = new ApiClient(
                     stack.apiUrl(), Files.readString(data.resolve("demo-token")).trim());
             Await.until(() -> client.get("/api/v1/domains/example.test")

@@ -12,7 +12,7 @@ import org.springframework.kafka.listener.DefaultErrorHandler;
 
 /**
  * Declares the platform's topics so that whichever service starts first creates them (creating an existing
- * topic is a no-op), and provides the event codec and the consumers' error handling.
+ * topic is a no-op), and provides the event codec, the consumers' error handling and the Kafka health check.
  */
 @Configuration(proxyBeanMethods = false)
 public class KafkaTopicsConfiguration {
@@ -30,6 +30,12 @@ public class KafkaTopicsConfiguration {
     @Bean
     DefaultErrorHandler retryForeverErrorHandler() {
         return RetryForever.errorHandler();
+    }
+
+    /** The {@code kafka} health component (bean name minus "HealthIndicator"). */
+    @Bean
+    KafkaHealthIndicator kafkaHealthIndicator(KafkaAdmin kafkaAdmin) {
+        return new KafkaHealthIndicator(kafkaAdmin);
     }
 
     @Bean

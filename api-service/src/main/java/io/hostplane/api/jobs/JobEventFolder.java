@@ -44,6 +44,7 @@ class JobEventFolder {
 
     private final CallbackStore callbacks;
     private final ActiveJobCounts activeJobs;
+    private final JobMetrics metrics;
 
     JobEventFolder(
             JobStore jobs,
@@ -52,7 +53,9 @@ class JobEventFolder {
             List<JobOutcomeApplier> appliers,
             JobChanges changes,
             CallbackStore callbacks,
-            ActiveJobCounts activeJobs) {
+            ActiveJobCounts activeJobs,
+            JobMetrics metrics) {
+        this.metrics = metrics;
         this.callbacks = callbacks;
         this.activeJobs = activeJobs;
         this.changes = changes;
@@ -110,24 +113,32 @@ class JobEventFolder {
                 time(e.event()),
                 earliest.get(id))));
         List<String> finishedTenants = new ArrayList<>();
-        Mono<Void> work = jobs.transitionAll(moves).collect(Collectors.toSet()).flatMap(moved -> {
-            List<UUID> finished = new ArrayList<>();
-            List<Event> succeeded = new ArrayList<>();
-            furthest.forEach((id, e) -> {
-                if (moved.contains(id) && e.change().status().isTerminal()) {
-                    finished.add(id);
-                    finishedTenants.add(e.event().tenant());
-                    if (e.change().status() == JobStatus.SUCCEEDED) {
-                        succeeded.add(e);
-                    }
-                }
-            });
-            return Flux.fromIterable(succeeded)
-                    .concatMap(e -> applied(UUID.fromString(e.change().jobId()), e.event(), e.change()))
-                    .then(callbacks.enqueueIfTerminal(finished));
-        });
+        List<Runnable> finishedMeters = new ArrayList<>();
+        Mono<Void> work = jobs.transitionAll(moves)
+                .collectMap(JobStore.Moved::id)
+                .flatMap(moved -> {
+                    List<UUID> finished = new ArrayList<>();
+                    List<Event> succeeded = new ArrayList<>();
+                    furthest.forEach((id, e) -> {
+                        if (moved.containsKey(id) && e.change().status().isTerminal()) {
+                            finished.add(id);
+                            JobStore.Moved row = moved.get(id);
+                            finishedMeters.add(() -> metrics.finished(
+                                    row.type(), e.change().status(), Duration.between(row.createdAt(), Instant.now())));
+                            finishedTenants.add(e.event().tenant());
+                            if (e.change().status() == JobStatus.SUCCEEDED) {
+                                succeeded.add(e);
+                            }
+                        }
+                    });
+                    return Flux.fromIterable(succeeded)
+                            .concatMap(e -> applied(UUID.fromString(e.change().jobId()), e.event(), e.change()))
+                            .then(callbacks.enqueueIfTerminal(finished));
+                });
         tx.transactional(work).block(Duration.ofSeconds(60));
         finishedTenants.forEach(activeJobs::finished);
+        // Counted after the commit, so a retried poll does not count its jobs twice.
+        finishedMeters.forEach(Runnable::run);
         furthest.keySet().forEach(id -> changes.changed(id.toString()));
     }
 

@@ -40,6 +40,8 @@ public class JobService {
     private final ActiveJobCounts activeJobs;
     private final AcceptanceBatcher batcher;
 
+    private final JobMetrics metrics;
+
     JobService(
             JobStore jobs,
             EventCodec codec,
@@ -48,7 +50,9 @@ public class JobService {
             DatabaseClient db,
             CallbackStore callbacks,
             ActiveJobCounts activeJobs,
-            AcceptanceBatcher batcher) {
+            AcceptanceBatcher batcher,
+            JobMetrics metrics) {
+        this.metrics = metrics;
         this.batcher = batcher;
         this.callbacks = callbacks;
         this.activeJobs = activeJobs;
@@ -109,6 +113,7 @@ public class JobService {
 
     private void accepted(JobView stored) {
         activeJobs.accepted(stored.tenant());
+        metrics.accepted(stored.type());
         outbox.wake();
     }
 

@@ -111,7 +111,10 @@ class JobStore {
      * A job moves only forward ({@code queued → running → terminal}) and never out of a terminal state, so a
      * redelivered or late event changes nothing.
      */
-    Flux<UUID> transitionAll(List<Transition> moves) {
+    /** A job that a transition moved, with its type and acceptance time (for the job meters). */
+    record Moved(UUID id, String type, Instant createdAt) {}
+
+    Flux<Moved> transitionAll(List<Transition> moves) {
         if (moves.isEmpty()) {
             return Flux.empty();
         }
@@ -130,7 +133,8 @@ class JobStore {
                         // instead of scanning them (it cannot estimate how few rows unnest gives).
                         + "where j.id = u.id and j.id = any(cast(:ids as uuid[])) and " + RANK.replace("$", "j")
                         + " < 2 "
-                        + "and " + RANK.replace("$", "u") + " > " + RANK.replace("$", "j") + " returning j.id")
+                        + "and " + RANK.replace("$", "u") + " > " + RANK.replace("$", "j")
+                        + " returning j.id, j.type, j.created_at")
                 .bind("ids", moves.stream().map(Transition::id).toArray(UUID[]::new))
                 .bind("statuses", moves.stream().map(m -> m.status().wireName()).toArray(String[]::new))
                 .bind("attempts", moves.stream().map(Transition::attempts).toArray(Integer[]::new))
@@ -141,7 +145,10 @@ class JobStore {
                 .bind(
                         "starts",
                         moves.stream().map(m -> m.startedAt().toString()).toArray(String[]::new))
-                .map((row, meta) -> row.get("id", UUID.class))
+                .map((row, meta) -> new Moved(
+                        row.get("id", UUID.class),
+                        row.get("type", String.class),
+                        instant(row.get("created_at", OffsetDateTime.class))))
                 .all();
     }
 

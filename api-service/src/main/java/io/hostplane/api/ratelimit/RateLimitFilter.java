@@ -3,6 +3,8 @@ package io.hostplane.api.ratelimit;
 import io.hostplane.api.system.ClientAddress;
 import io.hostplane.api.system.EnvelopeWriter;
 import io.hostplane.api.tokens.ApiPrincipal;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -30,9 +32,21 @@ class RateLimitFilter implements WebFilter {
     private final TokenRateLimiters limiters;
     private final EnvelopeWriter writer;
 
-    RateLimitFilter(TokenRateLimiters limiters, EnvelopeWriter writer) {
+    private final Counter tokenRejections;
+    private final Counter publicRejections;
+
+    RateLimitFilter(TokenRateLimiters limiters, EnvelopeWriter writer, MeterRegistry registry) {
         this.limiters = limiters;
         this.writer = writer;
+        this.tokenRejections = rejections(registry, "token");
+        this.publicRejections = rejections(registry, "public");
+    }
+
+    private static Counter rejections(MeterRegistry registry, String limit) {
+        return Counter.builder("hostplane.ratelimit.rejections")
+                .description("Requests refused with 429 by a rate limit: per token, or per address on public routes")
+                .tag("limit", limit)
+                .register(registry);
     }
 
     @Override
@@ -45,21 +59,25 @@ class RateLimitFilter implements WebFilter {
                         : limited(
                                 exchange,
                                 chain,
-                                limiters.acquire(caller.tokenId(), caller.rateLimit(), caller.ratePeriodSeconds())))
+                                limiters.acquire(caller.tokenId(), caller.rateLimit(), caller.ratePeriodSeconds()),
+                                tokenRejections))
                 .switchIfEmpty(Mono.fromSupplier(
                         () -> exchange.getRequest().getPath().value().startsWith(PUBLIC_LIMITED)
                                 ? limited(
                                         exchange,
                                         chain,
                                         limiters.acquirePublic(
-                                                ClientAddress.of(exchange).getHostAddress()))
+                                                ClientAddress.of(exchange).getHostAddress()),
+                                        publicRejections)
                                 : chain.filter(exchange)))
                 .flatMap(answer -> answer);
     }
 
-    private Mono<Void> limited(ServerWebExchange exchange, WebFilterChain chain, TokenRateLimiters.Decision decision) {
+    private Mono<Void> limited(
+            ServerWebExchange exchange, WebFilterChain chain, TokenRateLimiters.Decision decision, Counter rejections) {
         headers(exchange, decision);
         if (!decision.permitted()) {
+            rejections.increment();
             exchange.getResponse()
                     .getHeaders()
                     .set(HttpHeaders.RETRY_AFTER, Long.toString(decision.retryAfterSeconds()));
@@ -81,7 +99,7 @@ class RateLimitFilter implements WebFilter {
         TokenRateLimiters.Decision peek =
                 limiters.peek(caller.tokenId(), caller.rateLimit(), caller.ratePeriodSeconds());
         if (!peek.permitted()) {
-            return limited(exchange, chain, peek);
+            return limited(exchange, chain, peek, tokenRejections);
         }
         exchange.getResponse().beforeCommit(() -> {
             var status = exchange.getResponse().getStatusCode();

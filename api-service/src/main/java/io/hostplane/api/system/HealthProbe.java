@@ -1,6 +1,7 @@
 package io.hostplane.api.system;
 
 import io.hostplane.common.topic.Topics;
+import io.hostplane.platform.KafkaHealthIndicator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -38,10 +38,7 @@ class HealthProbe implements DisposableBean {
 
     HealthProbe(DatabaseClient db, KafkaAdmin kafkaAdmin) {
         this.db = db;
-        Map<String, Object> config = new LinkedHashMap<>(kafkaAdmin.getConfigurationProperties());
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2500);
-        this.admin = Admin.create(config);
+        this.admin = KafkaHealthIndicator.quickAdmin(kafkaAdmin);
     }
 
     Mono<Report> check() {

@@ -1,0 +1,185 @@
+package io.hostplane.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hostplane.embedded.FreePorts;
+import io.hostplane.local.DevStack;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** The CLI against the whole platform (real Kafka, PostgreSQL, API, worker and audit service). */
+class CliAgainstThePlatformTest {
+
+    private static DevStack stack;
+    private static Path data;
+    private static Map<String, String> env;
+
+    @BeforeAll
+    static void start() throws Exception {
+        data = Path.of("target", "cli-" + UUID.randomUUID()).toAbsolutePath();
+        stack = new DevStack(DevStack.randomPorts(data, FreePorts::next), Map.of()).start(Duration.ofSeconds(120));
+        env = Map.of(
+                "HOSTPLANE_API",
+                stack.apiUrl(),
+                "HOSTPLANE_TOKEN",
+                Files.readString(data.resolve("demo-token")).trim());
+        // The demo domain is created by a job at first start: follow it to its end.
+        CliRun jobs = cli("jobs", "list", "--type", "domain.create", "--json");
+        assertThat(jobs.code()).isZero();
+        String job =
+                Api.JSON.readTree(jobs.out()).path("items").get(0).path("id").asString();
+        assertThat(cli("jobs", "watch", job, "--timeout", "PT90S").code()).isZero();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private static CliRun cli(String... args) {
+        return CliRun.of(env, data, args);
+    }
+
+    private static CliRun cli(Map<String, String> environment, String... args) {
+        return CliRun.of(environment, data, args);
+    }
+
+    @Test
+    void setReplaceAndDeleteARecordFollowingEachJobToItsEnd() throws Exception {
+        CliRun created = cli("dns", "set", "example.test", "cli", "A", "192.0.2.77", "--ttl", "300");
+        assertThat(created.code()).as(created.err()).isZero();
+        assertThat(created.out()).contains("succeeded", "dns.record.create");
+        assertThat(created.err()).contains("job "); // the progress line
+
+        CliRun replaced = cli("dns", "set", "example.test", "cli", "A", "192.0.2.78", "--ttl", "300");
+        assertThat(replaced.code()).as(replaced.err()).isZero();
+        assertThat(replaced.out()).contains("dns.record.replace");
+
+        CliRun list = cli("dns", "list", "example.test", "--name", "cli", "--json");
+        JsonNode items = Api.JSON.readTree(list.out()).path("items");
+        assertThat(items).hasSize(1);
+        assertThat(items.get(0).path("content").asString()).isEqualTo("192.0.2.78");
+        CliRun table = cli("dns", "list", "example.test", "--name", "cli");
+        assertThat(table.out().lines().findFirst().orElseThrow()).contains("ID", "NAME", "TYPE", "CONTENT");
+        assertThat(table.out()).contains("192.0.2.78");
+
+        CliRun deleted =
+                cli("dns", "delete", "example.test", items.get(0).path("id").asString());
+        assertThat(deleted.code()).as(deleted.err()).isZero();
+        assertThat(Api.JSON
+                        .readTree(cli("dns", "list", "example.test", "--name", "cli", "--json")
+                                .out())
+                        .path("items"))
+                .isEmpty();
+
+        // The change went through the API like any client's: the audit log has its command.
+        String jobId =
+                cli("jobs", "list", "--type", "dns.record.create", "--json").out();
+        String id = Api.JSON.readTree(jobId).path("items").get(0).path("id").asString();
+        List<String> types = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!types.contains("io.hostplane.command.dns.record.create.v1") && System.nanoTime() < deadline) {
+            types.clear();
+            Api.JSON
+                    .readTree(cli("audit", "query", "--job-id", id, "--json").out())
+                    .path("items")
+                    .forEach(e -> types.add(e.path("type").asString()));
+            Thread.sleep(300);
+        }
+        assertThat(types).contains("io.hostplane.command.dns.record.create.v1", "io.hostplane.job.succeeded.v1");
+    }
+
+    @Test
+    void refusalsCarryTheApiMessageAndTheirExitCodes() {
+        CliRun invalid = cli("dns", "set", "example.test", "bad", "A", "not-an-address");
+        assertThat(invalid.code()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(invalid.err().lines()).hasSize(1);
+        assertThat(invalid.err()).contains("content").contains("HTTP 400");
+
+        Map<String, String> wrong = new HashMap<>(env);
+        wrong.put("HOSTPLANE_TOKEN", "hp_notarealtoken");
+        CliRun unauthenticated = cli(wrong, "jobs", "list");
+        assertThat(unauthenticated.code()).isEqualTo(ExitCodes.AUTH);
+        assertThat(unauthenticated.err()).contains("HTTP 401").doesNotContain("hp_notarealtoken");
+
+        CliRun notOperator = cli("tenants", "list");
+        assertThat(notOperator.code()).isEqualTo(ExitCodes.AUTH);
+        assertThat(notOperator.err()).contains("HTTP 403");
+
+        CliRun unknownJob = cli("jobs", "get", UUID.randomUUID().toString());
+        assertThat(unknownJob.code()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(unknownJob.err()).contains("HTTP 404");
+    }
+
+    @Test
+    void operatorsCreateTenantsTokensAndUsers() throws Exception {
+        String admin = data.resolve("admin-token").toString();
+        String name = "acme-" + UUID.randomUUID().toString().substring(0, 6);
+        CliRun tenant = cli("tenants", "create", name, "--token-file", admin, "--json");
+        assertThat(tenant.code()).as(tenant.err()).isZero();
+        String tenantId = Api.JSON.readTree(tenant.out()).path("id").asString();
+        assertThat(cli("tenants", "list", "--token-file", admin, "--limit", "200")
+                        .out())
+                .contains(name);
+
+        CliRun token = cli(
+                "tokens",
+                "create",
+                "--tenant",
+                tenantId,
+                "--scope",
+                "dns.read",
+                "--scope",
+                "jobs.read",
+                "--description",
+                "from the cli",
+                "--token-file",
+                admin,
+                "--json");
+        assertThat(token.code()).as(token.err()).isZero();
+        JsonNode issued = Api.JSON.readTree(token.out());
+        assertThat(issued.path("token").asString()).startsWith("hp_");
+        assertThat(issued.path("tenant").asString()).isEqualTo(tenantId);
+
+        Map<String, String> asTenant = new HashMap<>(env);
+        asTenant.put("HOSTPLANE_TOKEN", issued.path("token").asString());
+        CliRun listed = cli(asTenant, "tokens", "list");
+        assertThat(listed.code()).isEqualTo(ExitCodes.AUTH); // dns.read and jobs.read only: no tokens.read
+
+        CliRun rotated = cli("tokens", "rotate", issued.path("id").asString(), "--token-file", admin, "--json");
+        assertThat(rotated.code()).as(rotated.err()).isZero();
+        assertThat(Api.JSON.readTree(rotated.out()).path("token").asString())
+                .startsWith("hp_")
+                .isNotEqualTo(issued.path("token").asString());
+        CliRun revoked = cli("tokens", "revoke", issued.path("id").asString(), "--token-file", admin);
+        assertThat(revoked.code()).as(revoked.err()).isZero();
+
+        Path password = data.resolve("password.txt");
+        Files.writeString(password, "correct horse battery staple\n");
+        CliRun user = cli(
+                "users",
+                "create",
+                "alice-" + name,
+                "--password-file",
+                password.toString(),
+                "--tenant",
+                tenantId,
+                "--token-file",
+                admin,
+                "--json");
+        assertThat(user.code()).as(user.err()).isZero();
+        assertThat(Api.JSON.readTree(user.out()).path("tenant").asString()).isEqualTo(tenantId);
+    }
+}

@@ -55,6 +55,28 @@ class DnsChangesApiTest extends ApiIntegrationTest {
     }
 
     @Test
+    void aTenThousandChangeBatchIsRefusedWithNothingCreated() throws Exception {
+        StringBuilder body = new StringBuilder("{\"changes\":[");
+        for (int i = 0; i < 10_000; i++) {
+            body.append(i == 0 ? "" : ",")
+                    .append("{\"op\":\"create\",\"record\":{\"name\":\"n")
+                    .append(i)
+                    .append("\",\"type\":\"A\",\"content\":\"192.0.2.1\"}}");
+        }
+        JsonNode refused = json(
+                HttpMethod.PATCH,
+                "/api/v1/domains/" + zone + "/dns/records",
+                allToken,
+                body.append("]}").toString(),
+                400);
+        assertThat(refused.path("message").asString()).contains("1 to 1000 changes");
+        assertThat(refused.path("errors").get(0).path("field").asString()).isEqualTo("changes");
+        assertThat(jobs()).isZero();
+        assertThat(count("select count(*) from api.outbox where payload like '%" + zone + "%'"))
+                .isZero();
+    }
+
+    @Test
     void aValidBatchIsOneJob() throws Exception {
         String keep = existingRecord("www");
         String drop = existingRecord("old");

@@ -84,6 +84,46 @@ class JobFoldingTest extends ApiIntegrationTest {
         assertThat(row(jobs.get(1)).status()).isEqualTo("succeeded");
     }
 
+    @Test
+    void anOutcomeThatCannotBeRecordedDoesNotStopTheOthers() throws Exception {
+        String poisoned = accept(200);
+        String healthy = accept(201);
+        // A succeeded dns.record.create whose record id is not an id: the record view cannot take it.
+        CloudEvent bad = codec.event(
+                "/test-worker",
+                EventTypes.job(JobStatus.SUCCEEDED),
+                "x",
+                tenant,
+                null,
+                poisoned,
+                null,
+                new JobStateChanged(
+                        poisoned,
+                        "dns.record.create",
+                        JobStatus.SUCCEEDED,
+                        1,
+                        List.of(),
+                        null,
+                        codec.tree(Map.of(
+                                "zone",
+                                zone,
+                                "record",
+                                Map.of("id", "not-an-id", "name", "f200", "type", "A", "content", "192.0.2.50"))),
+                        null));
+        kafka.send(Topics.JOB_EVENTS, poisoned, codec.write(bad));
+        kafka.send(Topics.JOB_EVENTS, healthy, codec.write(event(healthy, JobStatus.SUCCEEDED, List.of())));
+        kafka.flush();
+        awaitAllSucceeded(List.of(poisoned, healthy));
+
+        assertThat(row(poisoned).warnings()).contains("RESULT_NOT_RECORDED");
+        assertThat(row(healthy).warnings()).doesNotContain("RESULT_NOT_RECORDED");
+        // Folding goes on after it.
+        String later = accept(202);
+        kafka.send(Topics.JOB_EVENTS, later, codec.write(event(later, JobStatus.SUCCEEDED, List.of())))
+                .get();
+        awaitAllSucceeded(List.of(later));
+    }
+
     private String accept(int i) {
         return json(
                         HttpMethod.POST,

@@ -6,6 +6,7 @@ import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.event.JobStateChanged;
 import io.hostplane.common.job.JobStatus;
+import io.hostplane.common.job.Warning;
 import io.hostplane.common.topic.Topics;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,6 +74,12 @@ class JobEventFolder {
      * the succeeded jobs' outcomes applied by their features and the callbacks of the finished ones queued by
      * one more. If the transaction fails, the whole poll is retried (the error handler retries for ever);
      * folding is idempotent, so events already folded by an earlier try change nothing.
+     *
+     * <p>One event whose outcome cannot be applied (a result the feature cannot read: a bug in a worker, not an
+     * outage) must not stop every other job on these partitions for ever. So when the poll fails with such an
+     * error, its events are folded one by one, and the one that still fails is folded without its feature's
+     * projection: the job gets its true state, a {@code RESULT_NOT_RECORDED} warning and an error in the log.
+     * Outages (database, network, timeouts) are not such errors: the poll is retried as before.
      */
     @KafkaListener(id = "api-job-events", topics = Topics.JOB_EVENTS, groupId = Topics.API_JOBS_GROUP, batch = "true")
     void onJobEvents(List<String> payloads) {
@@ -81,15 +88,67 @@ class JobEventFolder {
             try {
                 CloudEvent event = codec.read(payload);
                 if (EventTypes.isJobEvent(event.type())) {
-                    events.add(new Event(event, codec.data(event, JobStateChanged.class)));
+                    JobStateChanged change = codec.data(event, JobStateChanged.class);
+                    UUID.fromString(String.valueOf(change.jobId()));
+                    events.add(new Event(event, change));
                 }
-            } catch (EventCodec.MalformedEventException e) {
+            } catch (EventCodec.MalformedEventException | IllegalArgumentException e) {
                 log.warn("skipping unreadable job event: {}", e.getMessage());
             }
         }
         if (events.isEmpty()) {
             return;
         }
+        try {
+            fold(events, true);
+        } catch (RuntimeException e) {
+            if (!isBadData(e)) {
+                throw e;
+            }
+            log.warn(
+                    "folding {} job events together failed ({}); folding them one by one", events.size(), e.toString());
+            for (Event event : events) {
+                try {
+                    fold(List.of(event), true);
+                } catch (RuntimeException alone) {
+                    if (!isBadData(alone)) {
+                        throw alone;
+                    }
+                    log.error(
+                            "job {}: its {} outcome could not be applied to the API's view ({}); folding its state"
+                                    + " without it",
+                            event.change().jobId(),
+                            event.change().jobType(),
+                            alone.toString());
+                    fold(List.of(event), false);
+                }
+            }
+        }
+    }
+
+    static final Warning RESULT_NOT_RECORDED = new Warning(
+            "SYSTEM",
+            "RESULT_NOT_RECORDED",
+            "The change was applied, but the API could not record its result; what the API shows of the resource may"
+                    + " be stale until its next change. Operators have been told.");
+
+    /** An error in what an event says, which no retry can cure (as opposed to an outage, which one can). */
+    static boolean isBadData(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException
+                    || t instanceof NullPointerException
+                    || t instanceof ClassCastException
+                    || t instanceof tools.jackson.core.JacksonException
+                    || t instanceof org.springframework.dao.DataIntegrityViolationException
+                    || t instanceof io.r2dbc.spi.R2dbcDataIntegrityViolationException
+                    || t instanceof io.r2dbc.spi.R2dbcBadGrammarException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void fold(List<Event> events, boolean applyOutcomes) {
         Map<UUID, Event> furthest = new LinkedHashMap<>();
         Map<UUID, Instant> earliest = new HashMap<>();
         for (Event e : events) {
@@ -106,8 +165,7 @@ class JobEventFolder {
                 id,
                 e.change().status(),
                 e.change().attempts(),
-                jobs.jsonText(
-                        e.change().warnings() == null ? List.of() : e.change().warnings()),
+                jobs.jsonText(warnings(e.change(), applyOutcomes)),
                 jobs.jsonText(e.change().error()),
                 jobs.jsonText(e.change().result()),
                 time(e.event()),
@@ -126,7 +184,7 @@ class JobEventFolder {
                             finishedMeters.add(() -> metrics.finished(
                                     row.type(), e.change().status(), Duration.between(row.createdAt(), Instant.now())));
                             finishedTenants.add(e.event().tenant());
-                            if (e.change().status() == JobStatus.SUCCEEDED) {
+                            if (e.change().status() == JobStatus.SUCCEEDED && applyOutcomes) {
                                 succeeded.add(e);
                             }
                         }
@@ -140,6 +198,14 @@ class JobEventFolder {
         // Counted after the commit, so a retried poll does not count its jobs twice.
         finishedMeters.forEach(Runnable::run);
         furthest.keySet().forEach(id -> changes.changed(id.toString()));
+    }
+
+    private static List<Warning> warnings(JobStateChanged change, boolean applyOutcomes) {
+        List<Warning> warnings = new ArrayList<>(change.warnings() == null ? List.of() : change.warnings());
+        if (!applyOutcomes && change.status() == JobStatus.SUCCEEDED) {
+            warnings.add(RESULT_NOT_RECORDED);
+        }
+        return warnings;
     }
 
     private static Instant time(CloudEvent event) {

@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  */
 public final class JobBench {
 
-    private static final Pattern ID = Pattern.compile("\"data\":\\{\"id\":\"([0-9a-f-]{36})\"");
+    static final Pattern ID = Pattern.compile("\"data\":\\{\"id\":\"([0-9a-f-]{36})\"");
 
     private JobBench() {}
 
@@ -57,7 +57,7 @@ public final class JobBench {
         }
     }
 
-    private static final HttpClient HTTP = HttpClient.newBuilder()
+    static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
@@ -173,8 +173,7 @@ public final class JobBench {
     }
 
     /** Long-polls the job until it succeeds (true), ends otherwise or the deadline passes (false). */
-    private static CompletableFuture<Boolean> awaitSucceeded(
-            String base, String token, String job, long t0, long deadline) {
+    static CompletableFuture<Boolean> awaitSucceeded(String base, String token, String job, long t0, long deadline) {
         return HTTP.sendAsync(
                         get(base + "/api/v1/jobs/" + job + "?wait=20s", token), HttpResponse.BodyHandlers.ofString())
                 .thenCompose(response -> {
@@ -219,7 +218,11 @@ public final class JobBench {
     private static final AtomicLong NEXT_ZONE = new AtomicLong();
 
     private static HttpRequest createRequest(String base, String token, String name) {
-        String zone = ZONES[(int) (NEXT_ZONE.getAndIncrement() % ZONES.length)];
+        return createRequest(base, token, ZONES[(int) (NEXT_ZONE.getAndIncrement() % ZONES.length)], name);
+    }
+
+    /** A new A record named {@code name} in {@code zone}: one {@code dns.record.create} job. */
+    static HttpRequest createRequest(String base, String token, String zone, String name) {
         return HttpRequest.newBuilder(URI.create(base + "/api/v1/domains/" + zone + "/dns/records"))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")

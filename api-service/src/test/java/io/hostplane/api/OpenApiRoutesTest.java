@@ -1,0 +1,397 @@
+package io.hostplane.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hostplane.common.scope.Scope;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.support.RouterFunctionMapping;
+import org.springframework.web.reactive.result.method.RequestMappingInfo;
+import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
+import org.springframework.web.util.pattern.PathPattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The OpenAPI document against the running application: every route it maps under {@code /api/v1} (and the
+ * OAuth approval page) is documented and nothing else is; each operation's {@code x-required-scopes} is the
+ * scope the security rules really demand; the document and Swagger UI are served without a token.
+ */
+class OpenApiRoutesTest extends ApiIntegrationTest {
+
+    private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
+
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping annotated;
+
+    @Autowired
+    RouterFunctionMapping functional;
+
+    @Test
+    void everyMappedRouteIsDocumentedAndEveryDocumentedRouteIsMapped() throws IOException {
+        Set<String> mapped = mappedRoutes();
+        Set<String> documented = new TreeSet<>();
+        documentedOperations(document()).forEach(o -> documented.add(o.route()));
+
+        Set<String> undocumented = new TreeSet<>(mapped);
+        undocumented.removeAll(documented);
+        Set<String> unmapped = new TreeSet<>(documented);
+        unmapped.removeAll(mapped);
+        assertThat(mapped).as("routes found in the application").hasSizeGreaterThan(40);
+        assertThat(undocumented)
+                .as("Routes the application maps but api-service/src/main/resources/openapi/openapi.json does not"
+                        + " document (add them; see docs/api.md)")
+                .isEmpty();
+        assertThat(unmapped)
+                .as("Routes the OpenAPI document names but the application does not map")
+                .isEmpty();
+    }
+
+    /**
+     * For each documented operation that needs a scope: a token holding every other scope is refused with 403
+     * naming exactly that scope, and a token holding only that scope gets past the scope check. An operation
+     * that needs no scope is never refused for one (and a public one never asks for a token).
+     */
+    @Test
+    void eachOperationsRequiredScopeIsTheOneTheSecurityRulesDemand() throws IOException {
+        String operator = tokens.issue(io.hostplane.api.tokens.TokenStore.TokenSpec.simple(
+                        null, "operator", "openapi test", List.of(Scope.PLATFORM_ADMIN.wireName())))
+                .block()
+                .token();
+        Map<String, String> onlyScope = new java.util.HashMap<>();
+        Map<String, String> allBut = new java.util.HashMap<>();
+        Function<String, String> only = scope -> scope.equals(Scope.PLATFORM_ADMIN.wireName())
+                ? operator
+                : onlyScope.computeIfAbsent(scope, s -> token(tenant, s));
+        Function<String, String> lacking = scope -> allBut.computeIfAbsent(
+                scope,
+                s -> token(
+                        tenant,
+                        Arrays.stream(Scope.values())
+                                .filter(x -> x != Scope.PLATFORM_ADMIN
+                                        && !x.wireName().equals(s))
+                                .map(Scope::wireName)
+                                .toArray(String[]::new)));
+        List<String> wrong = new ArrayList<>();
+        for (Operation op : documentedOperations(document())) {
+            String path = op.concretePath(zone);
+            if (op.isPublic()) {
+                Answer answer = call(op.method(), path, null);
+                if (answer.status() == 401 || answer.lacksScope() != null) {
+                    wrong.add(op + " is documented as public but answered " + answer);
+                }
+                continue;
+            }
+            if (op.scopes().isEmpty()) {
+                Answer answer = call(op.method(), path, token(tenant, Scope.PROFILE_READ.wireName()));
+                if (answer.status() == 401 || answer.lacksScope() != null) {
+                    wrong.add(op + " is documented as needing any token but answered " + answer);
+                }
+                continue;
+            }
+            for (String scope : op.scopes()) {
+                Answer refused = call(op.method(), path, lacking.apply(scope));
+                if (refused.status() != 403 || !scope.equals(refused.lacksScope())) {
+                    wrong.add(op + " needs " + scope + " per the document, but without it answered " + refused);
+                }
+            }
+            if (op.scopes().size() == 1) {
+                Answer allowed = call(op.method(), path, only.apply(op.scopes().get(0)));
+                if (allowed.status() == 401 || allowed.lacksScope() != null || allowed.status() >= 500) {
+                    wrong.add(op + " with only " + op.scopes() + " answered " + allowed);
+                }
+            }
+        }
+        assertThat(wrong)
+                .as("operations whose x-required-scopes disagree with the API")
+                .isEmpty();
+    }
+
+    @Test
+    void theDocumentIsServedWithoutATokenAsJson() throws IOException {
+        EntityExchangeResult<byte[]> result = http.get()
+                .uri("/api/v1/openapi.json")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                .expectHeader()
+                .exists("X-Request-Id")
+                .expectBody()
+                .returnResult();
+        JsonNode served = JsonMapper.builder().build().readTree(result.getResponseBody());
+        assertThat(served.path("openapi").asString()).isEqualTo("3.1.0");
+        assertThat(served).isEqualTo(document());
+    }
+
+    @Test
+    void swaggerUiIsServedAtDocsWithoutAToken() {
+        String page = http.get()
+                .uri("/docs")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.TEXT_HTML)
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+        assertThat(page).contains("swagger-ui-bundle.js").contains("swagger-initializer.js");
+        String initializer = http.get()
+                .uri("/docs/swagger-initializer.js")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+        assertThat(initializer).contains("/api/v1/openapi.json").contains("persistAuthorization: true");
+        for (String asset : List.of("/docs/swagger-ui-bundle.js", "/docs/swagger-ui-standalone-preset.js")) {
+            http.get()
+                    .uri(asset)
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectHeader()
+                    .contentTypeCompatibleWith(MediaType.parseMediaType("text/javascript"));
+        }
+        http.get()
+                .uri("/docs/swagger-ui.css")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.parseMediaType("text/css"));
+    }
+
+    /** {@code GET /api/v1/jobs/{}}: every route of the application under /api/v1 and /oauth, by method. */
+    private Set<String> mappedRoutes() {
+        Set<String> routes = new TreeSet<>();
+        for (RequestMappingInfo info : annotated.getHandlerMethods().keySet()) {
+            Set<org.springframework.web.bind.annotation.RequestMethod> methods =
+                    info.getMethodsCondition().getMethods();
+            for (PathPattern pattern : info.getPatternsCondition().getPatterns()) {
+                String path = pattern.getPatternString();
+                if (!isApi(path)) {
+                    continue;
+                }
+                if (methods.isEmpty()) {
+                    routes.add("ANY " + normalise(path));
+                }
+                methods.forEach(m -> routes.add(m.name() + " " + normalise(path)));
+            }
+        }
+        if (functional.getRouterFunction() != null) {
+            functional.getRouterFunction().accept(new FunctionalRoutes(routes));
+        }
+        return routes;
+    }
+
+    private static boolean isApi(String path) {
+        return path.startsWith("/api/v1/") || path.startsWith("/oauth/");
+    }
+
+    /** Path variables by position only: {@code /jobs/{id}} and {@code /jobs/{jobId}} are one route. */
+    private static String normalise(String path) {
+        return path.replaceAll("\\{[^}]+}", "{}");
+    }
+
+    /** The routes of RouterFunction beans: each path predicate with the methods that go with it. */
+    private static final class FunctionalRoutes implements RouterFunctions.Visitor {
+
+        private final Set<String> routes;
+
+        FunctionalRoutes(Set<String> routes) {
+            this.routes = routes;
+        }
+
+        @Override
+        public void startNested(org.springframework.web.reactive.function.server.RequestPredicate predicate) {}
+
+        @Override
+        public void endNested(org.springframework.web.reactive.function.server.RequestPredicate predicate) {}
+
+        @Override
+        public void route(
+                org.springframework.web.reactive.function.server.RequestPredicate predicate,
+                org.springframework.web.reactive.function.server.HandlerFunction<?> handlerFunction) {
+            predicate.accept(new Predicates(routes));
+        }
+
+        @Override
+        public void resources(
+                Function<
+                                org.springframework.web.reactive.function.server.ServerRequest,
+                                reactor.core.publisher.Mono<org.springframework.core.io.Resource>>
+                        lookup) {}
+
+        @Override
+        public void attributes(Map<String, Object> attributes) {}
+
+        @Override
+        public void unknown(org.springframework.web.reactive.function.server.RouterFunction<?> routerFunction) {}
+    }
+
+    /** Walks one predicate: a path seen after a method predicate belongs to those methods. */
+    private static final class Predicates
+            implements org.springframework.web.reactive.function.server.RequestPredicates.Visitor {
+
+        private final Set<String> routes;
+        private Set<HttpMethod> methods = Set.of();
+
+        Predicates(Set<String> routes) {
+            this.routes = routes;
+        }
+
+        @Override
+        public void method(Set<HttpMethod> methods) {
+            this.methods = methods;
+        }
+
+        @Override
+        public void path(String pattern) {
+            if (!isApi(pattern)) {
+                return;
+            }
+            if (methods.isEmpty()) {
+                routes.add("ANY " + normalise(pattern));
+            }
+            methods.forEach(m -> routes.add(m.name() + " " + normalise(pattern)));
+        }
+
+        @Override
+        public void pathExtension(String extension) {}
+
+        @Override
+        public void header(String name, String value) {}
+
+        @Override
+        public void queryParam(String name, String value) {}
+
+        @Override
+        public void version(String version) {}
+
+        @Override
+        public void startAnd() {}
+
+        @Override
+        public void and() {}
+
+        @Override
+        public void endAnd() {}
+
+        @Override
+        public void startOr() {}
+
+        @Override
+        public void or() {}
+
+        @Override
+        public void endOr() {}
+
+        @Override
+        public void startNegate() {}
+
+        @Override
+        public void endNegate() {}
+
+        @Override
+        public void unknown(org.springframework.web.reactive.function.server.RequestPredicate predicate) {}
+    }
+
+    static JsonNode document() throws IOException {
+        try (InputStream in = new ClassPathResource("openapi/openapi.json").getInputStream()) {
+            return JsonMapper.builder().build().readTree(in);
+        }
+    }
+
+    /** One documented operation, at its full path (the server URL that applies to it, then the path). */
+    record Operation(String method, String path, List<String> scopes, boolean isPublic) {
+
+        String route() {
+            return method + " " + normalise(path);
+        }
+
+        /** The path with its variables filled: the test's zone, a fresh id. */
+        String concretePath(String zone) {
+            return path.replace("{domain}", zone)
+                    .replaceAll("\\{[^}]+}", UUID.randomUUID().toString());
+        }
+
+        @Override
+        public String toString() {
+            return method + " " + path;
+        }
+    }
+
+    static List<Operation> documentedOperations(JsonNode doc) {
+        List<Operation> operations = new ArrayList<>();
+        String rootServer = doc.path("servers").path(0).path("url").asString("/");
+        for (Map.Entry<String, JsonNode> path : doc.path("paths").properties()) {
+            JsonNode item = path.getValue();
+            String server = item.path("servers").path(0).path("url").asString(rootServer);
+            String full = server.replaceAll("/+$", "") + path.getKey();
+            for (Map.Entry<String, JsonNode> entry : item.properties()) {
+                if (!METHODS.contains(entry.getKey())) {
+                    continue;
+                }
+                JsonNode op = entry.getValue();
+                List<String> scopes = new ArrayList<>();
+                op.path("x-required-scopes").forEach(s -> scopes.add(s.asString()));
+                boolean isPublic = op.has("security") && op.path("security").isEmpty();
+                operations.add(new Operation(entry.getKey().toUpperCase(Locale.ROOT), full, scopes, isPublic));
+            }
+        }
+        return operations;
+    }
+
+    /** A status and, for a 403 from the scope check, the scope it named. */
+    record Answer(int status, String lacksScope, String message) {
+        @Override
+        public String toString() {
+            return status + " (" + message + ")";
+        }
+    }
+
+    private Answer call(String method, String path, String token) {
+        var spec = http.method(HttpMethod.valueOf(method)).uri(path);
+        if (token != null) {
+            spec.header("Authorization", "Bearer " + token);
+        }
+        var ready = Set.of("POST", "PUT", "PATCH").contains(method)
+                ? spec.contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
+                : spec;
+        EntityExchangeResult<byte[]> result = ready.exchange().expectBody().returnResult();
+        int status = result.getStatus().value();
+        byte[] body = result.getResponseBody();
+        String message = "";
+        if (body != null
+                && result.getResponseHeaders().getContentType() != null
+                && result.getResponseHeaders().getContentType().isCompatibleWith(MediaType.APPLICATION_JSON)) {
+            message =
+                    JsonMapper.builder().build().readTree(body).path("message").asString("");
+        }
+        var matcher =
+                java.util.regex.Pattern.compile("^Token lacks scope (\\S+)\\.$").matcher(message);
+        return new Answer(status, status == 403 && matcher.matches() ? matcher.group(1) : null, message);
+    }
+}

@@ -72,6 +72,7 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
      */
     @Test
     void eachOperationsRequiredScopeIsTheOneTheSecurityRulesDemand() throws IOException {
+        nonconforming.clear();
         String operator = tokens.issue(io.hostplane.api.tokens.TokenStore.TokenSpec.simple(
                         null, "operator", "openapi test", List.of(Scope.PLATFORM_ADMIN.wireName())))
                 .block()
@@ -122,6 +123,166 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
         assertThat(wrong)
                 .as("operations whose x-required-scopes disagree with the API")
                 .isEmpty();
+    }
+
+    /**
+     * A walk through the API with real resources: each answer's status is documented for its operation and
+     * its body matches the schema the document gives (envelopes, jobs, pages, tokens, users, accounts, OAuth).
+     */
+    @Test
+    void realAnswersMatchTheDocumentedSchemas() throws IOException {
+        nonconforming.clear();
+        String operator = tokens.issue(io.hostplane.api.tokens.TokenStore.TokenSpec.simple(
+                        null, "operator", "openapi test", List.of(Scope.PLATFORM_ADMIN.wireName())))
+                .block()
+                .token();
+        String domain = "/api/v1/domains/{domain}";
+        String records = domain + "/dns/records";
+        String z = "/api/v1/domains/" + zone;
+        get("/api/v1/health", "/api/v1/health", null);
+        get("/api/v1/system/hello", "/api/v1/system/hello", allToken);
+        get("/api/v1/me", "/api/v1/me", allToken);
+        get("/api/v1/domains", "/api/v1/domains", allToken);
+        get(domain, z, allToken);
+        get(records, z + "/dns/records?type=A&type=AAAA", allToken);
+        get(domain + "/ssl", z + "/ssl", allToken);
+        get("/api/v1/oauth/scopes", "/api/v1/oauth/scopes", null);
+        get("/api/v1/audit/events", "/api/v1/audit/events?type=x", allToken);
+
+        Answer created = send(
+                "POST",
+                records,
+                z + "/dns/records",
+                allToken,
+                "{\"name\":\"www\",\"type\":\"A\",\"ttl\":300,\"content\":\"192.0.2.1\"}");
+        assertThat(created.status()).isEqualTo(202);
+        String job = created.body().path("data").path("id").asString();
+        send(
+                "PATCH",
+                records,
+                z + "/dns/records",
+                allToken,
+                "{\"changes\":[{\"op\":\"create\",\"record\":{\"name\":\"mail\",\"type\":\"MX\",\"content\":\"mx.example.net.\",\"priority\":10}}]}");
+        send("PATCH", records, z + "/dns/records", allToken, "{\"changes\":[{\"op\":\"nope\"},{\"op\":\"delete\"}]}");
+        send(
+                "POST",
+                records,
+                z + "/dns/records",
+                allToken,
+                "{\"name\":\"www\",\"type\":\"A\",\"ttl\":1,\"content\":\"x\"}");
+        call(
+                "PUT",
+                domain + "/dns/zonefile",
+                z + "/dns/zonefile",
+                allToken,
+                "www 300 IN A 192.0.2.7\n",
+                MediaType.parseMediaType("text/dns"));
+        get("/api/v1/jobs/{id}", "/api/v1/jobs/" + job, allToken);
+        get("/api/v1/jobs/{id}", "/api/v1/jobs/" + job + "?wait=bad", allToken);
+        get("/api/v1/jobs", "/api/v1/jobs?id=" + job + "&status=queued", allToken);
+        get("/api/v1/jobs/{id}/deliveries", "/api/v1/jobs/" + job + "/deliveries", allToken);
+        send("POST", "/api/v1/jobs/{id}/cancel", "/api/v1/jobs/" + job + "/cancel", allToken, null);
+        send("POST", "/api/v1/jobs/{id}/cancel", "/api/v1/jobs/" + job + "/cancel", allToken, null);
+
+        Answer token = send(
+                "POST",
+                "/api/v1/tokens",
+                "/api/v1/tokens",
+                allToken,
+                "{\"description\":\"ci\",\"scopes\":[\"dns.read\"],\"rate_limit\":{\"limit\":10,\"period_seconds\":60}}");
+        String tokenId = token.body().path("data").path("id").asString();
+        get("/api/v1/tokens", "/api/v1/tokens", allToken);
+        get("/api/v1/tokens/{id}", "/api/v1/tokens/" + tokenId, allToken);
+        Answer rotated = send(
+                "POST",
+                "/api/v1/tokens/{id}/rotate",
+                "/api/v1/tokens/" + tokenId + "/rotate",
+                allToken,
+                "{\"grace_seconds\":0}");
+        send(
+                "DELETE",
+                "/api/v1/tokens/{id}",
+                "/api/v1/tokens/" + rotated.body().path("data").path("id").asString(),
+                allToken,
+                null);
+
+        String username = "openapi-" + UUID.randomUUID().toString().substring(0, 8);
+        Answer user = send(
+                "POST",
+                "/api/v1/users",
+                "/api/v1/users",
+                allToken,
+                "{\"username\":\"" + username + "\",\"password\":\"correct horse battery\"}");
+        get("/api/v1/users", "/api/v1/users", allToken);
+        send(
+                "DELETE",
+                "/api/v1/users/{id}",
+                "/api/v1/users/" + user.body().path("data").path("id").asString(),
+                allToken,
+                null);
+
+        Answer request = send(
+                "POST",
+                "/api/v1/oauth/requests",
+                "/api/v1/oauth/requests",
+                null,
+                "{\"app_name\":\"Docs\",\"scopes\":[\"dns.read\"]}");
+        get(
+                "/api/v1/oauth/requests/verify",
+                "/api/v1/oauth/requests/verify?verify_token="
+                        + request.body().path("data").path("verify_token").asString(),
+                null);
+        get("/api/v1/oauth/requests/verify", "/api/v1/oauth/requests/verify?verify_token=nope", null);
+
+        Answer account = send(
+                "POST",
+                "/api/v1/accounts",
+                "/api/v1/accounts",
+                operator,
+                "{\"name\":\"openapi-" + UUID.randomUUID().toString().substring(0, 8) + "\"}");
+        get("/api/v1/accounts", "/api/v1/accounts", operator);
+        get(
+                "/api/v1/accounts/{id}",
+                "/api/v1/accounts/" + account.body().path("data").path("id").asString(),
+                operator);
+        get("/api/v1/accounts", "/api/v1/accounts?limit=0", operator);
+
+        Answer backup = send(
+                "POST",
+                "/api/v1/backups",
+                "/api/v1/backups",
+                allToken,
+                "{\"domain\":\"" + zone + "\",\"label\":\"before\"}");
+        String backupId = backup.body().path("data").path("resource").asString().replace("backups/", "");
+        get("/api/v1/backups", "/api/v1/backups?domain=" + zone, allToken);
+        get("/api/v1/backups/{id}", "/api/v1/backups/" + backupId, allToken);
+        get("/api/v1/backups/{id}/archive", "/api/v1/backups/" + backupId + "/archive", allToken);
+        send("POST", "/api/v1/backups/{id}/restore", "/api/v1/backups/" + backupId + "/restore", allToken, null);
+
+        send(
+                "POST",
+                "/api/v1/domains",
+                "/api/v1/domains",
+                allToken,
+                "{\"name\":\"openapi-" + UUID.randomUUID().toString().substring(0, 8) + ".test\"}");
+        send("POST", "/api/v1/domains", "/api/v1/domains", allToken, "{\"name\":\"not a name\"}");
+        send("DELETE", domain, z, allToken, null);
+        send(
+                "POST",
+                records,
+                z + "/dns/records",
+                allToken,
+                "{\"name\":\"www\",\"type\":\"A\",\"content\":\"192.0.2.2\"}");
+
+        assertThat(nonconforming).as("answers the document does not describe").isEmpty();
+    }
+
+    private Answer get(String path, String concretePath, String token) throws IOException {
+        return call("GET", path, concretePath, token, null, MediaType.APPLICATION_JSON);
+    }
+
+    private Answer send(String method, String path, String concretePath, String token, String body) throws IOException {
+        return call(method, path, concretePath, token, body, MediaType.APPLICATION_JSON);
     }
 
     @Test
@@ -369,44 +530,52 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
     }
 
     /** A status and, for a 403 from the scope check, the scope it named. */
-    record Answer(int status, String lacksScope, String message) {
+    record Answer(int status, String lacksScope, String message, JsonNode body) {
         @Override
         public String toString() {
             return status + " (" + message + ")";
         }
     }
 
-    /** Every answer seen, by operation: its status must be one the document lists for it. */
-    private final List<String> undocumentedStatuses = new ArrayList<>();
+    /** Every answer seen whose status or body the document does not describe. */
+    private final List<String> nonconforming = new ArrayList<>();
 
-    private Answer call(Operation op, String token) {
-        Answer answer = call(op.method(), op.concretePath(zone), token);
-        if (!op.statuses().contains(answer.status())) {
-            undocumentedStatuses.add(op + " answered " + answer + ", not among its documented " + op.statuses());
-        }
-        return answer;
+    private Answer call(Operation op, String token) throws IOException {
+        return call(op.method(), op.path(), op.concretePath(zone), token, "{}", MediaType.APPLICATION_JSON);
     }
 
-    private Answer call(String method, String path, String token) {
-        var spec = http.method(HttpMethod.valueOf(method)).uri(path);
+    /** Calls {@code concretePath} and checks the answer against the operation documented at {@code path}. */
+    private Answer call(String method, String path, String concretePath, String token, String body, MediaType type)
+            throws IOException {
+        var spec = http.method(HttpMethod.valueOf(method)).uri(concretePath);
         if (token != null) {
             spec.header("Authorization", "Bearer " + token);
         }
-        var ready = Set.of("POST", "PUT", "PATCH").contains(method)
-                ? spec.contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
+        var ready = Set.of("POST", "PUT", "PATCH").contains(method) && body != null
+                ? spec.contentType(type).bodyValue(body)
                 : spec;
         EntityExchangeResult<byte[]> result = ready.exchange().expectBody().returnResult();
         int status = result.getStatus().value();
-        byte[] body = result.getResponseBody();
-        String message = "";
-        if (body != null
-                && result.getResponseHeaders().getContentType() != null
-                && result.getResponseHeaders().getContentType().isCompatibleWith(MediaType.APPLICATION_JSON)) {
-            message =
-                    JsonMapper.builder().build().readTree(body).path("message").asString("");
+        byte[] bytes = result.getResponseBody();
+        MediaType contentType = result.getResponseHeaders().getContentType();
+        nonconforming.addAll(conformance()
+                .problems(method, path, status, contentType == null ? null : contentType.toString(), bytes));
+        JsonNode json = null;
+        if (bytes != null && contentType != null && contentType.isCompatibleWith(MediaType.APPLICATION_JSON)) {
+            json = JsonMapper.builder().build().readTree(bytes);
         }
+        String message = json == null ? "" : json.path("message").asString("");
         var matcher =
                 java.util.regex.Pattern.compile("^Token lacks scope (\\S+)\\.$").matcher(message);
-        return new Answer(status, status == 403 && matcher.matches() ? matcher.group(1) : null, message);
+        return new Answer(status, status == 403 && matcher.matches() ? matcher.group(1) : null, message, json);
+    }
+
+    private OpenApiConformance conformance;
+
+    private OpenApiConformance conformance() throws IOException {
+        if (conformance == null) {
+            conformance = new OpenApiConformance();
+        }
+        return conformance;
     }
 }

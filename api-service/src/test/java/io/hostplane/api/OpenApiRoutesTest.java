@@ -56,13 +56,16 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
         Set<String> unmapped = new TreeSet<>(documented);
         unmapped.removeAll(mapped);
         assertThat(mapped).as("routes found in the application").hasSizeGreaterThan(40);
-        assertThat(undocumented)
-                .as("Routes the application maps but api-service/src/main/resources/openapi/openapi.json does not"
-                        + " document (add them; see docs/api.md)")
-                .isEmpty();
-        assertThat(unmapped)
-                .as("Routes the OpenAPI document names but the application does not map")
-                .isEmpty();
+        // Both lists in one failure, so that one run says everything that is out of step.
+        org.assertj.core.api.SoftAssertions.assertSoftly(soft -> {
+            soft.assertThat(undocumented)
+                    .as("Routes the application maps but api-service/src/main/resources/openapi/openapi.json does"
+                            + " not document (add them; see docs/api.md)")
+                    .isEmpty();
+            soft.assertThat(unmapped)
+                    .as("Routes the OpenAPI document names but the application does not map")
+                    .isEmpty();
+        });
     }
 
     /**

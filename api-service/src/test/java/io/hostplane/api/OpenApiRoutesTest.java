@@ -76,10 +76,7 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
     @Test
     void eachOperationsRequiredScopeIsTheOneTheSecurityRulesDemand() throws IOException {
         nonconforming.clear();
-        String operator = tokens.issue(io.hostplane.api.tokens.TokenStore.TokenSpec.simple(
-                        null, "operator", "openapi test", List.of(Scope.PLATFORM_ADMIN.wireName())))
-                .block()
-                .token();
+        String operator = operatorToken();
         Map<String, String> onlyScope = new java.util.HashMap<>();
         Map<String, String> allBut = new java.util.HashMap<>();
         Function<String, String> only = scope -> scope.equals(Scope.PLATFORM_ADMIN.wireName())
@@ -135,10 +132,7 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
     @Test
     void realAnswersMatchTheDocumentedSchemas() throws IOException {
         nonconforming.clear();
-        String operator = tokens.issue(io.hostplane.api.tokens.TokenStore.TokenSpec.simple(
-                        null, "operator", "openapi test", List.of(Scope.PLATFORM_ADMIN.wireName())))
-                .block()
-                .token();
+        String operator = operatorToken();
         String domain = "/api/v1/domains/{domain}";
         String records = domain + "/dns/records";
         String z = "/api/v1/domains/" + zone;
@@ -278,6 +272,14 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
                 "{\"name\":\"www\",\"type\":\"A\",\"content\":\"192.0.2.2\"}");
 
         assertThat(nonconforming).as("answers the document does not describe").isEmpty();
+    }
+
+    /** A platform operator token: no tenant, {@code platform.admin}. */
+    private String operatorToken() {
+        return tokens.issue(io.hostplane.api.tokens.TokenStore.TokenSpec.simple(
+                        null, "operator", "openapi test", List.of(Scope.PLATFORM_ADMIN.wireName())))
+                .block()
+                .token();
     }
 
     private Answer get(String path, String concretePath, String token) throws IOException {

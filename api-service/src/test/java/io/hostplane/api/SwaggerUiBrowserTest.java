@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -14,53 +13,21 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * Swagger UI at {@code /docs} in a real headless Chromium (Debian's, as {@link OAuthBrowserTest} runs it): the
+ * Swagger UI at {@code /docs} in a real headless Chromium ({@link HeadlessChromium}): the
  * page loads the document, a token given under "Authorize" is kept, and "Try it out" on {@code GET /me}
  * reaches the API with it (same origin) and shows the caller's tenant. Skipped without chromium outside CI.
  */
 class SwaggerUiBrowserTest extends ApiIntegrationTest {
 
     static WebDriver browser;
-    static Path profile;
 
     @BeforeAll
     static void startChromium() throws Exception {
-        boolean present =
-                Files.isExecutable(OAuthBrowserTest.CHROMIUM) && Files.isExecutable(OAuthBrowserTest.CHROMEDRIVER);
-        if (System.getenv("CI") == null) {
-            Assumptions.assumeTrue(present, "Debian's chromium and chromium-driver are not installed");
-        }
-        assertThat(present)
-                .as("CI must have chromium and chromium-driver (installed by .ci/run)")
-                .isTrue();
-        profile = Files.createTempDirectory("hostplane-chromium");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(OAuthBrowserTest.CHROMIUM.toFile());
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--window-size=1280,2000",
-                "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(OAuthBrowserTest.CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        browser = HeadlessChromium.start();
     }
 
     @AfterAll

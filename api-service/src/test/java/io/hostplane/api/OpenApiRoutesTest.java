@@ -69,6 +69,64 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
     }
 
     /**
+     * Each handler's query parameters ({@code @RequestParam}) are exactly the operation's documented query
+     * parameters, and each header it reads ({@code @RequestHeader}) is documented (headers that filters read,
+     * such as {@code Idempotency-Key}, are documented without a handler parameter).
+     */
+    @Test
+    void everyHandlerParameterIsDocumented() throws IOException {
+        JsonNode doc = document();
+        List<String> wrong = new ArrayList<>();
+        annotated.getHandlerMethods().forEach((info, handler) -> {
+            for (PathPattern pattern : info.getPatternsCondition().getPatterns()) {
+                String path = pattern.getPatternString();
+                if (!path.startsWith("/api/v1/")) {
+                    continue;
+                }
+                for (var method : info.getMethodsCondition().getMethods()) {
+                    JsonNode op =
+                            doc.path("paths").path(path).path(method.name().toLowerCase(Locale.ROOT));
+                    if (op.isMissingNode()) {
+                        continue; // reported by everyMappedRouteIsDocumentedAndEveryDocumentedRouteIsMapped
+                    }
+                    Set<String> documentedQuery = new TreeSet<>();
+                    Set<String> documentedHeaders = new TreeSet<>();
+                    for (JsonNode p : op.path("parameters")) {
+                        JsonNode parameter =
+                                p.has("$ref") ? doc.at(p.path("$ref").asString().substring(1)) : p;
+                        String in = parameter.path("in").asString();
+                        if (in.equals("query")) {
+                            documentedQuery.add(parameter.path("name").asString());
+                        } else if (in.equals("header")) {
+                            documentedHeaders.add(
+                                    parameter.path("name").asString().toLowerCase(Locale.ROOT));
+                        }
+                    }
+                    Set<String> query = new TreeSet<>();
+                    for (var parameter : handler.getMethodParameters()) {
+                        var param = parameter.getParameterAnnotation(
+                                org.springframework.web.bind.annotation.RequestParam.class);
+                        if (param != null) {
+                            query.add(param.name().isEmpty() ? parameter.getParameterName() : param.name());
+                        }
+                        var header = parameter.getParameterAnnotation(
+                                org.springframework.web.bind.annotation.RequestHeader.class);
+                        if (header != null
+                                && !documentedHeaders.contains(header.name().toLowerCase(Locale.ROOT))) {
+                            wrong.add(method + " " + path + ": header " + header.name() + " is not documented");
+                        }
+                    }
+                    if (!query.equals(documentedQuery)) {
+                        wrong.add(method + " " + path + ": query parameters " + query + " in the code, "
+                                + documentedQuery + " in the document");
+                    }
+                }
+            }
+        });
+        assertThat(wrong).isEmpty();
+    }
+
+    /**
      * For each documented operation that needs a scope: a token holding every other scope is refused with 403
      * naming exactly that scope, and a token holding only that scope gets past the scope check. An operation
      * that needs no scope is never refused for one (and a public one never asks for a token).

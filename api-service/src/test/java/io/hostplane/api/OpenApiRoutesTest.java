@@ -198,9 +198,25 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
         get("/api/v1/system/hello", "/api/v1/system/hello", allToken);
         get("/api/v1/me", "/api/v1/me", allToken);
         get("/api/v1/domains", "/api/v1/domains", allToken);
-        get(domain, z, allToken);
+        expect(200, get(domain, z, allToken));
         get(records, z + "/dns/records?type=A&type=AAAA", allToken);
         get(domain + "/ssl", z + "/ssl", allToken);
+        SslTestCertificates.Issued cert = SslTestCertificates.selfSigned(
+                SslTestCertificates.rsa(2048),
+                zone,
+                List.of(zone),
+                java.time.Instant.now().minusSeconds(60),
+                java.time.Instant.now().plus(java.time.Duration.ofDays(20)));
+        expect(
+                202,
+                send(
+                        "PUT",
+                        domain + "/ssl",
+                        z + "/ssl",
+                        allToken,
+                        SslApiTest.body(cert.certificatePem(), null, cert.pkcs8KeyPem())));
+        expect(200, get(domain + "/ssl", z + "/ssl", allToken));
+        send("PUT", domain + "/ssl", z + "/ssl", allToken, SslApiTest.body("nope", null, null));
         get("/api/v1/oauth/scopes", "/api/v1/oauth/scopes", null);
         get("/api/v1/audit/events", "/api/v1/audit/events?type=x", allToken);
 
@@ -212,12 +228,14 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
                 "{\"name\":\"www\",\"type\":\"A\",\"ttl\":300,\"content\":\"192.0.2.1\"}");
         assertThat(created.status()).isEqualTo(202);
         String job = created.body().path("data").path("id").asString();
-        send(
-                "PATCH",
-                records,
-                z + "/dns/records",
-                allToken,
-                "{\"changes\":[{\"op\":\"create\",\"record\":{\"name\":\"mail\",\"type\":\"MX\",\"content\":\"mx.example.net.\",\"priority\":10}}]}");
+        expect(
+                202,
+                send(
+                        "PATCH",
+                        records,
+                        z + "/dns/records",
+                        allToken,
+                        "{\"changes\":[{\"op\":\"create\",\"record\":{\"name\":\"mail\",\"type\":\"MX\",\"content\":\"mx.example.net.\",\"priority\":10}}]}"));
         send("PATCH", records, z + "/dns/records", allToken, "{\"changes\":[{\"op\":\"nope\"},{\"op\":\"delete\"}]}");
         send(
                 "POST",
@@ -225,19 +243,21 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
                 z + "/dns/records",
                 allToken,
                 "{\"name\":\"www\",\"type\":\"A\",\"ttl\":1,\"content\":\"x\"}");
-        call(
-                "PUT",
-                domain + "/dns/zonefile",
-                z + "/dns/zonefile",
-                allToken,
-                "www 300 IN A 192.0.2.7\n",
-                MediaType.parseMediaType("text/dns"));
-        get("/api/v1/jobs/{id}", "/api/v1/jobs/" + job, allToken);
+        expect(
+                202,
+                call(
+                        "PUT",
+                        domain + "/dns/zonefile",
+                        z + "/dns/zonefile",
+                        allToken,
+                        "www 300 IN A 192.0.2.7\n",
+                        MediaType.parseMediaType("text/dns")));
+        expect(200, get("/api/v1/jobs/{id}", "/api/v1/jobs/" + job, allToken));
         get("/api/v1/jobs/{id}", "/api/v1/jobs/" + job + "?wait=bad", allToken);
         get("/api/v1/jobs", "/api/v1/jobs?id=" + job + "&status=queued", allToken);
-        get("/api/v1/jobs/{id}/deliveries", "/api/v1/jobs/" + job + "/deliveries", allToken);
-        send("POST", "/api/v1/jobs/{id}/cancel", "/api/v1/jobs/" + job + "/cancel", allToken, null);
-        send("POST", "/api/v1/jobs/{id}/cancel", "/api/v1/jobs/" + job + "/cancel", allToken, null);
+        expect(200, get("/api/v1/jobs/{id}/deliveries", "/api/v1/jobs/" + job + "/deliveries", allToken));
+        expect(200, send("POST", "/api/v1/jobs/{id}/cancel", "/api/v1/jobs/" + job + "/cancel", allToken, null));
+        expect(409, send("POST", "/api/v1/jobs/{id}/cancel", "/api/v1/jobs/" + job + "/cancel", allToken, null));
 
         Answer token = send(
                 "POST",
@@ -245,15 +265,17 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
                 "/api/v1/tokens",
                 allToken,
                 "{\"description\":\"ci\",\"scopes\":[\"dns.read\"],\"rate_limit\":{\"limit\":10,\"period_seconds\":60}}");
+        expect(201, token);
         String tokenId = token.body().path("data").path("id").asString();
         get("/api/v1/tokens", "/api/v1/tokens", allToken);
-        get("/api/v1/tokens/{id}", "/api/v1/tokens/" + tokenId, allToken);
+        expect(200, get("/api/v1/tokens/{id}", "/api/v1/tokens/" + tokenId, allToken));
         Answer rotated = send(
                 "POST",
                 "/api/v1/tokens/{id}/rotate",
                 "/api/v1/tokens/" + tokenId + "/rotate",
                 allToken,
                 "{\"grace_seconds\":0}");
+        expect(201, rotated);
         send(
                 "DELETE",
                 "/api/v1/tokens/{id}",
@@ -268,6 +290,7 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
                 "/api/v1/users",
                 allToken,
                 "{\"username\":\"" + username + "\",\"password\":\"correct horse battery\"}");
+        expect(201, user);
         get("/api/v1/users", "/api/v1/users", allToken);
         send(
                 "DELETE",
@@ -282,6 +305,7 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
                 "/api/v1/oauth/requests",
                 null,
                 "{\"app_name\":\"Docs\",\"scopes\":[\"dns.read\"]}");
+        expect(201, request);
         get(
                 "/api/v1/oauth/requests/verify",
                 "/api/v1/oauth/requests/verify?verify_token="
@@ -295,6 +319,7 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
                 "/api/v1/accounts",
                 operator,
                 "{\"name\":\"openapi-" + UUID.randomUUID().toString().substring(0, 8) + "\"}");
+        expect(201, account);
         get("/api/v1/accounts", "/api/v1/accounts", operator);
         get(
                 "/api/v1/accounts/{id}",
@@ -308,9 +333,10 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
                 "/api/v1/backups",
                 allToken,
                 "{\"domain\":\"" + zone + "\",\"label\":\"before\"}");
+        expect(202, backup);
         String backupId = backup.body().path("data").path("resource").asString().replace("backups/", "");
         get("/api/v1/backups", "/api/v1/backups?domain=" + zone, allToken);
-        get("/api/v1/backups/{id}", "/api/v1/backups/" + backupId, allToken);
+        expect(200, get("/api/v1/backups/{id}", "/api/v1/backups/" + backupId, allToken));
         get("/api/v1/backups/{id}/archive", "/api/v1/backups/" + backupId + "/archive", allToken);
         send("POST", "/api/v1/backups/{id}/restore", "/api/v1/backups/" + backupId + "/restore", allToken, null);
 
@@ -338,6 +364,10 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
                         null, "operator", "openapi test", List.of(Scope.PLATFORM_ADMIN.wireName())))
                 .block()
                 .token();
+    }
+
+    private static void expect(int status, Answer answer) {
+        assertThat(answer.status()).as(answer.message()).isEqualTo(status);
     }
 
     private Answer get(String path, String concretePath, String token) throws IOException {

@@ -253,6 +253,23 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
                         "www 300 IN A 192.0.2.7\n",
                         MediaType.parseMediaType("text/dns")));
         expect(200, get("/api/v1/jobs/{id}", "/api/v1/jobs/" + job, allToken));
+        String etag = http.get()
+                .uri("/api/v1/jobs/" + job)
+                .header("Authorization", "Bearer " + allToken)
+                .exchange()
+                .returnResult(byte[].class)
+                .getResponseHeaders()
+                .getETag();
+        int notModified = http.get()
+                .uri("/api/v1/jobs/" + job)
+                .header("Authorization", "Bearer " + allToken)
+                .header("If-None-Match", etag)
+                .exchange()
+                .returnResult(byte[].class)
+                .getStatus()
+                .value();
+        assertThat(notModified).isEqualTo(304);
+        nonconforming.addAll(conformance().problems("GET", "/api/v1/jobs/{id}", notModified, null, null));
         get("/api/v1/jobs/{id}", "/api/v1/jobs/" + job + "?wait=bad", allToken);
         get("/api/v1/jobs", "/api/v1/jobs?id=" + job + "&status=queued", allToken);
         expect(200, get("/api/v1/jobs/{id}/deliveries", "/api/v1/jobs/" + job + "/deliveries", allToken));

@@ -34,7 +34,9 @@ class TenantIsolationTest extends ApiIntegrationTest {
             "DELETE /api/v1/oauth/tokens",
             "GET /api/v1/accounts",
             "POST /api/v1/accounts",
-            "GET /api/v1/accounts/{id}");
+            "GET /api/v1/accounts/{id}",
+            // The API's own OpenAPI document: public, the same for everyone.
+            "GET /api/v1/openapi.json");
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")

@@ -82,6 +82,22 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates a login role without any privilege, unless it exists (the audit store's writer and reader roles:
+     * creating roles takes a superuser, which the services' own login is not).
+     */
+    public void ensureRole(String user, String password) throws SQLException {
+        requireIdentifier(user);
+        try (Connection c = postgres.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
+            try (var rs = s.executeQuery("select 1 from pg_roles where rolname = '" + user + "'")) {
+                if (!rs.next()) {
+                    s.execute("create role " + user + " login password '" + password.replace("'", "''") + "'");
+                }
+            }
+        }
+    }
+
     private static void requireIdentifier(String name) {
         if (!name.matches("[a-z_][a-z0-9_]{0,62}")) {
             throw new IllegalArgumentException("not a plain identifier: " + name);

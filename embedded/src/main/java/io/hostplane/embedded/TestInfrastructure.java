@@ -26,6 +26,11 @@ public final class TestInfrastructure {
 
     private static final Logger log = LoggerFactory.getLogger(TestInfrastructure.class);
     private static TestInfrastructure shared;
+    /** The audit store's roles (docs/audit.md): the audit service writes as one, the API reads as the other. */
+    public static final String AUDIT_WRITER = "hostplane_audit_writer";
+
+    public static final String AUDIT_READER = "hostplane_audit_reader";
+    private static final String AUDIT_PASSWORD = "hostplane-audit-test";
 
     private final String kafkaBootstrapServers;
     private final String host;
@@ -91,6 +96,8 @@ public final class TestInfrastructure {
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "test-postgres-stop"));
             server.start();
             server.ensureDatabase(database, "hostplane", "hostplane");
+            server.ensureRole(AUDIT_WRITER, AUDIT_PASSWORD);
+            server.ensureRole(AUDIT_READER, AUDIT_PASSWORD);
             return new TestInfrastructure(
                     kafka,
                     "127.0.0.1",
@@ -167,6 +174,32 @@ public final class TestInfrastructure {
         registry.add("spring.r2dbc.url", infra::r2dbcUrl);
         registry.add("spring.r2dbc.username", infra::user);
         registry.add("spring.r2dbc.password", infra::password);
+        registry.add("hostplane.audit.writer.username", () -> AUDIT_WRITER);
+        registry.add("hostplane.audit.writer.password", () -> AUDIT_PASSWORD);
+        registry.add("hostplane.audit.reader.username", () -> AUDIT_READER);
+        registry.add("hostplane.audit.reader.password", () -> AUDIT_PASSWORD);
+    }
+
+    /**
+     * A superuser connection to the test database, for tests that must get past the audit store's privileges and
+     * triggers (to prove that verification notices what a superuser did).
+     */
+    public Connection superuserConnection() throws SQLException {
+        String url = "jdbc:postgresql://" + host + ":" + postgresPort + "/" + database;
+        return DriverManager.getConnection(url, adminUser, adminPassword);
+    }
+
+    /**
+     * Creates another database on the same server, owned by the test login, and returns its R2DBC URL: for
+     * tests that need a store of their own (e.g. the API's audit tests with the audit schema present).
+     */
+    public String createDatabase(String prefix) throws SQLException {
+        String name = prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(adminJdbcUrl, adminUser, adminPassword);
+                Statement s = c.createStatement()) {
+            s.execute("create database " + name + " owner " + user);
+        }
+        return "r2dbc:postgresql://" + host + ":" + postgresPort + "/" + name;
     }
 
     @Override

@@ -1,0 +1,258 @@
+package io.hostplane.audit.chain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hostplane.audit.AuditApplication;
+import io.hostplane.common.audit.ChainLink;
+import io.hostplane.common.audit.ChainVerifier;
+import io.hostplane.common.audit.Checkpoints;
+import io.hostplane.common.event.CloudEvent;
+import io.hostplane.common.event.EventCodec;
+import io.hostplane.common.event.EventTypes;
+import io.hostplane.common.event.RequestRecorded;
+import io.hostplane.common.topic.Topics;
+import io.hostplane.embedded.TestInfrastructure;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The audit store as a hash chain per (topic, partition), with a real broker and a real PostgreSQL: a duplicate
+ * is stored once and is no link, an unreadable record is quarantined and is a link, checkpoints are signed, the
+ * service's logins cannot change rows, and a row a superuser alters breaks the chain exactly there.
+ */
+@SpringBootTest(
+        classes = AuditApplication.class,
+        properties = {AuditApplication.CONFIG_NAME, "hostplane.audit.checkpoint.every=2"},
+        webEnvironment = SpringBootTest.WebEnvironment.NONE)
+class AuditChainTest {
+
+    static final KeyPair SIGNING = ed25519();
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestInfrastructure.register(registry);
+        registry.add(
+                "hostplane.audit.signing-key",
+                () -> Base64.getEncoder().encodeToString(SIGNING.getPrivate().getEncoded()));
+    }
+
+    @Autowired
+    KafkaTemplate<String, String> kafka;
+
+    @Autowired
+    EventCodec codec;
+
+    private final TestInfrastructure infra = TestInfrastructure.shared();
+
+    @Test
+    void oneChainPerPartitionWithQuarantineDedupeCheckpointsAndTamperDetection() throws Exception {
+        String tenant = "t_" + UUID.randomUUID().toString().substring(0, 8);
+        CloudEvent first = event(tenant, "/a");
+        CloudEvent second = event(tenant, "/b");
+        RecordMetadata m1 = send(tenant, codec.write(first));
+        RecordMetadata dup = send(tenant, codec.write(first));
+        RecordMetadata bad = send(tenant, "{\"this is\": not an event");
+        RecordMetadata m2 = send(tenant, codec.write(second));
+        int partition = m1.partition();
+        assertThat(List.of(dup.partition(), bad.partition(), m2.partition())).containsOnly(partition);
+
+        awaitCount("select count(*) from audit.events where tenant = '" + tenant + "'", 2);
+        awaitCount(
+                "select count(*) from audit.quarantine where topic = 'hostplane.audit' and kafka_offset = "
+                        + bad.offset() + " and kafka_partition = " + partition,
+                1);
+        try (Connection c = owner();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select kafka_offset from audit.events where tenant = '" + tenant
+                        + "' order by kafka_offset")) {
+            List<Long> offsets = new ArrayList<>();
+            while (rs.next()) {
+                offsets.add(rs.getLong(1));
+            }
+            // The duplicate (a producer retry) is stored once, at its first offset; it is not a link.
+            assertThat(offsets).containsExactly(m1.offset(), m2.offset());
+        }
+        try (Connection c = owner();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select reason, convert_from(raw, 'UTF8') from audit.quarantine "
+                        + "where topic = 'hostplane.audit' and kafka_partition = " + partition
+                        + " and kafka_offset = " + bad.offset())) {
+            rs.next();
+            assertThat(rs.getString(1)).contains("not a CloudEvent");
+            assertThat(rs.getString(2)).isEqualTo("{\"this is\": not an event");
+        }
+
+        Map<String, PublicKey> keys = Map.of(Checkpoints.keyId(SIGNING.getPublic()), SIGNING.getPublic());
+        assertThat(walk(Topics.AUDIT, partition, keys)).isNull();
+        assertThat(count("select count(*) from audit.checkpoints where topic = 'hostplane.audit' and kafka_partition = "
+                        + partition))
+                .isPositive();
+
+        // The service's logins cannot change a row, whatever the triggers: privileges say no first.
+        try (Connection c = DriverManager.getConnection(
+                        infra.jdbcUrl(), TestInfrastructure.AUDIT_WRITER, "hostplane-audit-test");
+                Statement s = c.createStatement()) {
+            assertThatThrownBy(
+                            () -> s.executeUpdate("update audit.events set type = 'x' where tenant = '" + tenant + "'"))
+                    .hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> s.executeUpdate("delete from audit.quarantine"))
+                    .hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> s.execute("alter table audit.events disable trigger events_no_update"))
+                    .hasMessageContaining("must be owner");
+        }
+        try (Connection c = DriverManager.getConnection(
+                        infra.jdbcUrl(), TestInfrastructure.AUDIT_READER, "hostplane-audit-test");
+                Statement s = c.createStatement()) {
+            assertThat(count(c, "select count(*) from audit.events where tenant = '" + tenant + "'"))
+                    .isEqualTo(2);
+            assertThatThrownBy(() -> s.executeUpdate(
+                            "insert into audit.checkpoints values " + "('x', 0, 0, '\\x00', now(), 'k', '\\x00')"))
+                    .hasMessageContaining("permission denied");
+        }
+
+        // A superuser gets past both and alters the second event: verification breaks exactly there.
+        try (Connection c = infra.superuserConnection();
+                Statement s = c.createStatement()) {
+            s.execute("set session_replication_role = replica");
+            s.executeUpdate("update audit.events set event = jsonb_set(event, '{subject}', '\"/tampered\"') "
+                    + "where topic = 'hostplane.audit' and kafka_partition = " + partition + " and kafka_offset = "
+                    + m2.offset());
+        }
+        ChainVerifier.Broken broken = walk(Topics.AUDIT, partition, keys);
+        assertThat(broken).isNotNull();
+        assertThat(broken.offset()).isEqualTo(m2.offset());
+        assertThat(broken.eventId()).isEqualTo(second.id());
+        assertThat(broken.reason()).contains("hash does not match");
+        assertThat(broken.expected()).isNotEqualTo(broken.stored());
+    }
+
+    /** The first broken link of a whole chain, with its checkpoints, or null. */
+    private ChainVerifier.Broken walk(String topic, int partition, Map<String, PublicKey> keys) throws SQLException {
+        ChainVerifier verifier = new ChainVerifier(ChainLink.GENESIS, keys);
+        Map<Long, byte[]> hashes = new java.util.HashMap<>();
+        try (Connection c = owner();
+                PreparedStatement p = c.prepareStatement("select kafka_offset, 'event', event_id, event::text, "
+                        + "null::bytea, hash, prev_hash from audit.events where topic = ? and kafka_partition = ? "
+                        + "union all select kafka_offset, 'quarantine', null, null, raw, hash, prev_hash "
+                        + "from audit.quarantine where topic = ? and kafka_partition = ? order by 1")) {
+            p.setString(1, topic);
+            p.setInt(2, partition);
+            p.setString(3, topic);
+            p.setInt(4, partition);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    var link = new ChainVerifier.Link(
+                            topic,
+                            partition,
+                            rs.getLong(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getBytes(5),
+                            rs.getBytes(6),
+                            rs.getBytes(7));
+                    ChainVerifier.Broken broken = verifier.link(link);
+                    if (broken != null) {
+                        return broken;
+                    }
+                    hashes.put(link.offset(), link.hash());
+                }
+            }
+            try (PreparedStatement q = c.prepareStatement("select kafka_offset, hash, signed_at, key_id, signature "
+                    + "from audit.checkpoints where topic = ? and kafka_partition = ? order by kafka_offset")) {
+                q.setString(1, topic);
+                q.setInt(2, partition);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        var cp = new ChainVerifier.Checkpoint(
+                                topic,
+                                partition,
+                                rs.getLong(1),
+                                rs.getBytes(2),
+                                rs.getObject(3, java.time.OffsetDateTime.class).toInstant(),
+                                rs.getString(4),
+                                rs.getBytes(5));
+                        ChainVerifier.Broken broken = verifier.checkpoint(cp, hashes.get(cp.offset()));
+                        if (broken != null) {
+                            return broken;
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private CloudEvent event(String tenant, String path) {
+        String requestId = UUID.randomUUID().toString();
+        return codec.event(
+                "/test",
+                EventTypes.REQUEST_RECORDED,
+                path,
+                tenant,
+                requestId,
+                null,
+                null,
+                new RequestRecorded(requestId, "GET", path, null, 200, "tok_1", "demo", "127.0.0.1", "test", 1, null));
+    }
+
+    private RecordMetadata send(String key, String value) throws Exception {
+        return kafka.send(Topics.AUDIT, key, value).get().getRecordMetadata();
+    }
+
+    private void awaitCount(String sql, int expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline && count(sql) < expected) {
+            Thread.sleep(100);
+        }
+        assertThat(count(sql)).as(sql).isEqualTo(expected);
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Connection c = owner()) {
+            return count(c, sql);
+        }
+    }
+
+    private static long count(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private Connection owner() throws SQLException {
+        return DriverManager.getConnection(infra.jdbcUrl(), infra.user(), infra.password());
+    }
+
+    private static KeyPair ed25519() {
+        try {
+            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

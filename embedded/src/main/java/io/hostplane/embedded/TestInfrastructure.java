@@ -30,7 +30,7 @@ public final class TestInfrastructure {
     public static final String AUDIT_WRITER = "hostplane_audit_writer";
 
     public static final String AUDIT_READER = "hostplane_audit_reader";
-    private static final String AUDIT_PASSWORD = "hostplane-audit-test";
+    public static final String AUDIT_PASSWORD = "hostplane-audit-test";
 
     private final String kafkaBootstrapServers;
     private final String host;

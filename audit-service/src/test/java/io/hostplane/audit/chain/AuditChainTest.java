@@ -3,7 +3,7 @@ package io.hostplane.audit.chain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hostplane.audit.AuditApplication;
+import io.hostplane.audit.AuditServiceTest;
 import io.hostplane.common.audit.ChainLink;
 import io.hostplane.common.audit.ChainVerifier;
 import io.hostplane.common.audit.Checkpoints;
@@ -13,50 +13,28 @@ import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.event.RequestRecorded;
 import io.hostplane.common.topic.Topics;
 import io.hostplane.embedded.TestInfrastructure;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The audit store as a hash chain per (topic, partition), with a real broker and a real PostgreSQL: a duplicate
  * is stored once and is no link, an unreadable record is quarantined and is a link, checkpoints are signed, the
  * service's logins cannot change rows, and a row a superuser alters breaks the chain exactly there.
  */
-@SpringBootTest(
-        classes = AuditApplication.class,
-        properties = {AuditApplication.CONFIG_NAME, "hostplane.audit.checkpoint.every=2"},
-        webEnvironment = SpringBootTest.WebEnvironment.NONE)
-class AuditChainTest {
-
-    static final KeyPair SIGNING = ed25519();
-
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        TestInfrastructure.register(registry);
-        registry.add(
-                "hostplane.audit.signing-key",
-                () -> Base64.getEncoder().encodeToString(SIGNING.getPrivate().getEncoded()));
-    }
+class AuditChainTest extends AuditServiceTest {
 
     @Autowired
     KafkaTemplate<String, String> kafka;
@@ -150,59 +128,9 @@ class AuditChainTest {
 
     /** The first broken link of a whole chain, with its checkpoints, or null. */
     private ChainVerifier.Broken walk(String topic, int partition, Map<String, PublicKey> keys) throws SQLException {
-        ChainVerifier verifier = new ChainVerifier(ChainLink.GENESIS, keys);
-        Map<Long, byte[]> hashes = new java.util.HashMap<>();
-        try (Connection c = owner();
-                PreparedStatement p = c.prepareStatement("select kafka_offset, 'event', event_id, event::text, "
-                        + "null::bytea, hash, prev_hash from audit.events where topic = ? and kafka_partition = ? "
-                        + "union all select kafka_offset, 'quarantine', null, null, raw, hash, prev_hash "
-                        + "from audit.quarantine where topic = ? and kafka_partition = ? order by 1")) {
-            p.setString(1, topic);
-            p.setInt(2, partition);
-            p.setString(3, topic);
-            p.setInt(4, partition);
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    var link = new ChainVerifier.Link(
-                            topic,
-                            partition,
-                            rs.getLong(1),
-                            rs.getString(2),
-                            rs.getString(3),
-                            rs.getString(4),
-                            rs.getBytes(5),
-                            rs.getBytes(6),
-                            rs.getBytes(7));
-                    ChainVerifier.Broken broken = verifier.link(link);
-                    if (broken != null) {
-                        return broken;
-                    }
-                    hashes.put(link.offset(), link.hash());
-                }
-            }
-            try (PreparedStatement q = c.prepareStatement("select kafka_offset, hash, signed_at, key_id, signature "
-                    + "from audit.checkpoints where topic = ? and kafka_partition = ? order by kafka_offset")) {
-                q.setString(1, topic);
-                q.setInt(2, partition);
-                try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next()) {
-                        var cp = new ChainVerifier.Checkpoint(
-                                topic,
-                                partition,
-                                rs.getLong(1),
-                                rs.getBytes(2),
-                                rs.getObject(3, java.time.OffsetDateTime.class).toInstant(),
-                                rs.getString(4),
-                                rs.getBytes(5));
-                        ChainVerifier.Broken broken = verifier.checkpoint(cp, hashes.get(cp.offset()));
-                        if (broken != null) {
-                            return broken;
-                        }
-                    }
-                }
-            }
+        try (Connection c = owner()) {
+            return ChainWalk.walk(c, topic, partition, 0, ChainLink.GENESIS, keys);
         }
-        return null;
     }
 
     private CloudEvent event(String tenant, String path) {
@@ -246,13 +174,5 @@ class AuditChainTest {
 
     private Connection owner() throws SQLException {
         return DriverManager.getConnection(infra.jdbcUrl(), infra.user(), infra.password());
-    }
-
-    private static KeyPair ed25519() {
-        try {
-            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -3,7 +3,7 @@ package io.hostplane.audit.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hostplane.audit.AuditApplication;
+import io.hostplane.audit.AuditServiceTest;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
@@ -19,21 +19,9 @@ import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
-@SpringBootTest(
-        classes = AuditApplication.class,
-        properties = AuditApplication.CONFIG_NAME,
-        webEnvironment = SpringBootTest.WebEnvironment.NONE)
-class AuditIngestorTest {
-
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        TestInfrastructure.register(registry);
-    }
+class AuditIngestorTest extends AuditServiceTest {
 
     @Autowired
     KafkaTemplate<String, String> kafka;

@@ -66,14 +66,9 @@ public final class PostgresServer implements AutoCloseable {
     /** Creates a login role and a database it owns, unless they exist. Names must be plain identifiers. */
     public void ensureDatabase(String database, String user, String password) throws SQLException {
         requireIdentifier(database);
-        requireIdentifier(user);
+        ensureRole(user, password);
         try (Connection c = postgres.getPostgresDatabase().getConnection();
                 Statement s = c.createStatement()) {
-            try (var rs = s.executeQuery("select 1 from pg_roles where rolname = '" + user + "'")) {
-                if (!rs.next()) {
-                    s.execute("create role " + user + " login password '" + password.replace("'", "''") + "'");
-                }
-            }
             try (var rs = s.executeQuery("select 1 from pg_database where datname = '" + database + "'")) {
                 if (!rs.next()) {
                     s.execute("create database " + database + " owner " + user);

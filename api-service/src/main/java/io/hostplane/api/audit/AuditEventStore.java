@@ -112,7 +112,8 @@ class AuditEventStore {
                 .onErrorMap(AuditEventStore::unavailable);
     }
 
-    private static String where(AuditQuery q, AuditQuery.Position after, Map<String, Object> binds) {
+    /** The SQL condition of the query's filters (and of the position after which a page starts), its binds added. */
+    static String where(AuditQuery q, AuditQuery.Position after, Map<String, Object> binds) {
         StringBuilder sql = new StringBuilder(" where true");
         if (q.tenant() != null) {
             sql.append(" and tenant = :tenant");
@@ -165,8 +166,7 @@ class AuditEventStore {
         return q.ascending() ? " order by occurred_at, seq" : " order by occurred_at desc, seq desc";
     }
 
-    private static DatabaseClient.GenericExecuteSpec bind(
-            DatabaseClient.GenericExecuteSpec spec, Map<String, Object> binds) {
+    static DatabaseClient.GenericExecuteSpec bind(DatabaseClient.GenericExecuteSpec spec, Map<String, Object> binds) {
         for (Map.Entry<String, Object> bind : binds.entrySet()) {
             spec = spec.bind(bind.getKey(), bind.getValue());
         }

@@ -55,26 +55,12 @@ class AuditVerifier {
     }
 
     Mono<Verification> verify(AuditQuery q) {
-        StringBuilder sql = new StringBuilder("select topic, kafka_partition, min(kafka_offset) as first, "
-                + "max(kafka_offset) as last, count(*) as n from audit.events where true");
+        // The controller admits tenant, from and to only: the filters are the tenant's events in the range.
         Map<String, Object> binds = new HashMap<>();
-        if (q.tenant() != null) {
-            sql.append(" and tenant = :tenant");
-            binds.put("tenant", q.tenant());
-        }
-        if (q.from() != null) {
-            sql.append(" and occurred_at >= :from");
-            binds.put("from", q.from());
-        }
-        if (q.to() != null) {
-            sql.append(" and occurred_at < :to");
-            binds.put("to", q.to());
-        }
-        sql.append(" group by topic, kafka_partition order by topic, kafka_partition");
-        DatabaseClient.GenericExecuteSpec spec = db.sql(sql.toString());
-        for (Map.Entry<String, Object> b : binds.entrySet()) {
-            spec = spec.bind(b.getKey(), b.getValue());
-        }
+        String sql = "select topic, kafka_partition, min(kafka_offset) as first, max(kafka_offset) as last, "
+                + "count(*) as n from audit.events" + AuditEventStore.where(q, null, binds)
+                + " group by topic, kafka_partition order by topic, kafka_partition";
+        DatabaseClient.GenericExecuteSpec spec = AuditEventStore.bind(db.sql(sql), binds);
         return spec.map((row, meta) -> new Chain(
                         row.get("topic", String.class),
                         row.get("kafka_partition", Integer.class),

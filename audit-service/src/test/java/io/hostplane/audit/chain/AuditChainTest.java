@@ -8,9 +8,6 @@ import io.hostplane.common.audit.ChainLink;
 import io.hostplane.common.audit.ChainVerifier;
 import io.hostplane.common.audit.Checkpoints;
 import io.hostplane.common.event.CloudEvent;
-import io.hostplane.common.event.EventCodec;
-import io.hostplane.common.event.EventTypes;
-import io.hostplane.common.event.RequestRecorded;
 import io.hostplane.common.topic.Topics;
 import io.hostplane.embedded.TestInfrastructure;
 import java.security.PublicKey;
@@ -19,15 +16,12 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.kafka.core.KafkaTemplate;
 
 /**
  * The audit store as a hash chain per (topic, partition), with a real broker and a real PostgreSQL: a duplicate
@@ -36,19 +30,11 @@ import org.springframework.kafka.core.KafkaTemplate;
  */
 class AuditChainTest extends AuditServiceTest {
 
-    @Autowired
-    KafkaTemplate<String, String> kafka;
-
-    @Autowired
-    EventCodec codec;
-
-    private final TestInfrastructure infra = TestInfrastructure.shared();
-
     @Test
     void oneChainPerPartitionWithQuarantineDedupeCheckpointsAndTamperDetection() throws Exception {
         String tenant = "t_" + UUID.randomUUID().toString().substring(0, 8);
-        CloudEvent first = event(tenant, "/a");
-        CloudEvent second = event(tenant, "/b");
+        CloudEvent first = requestRecorded(tenant, "/a");
+        CloudEvent second = requestRecorded(tenant, "/b");
         RecordMetadata m1 = send(tenant, codec.write(first));
         RecordMetadata dup = send(tenant, codec.write(first));
         RecordMetadata bad = send(tenant, "{\"this is\": not an event");
@@ -133,29 +119,8 @@ class AuditChainTest extends AuditServiceTest {
         }
     }
 
-    private CloudEvent event(String tenant, String path) {
-        String requestId = UUID.randomUUID().toString();
-        return codec.event(
-                "/test",
-                EventTypes.REQUEST_RECORDED,
-                path,
-                tenant,
-                requestId,
-                null,
-                null,
-                new RequestRecorded(requestId, "GET", path, null, 200, "tok_1", "demo", "127.0.0.1", "test", 1, null));
-    }
-
     private RecordMetadata send(String key, String value) throws Exception {
         return kafka.send(Topics.AUDIT, key, value).get().getRecordMetadata();
-    }
-
-    private void awaitCount(String sql, int expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline && count(sql) < expected) {
-            Thread.sleep(100);
-        }
-        assertThat(count(sql)).as(sql).isEqualTo(expected);
     }
 
     private long count(String sql) throws SQLException {
@@ -164,15 +129,7 @@ class AuditChainTest extends AuditServiceTest {
         }
     }
 
-    private static long count(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private Connection owner() throws SQLException {
-        return DriverManager.getConnection(infra.jdbcUrl(), infra.user(), infra.password());
+    private void awaitCount(String sql, long expected) throws Exception {
+        assertThat(awaitAtLeast(sql, expected)).as(sql).isEqualTo(expected);
     }
 }

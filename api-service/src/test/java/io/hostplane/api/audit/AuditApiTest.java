@@ -280,6 +280,7 @@ class AuditApiTest {
                         URI.create("http://127.0.0.1:" + env.getProperty("local.server.port") + "/api/v1/audit/export"))
                 .header("Authorization", "Bearer " + token)
                 .build();
+        long started = System.nanoTime();
         HttpResponse<java.util.stream.Stream<String>> response =
                 HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines());
         assertThat(response.statusCode()).isEqualTo(200);
@@ -294,6 +295,7 @@ class AuditApiTest {
             });
         }
         assertThat(lines.get()).isEqualTo(n);
+        System.out.printf("audit export: %d lines in %d ms%n", lines.get(), (System.nanoTime() - started) / 1_000_000);
     }
 
     private CloudEvent request(String tenant, Instant time, String path, int status, String tokenId) {

@@ -44,6 +44,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -59,6 +60,9 @@ import tools.jackson.databind.json.JsonMapper;
         classes = ApiApplication.class,
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {ApiApplication.CONFIG_NAME, "hostplane.tokens.pepper=test-pepper-0123456789abcdefghijklmnop"})
+// Closed after the class: its API context reads another database, so it must not stay in the shared consumer
+// groups (job-event folding) for the API tests that run after it in this JVM.
+@DirtiesContext
 class AuditApiTest {
 
     static final KeyPair SIGNING = ed25519();

@@ -69,17 +69,28 @@ public final class PostgresServer implements AutoCloseable {
     /** Creates a login role and a database it owns, unless they exist. Names must be plain identifiers. */
     public void ensureDatabase(String database, String user, String password) throws SQLException {
         requireIdentifier(database);
+        ensureRole(user, password);
+        try (Connection c = postgres.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
+            try (var rs = s.executeQuery("select 1 from pg_database where datname = '" + database + "'")) {
+                if (!rs.next()) {
+                    s.execute("create database " + database + " owner " + user);
+                }
+            }
+        }
+    }
+
+    /**
+     * Creates a login role without any privilege, unless it exists (the audit store's writer and reader roles:
+     * creating roles takes a superuser, which the services' own login is not).
+     */
+    public void ensureRole(String user, String password) throws SQLException {
         requireIdentifier(user);
         try (Connection c = postgres.getPostgresDatabase().getConnection();
                 Statement s = c.createStatement()) {
             try (var rs = s.executeQuery("select 1 from pg_roles where rolname = '" + user + "'")) {
                 if (!rs.next()) {
                     s.execute("create role " + user + " login password '" + password.replace("'", "''") + "'");
-                }
-            }
-            try (var rs = s.executeQuery("select 1 from pg_database where datname = '" + database + "'")) {
-                if (!rs.next()) {
-                    s.execute("create database " + database + " owner " + user);
                 }
             }
         }

@@ -7,7 +7,11 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -26,6 +30,11 @@ public final class TestInfrastructure {
 
     private static final Logger log = LoggerFactory.getLogger(TestInfrastructure.class);
     private static TestInfrastructure shared;
+    /** The audit store's roles (docs/audit.md): the audit service writes as one, the API reads as the other. */
+    public static final String AUDIT_WRITER = "hostplane_audit_writer";
+
+    public static final String AUDIT_READER = "hostplane_audit_reader";
+    public static final String AUDIT_PASSWORD = "hostplane-audit-test";
 
     private final String kafkaBootstrapServers;
     private final String host;
@@ -91,6 +100,8 @@ public final class TestInfrastructure {
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "test-postgres-stop"));
             server.start();
             server.ensureDatabase(database, "hostplane", "hostplane");
+            server.ensureRole(AUDIT_WRITER, AUDIT_PASSWORD);
+            server.ensureRole(AUDIT_READER, AUDIT_PASSWORD);
             return new TestInfrastructure(
                     kafka,
                     "127.0.0.1",
@@ -144,6 +155,19 @@ public final class TestInfrastructure {
         return kafkaBootstrapServers;
     }
 
+    /** A producer of strings on this broker ({@code acks=all}); the caller closes it. */
+    public KafkaProducer<String, String> producer() {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafkaBootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class));
+    }
+
     public String r2dbcUrl() {
         return "r2dbc:postgresql://" + host + ":" + postgresPort + "/" + database;
     }
@@ -167,6 +191,32 @@ public final class TestInfrastructure {
         registry.add("spring.r2dbc.url", infra::r2dbcUrl);
         registry.add("spring.r2dbc.username", infra::user);
         registry.add("spring.r2dbc.password", infra::password);
+        registry.add("hostplane.audit.writer.username", () -> AUDIT_WRITER);
+        registry.add("hostplane.audit.writer.password", () -> AUDIT_PASSWORD);
+        registry.add("hostplane.audit.reader.username", () -> AUDIT_READER);
+        registry.add("hostplane.audit.reader.password", () -> AUDIT_PASSWORD);
+    }
+
+    /**
+     * A superuser connection to the test database, for tests that must get past the audit store's privileges and
+     * triggers (to prove that verification notices what a superuser did).
+     */
+    public Connection superuserConnection() throws SQLException {
+        String url = "jdbc:postgresql://" + host + ":" + postgresPort + "/" + database;
+        return DriverManager.getConnection(url, adminUser, adminPassword);
+    }
+
+    /**
+     * Creates another database on the same server, owned by the test login, and returns its R2DBC URL: for
+     * tests that need a store of their own (e.g. the API's audit tests with the audit schema present).
+     */
+    public String createDatabase(String prefix) throws SQLException {
+        String name = prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(adminJdbcUrl, adminUser, adminPassword);
+                Statement s = c.createStatement()) {
+            s.execute("create database " + name + " owner " + user);
+        }
+        return "r2dbc:postgresql://" + host + ":" + postgresPort + "/" + name;
     }
 
     @Override

@@ -14,6 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,6 +61,9 @@ public final class DevStack implements AutoCloseable {
     private String bootstrapServers;
     private KafkaBroker kafka;
     private PostgresServer postgres;
+    private static final String AUDIT_WRITER = "hostplane_audit_writer";
+    private static final String AUDIT_READER = "hostplane_audit_reader";
+    private List<String> auditLogins = List.of();
     private String r2dbcUrl;
 
     public DevStack(Settings settings, Map<String, String> env) {
@@ -95,6 +101,16 @@ public final class DevStack implements AutoCloseable {
             started.add(postgres);
             postgres.start();
             postgres.ensureDatabase("hostplane", "hostplane", "hostplane");
+            // The audit store's roles take a superuser to create (docs/audit.md, Roles): the writer may only
+            // insert and read, the API's reader only read; the audit service grants them.
+            String auditPassword = auditDbPassword(data);
+            postgres.ensureRole(AUDIT_WRITER, auditPassword);
+            postgres.ensureRole(AUDIT_READER, auditPassword);
+            auditLogins = List.of(
+                    "--hostplane.audit.writer.username=" + AUDIT_WRITER,
+                    "--hostplane.audit.writer.password=" + auditPassword,
+                    "--hostplane.audit.reader.username=" + AUDIT_READER,
+                    "--hostplane.audit.reader.password=" + auditPassword);
             r2dbcUrl = "r2dbc:postgresql://127.0.0.1:" + settings.postgresPort() + "/hostplane";
             user = "hostplane";
             password = "hostplane";
@@ -133,6 +149,15 @@ public final class DevStack implements AutoCloseable {
         backupDirs(data, api, worker);
         List<String> audit = new ArrayList<>(common);
         audit.add("--server.port=" + settings.auditPort());
+        audit.addAll(auditLogins);
+        auditLogins.stream().filter(a -> a.contains(".reader.")).forEach(api::add);
+        if (blank(env.get("HOSTPLANE_AUDIT_SIGNING_KEY"))) {
+            String[] keys = auditSigningKeys(data);
+            audit.add("--hostplane.audit.signing-key=" + keys[0]);
+            if (blank(env.get("HOSTPLANE_AUDIT_VERIFY_KEYS"))) {
+                api.add("--hostplane.audit.verify-keys=" + keys[1]);
+            }
+        }
 
         // HOSTPLANE_DEV_WORKERS=0 leaves the workers to the caller (tests that run them as processes).
         int workers = Integer.parseInt(env.getOrDefault("HOSTPLANE_DEV_WORKERS", "1"));
@@ -262,6 +287,52 @@ public final class DevStack implements AutoCloseable {
             Files.writeString(file, Base64.getEncoder().encodeToString(secret), StandardCharsets.US_ASCII);
         }
         return Files.readString(file, StandardCharsets.US_ASCII).trim();
+    }
+
+    /** The password of the audit store's writer and reader logins in this data folder: made once, mode 600. */
+    private static String auditDbPassword(Path data) throws IOException {
+        Path file = data.resolve("audit-db-password");
+        if (!Files.exists(file)) {
+            byte[] secret = new byte[24];
+            new SecureRandom().nextBytes(secret);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(
+                    file, Base64.getUrlEncoder().withoutPadding().encodeToString(secret), StandardCharsets.US_ASCII);
+        }
+        return Files.readString(file, StandardCharsets.US_ASCII).trim();
+    }
+
+    /**
+     * The Ed25519 key that signs audit checkpoints in this data folder: {@code audit-signing-key} (PKCS#8, base64,
+     * mode 600) and its public half {@code audit-verify-key} (X.509, base64) for the API. Made once and kept, so
+     * that earlier checkpoints stay verifiable. Returns {private, public}.
+     */
+    private static String[] auditSigningKeys(Path data) throws IOException {
+        Path privateFile = data.resolve("audit-signing-key");
+        Path publicFile = data.resolve("audit-verify-key");
+        if (!Files.exists(privateFile) || !Files.exists(publicFile)) {
+            KeyPair pair;
+            try {
+                pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            Files.deleteIfExists(privateFile);
+            Files.createFile(
+                    privateFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(
+                    privateFile,
+                    Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()),
+                    StandardCharsets.US_ASCII);
+            Files.writeString(
+                    publicFile,
+                    Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()),
+                    StandardCharsets.US_ASCII);
+        }
+        return new String[] {
+            Files.readString(privateFile, StandardCharsets.US_ASCII).trim(),
+            Files.readString(publicFile, StandardCharsets.US_ASCII).trim()
+        };
     }
 
     private static boolean blank(String s) {

@@ -1,15 +1,16 @@
 package io.hostplane.api.audit;
 
-import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.Paging;
 import io.hostplane.api.system.Responses;
 import io.hostplane.api.tokens.ApiPrincipal;
 import io.hostplane.common.envelope.ApiEnvelope;
-import io.hostplane.common.envelope.ErrorCodes;
-import io.hostplane.common.envelope.FieldError;
-import java.util.List;
+import java.nio.charset.StandardCharsets;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -17,46 +18,68 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
-/** {@code GET /api/v1/audit/events}: the audit log, confined to the caller's tenant, newest first. */
+/**
+ * {@code GET /api/v1/audit/events} (a page, newest first unless {@code order=asc}) and {@code GET
+ * /api/v1/audit/export} (every match as NDJSON, one CloudEvent a line, streamed). Tenant tokens see their own
+ * tenant within {@code hostplane.audit.tenant-max-range}; the operator sees every tenant.
+ */
 @RestController
 @RequestMapping("/api/v1/audit")
 class AuditEventController {
 
-    private final AuditEventStore events;
+    static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
 
-    AuditEventController(AuditEventStore events) {
+    private final AuditEventStore events;
+    private final AuditApiProperties properties;
+
+    AuditEventController(AuditEventStore events, AuditApiProperties properties) {
         this.events = events;
+        this.properties = properties;
     }
 
     @GetMapping("/events")
     Mono<ResponseEntity<ApiEnvelope>> events(
-            @RequestParam(name = "job_id", required = false) String jobId,
-            @RequestParam(name = "request_id", required = false) String requestId,
-            @RequestParam(name = "type", required = false) List<String> types,
+            @RequestParam MultiValueMap<String, String> params,
             @RequestParam(defaultValue = "50") int limit,
-            @RequestParam(required = false) String cursor,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
         Paging.checkLimit(limit);
-        Long before = null;
+        AuditQuery query = AuditQuery.parse(params, caller, properties.tenantMaxRange());
+        AuditQuery.Position after = null;
+        String cursor = params.getFirst("cursor");
         if (cursor != null) {
-            try {
-                before = Long.parseLong(cursor);
-            } catch (NumberFormatException e) {
-                throw ApiException.badRequest(
-                        "Invalid cursor.",
-                        List.of(new FieldError("cursor", ErrorCodes.INVALID, "Not a cursor from this API.")));
-            }
+            AuditQuery.Continued continued = query.after(cursor);
+            query = continued.query();
+            after = continued.position();
         }
-        AuditEventStore.Filter filter = new AuditEventStore.Filter(
-                caller.isOperator() ? null : caller.tenant(),
-                jobId,
-                requestId,
-                types == null ? List.of() : types,
-                before);
-        return events.find(filter, limit + 1)
+        AuditQuery q = query;
+        String note = q.capped()
+                ? " (tenant tokens see at most " + properties.tenantMaxRange().toDays() + " days at once: from "
+                        + q.from() + ")"
+                : "";
+        return events.find(q, after, limit + 1)
                 .collectList()
-                .map(rows -> Paging.page(rows, limit, event -> String.valueOf(event.seq())))
-                .map(page -> Responses.ok(exchange, page.items().size() + " events.", page));
+                .map(rows -> Paging.page(rows, limit, e -> q.cursor(new AuditQuery.Position(e.time(), e.seq()))))
+                .map(page -> Responses.ok(exchange, page.items().size() + " events." + note, page));
+    }
+
+    @GetMapping("/export")
+    Mono<Void> export(
+            @RequestParam MultiValueMap<String, String> params,
+            @AuthenticationPrincipal ApiPrincipal caller,
+            ServerWebExchange exchange) {
+        AuditQuery query = AuditQuery.parse(params, caller, properties.tenantMaxRange());
+        if (params.getFirst("cursor") != null) {
+            throw AuditQuery.bad("cursor", "The export takes no cursor: it streams every match.");
+        }
+        ServerHttpResponse response = exchange.getResponse();
+        response.getHeaders().setContentType(NDJSON);
+        DataBufferFactory buffers = response.bufferFactory();
+        // Lines travel in groups of up to 256 (one buffer, one write each): bounded memory, fewer flushes.
+        return response.writeWith(events.export(query).buffer(256).map(lines -> {
+            StringBuilder chunk = new StringBuilder(lines.size() * 512);
+            lines.forEach(line -> chunk.append(line).append('\n'));
+            return buffers.wrap(chunk.toString().getBytes(StandardCharsets.UTF_8));
+        }));
     }
 }

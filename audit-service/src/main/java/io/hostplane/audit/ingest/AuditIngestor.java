@@ -1,14 +1,23 @@
 package io.hostplane.audit.ingest;
 
+import io.hostplane.audit.chain.CheckpointSigner;
+import io.hostplane.common.audit.ChainLink;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.topic.Topics;
+import java.nio.charset.StandardCharsets;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -17,28 +26,75 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Consumes {@code hostplane.commands}, {@code hostplane.job-events} and {@code hostplane.audit} into
- * {@code audit.events}. Each poll's records are written in one transaction, in offset order, and the
- * offsets are committed only after it commits; a row whose {@code (source, id)} is already stored is
- * skipped. So a restart or a redelivery neither loses nor doubles an event.
+ * Consumes {@code hostplane.commands}, {@code hostplane.job-events} and {@code hostplane.audit} into the audit
+ * store. Each poll is one transaction; the offsets are committed only after it commits (batch ack mode), so a
+ * crash redelivers the poll and nothing is lost.
+ *
+ * <p>Each {@code (topic, partition)} is a hash chain in offset order (docs/audit.md): an event is a link, a
+ * record that cannot be read is quarantined and is a link too (its offset is part of the stream), and an
+ * event whose {@code (source, id)} is already stored (a producer retry at a later offset) is skipped and is not
+ * a link, so that it is stored once. A redelivered record at or below the chain's last link was handled
+ * before and is skipped as well. The chain's tail is read under a per-chain advisory lock, so that two
+ * consumers briefly owning one partition during a rebalance cannot fork it.
  */
 @Component
 class AuditIngestor {
 
     private static final Logger log = LoggerFactory.getLogger(AuditIngestor.class);
-    private static final String INSERT =
-            "insert into audit.events (event_id, source, type, subject, tenant, request_id, "
-                    + "job_id, occurred_at, topic, kafka_partition, kafka_offset, event) "
-                    + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) on conflict (source, event_id) do nothing";
+    private static final String INSERT_EVENT =
+            "insert into audit.events (event_id, source, type, subject, tenant, request_id, job_id, occurred_at, "
+                    + "topic, kafka_partition, kafka_offset, event, hash, prev_hash) "
+                    + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)";
+    private static final int[] EVENT_TYPES = {
+        Types.VARCHAR,
+        Types.VARCHAR,
+        Types.VARCHAR,
+        Types.VARCHAR,
+        Types.VARCHAR,
+        Types.VARCHAR,
+        Types.VARCHAR,
+        Types.TIMESTAMP_WITH_TIMEZONE,
+        Types.VARCHAR,
+        Types.INTEGER,
+        Types.BIGINT,
+        Types.VARCHAR,
+        Types.BINARY,
+        Types.BINARY
+    };
+    private static final String INSERT_QUARANTINE =
+            "insert into audit.quarantine (topic, kafka_partition, kafka_offset, raw, reason, hash, prev_hash) "
+                    + "values (?, ?, ?, ?, ?, ?, ?)";
+    private static final int[] QUARANTINE_TYPES = {
+        Types.VARCHAR, Types.INTEGER, Types.BIGINT, Types.BINARY, Types.VARCHAR, Types.BINARY, Types.BINARY
+    };
+    private static final String INSERT_CHECKPOINT =
+            "insert into audit.checkpoints (topic, kafka_partition, kafka_offset, hash, signed_at, key_id, signature) "
+                    + "values (?, ?, ?, ?, ?, ?, ?)";
+    private static final int[] CHECKPOINT_TYPES = {
+        Types.VARCHAR,
+        Types.INTEGER,
+        Types.BIGINT,
+        Types.BINARY,
+        Types.TIMESTAMP_WITH_TIMEZONE,
+        Types.VARCHAR,
+        Types.BINARY
+    };
+    private static final String TAIL = "select kafka_offset, hash from ("
+            + "(select kafka_offset, hash from audit.events where topic = ? and kafka_partition = ? and hash is not null"
+            + " order by kafka_offset desc limit 1) union all "
+            + "(select kafka_offset, hash from audit.quarantine where topic = ? and kafka_partition = ?"
+            + " order by kafka_offset desc limit 1)) t order by kafka_offset desc limit 1";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final EventCodec codec;
+    private final CheckpointSigner signer;
 
-    AuditIngestor(JdbcTemplate jdbc, TransactionTemplate tx, EventCodec codec) {
+    AuditIngestor(JdbcTemplate jdbc, TransactionTemplate tx, EventCodec codec, CheckpointSigner signer) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.codec = codec;
+        this.signer = signer;
     }
 
     @KafkaListener(
@@ -47,53 +103,151 @@ class AuditIngestor {
             groupId = Topics.AUDIT_GROUP,
             batch = "true")
     void onRecords(List<ConsumerRecord<String, String>> records) {
-        List<Object[]> rows = new ArrayList<>(records.size());
-        for (ConsumerRecord<String, String> record : records) {
-            CloudEvent event;
-            try {
-                event = codec.read(record.value());
-            } catch (EventCodec.MalformedEventException e) {
-                log.warn(
-                        "not storing unreadable record {}-{}@{}: {}",
-                        record.topic(),
-                        record.partition(),
-                        record.offset(),
-                        e.getMessage());
-                continue;
+        if (!records.isEmpty()) {
+            tx.executeWithoutResult(status -> store(records));
+        }
+    }
+
+    private record Tail(long offset, byte[] hash) {}
+
+    private record Parsed(ConsumerRecord<String, String> record, CloudEvent event, String reason) {}
+
+    private void store(List<ConsumerRecord<String, String>> records) {
+        Map<TopicPartition, List<ConsumerRecord<String, String>>> chains = new LinkedHashMap<>();
+        for (ConsumerRecord<String, String> r : records) {
+            chains.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), k -> new ArrayList<>())
+                    .add(r);
+        }
+        List<Parsed> parsed = new ArrayList<>(records.size());
+        for (List<ConsumerRecord<String, String>> chain : chains.values()) {
+            chain.sort(Comparator.comparingLong(ConsumerRecord::offset));
+            chain.forEach(r -> parsed.add(parse(r)));
+        }
+        Set<String> stored = alreadyStored(parsed);
+        List<Object[]> events = new ArrayList<>();
+        List<Object[]> quarantined = new ArrayList<>();
+        List<Object[]> checkpoints = new ArrayList<>();
+        int i = 0;
+        int skipped = 0;
+        for (Map.Entry<TopicPartition, List<ConsumerRecord<String, String>>> chain : chains.entrySet()) {
+            String topic = chain.getKey().topic();
+            int partition = chain.getKey().partition();
+            jdbc.queryForList("select pg_advisory_xact_lock(hashtext(?), ?)", topic, partition);
+            Tail tail = tail(topic, partition);
+            for (int n = 0; n < chain.getValue().size(); n++, i++) {
+                Parsed p = parsed.get(i);
+                long offset = p.record().offset();
+                if (tail != null && offset <= tail.offset()) {
+                    skipped++;
+                    continue;
+                }
+                byte[] prev = tail == null ? ChainLink.GENESIS : tail.hash();
+                byte[] hash;
+                if (p.event() != null) {
+                    if (!stored.add(p.event().source() + "\n" + p.event().id())) {
+                        skipped++;
+                        continue;
+                    }
+                    hash = ChainLink.eventHash(
+                            topic, partition, offset, prev, p.record().value());
+                    events.add(eventRow(p, hash, prev));
+                } else {
+                    byte[] raw = p.record().value() == null
+                            ? null
+                            : p.record().value().getBytes(StandardCharsets.UTF_8);
+                    hash = ChainLink.quarantineHash(topic, partition, offset, prev, raw);
+                    quarantined.add(new Object[] {topic, partition, offset, raw, p.reason(), hash, prev});
+                    log.warn("quarantined unreadable record {}-{}@{}: {}", topic, partition, offset, p.reason());
+                }
+                if (signer.due(tail == null ? -1 : tail.offset(), offset)) {
+                    CheckpointSigner.Signed s = signer.sign(topic, partition, offset, hash);
+                    checkpoints.add(new Object[] {
+                        topic, partition, offset, hash, s.signedAt().atOffset(ZoneOffset.UTC), s.keyId(), s.signature()
+                    });
+                }
+                tail = new Tail(offset, hash);
             }
-            Instant time = event.time() == null ? Instant.ofEpochMilli(record.timestamp()) : event.time();
-            rows.add(new Object[] {
-                event.id(),
-                event.source(),
-                event.type(),
-                event.subject(),
-                event.tenant(),
-                event.requestid(),
-                event.jobid(),
-                time.atOffset(ZoneOffset.UTC),
-                record.topic(),
-                record.partition(),
-                record.offset(),
-                record.value()
-            });
         }
-        if (rows.isEmpty()) {
-            return;
+        if (!events.isEmpty()) {
+            jdbc.batchUpdate(INSERT_EVENT, events, EVENT_TYPES);
         }
-        int[] types = {
-            Types.VARCHAR,
-            Types.VARCHAR,
-            Types.VARCHAR,
-            Types.VARCHAR,
-            Types.VARCHAR,
-            Types.VARCHAR,
-            Types.VARCHAR,
-            Types.TIMESTAMP_WITH_TIMEZONE,
-            Types.VARCHAR,
-            Types.INTEGER,
-            Types.BIGINT,
-            Types.VARCHAR
+        if (!quarantined.isEmpty()) {
+            jdbc.batchUpdate(INSERT_QUARANTINE, quarantined, QUARANTINE_TYPES);
+        }
+        if (!checkpoints.isEmpty()) {
+            jdbc.batchUpdate(INSERT_CHECKPOINT, checkpoints, CHECKPOINT_TYPES);
+        }
+        if (skipped > 0) {
+            log.debug("skipped {} records already stored", skipped);
+        }
+    }
+
+    private Parsed parse(ConsumerRecord<String, String> record) {
+        if (record.value() == null) {
+            return new Parsed(record, null, "record has no value");
+        }
+        try {
+            CloudEvent event = codec.read(record.value());
+            // PostgreSQL's jsonb cannot hold U+0000; such an event could never be stored.
+            if (ChainLink.canonicalJson(record.value()).contains("\\u0000")) {
+                return new Parsed(record, null, "event contains U+0000, which jsonb cannot store");
+            }
+            return new Parsed(record, event, null);
+        } catch (EventCodec.MalformedEventException | IllegalArgumentException e) {
+            return new Parsed(record, null, e.getMessage());
+        }
+    }
+
+    /** {@code source + "\n" + id} of the batch's events that the store already holds. */
+    private Set<String> alreadyStored(List<Parsed> parsed) {
+        List<String> sources = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (Parsed p : parsed) {
+            if (p.event() != null) {
+                sources.add(p.event().source());
+                ids.add(p.event().id());
+            }
+        }
+        Set<String> keys = new HashSet<>();
+        if (ids.isEmpty()) {
+            return keys;
+        }
+        jdbc.query(
+                "select e.source, e.event_id from audit.events e join unnest(?::text[], ?::text[]) k(source, id) "
+                        + "on e.source = k.source and e.event_id = k.id",
+                rs -> {
+                    keys.add(rs.getString(1) + "\n" + rs.getString(2));
+                },
+                sources.toArray(String[]::new),
+                ids.toArray(String[]::new));
+        return keys;
+    }
+
+    private Tail tail(String topic, int partition) {
+        List<Tail> rows = jdbc.query(
+                TAIL, (rs, n) -> new Tail(rs.getLong(1), rs.getBytes(2)), topic, partition, topic, partition);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    private static Object[] eventRow(Parsed p, byte[] hash, byte[] prev) {
+        CloudEvent event = p.event();
+        ConsumerRecord<String, String> record = p.record();
+        Instant time = event.time() == null ? Instant.ofEpochMilli(record.timestamp()) : event.time();
+        return new Object[] {
+            event.id(),
+            event.source(),
+            event.type(),
+            event.subject(),
+            event.tenant(),
+            event.requestid(),
+            event.jobid(),
+            time.atOffset(ZoneOffset.UTC),
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            record.value(),
+            hash,
+            prev
         };
-        tx.executeWithoutResult(status -> jdbc.batchUpdate(INSERT, rows, types));
     }
 }

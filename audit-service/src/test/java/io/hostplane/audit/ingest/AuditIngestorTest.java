@@ -3,45 +3,19 @@ package io.hostplane.audit.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hostplane.audit.AuditApplication;
+import io.hostplane.audit.AuditServiceTest;
 import io.hostplane.common.event.CloudEvent;
-import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.event.RequestRecorded;
 import io.hostplane.common.topic.Topics;
-import io.hostplane.embedded.TestInfrastructure;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
-@SpringBootTest(
-        classes = AuditApplication.class,
-        properties = AuditApplication.CONFIG_NAME,
-        webEnvironment = SpringBootTest.WebEnvironment.NONE)
-class AuditIngestorTest {
-
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        TestInfrastructure.register(registry);
-    }
-
-    @Autowired
-    KafkaTemplate<String, String> kafka;
-
-    @Autowired
-    EventCodec codec;
-
-    private final TestInfrastructure infra = TestInfrastructure.shared();
+class AuditIngestorTest extends AuditServiceTest {
 
     @Test
     void storesEachEventOnceEvenWhenItArrivesTwice() throws Exception {
@@ -82,10 +56,10 @@ class AuditIngestorTest {
                         requestId, "GET", "/api/v1/y", null, 404, "tok_1", "demo", "127.0.0.1", "test", 1, null));
         kafka.send(Topics.AUDIT, tenant, codec.write(other)).get();
 
-        assertThat(awaitCount("select count(*) from audit.events where tenant = '" + tenant + "'", 2))
+        assertThat(awaitAtLeast("select count(*) from audit.events where tenant = '" + tenant + "'", 2))
                 .isEqualTo(2);
         // The duplicate arrived before the third event on the same partition, so it has been seen by now.
-        try (Connection c = connection();
+        try (Connection c = owner();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(
                         "select count(*), count(distinct event_id) from audit.events where request_id = '" + requestId
@@ -109,8 +83,8 @@ class AuditIngestorTest {
                 null,
                 new RequestRecorded("r1", "GET", "/z", null, 200, "tok_1", "demo", null, null, 1, null));
         kafka.send(Topics.AUDIT, tenant, codec.write(event)).get();
-        awaitCount("select count(*) from audit.events where tenant = '" + tenant + "'", 1);
-        try (Connection c = connection();
+        awaitAtLeast("select count(*) from audit.events where tenant = '" + tenant + "'", 1);
+        try (Connection c = owner();
                 Statement s = c.createStatement()) {
             assertThatThrownBy(
                             () -> s.executeUpdate("update audit.events set type = 'x' where tenant = '" + tenant + "'"))
@@ -120,27 +94,5 @@ class AuditIngestorTest {
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("append-only");
         }
-    }
-
-    private int awaitCount(String sql, int expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        int count = -1;
-        while (System.nanoTime() < deadline) {
-            try (Connection c = connection();
-                    Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery(sql)) {
-                rs.next();
-                count = rs.getInt(1);
-            }
-            if (count >= expected) {
-                return count;
-            }
-            Thread.sleep(100);
-        }
-        return count;
-    }
-
-    private Connection connection() throws SQLException {
-        return DriverManager.getConnection(infra.jdbcUrl(), infra.user(), infra.password());
     }
 }

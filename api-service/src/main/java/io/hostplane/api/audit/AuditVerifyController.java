@@ -1,0 +1,52 @@
+package io.hostplane.api.audit;
+
+import io.hostplane.api.system.Responses;
+import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.common.envelope.ApiEnvelope;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code GET /api/v1/audit/verify?tenant=…&from=…&to=…}: recomputes the hash chains holding the tenant's events in
+ * the range and answers {@code data.valid} with the first broken link. A tenant token verifies its own tenant (and
+ * another tenant's name is a 404); the operator any tenant, or every chain without {@code tenant}.
+ */
+@RestController
+class AuditVerifyController {
+
+    private final AuditVerifier verifier;
+    private final AuditApiProperties properties;
+
+    AuditVerifyController(AuditVerifier verifier, AuditApiProperties properties) {
+        this.verifier = verifier;
+        this.properties = properties;
+    }
+
+    @GetMapping("/api/v1/audit/verify")
+    Mono<ResponseEntity<ApiEnvelope>> verify(
+            @RequestParam MultiValueMap<String, String> params,
+            @AuthenticationPrincipal ApiPrincipal caller,
+            ServerWebExchange exchange) {
+        for (String filter : new String[] {"type", "actor", "resource", "job_id", "request_id", "outcome", "cursor"}) {
+            if (params.containsKey(filter)) {
+                throw AuditQuery.bad(filter, "Verification takes tenant, from and to only.");
+            }
+        }
+        AuditQuery query = AuditQuery.parse(params, caller, properties.tenantMaxRange());
+        return verifier.verify(query)
+                .map(v -> Responses.ok(
+                        exchange,
+                        v.valid()
+                                ? "Verified " + v.linksChecked() + " links in " + v.chains() + " chains."
+                                : "Chain broken at " + v.firstBroken().topic() + "/"
+                                        + v.firstBroken().partition() + "@"
+                                        + v.firstBroken().offset() + ".",
+                        v));
+    }
+}

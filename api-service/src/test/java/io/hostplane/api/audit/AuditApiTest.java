@@ -1,0 +1,420 @@
+package io.hostplane.api.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hostplane.api.ApiApplication;
+import io.hostplane.api.accounts.AccountStore;
+import io.hostplane.api.tokens.TokenStore;
+import io.hostplane.audit.AuditApplication;
+import io.hostplane.common.audit.Checkpoints;
+import io.hostplane.common.event.CloudEvent;
+import io.hostplane.common.event.EventCodec;
+import io.hostplane.common.event.EventTypes;
+import io.hostplane.common.event.RequestRecorded;
+import io.hostplane.common.id.Ids;
+import io.hostplane.common.topic.Topics;
+import io.hostplane.embedded.TestInfrastructure;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.Environment;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code /audit/events}, {@code /audit/verify} and {@code /audit/export} against the real audit service: it runs
+ * here beside the API on a database of this class's own (so that the other API tests keep seeing no audit store),
+ * consumes the real broker, writes as the writer role and signs checkpoints; the API reads as the reader role.
+ */
+@SpringBootTest(
+        classes = ApiApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {ApiApplication.CONFIG_NAME, "hostplane.tokens.pepper=test-pepper-0123456789abcdefghijklmnop"})
+// Closed after the class: its API context reads another database, so it must not stay in the shared consumer
+// groups (job-event folding) for the API tests that run after it in this JVM.
+@DirtiesContext
+class AuditApiTest {
+
+    static final KeyPair SIGNING = ed25519();
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static String r2dbcUrl;
+    static ConfigurableApplicationContext auditService;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) throws SQLException {
+        TestInfrastructure infra = TestInfrastructure.shared();
+        if (r2dbcUrl == null) {
+            r2dbcUrl = infra.createDatabase("hp_audit_api_");
+            auditService = AuditApplication.builder()
+                    .run(
+                            "--server.port=0",
+                            "--spring.kafka.bootstrap-servers=" + infra.kafkaBootstrapServers(),
+                            "--spring.r2dbc.url=" + r2dbcUrl,
+                            "--spring.r2dbc.username=" + infra.user(),
+                            "--spring.r2dbc.password=" + infra.password(),
+                            "--hostplane.audit.writer.username=" + TestInfrastructure.AUDIT_WRITER,
+                            "--hostplane.audit.writer.password=" + TestInfrastructure.AUDIT_PASSWORD,
+                            "--hostplane.audit.reader.username=" + TestInfrastructure.AUDIT_READER,
+                            "--hostplane.audit.checkpoint.every=5",
+                            "--hostplane.audit.signing-key="
+                                    + Base64.getEncoder()
+                                            .encodeToString(SIGNING.getPrivate().getEncoded()));
+        }
+        registry.add("spring.kafka.bootstrap-servers", infra::kafkaBootstrapServers);
+        registry.add("spring.r2dbc.url", () -> r2dbcUrl);
+        registry.add("spring.r2dbc.username", infra::user);
+        registry.add("spring.r2dbc.password", infra::password);
+        registry.add("hostplane.audit.reader.username", () -> TestInfrastructure.AUDIT_READER);
+        registry.add("hostplane.audit.reader.password", () -> TestInfrastructure.AUDIT_PASSWORD);
+        registry.add(
+                "hostplane.audit.verify-keys",
+                () -> Base64.getEncoder().encodeToString(SIGNING.getPublic().getEncoded()));
+    }
+
+    @AfterAll
+    static void stopAuditService() {
+        if (auditService != null) {
+            auditService.close();
+            auditService = null;
+            r2dbcUrl = null;
+        }
+    }
+
+    @Autowired
+    Environment env;
+
+    @Autowired
+    AccountStore accounts;
+
+    @Autowired
+    TokenStore tokens;
+
+    final TestInfrastructure infra = TestInfrastructure.shared();
+    final EventCodec codec = new EventCodec();
+    WebTestClient http;
+    String tenant;
+    String token;
+
+    @BeforeEach
+    void setUp() {
+        http = WebTestClient.bindToServer()
+                .baseUrl("http://127.0.0.1:" + env.getProperty("local.server.port"))
+                .responseTimeout(Duration.ofSeconds(60))
+                .build();
+        tenant = accounts.create("audit-" + UUID.randomUUID().toString().substring(0, 8))
+                .block()
+                .id();
+        token = token(tenant, "audit.read");
+    }
+
+    @Test
+    void eventsAreFilteredPagedAndConfinedToTheTenant() throws Exception {
+        Instant base = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        List<CloudEvent> sent = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            sent.add(request(tenant, base.plusSeconds(i), "/api/v1/r" + i, i == 3 ? 404 : 200, "tok_" + (i % 2)));
+        }
+        produce(sent);
+        awaitRows(tenant, 5);
+
+        // The API records every call it answers on the same store, with the time of the call: the window
+        // keeps those out of this test's expectations.
+        String window = "to=" + base.plusSeconds(10);
+        JsonNode page1 = get("/api/v1/audit/events?limit=2&" + window, token, 200);
+        assertThat(paths(page1)).containsExactly("/api/v1/r4", "/api/v1/r3");
+        assertThat(page1.path("message").asString()).contains("at most 31 days");
+        JsonNode item = page1.path("data").path("items").get(1);
+        assertThat(item.path("outcome").asString()).isEqualTo("failed");
+        assertThat(item.path("actor").path("token_id").asString()).isEqualTo("tok_1");
+        assertThat(item.path("actor").path("client_ip").asString()).isEqualTo("127.0.0.1");
+        String cursor = page1.path("data").path("next_cursor").asString();
+        JsonNode page2 = get("/api/v1/audit/events?limit=2&" + window + "&cursor=" + cursor, token, 200);
+        assertThat(paths(page2)).containsExactly("/api/v1/r2", "/api/v1/r1");
+        JsonNode page3 = get(
+                "/api/v1/audit/events?limit=2&" + window + "&cursor="
+                        + page2.path("data").path("next_cursor").asString(),
+                token,
+                200);
+        assertThat(paths(page3)).containsExactly("/api/v1/r0");
+        assertThat(page3.path("data").path("next_cursor").isNull()).isTrue();
+
+        assertThat(paths(get("/api/v1/audit/events?order=asc&limit=1&" + window, token, 200)))
+                .containsExactly("/api/v1/r0");
+        assertThat(paths(get("/api/v1/audit/events?outcome=failed&" + window, token, 200)))
+                .containsExactly("/api/v1/r3");
+        assertThat(paths(get("/api/v1/audit/events?actor=tok_0&order=asc&" + window, token, 200)))
+                .containsExactly("/api/v1/r0", "/api/v1/r2", "/api/v1/r4");
+        assertThat(paths(get("/api/v1/audit/events?resource=/api/v1/r2&" + window, token, 200)))
+                .containsExactly("/api/v1/r2");
+        assertThat(paths(get(
+                        "/api/v1/audit/events?type=" + EventTypes.REQUEST_RECORDED + "&type=" + EventTypes.TOKEN_CREATED
+                                + "&request_id=" + sent.get(1).requestid(),
+                        token,
+                        200)))
+                .containsExactly("/api/v1/r1");
+        assertThat(paths(get(
+                        "/api/v1/audit/events?from=" + base.plusSeconds(1) + "&to=" + base.plusSeconds(3), token, 200)))
+                .containsExactly("/api/v1/r2", "/api/v1/r1");
+
+        // Bad input: 400 in the envelope, naming the field.
+        assertThat(field(get("/api/v1/audit/events?type=io.hostplane.nope.v1", token, 400)))
+                .isEqualTo("type");
+        assertThat(field(get("/api/v1/audit/events?from=" + base + "&to=" + base.minusSeconds(1), token, 400)))
+                .isEqualTo("to");
+        assertThat(field(get("/api/v1/audit/events?from=2020-01-01T00:00:00Z", token, 400)))
+                .isEqualTo("from");
+        assertThat(field(get("/api/v1/audit/events?outcome=fine", token, 400))).isEqualTo("outcome");
+        assertThat(field(get("/api/v1/audit/events?cursor=bm90IGEgY3Vyc29y", token, 400)))
+                .isEqualTo("cursor");
+        assertThat(get("/api/v1/audit/events?outcome=failed&" + window + "&cursor=" + cursor, token, 400)
+                        .path("message")
+                        .asString())
+                .contains("other filters");
+
+        // Another tenant sees nothing of the first; the operator sees it.
+        String other = token(
+                accounts.create("other-" + UUID.randomUUID().toString().substring(0, 8))
+                        .block()
+                        .id(),
+                "audit.read");
+        assertThat(get("/api/v1/audit/events", other, 200)
+                        .path("data")
+                        .path("items")
+                        .size())
+                .isZero();
+        assertThat(get("/api/v1/audit/events?tenant=" + tenant, other, 404).toString())
+                .doesNotContain("/api/v1/r");
+        assertThat(get("/api/v1/audit/verify?tenant=" + tenant, other, 404).toString())
+                .doesNotContain("\"data\"");
+        String operator = operator();
+        assertThat(paths(get("/api/v1/audit/events?tenant=" + tenant + "&limit=1&" + window, operator, 200)))
+                .containsExactly("/api/v1/r4");
+    }
+
+    @Test
+    void verificationPassesAndFailsExactlyAtAnAlteredRowOrCheckpoint() throws Exception {
+        List<CloudEvent> sent = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            sent.add(request(tenant, Instant.now(), "/api/v1/v" + i, 200, "tok_v"));
+        }
+        List<RecordMetadata> where = produce(sent);
+        awaitRows(tenant, 12);
+
+        JsonNode ok = get("/api/v1/audit/verify", token, 200).path("data");
+        assertThat(ok.path("valid").asBoolean()).as(ok.toString()).isTrue();
+        assertThat(ok.path("tenant_events").asLong()).isEqualTo(12);
+        assertThat(ok.path("links_checked").asLong()).isGreaterThanOrEqualTo(12);
+        assertThat(ok.path("checkpoints_checked").asLong()).isPositive();
+        assertThat(ok.path("signatures_checked").asBoolean()).isTrue();
+
+        RecordMetadata victim = where.get(7);
+        String row = "topic = 'hostplane.audit' and kafka_partition = " + victim.partition() + " and kafka_offset = "
+                + victim.offset();
+        superuser("update audit.events set event = jsonb_set(event, '{data,status}', '500') where " + row);
+        JsonNode broken = get("/api/v1/audit/verify", token, 200).path("data");
+        assertThat(broken.path("valid").asBoolean()).isFalse();
+        JsonNode link = broken.path("first_broken");
+        assertThat(link.path("offset").asLong()).as(broken.toString()).isEqualTo(victim.offset());
+        assertThat(link.path("partition").asInt()).isEqualTo(victim.partition());
+        assertThat(link.path("event_id").asString()).isEqualTo(sent.get(7).id());
+        assertThat(link.path("expected").asString())
+                .isNotEqualTo(link.path("stored").asString());
+        superuser("update audit.events set event = jsonb_set(event, '{data,status}', '200') where " + row);
+        assertThat(get("/api/v1/audit/verify", token, 200)
+                        .path("data")
+                        .path("valid")
+                        .asBoolean())
+                .isTrue();
+
+        // A checkpoint whose signature no longer verifies is a broken link too.
+        long checkpoint = scalar("select max(kafka_offset) from audit.checkpoints where topic = 'hostplane.audit' "
+                + "and kafka_partition = " + victim.partition() + " and kafka_offset <= "
+                + where.get(11).offset());
+        String cp = "topic = 'hostplane.audit' and kafka_partition = " + victim.partition() + " and kafka_offset = "
+                + checkpoint;
+        superuser("update audit.checkpoints set signature = decode(md5('x') || md5('y') || md5('z') || md5('w'), "
+                + "'hex') where " + cp + "; select 1");
+        JsonNode badSignature = get("/api/v1/audit/verify", token, 200).path("data");
+        assertThat(badSignature.path("valid").asBoolean()).isFalse();
+        assertThat(badSignature.path("first_broken").path("reason").asString()).contains("signature");
+        assertThat(badSignature.path("first_broken").path("offset").asLong()).isEqualTo(checkpoint);
+        assertThat(Checkpoints.keyId(SIGNING.getPublic())).hasSize(16);
+    }
+
+    @Test
+    void exportStreamsEveryMatchAsOneCloudEventPerLine() throws Exception {
+        int n = 3000;
+        List<CloudEvent> sent = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            sent.add(request(tenant, Instant.now(), "/api/v1/e" + i, 200, "tok_e"));
+        }
+        produce(sent);
+        awaitRows(tenant, n);
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + env.getProperty("local.server.port") + "/api/v1/audit/export"))
+                .header("Authorization", "Bearer " + token)
+                .build();
+        long started = System.nanoTime();
+        HttpResponse<java.util.stream.Stream<String>> response =
+                HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/x-ndjson");
+        assertThat(response.headers().firstValue("X-Request-Id")).isPresent();
+        AtomicLong lines = new AtomicLong();
+        try (var body = response.body()) {
+            body.forEach(line -> {
+                CloudEvent event = codec.read(line);
+                assertThat(event.tenant()).isEqualTo(tenant);
+                lines.incrementAndGet();
+            });
+        }
+        assertThat(lines.get()).isEqualTo(n);
+        System.out.printf("audit export: %d lines in %d ms%n", lines.get(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private CloudEvent request(String tenant, Instant time, String path, int status, String tokenId) {
+        String requestId = Ids.uuidV7().toString();
+        CloudEvent e = codec.event(
+                "/test",
+                EventTypes.REQUEST_RECORDED,
+                path,
+                tenant,
+                requestId,
+                null,
+                null,
+                new RequestRecorded(
+                        requestId, "GET", path, null, status, tokenId, "tester", "127.0.0.1", "test", 1, null));
+        return new CloudEvent(
+                e.specversion(),
+                e.id(),
+                e.source(),
+                e.type(),
+                time,
+                e.subject(),
+                e.datacontenttype(),
+                e.tenant(),
+                e.traceparent(),
+                e.requestid(),
+                e.jobid(),
+                e.data());
+    }
+
+    private List<RecordMetadata> produce(List<CloudEvent> events) throws Exception {
+        try (KafkaProducer<String, String> producer = infra.producer()) {
+            List<Future<RecordMetadata>> sends = new ArrayList<>();
+            for (CloudEvent e : events) {
+                sends.add(producer.send(new ProducerRecord<>(Topics.AUDIT, e.tenant(), codec.write(e))));
+            }
+            List<RecordMetadata> metadata = new ArrayList<>();
+            for (Future<RecordMetadata> f : sends) {
+                metadata.add(f.get());
+            }
+            return metadata;
+        }
+    }
+
+    private void awaitRows(String tenant, long expected) throws Exception {
+        String sql = "select count(*) from audit.events where tenant = '" + tenant + "'";
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && scalar(sql) < expected) {
+            Thread.sleep(100);
+        }
+        assertThat(scalar(sql)).isEqualTo(expected);
+    }
+
+    private long scalar(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl(), infra.user(), infra.password());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** As a superuser, past the privileges and (in replica mode) the append-only triggers. */
+    private void superuser(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl(), "postgres", "postgres");
+                Statement s = c.createStatement()) {
+            s.execute("set session_replication_role = replica");
+            s.execute(sql);
+        }
+    }
+
+    private static String jdbcUrl() {
+        return "jdbc:" + r2dbcUrl.substring("r2dbc:".length());
+    }
+
+    private JsonNode get(String path, String bearer, int status) {
+        return http.get()
+                .uri(URI.create(path.startsWith("/") ? path : "/" + path).toString())
+                .header("Authorization", "Bearer " + bearer)
+                .exchange()
+                .expectStatus()
+                .isEqualTo(status)
+                .expectBody(JsonNode.class)
+                .returnResult()
+                .getResponseBody();
+    }
+
+    private static List<String> paths(JsonNode page) {
+        List<String> paths = new ArrayList<>();
+        page.path("data")
+                .path("items")
+                .forEach(i -> paths.add(i.path("resource").asString()));
+        return paths;
+    }
+
+    private static String field(JsonNode error) {
+        return error.path("errors").path(0).path("field").asString();
+    }
+
+    private String token(String tenantId, String... scopes) {
+        return tokens.issue(TokenStore.TokenSpec.simple(tenantId, "tester", "test", List.of(scopes)))
+                .block()
+                .token();
+    }
+
+    private String operator() {
+        return tokens.issue(TokenStore.TokenSpec.simple(null, "operator", "op", List.of("platform.admin")))
+                .block()
+                .token();
+    }
+
+    private static KeyPair ed25519() {
+        try {
+            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.hostplane.audit.system;
+
+import io.hostplane.platform.DatabaseSettings;
+import io.hostplane.platform.SchemaMigrator;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+
+/**
+ * Migrates schema {@code audit} as its owner, then makes append-only hold through privileges: the writer login
+ * gets {@code SELECT, INSERT} on the audit tables (and the sequence of {@code events.seq}), the reader login
+ * {@code SELECT} only; {@code UPDATE, DELETE, TRUNCATE} are revoked from both. Roles missing from the cluster are
+ * created here when the owner may create roles (the compose stack, whose owner is a superuser); otherwise the
+ * place that creates the database creates them as a superuser (the test infrastructure, {@code ./hostplane dev})
+ * and start-up fails with a message saying so. Runs before any Kafka listener starts.
+ */
+public final class AuditSchema implements SmartInitializingSingleton {
+
+    private static final Logger log = LoggerFactory.getLogger(AuditSchema.class);
+    private static final List<String> TABLES = List.of("audit.events", "audit.quarantine", "audit.checkpoints");
+
+    private final DatabaseSettings owner;
+    private final AuditProperties properties;
+
+    AuditSchema(DatabaseSettings owner, AuditProperties properties) {
+        this.owner = owner;
+        this.properties = properties;
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        new SchemaMigrator(owner, "audit").afterSingletonsInstantiated();
+        try (Connection c = DriverManager.getConnection(owner.jdbcUrl(), owner.username(), owner.password());
+                Statement s = c.createStatement()) {
+            String tables = String.join(", ", TABLES);
+            if (properties.writer().configured()) {
+                String writer = role(c, properties.writer());
+                s.execute("grant usage on schema audit to " + writer);
+                s.execute("revoke update, delete, truncate, references, trigger on " + tables + " from " + writer);
+                s.execute("grant select, insert on " + tables + " to " + writer);
+                s.execute("grant usage on sequence audit.events_seq_seq to " + writer);
+            }
+            if (properties.reader().configured()) {
+                String reader = role(c, properties.reader());
+                s.execute("grant usage on schema audit to " + reader);
+                s.execute("revoke insert, update, delete, truncate, references, trigger on " + tables + " from "
+                        + reader);
+                s.execute("grant select on " + tables + " to " + reader);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot grant the audit roles: " + e.getMessage(), e);
+        }
+    }
+
+    /** The role's quoted name, created first if it is missing and the owner may create roles. */
+    private String role(Connection c, AuditProperties.Login login) throws SQLException {
+        String name = login.username();
+        if (!name.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw new IllegalStateException("audit role names must be plain identifiers: " + name);
+        }
+        try (PreparedStatement p = c.prepareStatement("select 1 from pg_roles where rolname = ?")) {
+            p.setString(1, name);
+            try (ResultSet rs = p.executeQuery()) {
+                if (rs.next()) {
+                    return name;
+                }
+            }
+        }
+        boolean mayCreate;
+        try (Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery("select rolsuper or rolcreaterole from pg_roles where rolname = current_user")) {
+            mayCreate = rs.next() && rs.getBoolean(1);
+        }
+        if (!mayCreate || login.password() == null || login.password().isBlank()) {
+            throw new IllegalStateException("database role " + name + " does not exist and " + owner.username()
+                    + " may not create it: create it as a superuser (docs/audit.md, Roles)");
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("create role " + name + " login password '"
+                    + login.password().replace("'", "''") + "'");
+        }
+        log.info("created database role {} for the audit store", name);
+        return name;
+    }
+}

@@ -1,0 +1,153 @@
+package io.hostplane.common.audit;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One link of an audit hash chain: a Kafka record of one {@code (topic, partition)}, either a stored event or
+ * a quarantined record. Its hash is SHA-256 over the UTF-8 bytes of
+ *
+ * <pre>
+ * hostplane.audit.link.v1 LF topic LF partition LF offset LF kind LF hex(prev_hash) LF payload
+ * </pre>
+ *
+ * where {@code kind} is {@code event} (payload: the event's canonical JSON, see {@link #canonicalJson}) or
+ * {@code quarantine} (payload: base64 of the record's bytes, {@code -} for a null value). Nothing the store
+ * adds by itself (sequence numbers, {@code stored_at}) is hashed, so a rebuild from the topics reproduces the
+ * hashes.
+ */
+public final class ChainLink {
+
+    public static final String EVENT = "event";
+    public static final String QUARANTINE = "quarantine";
+    /** The previous hash of a chain's first link: 32 zero bytes. */
+    public static final byte[] GENESIS = new byte[32];
+
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
+    private ChainLink() {}
+
+    /** The hash of an event link; {@code eventJson} is the event as consumed (or as stored, which is equal). */
+    public static byte[] eventHash(String topic, int partition, long offset, byte[] prevHash, String eventJson) {
+        return hash(topic, partition, offset, EVENT, prevHash, canonicalJson(eventJson));
+    }
+
+    /** The hash of a quarantined record's link; {@code raw} may be null (a record without a value). */
+    public static byte[] quarantineHash(String topic, int partition, long offset, byte[] prevHash, byte[] raw) {
+        String payload = raw == null ? "-" : Base64.getEncoder().encodeToString(raw);
+        return hash(topic, partition, offset, QUARANTINE, prevHash, payload);
+    }
+
+    private static byte[] hash(String topic, int partition, long offset, String kind, byte[] prev, String payload) {
+        String text = "hostplane.audit.link.v1\n" + topic + "\n" + partition + "\n" + offset + "\n" + kind + "\n"
+                + HexFormat.of().formatHex(prev) + "\n" + payload;
+        return sha256(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The canonical JSON of a document: no whitespace; object members sorted by name (Java string order, i.e.
+     * UTF-16 code units) with a repeated name keeping its last value; strings with only {@code "} {@code \}
+     * and control characters escaped ({@code \b \f \n \r \t}, others {@code \}{@code u00xx}); integers in
+     * decimal, other numbers in plain decimal notation with their scale kept ({@code 1.50}, {@code 1e2} →
+     * {@code 100}). PostgreSQL's {@code jsonb} keeps exactly this information, so the stored event gives the
+     * same text as the consumed one.
+     *
+     * @throws IllegalArgumentException if the text is not one JSON document
+     */
+    public static String canonicalJson(String json) {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(json);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
+        }
+        if (node == null || node.isMissingNode()) {
+            throw new IllegalArgumentException("not JSON: empty");
+        }
+        StringBuilder out = new StringBuilder(json.length());
+        write(node, out);
+        return out.toString();
+    }
+
+    private static void write(JsonNode node, StringBuilder out) {
+        if (node.isObject()) {
+            List<Map.Entry<String, JsonNode>> members = new ArrayList<>(node.properties());
+            members.sort(Map.Entry.comparingByKey());
+            out.append('{');
+            for (int i = 0; i < members.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                string(members.get(i).getKey(), out);
+                out.append(':');
+                write(members.get(i).getValue(), out);
+            }
+            out.append('}');
+        } else if (node.isArray()) {
+            out.append('[');
+            for (int i = 0; i < node.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                write(node.get(i), out);
+            }
+            out.append(']');
+        } else if (node.isString()) {
+            string(node.stringValue(), out);
+        } else if (node.isIntegralNumber()) {
+            out.append(node.bigIntegerValue().toString());
+        } else if (node.isNumber()) {
+            BigDecimal value = node.decimalValue();
+            out.append(value.signum() == 0 ? value.abs().toPlainString() : value.toPlainString());
+        } else if (node.isBoolean()) {
+            out.append(node.booleanValue());
+        } else {
+            out.append("null");
+        }
+    }
+
+    private static void string(String s, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+}

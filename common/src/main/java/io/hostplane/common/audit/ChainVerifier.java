@@ -1,0 +1,107 @@
+package io.hostplane.common.audit;
+
+import java.security.PublicKey;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * Walks one chain in offset order and finds its first broken link: a link whose stored hash is not the hash of
+ * its content (the row was altered), or whose stored previous hash is not the hash of the link before it (a row
+ * was removed, inserted or re-hashed), or a checkpoint whose signature does not verify or whose hash is not the
+ * chain's hash at that offset. Feed it links with {@link #link} and checkpoints with {@link #checkpoint}.
+ */
+public final class ChainVerifier {
+
+    /** A stored link; {@code eventJson} for events, {@code raw} for quarantined records. */
+    public record Link(
+            String topic,
+            int partition,
+            long offset,
+            String kind,
+            String eventId,
+            String eventJson,
+            byte[] raw,
+            byte[] hash,
+            byte[] prevHash) {}
+
+    /** A stored checkpoint. */
+    public record Checkpoint(
+            String topic, int partition, long offset, byte[] hash, Instant signedAt, String keyId, byte[] signature) {}
+
+    /** The first broken link: where, why, and the expected against the stored value (hex). */
+    public record Broken(
+            String topic, int partition, long offset, String eventId, String reason, String expected, String stored) {}
+
+    private final Map<String, PublicKey> keys;
+    private byte[] last;
+
+    /**
+     * @param anchor the hash the first fed link must name as its predecessor ({@link ChainLink#GENESIS} from the
+     *     chain's start, a checkpoint's hash from there); null: take the first link's own stored predecessor
+     * @param keys public keys of checkpoint signers by key id
+     */
+    public ChainVerifier(byte[] anchor, Map<String, PublicKey> keys) {
+        this.last = anchor;
+        this.keys = keys;
+    }
+
+    /** Checks the next link of the chain; null when it holds. */
+    public Broken link(Link link) {
+        if (link.hash() == null || link.prevHash() == null) {
+            return broken(link, "row has no hash (stored before chains existed)", null, null);
+        }
+        if (last != null && !Arrays.equals(last, link.prevHash())) {
+            return broken(link, "prev_hash is not the hash of the previous link", last, link.prevHash());
+        }
+        byte[] expected;
+        try {
+            expected = ChainLink.EVENT.equals(link.kind())
+                    ? ChainLink.eventHash(
+                            link.topic(), link.partition(), link.offset(), link.prevHash(), link.eventJson())
+                    : ChainLink.quarantineHash(
+                            link.topic(), link.partition(), link.offset(), link.prevHash(), link.raw());
+        } catch (IllegalArgumentException e) {
+            return broken(link, "stored event is not JSON", null, link.hash());
+        }
+        if (!Arrays.equals(expected, link.hash())) {
+            return broken(link, "hash does not match the link's content", expected, link.hash());
+        }
+        last = link.hash();
+        return null;
+    }
+
+    /**
+     * Checks a checkpoint against its signature and against the hash of the link at its offset, which the caller
+     * has already fed ({@code linkHash}, null if the chain holds no link at that offset).
+     */
+    public Broken checkpoint(Checkpoint cp, byte[] linkHash) {
+        PublicKey key = keys.get(cp.keyId());
+        if (key == null) {
+            return broken(cp, "checkpoint signed with unknown key id " + cp.keyId(), null, null);
+        }
+        byte[] signed =
+                Checkpoints.signedBytes(cp.topic(), cp.partition(), cp.offset(), cp.hash(), cp.signedAt(), cp.keyId());
+        if (!Checkpoints.verify(key, signed, cp.signature())) {
+            return broken(cp, "checkpoint signature does not verify", null, cp.signature());
+        }
+        if (linkHash == null || !Arrays.equals(linkHash, cp.hash())) {
+            return broken(cp, "checkpoint hash is not the link's hash", cp.hash(), linkHash);
+        }
+        return null;
+    }
+
+    private static Broken broken(Link link, String reason, byte[] expected, byte[] stored) {
+        return new Broken(
+                link.topic(), link.partition(), link.offset(), link.eventId(), reason, hex(expected), hex(stored));
+    }
+
+    private static Broken broken(Checkpoint cp, String reason, byte[] expected, byte[] stored) {
+        return new Broken(cp.topic(), cp.partition(), cp.offset(), null, reason, hex(expected), hex(stored));
+    }
+
+    private static String hex(byte[] bytes) {
+        return bytes == null ? null : HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,61 @@
+package io.hostplane.common.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Instant;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+
+class ChainLinkTest {
+
+    @Test
+    void canonicalJsonSortsMembersDropsWhitespaceAndKeepsNumbersPlain() {
+        assertThat(ChainLink.canonicalJson(
+                        "{ \"b\": [1, 2.50, 1e2, -0.0], \"a\": {\"y\": \"x\\u0001\\\"\", \"x\": null} }"))
+                .isEqualTo("{\"a\":{\"x\":null,\"y\":\"x\\u0001\\\"\"},\"b\":[1,2.50,100,0.0]}");
+        // jsonb's own output order (shorter names first) canonicalises to the same text.
+        assertThat(ChainLink.canonicalJson("{\"id\": \"1\", \"data\": {\"ok\": true}}"))
+                .isEqualTo(ChainLink.canonicalJson("{\"data\":{\"ok\":true},\"id\":\"1\"}"));
+        assertThatThrownBy(() -> ChainLink.canonicalJson("{not json")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theHashDependsOnPositionPredecessorAndContent() {
+        byte[] a = ChainLink.eventHash("t", 0, 5, ChainLink.GENESIS, "{\"id\":\"1\"}");
+        assertThat(a).hasSize(32);
+        assertThat(ChainLink.eventHash("t", 0, 5, ChainLink.GENESIS, "{ \"id\" : \"1\" }"))
+                .isEqualTo(a);
+        assertThat(ChainLink.eventHash("t", 0, 6, ChainLink.GENESIS, "{\"id\":\"1\"}"))
+                .isNotEqualTo(a);
+        assertThat(ChainLink.eventHash("t", 1, 5, ChainLink.GENESIS, "{\"id\":\"1\"}"))
+                .isNotEqualTo(a);
+        assertThat(ChainLink.eventHash("t", 0, 5, a, "{\"id\":\"1\"}")).isNotEqualTo(a);
+        assertThat(ChainLink.eventHash("t", 0, 5, ChainLink.GENESIS, "{\"id\":\"2\"}"))
+                .isNotEqualTo(a);
+        assertThat(ChainLink.quarantineHash("t", 0, 5, ChainLink.GENESIS, null))
+                .isNotEqualTo(ChainLink.quarantineHash("t", 0, 5, ChainLink.GENESIS, new byte[0]));
+    }
+
+    @Test
+    void checkpointSignaturesVerifyOnlyUnchanged() throws Exception {
+        KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        String pem = "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(pair.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        var key = Checkpoints.privateKey(pem);
+        var pub = Checkpoints.publicKey(
+                Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()));
+        byte[] hash = ChainLink.sha256(new byte[] {1});
+        Instant at = Instant.parse("2026-11-26T01:02:03.123456789Z");
+        byte[] signed = Checkpoints.signedBytes("t", 1, 99, hash, at, Checkpoints.keyId(pub));
+        byte[] signature = Checkpoints.sign(key, signed);
+        assertThat(Checkpoints.verify(pub, signed, signature)).isTrue();
+        assertThat(Checkpoints.verify(
+                        pub, Checkpoints.signedBytes("t", 1, 100, hash, at, Checkpoints.keyId(pub)), signature))
+                .isFalse();
+        assertThat(Checkpoints.keyId(pub)).hasSize(16).matches("[0-9a-f]+");
+    }
+}

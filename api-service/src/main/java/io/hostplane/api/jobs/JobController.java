@@ -74,7 +74,10 @@ class JobController {
         UUID jobId = parse(id);
         Duration waitFor = waitDuration(wait);
         return visible(jobId, caller)
-                .flatMap(first -> first.status().isTerminal() || waitFor.isZero()
+                // A caller whose If-None-Match no longer matches has news already: no reason to hold it.
+                .flatMap(first -> first.status().isTerminal()
+                                || waitFor.isZero()
+                                || (ifNoneMatch != null && !matches(ifNoneMatch, etag(first)))
                         ? Mono.just(first)
                         : changes.ticks(first.id(), first.status().wireName())
                                 .concatMap(tick -> jobs.find(jobId))

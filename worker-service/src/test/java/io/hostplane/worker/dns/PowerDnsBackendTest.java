@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,10 +44,15 @@ class PowerDnsBackendTest extends ServedDnsBackendContract {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
+        powerDnsWorker(registry, () -> pdns);
+    }
+
+    /** The worker on the test infrastructure with the {@code powerdns} backend pointed at {@code server}. */
+    static void powerDnsWorker(DynamicPropertyRegistry registry, Supplier<PowerDnsServer> server) {
         TestInfrastructure.register(registry);
         registry.add("hostplane.dns.backend", () -> "powerdns");
-        registry.add("hostplane.dns.powerdns.url", () -> pdns.apiUrl());
-        registry.add("hostplane.dns.powerdns.api-key", () -> pdns.apiKey());
+        registry.add("hostplane.dns.powerdns.url", () -> server.get().apiUrl());
+        registry.add("hostplane.dns.powerdns.api-key", () -> server.get().apiKey());
         registry.add("hostplane.dns.nameservers", () -> "ns1.hostplane.invalid.,ns2.hostplane.invalid.");
         registry.add("hostplane.dns.powerdns.timeout", () -> "3s");
     }

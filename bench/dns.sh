@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 5's DNS benchmark, in one run on this machine: DNS changes applied per second into a real PowerDNS
 # (accepted -> visible to a UDP query), through Hostplane (HOSTPLANE_DNS_BACKEND=powerdns) beside the same
-# changes sent straight to PowerDNS's HTTP API at the same concurrency. Needs pdns-server, its SQLite backend
+# changes sent straight to PowerDNS's HTTP API at the same concurrency; Hostplane both closed loop and as an
+# integrator that submits without waiting for each job. Needs pdns-server, its SQLite backend
 # and sqlite3 (Debian; .ci/run installs them).
 #
 #   bench/dns.sh [CHANGES] [CONCURRENCY] [ZONES]     e.g. bench/dns.sh 2000 8 4
@@ -47,7 +48,9 @@ done
 
 machine
 echo "PowerDNS: $( (/usr/sbin/pdns_server --version 2>&1 || true) | grep -m1 -o 'PowerDNS Authoritative Server [0-9.]*'), sqlite3 backend, 127.0.0.1"
-echo "changes: $CHANGES A records over $ZONE_COUNT zones, $CONCURRENCY clients, closed loop; each change is checked by a UDP query"
+echo "changes: $CHANGES A records over $ZONE_COUNT zones, $CONCURRENCY clients; each change is checked by a UDP query"
+echo "closed loop: each client waits for its change to be visible before the next; integrator: clients submit"
+echo "without waiting (at most 100 open changes each) while a poller follows the jobs; the direct path is synchronous"
 echo
 echo "| path | changes | visible | failed | changes/s | p50 ms | p99 ms |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
@@ -55,6 +58,9 @@ echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 java -Xmx256m -cp "$CP" io.hostplane.bench.DnsBench hostplane http://127.0.0.1:8080 "$DATA/bench-token" "$PDNS_PORT" \
   "$(( CHANGES / 4 ))" "$CONCURRENCY" "$HOSTPLANE_ZONES" > /dev/null
 java -Xmx256m -cp "$CP" io.hostplane.bench.DnsBench hostplane http://127.0.0.1:8080 "$DATA/bench-token" "$PDNS_PORT" \
+  "$CHANGES" "$CONCURRENCY" "$HOSTPLANE_ZONES"
+# The same clients as an integrator of an async API: submit without waiting for each job, poll the jobs.
+java -Xmx256m -cp "$CP" io.hostplane.bench.DnsBench integrator http://127.0.0.1:8080 "$DATA/bench-token" "$PDNS_PORT" \
   "$CHANGES" "$CONCURRENCY" "$HOSTPLANE_ZONES"
 java -Xmx256m -cp "$CP" io.hostplane.bench.DnsBench direct "$PDNS_URL" "$PDNS_KEY" "$PDNS_PORT" \
   "$CHANGES" "$CONCURRENCY" "$DIRECT_ZONES"

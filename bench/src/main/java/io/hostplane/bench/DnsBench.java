@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.xbill.DNS.ARecord;
@@ -95,39 +96,25 @@ public final class DnsBench {
                         .build());
             }
         }
-        // Names unique to this run, so that a second run adds records instead of repeating the first's.
-        String run = Long.toString(System.currentTimeMillis() % 1_000_000L, 36);
-        AtomicInteger next = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         long giveUp = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         long start = System.nanoTime();
-        List<Thread> clients = new ArrayList<>();
-        for (int t = 0; t < concurrency; t++) {
-            Thread client = new Thread(() -> {
-                int i;
-                while ((i = next.getAndIncrement()) < changes && System.nanoTime() < giveUp) {
-                    String zone = zones[i % zones.length];
-                    String name = "c" + run + "-" + i;
-                    String address = "192.0.2." + (1 + i % 250);
-                    long t0 = System.nanoTime();
-                    try {
-                        boolean applied = direct
-                                ? patch(base, secret, zone, name, address)
-                                : viaHostplane(base, secret, zone, name, address);
-                        if (applied && visible(dnsPort, name + "." + zone + ".", address)) {
-                            latencies.add((System.nanoTime() - t0) / 1000);
-                        } else {
-                            failed.incrementAndGet();
-                        }
-                    } catch (Exception e) {
-                        failed.incrementAndGet();
-                    }
+        List<Thread> clients = clients("c", changes, concurrency, zones, giveUp, change -> {
+            long t0 = System.nanoTime();
+            try {
+                boolean applied = direct
+                        ? patch(base, secret, change.zone(), change.name(), change.address())
+                        : viaHostplane(base, secret, change.zone(), change.name(), change.address());
+                if (applied && visible(dnsPort, change.name() + "." + change.zone() + ".", change.address())) {
+                    latencies.add((System.nanoTime() - t0) / 1000);
+                } else {
+                    failed.incrementAndGet();
                 }
-            });
-            client.start();
-            clients.add(client);
-        }
+            } catch (Exception e) {
+                failed.incrementAndGet();
+            }
+        });
         for (Thread client : clients) {
             client.join();
         }
@@ -142,6 +129,32 @@ public final class DnsBench {
         if (direct) {
             System.out.println("(PowerDNS refused " + REFUSED.get() + " PATCHes of the direct path; each was retried)");
         }
+    }
+
+    /** One change of a run: a new A record. */
+    private record Change(String zone, String name, String address) {}
+
+    /**
+     * Starts {@code concurrency} clients that take change numbers in turn until {@code changes} are taken (or
+     * time is up) and hand each to {@code client}. Names are unique to this run ({@code prefix}, the time), so
+     * that a second run adds records instead of repeating the first's.
+     */
+    private static List<Thread> clients(
+            String prefix, int changes, int concurrency, String[] zones, long giveUp, Consumer<Change> client) {
+        String run = prefix + Long.toString(System.currentTimeMillis() % 1_000_000L, 36);
+        AtomicInteger next = new AtomicInteger();
+        List<Thread> clients = new ArrayList<>();
+        for (int t = 0; t < concurrency; t++) {
+            Thread thread = new Thread(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < changes && System.nanoTime() < giveUp) {
+                    client.accept(new Change(zones[i % zones.length], run + "-" + i, "192.0.2." + (1 + i % 250)));
+                }
+            });
+            thread.start();
+            clients.add(thread);
+        }
+        return clients;
     }
 
     private static void row(
@@ -172,8 +185,6 @@ public final class DnsBench {
         int changes = Integer.parseInt(args[4]);
         int concurrency = Integer.parseInt(args[5]);
         String[] zones = args[6].split(",");
-        String run = Long.toString(System.currentTimeMillis() % 1_000_000L, 36);
-        AtomicInteger next = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         AtomicInteger throttled = new AtomicInteger();
         Semaphore window = new Semaphore(WINDOW * concurrency);
@@ -181,33 +192,22 @@ public final class DnsBench {
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         long giveUp = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         long start = System.nanoTime();
-        List<Thread> clients = new ArrayList<>();
-        for (int t = 0; t < concurrency; t++) {
-            Thread client = new Thread(() -> {
-                int i;
-                while ((i = next.getAndIncrement()) < changes && System.nanoTime() < giveUp) {
-                    String zone = zones[i % zones.length];
-                    String name = "i" + run + "-" + i;
-                    String address = "192.0.2." + (1 + i % 250);
-                    try {
-                        window.acquire();
-                        long t0 = System.nanoTime();
-                        String job = submit(base, token, zone, name, address, throttled, giveUp);
-                        if (job == null) {
-                            failed.incrementAndGet();
-                            window.release();
-                        } else {
-                            open.put(job, new Submitted(zone, name, address, t0));
-                        }
-                    } catch (Exception e) {
-                        failed.incrementAndGet();
-                        window.release();
-                    }
+        List<Thread> clients = clients("i", changes, concurrency, zones, giveUp, change -> {
+            try {
+                window.acquire();
+                long t0 = System.nanoTime();
+                String job = submit(base, token, change.zone(), change.name(), change.address(), throttled, giveUp);
+                if (job == null) {
+                    failed.incrementAndGet();
+                    window.release();
+                } else {
+                    open.put(job, new Submitted(change.zone(), change.name(), change.address(), t0));
                 }
-            });
-            client.start();
-            clients.add(client);
-        }
+            } catch (Exception e) {
+                failed.incrementAndGet();
+                window.release();
+            }
+        });
         long lastSeen = start;
         while (latencies.size() + failed.get() < changes && System.nanoTime() < giveUp) {
             boolean progress = false;

@@ -16,7 +16,6 @@ import io.hostplane.common.job.Warning;
 import io.hostplane.embedded.PowerDnsServer;
 import io.hostplane.worker.WorkerApplication;
 import io.hostplane.worker.WorkerJobs;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,8 +73,7 @@ class CoalescedPowerDnsChangesTest {
 
     @BeforeAll
     static void startPowerDns() {
-        ServedDnsBackendContract.requirePowerDns();
-        pdns = new PowerDnsServer(Path.of("target", "pdns-" + UUID.randomUUID())).start();
+        pdns = ServedDnsBackendContract.newPowerDns();
     }
 
     @AfterAll

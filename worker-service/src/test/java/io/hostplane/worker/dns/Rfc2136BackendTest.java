@@ -7,10 +7,8 @@ import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.embedded.PowerDnsServer;
 import io.hostplane.embedded.TestInfrastructure;
 import io.hostplane.worker.system.JobFailure;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,8 +32,7 @@ class Rfc2136BackendTest extends ServedDnsBackendContract {
 
     @BeforeAll
     static void startPowerDns() {
-        requirePowerDns();
-        pdns = new PowerDnsServer(Path.of("target", "pdns-" + UUID.randomUUID())).start();
+        pdns = newPowerDns();
         secret = PowerDnsServer.randomBase64(32);
         pdns.addTsigKey(KEY, "hmac-sha256", secret);
     }

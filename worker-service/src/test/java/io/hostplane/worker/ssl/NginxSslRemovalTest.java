@@ -9,9 +9,7 @@ import io.hostplane.common.event.JobStateChanged;
 import io.hostplane.common.event.RemoveCertificate;
 import io.hostplane.common.job.JobStatus;
 import io.hostplane.common.job.JobTypes;
-import io.hostplane.embedded.FreePorts;
 import io.hostplane.embedded.NginxServer;
-import io.hostplane.embedded.TestInfrastructure;
 import io.hostplane.worker.WorkerApplication;
 import io.hostplane.worker.WorkerJobs;
 import java.nio.file.Files;
@@ -47,31 +45,13 @@ class NginxSslRemovalTest {
 
     private static final String BY_SNI = "sni-" + UUID.randomUUID().toString().substring(0, 8) + ".test";
     private static final String NAMED = "named-" + UUID.randomUUID().toString().substring(0, 8) + ".test";
-    private static Path certDir;
-    private static NginxServer nginx;
-
-    static {
-        try {
-            // nginx's worker processes (user nobody, when started as root) read certificates named by SNI
-            // at each handshake, so they must be able to reach them, as on a real web server.
-            Path root = Files.createTempDirectory(
-                    "hostplane-nginx-remove",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-            certDir = root.resolve("certs");
-            nginx = new NginxServer(root.resolve("nginx"), FreePorts.next()).withMasterProcess();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    private static final WorkerNginx WEB = new WorkerNginx("hostplane-nginx-remove");
+    private static final Path certDir = WEB.certDir;
+    private static final NginxServer nginx = WEB.server;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        TestInfrastructure.register(registry);
-        registry.add("hostplane.ssl.encryption-key", () -> "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
-        registry.add("hostplane.ssl.nginx.cert-dir", certDir::toString);
-        registry.add("hostplane.ssl.nginx.test-command", () -> String.join(" ", nginx.testCommand()));
-        registry.add("hostplane.ssl.nginx.reload-command", () -> String.join(" ", nginx.reloadCommand()));
-        registry.add("hostplane.ssl.nginx.command-timeout", () -> "20s");
+        WEB.register(registry, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
     }
 
     @Autowired
@@ -113,14 +93,7 @@ class NginxSslRemovalTest {
                 "  ssl_stapling off;",
                 "  return 200 'ok';",
                 "}",
-                "server {",
-                "  listen 127.0.0.1:${port} ssl;",
-                "  server_name " + NAMED + ";",
-                "  ssl_certificate " + certDir.resolve(NAMED + ".crt") + ";",
-                "  ssl_certificate_key " + certDir.resolve(NAMED + ".key") + ";",
-                "  ssl_stapling off;",
-                "  return 200 'ok';",
-                "}"));
+                WEB.serverNamingItsFiles(NAMED)));
     }
 
     @AfterAll

@@ -57,10 +57,21 @@ echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 # Warm the platform's JIT with a small run first (not reported), then measure each path.
 java -Xmx256m -cp "$CP" io.hostplane.bench.DnsBench hostplane http://127.0.0.1:8080 "$DATA/bench-token" "$PDNS_PORT" \
   "$(( CHANGES / 4 ))" "$CONCURRENCY" "$HOSTPLANE_ZONES" > /dev/null
+# PATCH requests the worker has sent to PowerDNS so far (worker-service's own HTTP port).
+patches() {
+  curl -s 'http://127.0.0.1:8090/actuator/metrics/hostplane.dns.powerdns.requests?tag=method:PATCH' \
+    | sed -n 's/.*"statistic":"COUNT","value":\([0-9.]*\).*/\1/p' | cut -d. -f1 | grep . || echo 0
+}
+BEFORE=$(patches)
 java -Xmx256m -cp "$CP" io.hostplane.bench.DnsBench hostplane http://127.0.0.1:8080 "$DATA/bench-token" "$PDNS_PORT" \
   "$CHANGES" "$CONCURRENCY" "$HOSTPLANE_ZONES"
+AFTER=$(patches)
+echo "(the worker sent $((AFTER - BEFORE)) PATCHes to PowerDNS for the closed loop's $CHANGES changes)"
 # The same clients as an integrator of an async API: submit without waiting for each job, poll the jobs.
 java -Xmx256m -cp "$CP" io.hostplane.bench.DnsBench integrator http://127.0.0.1:8080 "$DATA/bench-token" "$PDNS_PORT" \
   "$CHANGES" "$CONCURRENCY" "$HOSTPLANE_ZONES"
+BEFORE=$AFTER
+AFTER=$(patches)
+echo "(the worker sent $((AFTER - BEFORE)) PATCHes to PowerDNS for the integrator's $CHANGES changes)"
 java -Xmx256m -cp "$CP" io.hostplane.bench.DnsBench direct "$PDNS_URL" "$PDNS_KEY" "$PDNS_PORT" \
   "$CHANGES" "$CONCURRENCY" "$DIRECT_ZONES"

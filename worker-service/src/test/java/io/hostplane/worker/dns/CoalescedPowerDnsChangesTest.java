@@ -16,6 +16,7 @@ import io.hostplane.common.job.Warning;
 import io.hostplane.embedded.PowerDnsServer;
 import io.hostplane.worker.WorkerApplication;
 import io.hostplane.worker.WorkerJobs;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +67,9 @@ class CoalescedPowerDnsChangesTest {
 
     @Autowired
     KafkaListenerEndpointRegistry listeners;
+
+    @Autowired
+    MeterRegistry meters;
 
     String zone;
     WorkerJobs jobs;
@@ -134,6 +138,11 @@ class CoalescedPowerDnsChangesTest {
 
         assertThat(outcomes).extracting(JobStateChanged::status).containsOnly(JobStatus.SUCCEEDED);
         assertThat(patches).as("PATCH requests for %d jobs", n).isLessThan(n).isPositive();
+        assertThat(meters.get("hostplane.dns.powerdns.requests")
+                        .tag("method", "PATCH")
+                        .functionCounter()
+                        .count())
+                .isEqualTo((double) patchesSent());
         // Each job its own sequence (its command's offset), in acceptance order.
         List<Long> sequences = outcomes.stream().map(JobStateChanged::sequence).toList();
         assertThat(sequences).doesNotContainNull().isSorted().doesNotHaveDuplicates();

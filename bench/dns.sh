@@ -22,6 +22,8 @@ for _ in $(seq 1 60); do [ -s "$PDNS/info" ] && break; sleep 0.5; done
 read -r PDNS_URL PDNS_KEY PDNS_PORT < "$PDNS/info"
 export HOSTPLANE_DNS_BACKEND=powerdns HOSTPLANE_DNS_POWERDNS_URL="$PDNS_URL" HOSTPLANE_DNS_POWERDNS_API_KEY="$PDNS_KEY"
 
+# The worker's debug line per coalesced group, counted after each Hostplane row (see coalesced below).
+export LOGGING_LEVEL_IO_HOSTPLANE_WORKER_SYSTEM=DEBUG
 source "$(dirname "${BASH_SOURCE[0]}")/platform.sh"
 stop_all() {
   cleanup
@@ -57,21 +59,20 @@ echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 # Warm the platform's JIT with a small run first (not reported), then measure each path.
 java -Xmx256m -cp "$CP" io.hostplane.bench.DnsBench hostplane http://127.0.0.1:8080 "$DATA/bench-token" "$PDNS_PORT" \
   "$(( CHANGES / 4 ))" "$CONCURRENCY" "$HOSTPLANE_ZONES" > /dev/null
-# PATCH requests the worker has sent to PowerDNS so far (worker-service's own HTTP port).
-patches() {
-  curl -s 'http://127.0.0.1:8090/actuator/metrics/hostplane.dns.powerdns.requests?tag=method:PATCH' \
-    | sed -n 's/.*"statistic":"COUNT","value":\([0-9.]*\).*/\1/p' | cut -d. -f1 | grep . || echo 0
+# How the worker applied a row's jobs, from its debug lines "K of M jobs on dns/… applied together" (one PATCH
+# for K jobs) written while the row ran; the other jobs of the row were applied alone, one PATCH each.
+coalesced() {
+  tail -n +"$(($1 + 1))" "$DATA/platform.log" | grep -o '[0-9]* of [0-9]* jobs on dns/[^ ]* applied together' \
+    | awk -v row="$2" '{ jobs += $1; groups++ } END { printf "(%s: %d jobs applied in %d coalesced PATCHes, the rest alone)\n", row, jobs, groups }'
 }
-BEFORE=$(patches)
+MARK=$(wc -l < "$DATA/platform.log")
 java -Xmx256m -cp "$CP" io.hostplane.bench.DnsBench hostplane http://127.0.0.1:8080 "$DATA/bench-token" "$PDNS_PORT" \
   "$CHANGES" "$CONCURRENCY" "$HOSTPLANE_ZONES"
-AFTER=$(patches)
-echo "(the worker sent $((AFTER - BEFORE)) PATCHes to PowerDNS for the closed loop's $CHANGES changes)"
+coalesced "$MARK" "closed loop"
 # The same clients as an integrator of an async API: submit without waiting for each job, poll the jobs.
+MARK=$(wc -l < "$DATA/platform.log")
 java -Xmx256m -cp "$CP" io.hostplane.bench.DnsBench integrator http://127.0.0.1:8080 "$DATA/bench-token" "$PDNS_PORT" \
   "$CHANGES" "$CONCURRENCY" "$HOSTPLANE_ZONES"
-BEFORE=$AFTER
-AFTER=$(patches)
-echo "(the worker sent $((AFTER - BEFORE)) PATCHes to PowerDNS for the integrator's $CHANGES changes)"
+coalesced "$MARK" "integrator"
 java -Xmx256m -cp "$CP" io.hostplane.bench.DnsBench direct "$PDNS_URL" "$PDNS_KEY" "$PDNS_PORT" \
   "$CHANGES" "$CONCURRENCY" "$DIRECT_ZONES"

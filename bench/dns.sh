@@ -22,8 +22,6 @@ for _ in $(seq 1 60); do [ -s "$PDNS/info" ] && break; sleep 0.5; done
 read -r PDNS_URL PDNS_KEY PDNS_PORT < "$PDNS/info"
 export HOSTPLANE_DNS_BACKEND=powerdns HOSTPLANE_DNS_POWERDNS_URL="$PDNS_URL" HOSTPLANE_DNS_POWERDNS_API_KEY="$PDNS_KEY"
 
-# The worker's debug line per coalesced group, counted after each Hostplane row (see coalesced below).
-export LOGGING_LEVEL_IO_HOSTPLANE_WORKER_SYSTEM=DEBUG
 source "$(dirname "${BASH_SOURCE[0]}")/platform.sh"
 stop_all() {
   cleanup
@@ -59,10 +57,10 @@ echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 # Warm the platform's JIT with a small run first (not reported), then measure each path.
 java -Xmx256m -cp "$CP" io.hostplane.bench.DnsBench hostplane http://127.0.0.1:8080 "$DATA/bench-token" "$PDNS_PORT" \
   "$(( CHANGES / 4 ))" "$CONCURRENCY" "$HOSTPLANE_ZONES" > /dev/null
-# How the worker applied a row's jobs, from its debug lines "K of M jobs on dns/… applied together" (one PATCH
+# How the worker applied a row's jobs, from its log lines "K of M jobs on dns/… applied together" (one PATCH
 # for K jobs) written while the row ran; the other jobs of the row were applied alone, one PATCH each.
 coalesced() {
-  tail -n +"$(($1 + 1))" "$DATA/platform.log" | grep -o '[0-9]* of [0-9]* jobs on dns/[^ ]* applied together' \
+  { tail -n +"$(($1 + 1))" "$DATA/platform.log" | grep -o '[0-9]* of [0-9]* jobs on dns/[^ ]* applied together' || true; } \
     | awk -v row="$2" '{ jobs += $1; groups++ } END { printf "(%s: %d jobs applied in %d coalesced PATCHes, the rest alone)\n", row, jobs, groups }'
 }
 MARK=$(wc -l < "$DATA/platform.log")

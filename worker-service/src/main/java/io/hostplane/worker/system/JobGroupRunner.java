@@ -65,7 +65,7 @@ class JobGroupRunner {
             if (results.isEmpty()) {
                 break;
             }
-            log.debug("{} of {} jobs on {} applied together", results.size(), rest.size(), key);
+            log.info("{} of {} jobs on {} applied together", results.size(), rest.size(), key);
             for (int i = 0; i < results.size(); i++) {
                 runner.finish(rest.get(i), attempt, results.get(i));
             }

@@ -13,7 +13,6 @@ import io.hostplane.common.id.Ids;
 import io.hostplane.common.job.JobStatus;
 import io.hostplane.common.job.JobTypes;
 import io.hostplane.common.job.Warning;
-import io.hostplane.embedded.PowerDnsServer;
 import io.hostplane.worker.WorkerApplication;
 import io.hostplane.worker.WorkerJobs;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,11 +20,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -51,7 +49,9 @@ import org.xbill.DNS.Type;
 class CoalescedPowerDnsChangesTest {
 
     static final int TTL = 300;
-    static PowerDnsServer pdns;
+
+    @RegisterExtension
+    static final PowerDnsPerClass pdns = new PowerDnsPerClass();
 
     @Autowired
     DnsBackend backend;
@@ -75,21 +75,9 @@ class CoalescedPowerDnsChangesTest {
     WorkerJobs jobs;
     DnsQueries dns;
 
-    @BeforeAll
-    static void startPowerDns() {
-        pdns = ServedDnsBackendContract.newPowerDns();
-    }
-
-    @AfterAll
-    static void stopPowerDns() {
-        if (pdns != null) {
-            pdns.close();
-        }
-    }
-
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        PowerDnsBackendTest.powerDnsWorker(registry, () -> pdns);
+        PowerDnsBackendTest.powerDnsWorker(registry, pdns::server);
     }
 
     @BeforeEach
@@ -98,7 +86,7 @@ class CoalescedPowerDnsChangesTest {
         zone = ServedDnsBackendContract.newZoneName();
         backend.createZone(tenant, zone);
         jobs = new WorkerJobs(kafka, codec, tenant, zone);
-        dns = new DnsQueries(pdns.dnsPort());
+        dns = new DnsQueries(pdns.server().dnsPort());
     }
 
     @AfterEach

@@ -10,9 +10,8 @@ import io.hostplane.worker.system.JobFailure;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -22,26 +21,15 @@ import org.xbill.DNS.Type;
 /** The {@code powerdns} backend against a real PowerDNS Authoritative, changed through its HTTP API. */
 class PowerDnsBackendTest extends ServedDnsBackendContract {
 
-    static PowerDnsServer pdns;
+    @RegisterExtension
+    static final PowerDnsPerClass pdns = new PowerDnsPerClass();
 
     @Autowired
     DnsRecordStore store;
 
-    @BeforeAll
-    static void startPowerDns() {
-        pdns = newPowerDns();
-    }
-
-    @AfterAll
-    static void stopPowerDns() {
-        if (pdns != null) {
-            pdns.close();
-        }
-    }
-
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        powerDnsWorker(registry, () -> pdns);
+        powerDnsWorker(registry, pdns::server);
     }
 
     /** The worker on the test infrastructure with the {@code powerdns} backend pointed at {@code server}. */
@@ -56,7 +44,7 @@ class PowerDnsBackendTest extends ServedDnsBackendContract {
 
     @Override
     PowerDnsServer server() {
-        return pdns;
+        return pdns.server();
     }
 
     @Override
@@ -118,7 +106,7 @@ class PowerDnsBackendTest extends ServedDnsBackendContract {
         PowerDnsBackend misconfigured = new PowerDnsBackend(
                 store,
                 new DnsProperties("powerdns", List.of("ns1.hostplane.invalid."), "hostmaster.hostplane.invalid."),
-                new PowerDnsProperties(pdns.apiUrl(), wrong, "localhost", Duration.ofSeconds(3)));
+                new PowerDnsProperties(pdns.server().apiUrl(), wrong, "localhost", Duration.ofSeconds(3)));
         assertThatThrownBy(() -> misconfigured.createZone(tenant, newZoneName()))
                 .isInstanceOf(JobFailure.class)
                 .satisfies(e -> {
@@ -126,7 +114,7 @@ class PowerDnsBackendTest extends ServedDnsBackendContract {
                     assertThat(e.getMessage())
                             .contains("401")
                             .doesNotContain(wrong)
-                            .doesNotContain(pdns.apiKey());
+                            .doesNotContain(pdns.server().apiKey());
                 });
     }
 }

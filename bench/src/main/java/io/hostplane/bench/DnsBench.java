@@ -258,13 +258,7 @@ public final class DnsBench {
             String base, String token, String zone, String name, String address, AtomicInteger throttled, long giveUp)
             throws Exception {
         while (System.nanoTime() < giveUp) {
-            HttpResponse<String> created =
-                    send(HttpRequest.newBuilder(URI.create(base + "/api/v1/domains/" + zone + "/dns/records"))
-                            .header("Authorization", "Bearer " + token)
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name
-                                    + "\",\"type\":\"A\",\"ttl\":300,\"content\":\"" + address + "\"}"))
-                            .build());
+            HttpResponse<String> created = postRecord(base, token, zone, name, address);
             if (created.statusCode() == 429) {
                 throttled.incrementAndGet();
                 long seconds = created.headers().firstValueAsLong("Retry-After").orElse(1);
@@ -335,15 +329,20 @@ public final class DnsBench {
     /** PATCHes PowerDNS refused on the direct path (each retried), reported beside the table. */
     private static final AtomicInteger REFUSED = new AtomicInteger();
 
+    /** {@code POST …/dns/records}: one new A record through Hostplane (a job). */
+    private static HttpResponse<String> postRecord(String base, String token, String zone, String name, String address)
+            throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(base + "/api/v1/domains/" + zone + "/dns/records"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"" + name + "\",\"type\":\"A\",\"ttl\":300,\"content\":\"" + address + "\"}"))
+                .build());
+    }
+
     private static boolean viaHostplane(String base, String token, String zone, String name, String address)
             throws Exception {
-        HttpResponse<String> created =
-                send(HttpRequest.newBuilder(URI.create(base + "/api/v1/domains/" + zone + "/dns/records"))
-                        .header("Authorization", "Bearer " + token)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name
-                                + "\",\"type\":\"A\",\"ttl\":300,\"content\":\"" + address + "\"}"))
-                        .build());
+        HttpResponse<String> created = postRecord(base, token, zone, name, address);
         Matcher m = ID.matcher(created.body());
         if (created.statusCode() != 202 || !m.find()) {
             return false;

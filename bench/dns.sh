@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 5's DNS benchmark, in one run on this machine: DNS changes applied per second into a real PowerDNS
 # (accepted -> visible to a UDP query), through Hostplane (HOSTPLANE_DNS_BACKEND=powerdns) beside the same
-# changes sent straight to PowerDNS's HTTP API at the same concurrency. Needs pdns-server, its SQLite backend
+# changes sent straight to PowerDNS's HTTP API at the same concurrency; Hostplane both closed loop and as an
+# integrator that submits without waiting for each job. Needs pdns-server, its SQLite backend
 # and sqlite3 (Debian; .ci/run installs them).
 #
 #   bench/dns.sh [CHANGES] [CONCURRENCY] [ZONES]     e.g. bench/dns.sh 2000 8 4
@@ -47,14 +48,29 @@ done
 
 machine
 echo "PowerDNS: $( (/usr/sbin/pdns_server --version 2>&1 || true) | grep -m1 -o 'PowerDNS Authoritative Server [0-9.]*'), sqlite3 backend, 127.0.0.1"
-echo "changes: $CHANGES A records over $ZONE_COUNT zones, $CONCURRENCY clients, closed loop; each change is checked by a UDP query"
+echo "changes: $CHANGES A records over $ZONE_COUNT zones, $CONCURRENCY clients; each change is checked by a UDP query"
+echo "closed loop: each client waits for its change to be visible before the next; integrator: clients submit"
+echo "without waiting (at most 100 open changes each) while a poller follows the jobs; the direct path is synchronous"
 echo
 echo "| path | changes | visible | failed | changes/s | p50 ms | p99 ms |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 # Warm the platform's JIT with a small run first (not reported), then measure each path.
 java -Xmx256m -cp "$CP" io.hostplane.bench.DnsBench hostplane http://127.0.0.1:8080 "$DATA/bench-token" "$PDNS_PORT" \
   "$(( CHANGES / 4 ))" "$CONCURRENCY" "$HOSTPLANE_ZONES" > /dev/null
+# How the worker applied a row's jobs, from its log lines "K of M jobs on dns/… applied together" (one PATCH
+# for K jobs) written while the row ran; the other jobs of the row were applied alone, one PATCH each.
+coalesced() {
+  { tail -n +"$(($1 + 1))" "$DATA/platform.log" | grep -o '[0-9]* of [0-9]* jobs on dns/[^ ]* applied together' || true; } \
+    | awk -v row="$2" '{ jobs += $1; groups++ } END { printf "(%s: %d jobs applied in %d coalesced PATCHes, the rest alone)\n", row, jobs, groups }'
+}
+MARK=$(wc -l < "$DATA/platform.log")
 java -Xmx256m -cp "$CP" io.hostplane.bench.DnsBench hostplane http://127.0.0.1:8080 "$DATA/bench-token" "$PDNS_PORT" \
   "$CHANGES" "$CONCURRENCY" "$HOSTPLANE_ZONES"
+coalesced "$MARK" "closed loop"
+# The same clients as an integrator of an async API: submit without waiting for each job, poll the jobs.
+MARK=$(wc -l < "$DATA/platform.log")
+java -Xmx256m -cp "$CP" io.hostplane.bench.DnsBench integrator http://127.0.0.1:8080 "$DATA/bench-token" "$PDNS_PORT" \
+  "$CHANGES" "$CONCURRENCY" "$HOSTPLANE_ZONES"
+coalesced "$MARK" "integrator"
 java -Xmx256m -cp "$CP" io.hostplane.bench.DnsBench direct "$PDNS_URL" "$PDNS_KEY" "$PDNS_PORT" \
   "$CHANGES" "$CONCURRENCY" "$DIRECT_ZONES"

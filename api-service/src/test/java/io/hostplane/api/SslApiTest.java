@@ -124,6 +124,77 @@ class SslApiTest extends ApiIntegrationTest {
     }
 
     @Test
+    void aRemovalIsAJobAndOnceItSucceedsTheDomainHasNoCertificateNorKey() throws Exception {
+        exchange(HttpMethod.DELETE, path(), allToken, null, 404); // nothing installed yet
+
+        Issued cert = valid(List.of(zone));
+        String installJob = json(
+                        HttpMethod.PUT, path(), allToken, body(cert.certificatePem(), null, cert.pkcs8KeyPem()), 202)
+                .path("data")
+                .path("id")
+                .asString();
+        String certificateId = json(HttpMethod.GET, path(), allToken, null, 200)
+                .path("data")
+                .path("id")
+                .asString();
+        succeed(installJob, "ssl.install", Map.of("certificate_id", certificateId, "domain", zone, "backend", "local"));
+        awaitStatus("installed");
+
+        String stranger = token(
+                accounts.create("other-" + UUID.randomUUID().toString().substring(0, 8))
+                        .block()
+                        .id(),
+                "*");
+        exchange(HttpMethod.DELETE, path(), stranger, null, 404);
+        exchange(HttpMethod.DELETE, "/api/v1/domains/nothing-here.test/ssl", allToken, null, 404);
+        exchange(HttpMethod.DELETE, path(), token(tenant, "ssl.read"), null, 403);
+
+        JsonNode job = json(HttpMethod.DELETE, path(), token(tenant, "ssl.write"), null, 202)
+                .path("data");
+        assertThat(job.path("type").asString()).isEqualTo("ssl.remove");
+        assertThat(job.path("status").asString()).isEqualTo("queued");
+        assertThat(job.path("resource").asString()).isEqualTo("domains/" + zone + "/ssl");
+        JsonNode data = JSON.readTree(commandOf(job.path("id").asString())).path("data");
+        assertThat(data.path("certificate_id").asString()).isEqualTo(certificateId);
+        assertThat(data.path("domain").asString()).isEqualTo(zone);
+        // Until the job succeeds, the installed certificate is still the domain's.
+        assertThat(json(HttpMethod.GET, path(), allToken, null, 200)
+                        .path("data")
+                        .path("id")
+                        .asString())
+                .isEqualTo(certificateId);
+
+        succeed(
+                job.path("id").asString(),
+                "ssl.remove",
+                Map.of("certificate_id", certificateId, "domain", zone, "removed", true, "backend", "local"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String removed =
+                "select count(*) from api.ssl_certificates where id = '" + certificateId + "' and status = 'removed'";
+        while (count(removed) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        exchange(HttpMethod.GET, path(), allToken, null, 404);
+        assertThat(count("select count(*) from api.ssl_private_keys where certificate_id = '" + certificateId + "'"))
+                .isZero();
+        assertThat(count(removed)).isEqualTo(1);
+        exchange(HttpMethod.DELETE, path(), allToken, null, 404); // nothing left to remove
+    }
+
+    @Test
+    void aRemovalOnADomainBeingDeletedIs409() throws Exception {
+        Issued cert = valid(List.of(zone));
+        json(HttpMethod.PUT, path(), allToken, body(cert.certificatePem(), null, cert.pkcs8KeyPem()), 202);
+        try (Connection c = connection();
+                PreparedStatement s = c.prepareStatement("update api.domains set status = 'deleting' where name = ?")) {
+            s.setString(1, zone);
+            s.executeUpdate();
+        }
+        JsonNode conflict = json(HttpMethod.DELETE, path(), allToken, null, 409);
+        assertThat(conflict.path("errors").path(0).path("code").asString()).isEqualTo("DOMAIN_DELETING");
+    }
+
+    @Test
     void nonCriticalProblemsAreWarningsOnTheAcceptedInstall() {
         Issued weak = SslTestCertificates.selfSigned(
                 SslTestCertificates.rsa(1024),
@@ -312,9 +383,13 @@ class SslApiTest extends ApiIntegrationTest {
         }
     }
 
-    /** Simulates the worker: the job succeeded with the result the worker's handler reports. */
+    /** Simulates the worker: the install succeeded with the result the worker's handler reports. */
     private void succeed(String jobId, String certificateId) throws Exception {
-        var result = codec.tree(Map.of("certificate_id", certificateId, "domain", zone, "backend", "local"));
+        succeed(jobId, "ssl.install", Map.of("certificate_id", certificateId, "domain", zone, "backend", "local"));
+    }
+
+    /** Simulates the worker: the job succeeded with {@code result}. */
+    private void succeed(String jobId, String jobType, Map<String, Object> result) throws Exception {
         var event = codec.event(
                 "/test-worker",
                 EventTypes.job(JobStatus.SUCCEEDED),
@@ -323,7 +398,7 @@ class SslApiTest extends ApiIntegrationTest {
                 null,
                 jobId,
                 null,
-                new JobStateChanged(jobId, "ssl.install", JobStatus.SUCCEEDED, 1, List.of(), null, result, 0L));
+                new JobStateChanged(jobId, jobType, JobStatus.SUCCEEDED, 1, List.of(), null, codec.tree(result), 0L));
         kafka.send(Topics.JOB_EVENTS, jobId, codec.write(event)).get();
     }
 

@@ -102,6 +102,12 @@ class TenantIsolationTest extends ApiIntegrationTest {
                         404),
                 new Step(HttpMethod.GET, "/api/v1/domains/{domain}/ssl", "/api/v1/domains/" + zone + "/ssl", null, 404),
                 new Step(
+                        HttpMethod.DELETE,
+                        "/api/v1/domains/{domain}/ssl",
+                        "/api/v1/domains/" + zone + "/ssl",
+                        null,
+                        404),
+                new Step(
                         HttpMethod.PUT,
                         "/api/v1/domains/{domain}/ssl",
                         "/api/v1/domains/" + zone + "/ssl",

@@ -10,10 +10,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.xbill.DNS.ARecord;
@@ -25,6 +30,8 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Issue 5's DNS benchmark: changes applied per second into PowerDNS, "accepted → visible to a DNS query",
@@ -38,6 +45,11 @@ import org.xbill.DNS.Type;
  *       one {@code PATCH} (rrset {@code REPLACE}) followed by a UDP query that must see it.
  *   <li>{@code hostplane API TOKEN_FILE DNS_PORT CHANGES CONCURRENCY ZONES}: each change is one
  *       {@code POST …/dns/records} (202), a long poll of its job until {@code succeeded}, then the same query.
+ *   <li>{@code integrator API TOKEN_FILE DNS_PORT CHANGES CONCURRENCY ZONES}: as an integrator of an async API
+ *       works: the clients submit without waiting for each job (each keeps at most {@link #WINDOW} changes not
+ *       yet visible, and honours {@code 429}'s {@code Retry-After}), while one poller asks {@code GET /jobs?id=…}
+ *       about the open jobs and confirms each succeeded one with the UDP query. The rate is changes visible per
+ *       second from the first submission to the last one seen; the latency, submission to seen.
  * </ul>
  */
 public final class DnsBench {
@@ -53,7 +65,8 @@ public final class DnsBench {
             case "serve" -> serve(Path.of(args[1]), Path.of(args[2]));
             case "direct" -> run(args, true);
             case "hostplane" -> run(args, false);
-            default -> throw new IllegalArgumentException("usage: DnsBench serve|direct|hostplane …");
+            case "integrator" -> integrator(args);
+            default -> throw new IllegalArgumentException("usage: DnsBench serve|direct|hostplane|integrator …");
         }
     }
 
@@ -83,61 +96,200 @@ public final class DnsBench {
                         .build());
             }
         }
-        // Names unique to this run, so that a second run adds records instead of repeating the first's.
-        String run = Long.toString(System.currentTimeMillis() % 1_000_000L, 36);
-        AtomicInteger next = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         long giveUp = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         long start = System.nanoTime();
-        List<Thread> clients = new ArrayList<>();
-        for (int t = 0; t < concurrency; t++) {
-            Thread client = new Thread(() -> {
-                int i;
-                while ((i = next.getAndIncrement()) < changes && System.nanoTime() < giveUp) {
-                    String zone = zones[i % zones.length];
-                    String name = "c" + run + "-" + i;
-                    String address = "192.0.2." + (1 + i % 250);
-                    long t0 = System.nanoTime();
-                    try {
-                        boolean applied = direct
-                                ? patch(base, secret, zone, name, address)
-                                : viaHostplane(base, secret, zone, name, address);
-                        if (applied && visible(dnsPort, name + "." + zone + ".", address)) {
-                            latencies.add((System.nanoTime() - t0) / 1000);
-                        } else {
-                            failed.incrementAndGet();
-                        }
-                    } catch (Exception e) {
-                        failed.incrementAndGet();
-                    }
+        List<Thread> clients = clients("c", changes, concurrency, zones, giveUp, change -> {
+            long t0 = System.nanoTime();
+            try {
+                boolean applied = direct
+                        ? patch(base, secret, change.zone(), change.name(), change.address())
+                        : viaHostplane(base, secret, change.zone(), change.name(), change.address());
+                if (applied && visible(dnsPort, change.name() + "." + change.zone() + ".", change.address())) {
+                    latencies.add((System.nanoTime() - t0) / 1000);
+                } else {
+                    failed.incrementAndGet();
                 }
-            });
-            client.start();
-            clients.add(client);
-        }
+            } catch (Exception e) {
+                failed.incrementAndGet();
+            }
+        });
         for (Thread client : clients) {
             client.join();
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        row(
+                direct
+                        ? "PowerDNS HTTP API directly (PATCH, then query)"
+                        : "Hostplane, closed loop (POST, job succeeded, then query)",
+                changes,
+                latencies,
+                failed.get(),
+                (System.nanoTime() - start) / 1e9);
+        if (direct) {
+            System.out.println("(PowerDNS refused " + REFUSED.get() + " PATCHes of the direct path; each was retried)");
+        }
+    }
+
+    /** One change of a run: a new A record. */
+    private record Change(String zone, String name, String address) {}
+
+    /**
+     * Starts {@code concurrency} clients that take change numbers in turn until {@code changes} are taken (or
+     * time is up) and hand each to {@code client}. Names are unique to this run ({@code prefix}, the time), so
+     * that a second run adds records instead of repeating the first's.
+     */
+    private static List<Thread> clients(
+            String prefix, int changes, int concurrency, String[] zones, long giveUp, Consumer<Change> client) {
+        String run = prefix + Long.toString(System.currentTimeMillis() % 1_000_000L, 36);
+        AtomicInteger next = new AtomicInteger();
+        List<Thread> clients = new ArrayList<>();
+        for (int t = 0; t < concurrency; t++) {
+            Thread thread = new Thread(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < changes && System.nanoTime() < giveUp) {
+                    client.accept(new Change(zones[i % zones.length], run + "-" + i, "192.0.2." + (1 + i % 250)));
+                }
+            });
+            thread.start();
+            clients.add(thread);
+        }
+        return clients;
+    }
+
+    private static void row(
+            String path, int changes, ConcurrentLinkedQueue<Long> latencies, int failed, double seconds) {
         long[] sorted = latencies.stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(sorted);
         System.out.printf(
                 Locale.ROOT,
                 "| %s | %d | %d | %d | %.0f | %.1f | %.1f |%n",
-                direct
-                        ? "PowerDNS HTTP API directly (PATCH, then query)"
-                        : "Hostplane (POST, job succeeded, then query)",
+                path,
                 changes,
                 sorted.length,
-                failed.get(),
+                failed,
                 sorted.length / seconds,
                 LoadDriver.percentile(sorted, 0.50) / 1000.0,
                 LoadDriver.percentile(sorted, 0.99) / 1000.0);
-        if (direct) {
-            System.out.println("(PowerDNS refused " + REFUSED.get() + " PATCHes of the direct path; each was retried)");
-        }
     }
+
+    /** Changes one integrator client may have submitted and not yet seen visible. */
+    static final int WINDOW = 100;
+
+    private record Submitted(String zone, String name, String address, long submittedNanos) {}
+
+    private static void integrator(String[] args) throws Exception {
+        String base = args[1];
+        String token = Files.readString(Path.of(args[2])).trim();
+        int dnsPort = Integer.parseInt(args[3]);
+        int changes = Integer.parseInt(args[4]);
+        int concurrency = Integer.parseInt(args[5]);
+        String[] zones = args[6].split(",");
+        AtomicInteger failed = new AtomicInteger();
+        AtomicInteger throttled = new AtomicInteger();
+        Semaphore window = new Semaphore(WINDOW * concurrency);
+        Map<String, Submitted> open = new ConcurrentHashMap<>();
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        long giveUp = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        long start = System.nanoTime();
+        List<Thread> clients = clients("i", changes, concurrency, zones, giveUp, change -> {
+            try {
+                window.acquire();
+                long t0 = System.nanoTime();
+                String job = submit(base, token, change.zone(), change.name(), change.address(), throttled, giveUp);
+                if (job == null) {
+                    failed.incrementAndGet();
+                    window.release();
+                } else {
+                    open.put(job, new Submitted(change.zone(), change.name(), change.address(), t0));
+                }
+            } catch (Exception e) {
+                failed.incrementAndGet();
+                window.release();
+            }
+        });
+        long lastSeen = start;
+        while (latencies.size() + failed.get() < changes && System.nanoTime() < giveUp) {
+            boolean progress = false;
+            List<String> ids = new ArrayList<>(open.keySet());
+            for (int from = 0; from < ids.size(); from += 200) {
+                for (Map.Entry<String, String> job : statuses(
+                                base, token, ids.subList(from, Math.min(ids.size(), from + 200)))
+                        .entrySet()) {
+                    Submitted change = open.get(job.getKey());
+                    if (change == null) {
+                        continue;
+                    }
+                    if (job.getValue().equals("succeeded")) {
+                        if (visible(dnsPort, change.name() + "." + change.zone() + ".", change.address())) {
+                            lastSeen = System.nanoTime();
+                            latencies.add((lastSeen - change.submittedNanos()) / 1000);
+                            open.remove(job.getKey());
+                            window.release();
+                            progress = true;
+                        }
+                    } else if (job.getValue().equals("failed") || job.getValue().equals("cancelled")) {
+                        failed.incrementAndGet();
+                        open.remove(job.getKey());
+                        window.release();
+                        progress = true;
+                    }
+                }
+            }
+            if (!progress) {
+                Thread.sleep(100);
+            }
+        }
+        for (Thread client : clients) {
+            client.join();
+        }
+        row(
+                "Hostplane, integrator (POST without waiting, poll jobs, query)",
+                changes,
+                latencies,
+                failed.get(),
+                (lastSeen - start) / 1e9);
+        System.out.println(
+                "(the integrator's submissions answered 429 and retried after Retry-After: " + throttled.get() + ")");
+    }
+
+    /** Submits one change; returns its job id, or null when the API refused it. Retries 429 after Retry-After. */
+    private static String submit(
+            String base, String token, String zone, String name, String address, AtomicInteger throttled, long giveUp)
+            throws Exception {
+        while (System.nanoTime() < giveUp) {
+            HttpResponse<String> created = postRecord(base, token, zone, name, address);
+            if (created.statusCode() == 429) {
+                throttled.incrementAndGet();
+                long seconds = created.headers().firstValueAsLong("Retry-After").orElse(1);
+                Thread.sleep(Math.max(1, seconds) * 1000);
+                continue;
+            }
+            Matcher m = ID.matcher(created.body());
+            return created.statusCode() == 202 && m.find() ? m.group(1) : null;
+        }
+        return null;
+    }
+
+    /** The status of each of {@code ids} (at most 200), from one {@code GET /jobs?id=…}. */
+    private static Map<String, String> statuses(String base, String token, List<String> ids) throws Exception {
+        StringBuilder query = new StringBuilder("?limit=200");
+        ids.forEach(id -> query.append("&id=").append(id));
+        HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs" + query))
+                .header("Authorization", "Bearer " + token)
+                .GET()
+                .build());
+        Map<String, String> statuses = new HashMap<>();
+        if (answer.statusCode() != 200) {
+            return statuses;
+        }
+        for (JsonNode item : JSON.readTree(answer.body()).path("data").path("items")) {
+            statuses.put(item.path("id").asString(), item.path("status").asString());
+        }
+        return statuses;
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /**
      * One change straight to PowerDNS, retried on a 5xx as a careful integrator would (PowerDNS's SQLite
@@ -177,15 +329,20 @@ public final class DnsBench {
     /** PATCHes PowerDNS refused on the direct path (each retried), reported beside the table. */
     private static final AtomicInteger REFUSED = new AtomicInteger();
 
+    /** {@code POST …/dns/records}: one new A record through Hostplane (a job). */
+    private static HttpResponse<String> postRecord(String base, String token, String zone, String name, String address)
+            throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(base + "/api/v1/domains/" + zone + "/dns/records"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"" + name + "\",\"type\":\"A\",\"ttl\":300,\"content\":\"" + address + "\"}"))
+                .build());
+    }
+
     private static boolean viaHostplane(String base, String token, String zone, String name, String address)
             throws Exception {
-        HttpResponse<String> created =
-                send(HttpRequest.newBuilder(URI.create(base + "/api/v1/domains/" + zone + "/dns/records"))
-                        .header("Authorization", "Bearer " + token)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name
-                                + "\",\"type\":\"A\",\"ttl\":300,\"content\":\"" + address + "\"}"))
-                        .build());
+        HttpResponse<String> created = postRecord(base, token, zone, name, address);
         Matcher m = ID.matcher(created.body());
         if (created.statusCode() != 202 || !m.find()) {
             return false;

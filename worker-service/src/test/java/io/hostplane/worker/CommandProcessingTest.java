@@ -306,6 +306,27 @@ class CommandProcessingTest {
     }
 
     @Test
+    void aJobWhoseHandlerThrowsUnexpectedlyFailsAfterItsAttemptsAndTheNextJobRuns() throws Exception {
+        send(JobTypes.DOMAIN_CREATE, new CreateZone(zone));
+        // Readable, but without the record: the handler trips over it (NullPointerException) on every attempt.
+        String broken = send(JobTypes.DNS_RECORD_CREATE, new CreateDnsRecord(zone, null));
+        String next = send(
+                JobTypes.DNS_RECORD_CREATE,
+                new CreateDnsRecord(zone, new DnsRecord(Ids.uuidV7().toString(), "www", "A", 300, "192.0.2.70", null)));
+
+        List<JobStateChanged> events = awaitTerminal(broken);
+        JobStateChanged failed = events.get(events.size() - 1);
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.error().code()).isEqualTo("WORKER_ERROR");
+        assertThat(failed.error().message()).contains("4 times").contains("NullPointerException");
+        assertThat(failed.attempts()).isEqualTo(4);
+        assertThat(awaitTerminal(next))
+                .last()
+                .extracting(JobStateChanged::status)
+                .isEqualTo(JobStatus.SUCCEEDED);
+    }
+
+    @Test
     void anUnreadableRecordGoesToTheDeadLetterTopicAndProcessingContinues() throws Exception {
         String garbage = "not json " + UUID.randomUUID();
         kafka.send(Topics.COMMANDS, key(), garbage).get();

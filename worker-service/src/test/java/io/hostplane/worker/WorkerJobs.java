@@ -104,7 +104,16 @@ public final class WorkerJobs implements AutoCloseable {
 
     /** The next job event, among those not seen yet, that matches. */
     public CloudEvent awaitEvent(Predicate<CloudEvent> match) {
-        int already = seen.size();
+        return awaitEvent(seen(), match);
+    }
+
+    /** How many job events this has seen so far: a mark for {@link #awaitEvent(int, Predicate)}. */
+    public int seen() {
+        return seen.size();
+    }
+
+    /** The first job event that matches among those seen after the first {@code already}, waiting for it. */
+    public CloudEvent awaitEvent(int already, Predicate<CloudEvent> match) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             jobEvents.poll(Duration.ofMillis(300)).forEach(r -> seen.add(codec.read(r.value())));

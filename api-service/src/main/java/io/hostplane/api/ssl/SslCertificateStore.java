@@ -128,6 +128,27 @@ class SslCertificateStore {
         return mark.then(older).then(keys).then();
     }
 
+    /**
+     * Marks certificate {@code id} and every older upload of the domain {@code removed} (so that none is the
+     * domain's current one) and deletes their encrypted keys. Uploads after the removal are not touched; an
+     * older install whose success is folded later finds its row no longer {@code pending} and leaves it.
+     */
+    Mono<Void> removed(UUID id, String domain) {
+        Mono<Long> mark = db.sql("update api.ssl_certificates set status = 'removed' "
+                        + "where domain = :domain and id <= :id and status <> 'removed'")
+                .bind("domain", domain)
+                .bind("id", id)
+                .fetch()
+                .rowsUpdated();
+        Mono<Long> keys = db.sql("delete from api.ssl_private_keys k using api.ssl_certificates c "
+                        + "where k.certificate_id = c.id and c.domain = :domain and c.id <= :id")
+                .bind("domain", domain)
+                .bind("id", id)
+                .fetch()
+                .rowsUpdated();
+        return mark.then(keys).then();
+    }
+
     private static Instant instant(OffsetDateTime t) {
         return t == null ? null : t.toInstant();
     }

@@ -8,6 +8,7 @@ import io.hostplane.api.system.Responses;
 import io.hostplane.api.tokens.ApiPrincipal;
 import io.hostplane.common.envelope.ApiEnvelope;
 import io.hostplane.common.event.InstallCertificate;
+import io.hostplane.common.event.RemoveCertificate;
 import io.hostplane.common.id.Ids;
 import io.hostplane.common.job.JobTypes;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -27,7 +29,7 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code /api/v1/domains/{domain}/ssl}: show the domain's certificate; install one (a job). The private key
+ * {@code /api/v1/domains/{domain}/ssl}: show the domain's certificate; install one or remove it (jobs). The private key
  * is checked, sealed ({@link SslKeyCipher}) and stored in the job's transaction; the command carries the
  * certificate id, the public certificate and chain and the warnings, never the key.
  */
@@ -60,10 +62,37 @@ class SslController {
     Mono<ResponseEntity<ApiEnvelope>> get(
             @PathVariable String domain, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
         return owned.find(domain, caller)
-                .flatMap(d -> certificates
-                        .current(d.name())
-                        .switchIfEmpty(Mono.error(ApiException.notFound("No certificate for " + d.name() + "."))))
+                .flatMap(d -> current(d.name()))
                 .map(c -> Responses.ok(exchange, "Certificate " + c.id() + " (" + c.status() + ").", c));
+    }
+
+    /**
+     * Removes the domain's certificate from the web servers (a job); {@code 404} when it has none. The current
+     * certificate is named in the command: once the job succeeds, it and every older upload are removed.
+     */
+    @DeleteMapping
+    Mono<ResponseEntity<ApiEnvelope>> remove(
+            @PathVariable String domain, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
+        return owned.forChange(domain, caller)
+                .flatMap(d -> current(d.name())
+                        .flatMap(c -> jobs.accept(
+                                new JobService.NewJob(
+                                        d.tenant(),
+                                        JobTypes.SSL_REMOVE,
+                                        "domains/" + d.name() + "/ssl",
+                                        "ssl",
+                                        d.name(),
+                                        new RemoveCertificate(c.id(), d.name())),
+                                caller,
+                                RequestIds.of(exchange))))
+                .map(accepted -> Responses.accepted(exchange, accepted.id(), accepted));
+    }
+
+    /** The domain's current certificate, or {@code 404}. */
+    private Mono<SslCertificateView> current(String domain) {
+        return certificates
+                .current(domain)
+                .switchIfEmpty(Mono.error(ApiException.notFound("No certificate for " + domain + ".")));
     }
 
     @PutMapping

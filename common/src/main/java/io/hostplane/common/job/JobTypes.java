@@ -10,6 +10,7 @@ public final class JobTypes {
     public static final String DNS_RECORD_DELETE = "dns.record.delete";
     public static final String DNS_BATCH = "dns.batch";
     public static final String SSL_INSTALL = "ssl.install";
+    public static final String SSL_REMOVE = "ssl.remove";
     public static final String BACKUP_CREATE = "backup.create";
     public static final String BACKUP_RESTORE = "backup.restore";
     public static final String BACKUP_DELETE = "backup.delete";

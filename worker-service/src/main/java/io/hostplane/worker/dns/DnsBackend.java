@@ -34,5 +34,19 @@ public interface DnsBackend {
      */
     List<ApplyDnsChanges.Change> applyBatch(String zone, List<ApplyDnsChanges.Change> changes);
 
+    /**
+     * Applies several jobs' changes to {@code zone}, in order, as one change to the server, each job all or
+     * nothing on its own: a job that cannot be applied (a {@code replace} of a missing record) fails alone and
+     * the others go ahead. Returns one result for each of a leading part of {@code jobs}; the worker applies
+     * the rest one by one. Throws, with nothing applied, when the combined change cannot be made
+     * ({@link io.hostplane.worker.system.TransientBackendException} when trying again may help; anything else
+     * makes the worker apply each job alone, so that each gets its own outcome).
+     *
+     * <p>By default none is applied here: backends without a combined change apply each job alone.
+     */
+    default List<ZoneChange.Result> applyTogether(String zone, List<ZoneChange> jobs) {
+        return List.of();
+    }
+
     record Applied(DnsRecord record, List<Warning> warnings) {}
 }

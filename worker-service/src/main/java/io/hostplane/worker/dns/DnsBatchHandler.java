@@ -8,8 +8,8 @@ import org.springframework.stereotype.Component;
 @Component
 class DnsBatchHandler extends DnsChangesHandler {
 
-    DnsBatchHandler(DnsBackend backend, DnsWarnings warnings, EventCodec codec) {
-        super(backend, warnings, codec);
+    DnsBatchHandler(DnsBackend backend, DnsWarnings warnings, DnsJobResults results, EventCodec codec) {
+        super(backend, warnings, results, codec);
     }
 
     @Override

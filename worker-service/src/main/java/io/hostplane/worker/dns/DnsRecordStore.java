@@ -13,6 +13,7 @@ import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -39,10 +40,12 @@ class DnsRecordStore {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
+    private final DnsWarnings warnings;
 
-    DnsRecordStore(JdbcTemplate jdbc, TransactionTemplate tx) {
+    DnsRecordStore(JdbcTemplate jdbc, TransactionTemplate tx, DnsWarnings warnings) {
         this.jdbc = jdbc;
         this.tx = tx;
+        this.warnings = warnings;
     }
 
     /** One rrset touched by a change: its records before and after it (empty when there are none). */
@@ -74,31 +77,10 @@ class DnsRecordStore {
     DnsBackend.Applied createRecord(String zone, DnsRecord record, Publisher publisher) {
         return tx.execute(status -> {
             lockZone(zone);
-            List<DnsRecord> same = jdbc.query(
-                    "select id, name, type, ttl, content, priority from worker.local_records "
-                            + "where zone = ? and name = ? and type = ? and content = ? "
-                            + "and priority is not distinct from ? and id <> ?",
-                    RECORD,
-                    zone,
-                    record.name(),
-                    record.type(),
-                    record.content(),
-                    record.priority(),
-                    UUID.fromString(record.id()));
-            if (!same.isEmpty()) {
-                return new DnsBackend.Applied(
-                        same.get(0),
-                        List.of(new Warning(
-                                "DNS",
-                                "RECORD_EXISTS",
-                                "An identical " + record.type() + " record for " + record.name()
-                                        + " already exists; nothing was changed.")));
-            }
             Touched touched = new Touched(zone);
-            touched.before(record.name(), record.type());
-            insert(zone, record);
+            DnsBackend.Applied applied = create(zone, record, touched);
             finish(zone, touched, publisher);
-            return new DnsBackend.Applied(record, List.of());
+            return applied;
         });
     }
 
@@ -107,56 +89,122 @@ class DnsRecordStore {
         return tx.execute(status -> {
             lockZone(zone);
             Touched touched = new Touched(zone);
-            List<ApplyDnsChanges.Change> applied = new ArrayList<>();
-            for (int i = 0; i < changes.size(); i++) {
-                ApplyDnsChanges.Change change = changes.get(i);
-                switch (change.op()) {
-                    case "create" -> {
-                        DnsRecord r = change.record();
-                        touched.before(r.name(), r.type());
-                        insert(zone, r);
-                    }
-                    case "replace" -> {
-                        DnsRecord old = find(zone, change.id());
-                        if (old == null) {
-                            // Rolls the whole batch back.
-                            throw new JobFailure(
-                                    "RECORD_NOT_FOUND",
-                                    "changes[" + i + "]: record " + change.id()
-                                            + " does not exist; nothing was changed.");
-                        }
-                        DnsRecord r = change.record();
-                        touched.before(old.name(), old.type());
-                        touched.before(r.name(), r.type());
-                        jdbc.update(
-                                "update worker.local_records set name = ?, type = ?, ttl = ?, content = ?, "
-                                        + "priority = ? where id = ? and zone = ?",
-                                r.name(),
-                                r.type(),
-                                r.ttl(),
-                                r.content(),
-                                r.priority(),
-                                UUID.fromString(change.id()),
-                                zone);
-                    }
-                    case "delete" -> {
-                        DnsRecord old = find(zone, change.id());
-                        if (old != null) {
-                            touched.before(old.name(), old.type());
-                            jdbc.update(
-                                    "delete from worker.local_records where id = ? and zone = ?",
-                                    UUID.fromString(change.id()),
-                                    zone);
-                        }
-                    }
-                    default ->
-                        throw new JobFailure("INVALID_CHANGE", "changes[" + i + "]: unknown op " + change.op() + ".");
-                }
-                applied.add(change);
-            }
+            List<ApplyDnsChanges.Change> applied = apply(zone, changes, touched);
             finish(zone, touched, publisher);
             return applied;
         });
+    }
+
+    /**
+     * See {@link DnsBackend#applyTogether}: one transaction with the zone locked; each job in a savepoint of its
+     * own, so that a job that fails rolls back alone; its warnings read right after its step, before the next
+     * job's, as they would be alone; then one publication of every rrset the applied jobs touched. If that
+     * throws, everything rolls back.
+     */
+    List<ZoneChange.Result> applyTogether(String zone, List<ZoneChange> jobs, Publisher publisher) {
+        TransactionTemplate savepoint = new TransactionTemplate(tx.getTransactionManager());
+        savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+        return tx.execute(status -> {
+            lockZone(zone);
+            Touched all = new Touched(zone);
+            List<ZoneChange.Result> results = new ArrayList<>();
+            for (ZoneChange job : jobs) {
+                Touched touched = new Touched(zone);
+                try {
+                    results.add(savepoint.execute(s -> step(zone, job, touched)));
+                    all.add(touched);
+                } catch (JobFailure failure) {
+                    results.add(new ZoneChange.Result(null, null, List.of(), failure));
+                }
+            }
+            finish(zone, all, publisher);
+            return results;
+        });
+    }
+
+    private ZoneChange.Result step(String zone, ZoneChange job, Touched touched) {
+        if (job.create() != null) {
+            DnsBackend.Applied created = create(zone, job.create(), touched);
+            return new ZoneChange.Result(created, null, warnings.afterCreate(zone, created), null);
+        }
+        List<ApplyDnsChanges.Change> applied = apply(zone, job.changes(), touched);
+        return new ZoneChange.Result(null, applied, warnings.afterChanges(zone, applied), null);
+    }
+
+    private DnsBackend.Applied create(String zone, DnsRecord record, Touched touched) {
+        List<DnsRecord> same = jdbc.query(
+                "select id, name, type, ttl, content, priority from worker.local_records "
+                        + "where zone = ? and name = ? and type = ? and content = ? "
+                        + "and priority is not distinct from ? and id <> ?",
+                RECORD,
+                zone,
+                record.name(),
+                record.type(),
+                record.content(),
+                record.priority(),
+                UUID.fromString(record.id()));
+        if (!same.isEmpty()) {
+            return new DnsBackend.Applied(
+                    same.get(0),
+                    List.of(new Warning(
+                            "DNS",
+                            "RECORD_EXISTS",
+                            "An identical " + record.type() + " record for " + record.name()
+                                    + " already exists; nothing was changed.")));
+        }
+        touched.before(record.name(), record.type());
+        insert(zone, record);
+        return new DnsBackend.Applied(record, List.of());
+    }
+
+    private List<ApplyDnsChanges.Change> apply(String zone, List<ApplyDnsChanges.Change> changes, Touched touched) {
+        List<ApplyDnsChanges.Change> applied = new ArrayList<>();
+        for (int i = 0; i < changes.size(); i++) {
+            ApplyDnsChanges.Change change = changes.get(i);
+            switch (change.op()) {
+                case "create" -> {
+                    DnsRecord r = change.record();
+                    touched.before(r.name(), r.type());
+                    insert(zone, r);
+                }
+                case "replace" -> {
+                    DnsRecord old = find(zone, change.id());
+                    if (old == null) {
+                        // Rolls the whole batch back.
+                        throw new JobFailure(
+                                "RECORD_NOT_FOUND",
+                                "changes[" + i + "]: record " + change.id() + " does not exist; nothing was changed.");
+                    }
+                    DnsRecord r = change.record();
+                    touched.before(old.name(), old.type());
+                    touched.before(r.name(), r.type());
+                    jdbc.update(
+                            "update worker.local_records set name = ?, type = ?, ttl = ?, content = ?, "
+                                    + "priority = ? where id = ? and zone = ?",
+                            r.name(),
+                            r.type(),
+                            r.ttl(),
+                            r.content(),
+                            r.priority(),
+                            UUID.fromString(change.id()),
+                            zone);
+                }
+                case "delete" -> {
+                    DnsRecord old = find(zone, change.id());
+                    if (old != null) {
+                        touched.before(old.name(), old.type());
+                        jdbc.update(
+                                "delete from worker.local_records where id = ? and zone = ?",
+                                UUID.fromString(change.id()),
+                                zone);
+                    }
+                }
+                default ->
+                    throw new JobFailure("INVALID_CHANGE", "changes[" + i + "]: unknown op " + change.op() + ".");
+            }
+            applied.add(change);
+        }
+        return applied;
     }
 
     private void finish(String zone, Touched touched, Publisher publisher) {
@@ -219,6 +267,11 @@ class DnsRecordStore {
 
         void before(String name, String type) {
             before.computeIfAbsent(List.of(name, type), key -> rrset(zone, name, type));
+        }
+
+        /** Adds what a later step touched; an rrset touched before keeps its earlier state. */
+        void add(Touched later) {
+            later.before.forEach(before::putIfAbsent);
         }
 
         List<RrsetChange> after() {

@@ -1,6 +1,7 @@
 package io.hostplane.worker.dns;
 
 import io.hostplane.common.dns.DnsRecord;
+import io.hostplane.common.event.ApplyDnsChanges;
 import io.hostplane.common.job.Warning;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -29,6 +30,21 @@ class DnsWarnings {
 
     DnsWarnings(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+    }
+
+    /** A {@code dns.record.create} job's warnings: {@code RECORD_EXISTS} if nothing was written, else {@link #about}. */
+    List<Warning> afterCreate(String zone, DnsBackend.Applied applied) {
+        return applied.warnings().isEmpty() ? about(zone, List.of(applied.record())) : applied.warnings();
+    }
+
+    /** The warnings of a job that applied {@code changes}: {@link #about} the records they wrote. */
+    List<Warning> afterChanges(String zone, List<ApplyDnsChanges.Change> changes) {
+        return about(
+                zone,
+                changes.stream()
+                        .filter(c -> c.record() != null)
+                        .map(ApplyDnsChanges.Change::record)
+                        .toList());
     }
 
     /** Warnings about {@code written} (records created or replaced by one job) in {@code zone}. */

@@ -100,6 +100,17 @@ class PowerDnsBackend implements DnsBackend {
         return store.applyBatch(zone, changes, this::publish);
     }
 
+    /** All the jobs' changes in one PATCH; PowerDNS applies it atomically, or rejects it whole. */
+    @Override
+    public List<ZoneChange.Result> applyTogether(String zone, List<ZoneChange> jobs) {
+        return store.applyTogether(zone, jobs, this::publish);
+    }
+
+    /** How many PATCH requests this backend has sent to PowerDNS (each one a change to a zone). */
+    long patchesSent() {
+        return api.sent("PATCH");
+    }
+
     /** One PATCH with the desired state of every touched rrset. */
     private void publish(String zone, List<DnsRecordStore.RrsetChange> changes) {
         String name = RecordContent.zoneName(zone);

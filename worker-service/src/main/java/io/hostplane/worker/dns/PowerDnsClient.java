@@ -10,6 +10,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,6 +30,7 @@ final class PowerDnsClient {
     private final JsonMapper json;
     private final PowerDnsProperties properties;
     private final String base;
+    private final Map<String, LongAdder> sent = new ConcurrentHashMap<>();
 
     PowerDnsClient(PowerDnsProperties properties, JsonMapper json) {
         if (properties.url() == null || properties.url().isBlank()) {
@@ -72,6 +76,7 @@ final class PowerDnsClient {
                                 : HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
                 .build();
         HttpResponse<String> response;
+        sent.computeIfAbsent(method, m -> new LongAdder()).increment();
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -93,6 +98,12 @@ final class PowerDnsClient {
                             + Fingerprints.of(properties.apiKey()) + ").");
         }
         return new Answer(status, response.body());
+    }
+
+    /** How many requests with {@code method} were sent (answered or not). */
+    long sent(String method) {
+        LongAdder count = sent.get(method);
+        return count == null ? 0 : count.sum();
     }
 
     /** PowerDNS's own explanation, from {@code {"error": "…"}} or the plain body. */

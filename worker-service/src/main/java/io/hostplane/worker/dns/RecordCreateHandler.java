@@ -4,12 +4,7 @@ import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.CreateDnsRecord;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.job.JobTypes;
-import io.hostplane.common.job.Warning;
 import io.hostplane.worker.system.CommandHandler;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,11 +16,13 @@ class RecordCreateHandler implements CommandHandler {
 
     private final DnsBackend backend;
     private final DnsWarnings warnings;
+    private final DnsJobResults results;
     private final EventCodec codec;
 
-    RecordCreateHandler(DnsBackend backend, DnsWarnings warnings, EventCodec codec) {
+    RecordCreateHandler(DnsBackend backend, DnsWarnings warnings, DnsJobResults results, EventCodec codec) {
         this.backend = backend;
         this.warnings = warnings;
+        this.results = results;
         this.codec = codec;
     }
 
@@ -38,13 +35,6 @@ class RecordCreateHandler implements CommandHandler {
     public Outcome handle(CloudEvent command) {
         CreateDnsRecord create = codec.data(command, CreateDnsRecord.class);
         DnsBackend.Applied applied = backend.createRecord(create.zone(), create.record());
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("zone", create.zone());
-        result.put("record", applied.record());
-        List<Warning> all = new ArrayList<>(applied.warnings());
-        if (all.isEmpty()) {
-            all.addAll(warnings.about(create.zone(), List.of(applied.record())));
-        }
-        return new Outcome(codec.tree(result), all);
+        return results.created(create.zone(), applied.record(), warnings.afterCreate(create.zone(), applied));
     }
 }

@@ -8,8 +8,8 @@ import org.springframework.stereotype.Component;
 @Component
 class RecordDeleteHandler extends DnsChangesHandler {
 
-    RecordDeleteHandler(DnsBackend backend, DnsWarnings warnings, EventCodec codec) {
-        super(backend, warnings, codec);
+    RecordDeleteHandler(DnsBackend backend, DnsWarnings warnings, DnsJobResults results, EventCodec codec) {
+        super(backend, warnings, results, codec);
     }
 
     @Override

@@ -8,8 +8,8 @@ import org.springframework.stereotype.Component;
 @Component
 class RecordReplaceHandler extends DnsChangesHandler {
 
-    RecordReplaceHandler(DnsBackend backend, DnsWarnings warnings, EventCodec codec) {
-        super(backend, warnings, codec);
+    RecordReplaceHandler(DnsBackend backend, DnsWarnings warnings, DnsJobResults results, EventCodec codec) {
+        super(backend, warnings, results, codec);
     }
 
     @Override

@@ -36,4 +36,9 @@ class LocalSslBackend implements SslBackend {
                 certificateId,
                 fingerprint);
     }
+
+    @Override
+    public boolean remove(String domain) {
+        return jdbc.update("delete from worker.local_certificates where domain = ?", domain) > 0;
+    }
 }

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * {@code {domain}.key} (mode 600), each written to a temporary file and moved into place atomically; then runs
  * the test command ({@code nginx -t}) and the reload command. When the test or the reload fails, the previous
  * files are put back (or the new ones removed, if there were none) before the job fails with the command's
- * output, so nginx keeps serving what it served. One install at a time per worker process: nginx's test checks
- * every certificate, so two installs side by side could fail each other.
+ * output, so nginx keeps serving what it served. A removal deletes both files and runs the same two commands,
+ * with the same restore. One change at a time per worker process: nginx's test checks every certificate, so
+ * two changes side by side could fail each other.
  */
 class NginxSslBackend implements SslBackend {
 
@@ -81,11 +82,8 @@ class NginxSslBackend implements SslBackend {
     @Override
     public synchronized void install(
             String domain, String certificateId, String fingerprint, String fullChain, Supplier<String> privateKey) {
-        if (!SAFE_NAME.matcher(domain).matches() || domain.length() > 253) {
-            throw new JobFailure("INVALID", "Domain " + domain + " cannot name a certificate file.");
-        }
-        Path crt = certDir.resolve(domain + ".crt");
-        Path key = certDir.resolve(domain + ".key");
+        Path crt = file(domain, ".crt");
+        Path key = file(domain, ".key");
         try {
             Files.createDirectories(certDir);
             byte[] oldCrt = Files.exists(crt) ? Files.readAllBytes(crt) : null;
@@ -98,6 +96,36 @@ class NginxSslBackend implements SslBackend {
         } catch (IOException e) {
             throw new TransientBackendException("cannot write the certificate files of " + domain + ": " + e, e);
         }
+    }
+
+    /**
+     * Deletes both files, then runs the test and the reload command (also when there were no files, so that a
+     * removal redelivered after a crash before the reload still reloads); if either fails, the files are put
+     * back as they were.
+     */
+    @Override
+    public synchronized boolean remove(String domain) {
+        Path crt = file(domain, ".crt");
+        Path key = file(domain, ".key");
+        try {
+            byte[] oldCrt = Files.exists(crt) ? Files.readAllBytes(crt) : null;
+            byte[] oldKey = Files.exists(key) ? Files.readAllBytes(key) : null;
+            Files.deleteIfExists(crt);
+            Files.deleteIfExists(key);
+            step(TEST_FAILED, "test", testCommand, crt, oldCrt, key, oldKey);
+            step(RELOAD_FAILED, "reload", reloadCommand, crt, oldCrt, key, oldKey);
+            log.info("certificate files of {} removed from {}", domain, certDir);
+            return oldCrt != null || oldKey != null;
+        } catch (IOException e) {
+            throw new TransientBackendException("cannot remove the certificate files of " + domain + ": " + e, e);
+        }
+    }
+
+    private Path file(String domain, String suffix) {
+        if (!SAFE_NAME.matcher(domain).matches() || domain.length() > 253) {
+            throw new JobFailure("INVALID", "Domain " + domain + " cannot name a certificate file.");
+        }
+        return certDir.resolve(domain + suffix);
     }
 
     /** Runs {@code command}; if it fails or hangs, puts the previous files back and fails (or retries) the job. */

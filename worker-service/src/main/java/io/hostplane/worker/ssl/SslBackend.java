@@ -14,4 +14,10 @@ interface SslBackend {
      */
     void install(
             String domain, String certificateId, String fingerprint, String fullChain, Supplier<String> privateKey);
+
+    /**
+     * Removes {@code domain}'s certificate and key; a domain without one is already done. Returns whether there
+     * was one to remove.
+     */
+    boolean remove(String domain);
 }

@@ -14,8 +14,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The {@code ssl.install} job: the backend chosen by {@code hostplane.ssl.backend}, the key vault it needs,
- * and the handler. The job's warnings are those the API found when it checked the certificate.
+ * The {@code ssl.install} job: the backend chosen by {@code hostplane.ssl.backend} ({@link SslRemoveHandler} uses
+ * it too), the key vault it needs, and the handler. The job's warnings are those the API found when it checked
+ * the certificate.
  */
 @Configuration(proxyBeanMethods = false)
 class SslCommandHandlers {

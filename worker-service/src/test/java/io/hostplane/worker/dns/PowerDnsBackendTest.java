@@ -7,13 +7,11 @@ import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.embedded.PowerDnsServer;
 import io.hostplane.embedded.TestInfrastructure;
 import io.hostplane.worker.system.JobFailure;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -23,37 +21,30 @@ import org.xbill.DNS.Type;
 /** The {@code powerdns} backend against a real PowerDNS Authoritative, changed through its HTTP API. */
 class PowerDnsBackendTest extends ServedDnsBackendContract {
 
-    static PowerDnsServer pdns;
+    @RegisterExtension
+    static final PowerDnsPerClass pdns = new PowerDnsPerClass();
 
     @Autowired
     DnsRecordStore store;
 
-    @BeforeAll
-    static void startPowerDns() {
-        requirePowerDns();
-        pdns = new PowerDnsServer(Path.of("target", "pdns-" + UUID.randomUUID())).start();
-    }
-
-    @AfterAll
-    static void stopPowerDns() {
-        if (pdns != null) {
-            pdns.close();
-        }
-    }
-
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
+        powerDnsWorker(registry, pdns::server);
+    }
+
+    /** The worker on the test infrastructure with the {@code powerdns} backend pointed at {@code server}. */
+    static void powerDnsWorker(DynamicPropertyRegistry registry, Supplier<PowerDnsServer> server) {
         TestInfrastructure.register(registry);
         registry.add("hostplane.dns.backend", () -> "powerdns");
-        registry.add("hostplane.dns.powerdns.url", () -> pdns.apiUrl());
-        registry.add("hostplane.dns.powerdns.api-key", () -> pdns.apiKey());
+        registry.add("hostplane.dns.powerdns.url", () -> server.get().apiUrl());
+        registry.add("hostplane.dns.powerdns.api-key", () -> server.get().apiKey());
         registry.add("hostplane.dns.nameservers", () -> "ns1.hostplane.invalid.,ns2.hostplane.invalid.");
         registry.add("hostplane.dns.powerdns.timeout", () -> "3s");
     }
 
     @Override
     PowerDnsServer server() {
-        return pdns;
+        return pdns.server();
     }
 
     @Override
@@ -115,7 +106,7 @@ class PowerDnsBackendTest extends ServedDnsBackendContract {
         PowerDnsBackend misconfigured = new PowerDnsBackend(
                 store,
                 new DnsProperties("powerdns", List.of("ns1.hostplane.invalid."), "hostmaster.hostplane.invalid."),
-                new PowerDnsProperties(pdns.apiUrl(), wrong, "localhost", Duration.ofSeconds(3)));
+                new PowerDnsProperties(pdns.server().apiUrl(), wrong, "localhost", Duration.ofSeconds(3)));
         assertThatThrownBy(() -> misconfigured.createZone(tenant, newZoneName()))
                 .isInstanceOf(JobFailure.class)
                 .satisfies(e -> {
@@ -123,7 +114,7 @@ class PowerDnsBackendTest extends ServedDnsBackendContract {
                     assertThat(e.getMessage())
                             .contains("401")
                             .doesNotContain(wrong)
-                            .doesNotContain(pdns.apiKey());
+                            .doesNotContain(pdns.server().apiKey());
                 });
     }
 }

@@ -7,13 +7,11 @@ import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.embedded.PowerDnsServer;
 import io.hostplane.embedded.TestInfrastructure;
 import io.hostplane.worker.system.JobFailure;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -26,7 +24,10 @@ import org.xbill.DNS.Type;
 class Rfc2136BackendTest extends ServedDnsBackendContract {
 
     static final String KEY = "hostplane-test";
-    static PowerDnsServer pdns;
+
+    @RegisterExtension
+    static final PowerDnsPerClass pdns = new PowerDnsPerClass();
+
     static String secret;
 
     @Autowired
@@ -34,24 +35,17 @@ class Rfc2136BackendTest extends ServedDnsBackendContract {
 
     @BeforeAll
     static void startPowerDns() {
-        requirePowerDns();
-        pdns = new PowerDnsServer(Path.of("target", "pdns-" + UUID.randomUUID())).start();
         secret = PowerDnsServer.randomBase64(32);
-        pdns.addTsigKey(KEY, "hmac-sha256", secret);
-    }
-
-    @AfterAll
-    static void stopPowerDns() {
-        if (pdns != null) {
-            pdns.close();
-        }
+        pdns.server().addTsigKey(KEY, "hmac-sha256", secret);
     }
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         TestInfrastructure.register(registry);
         registry.add("hostplane.dns.backend", () -> "rfc2136");
-        registry.add("hostplane.dns.rfc2136.server", () -> "127.0.0.1:" + pdns.dnsPort());
+        registry.add(
+                "hostplane.dns.rfc2136.server",
+                () -> "127.0.0.1:" + pdns.server().dnsPort());
         registry.add("hostplane.dns.rfc2136.tsig-key-name", () -> KEY);
         registry.add("hostplane.dns.rfc2136.tsig-secret", () -> secret);
         registry.add("hostplane.dns.rfc2136.timeout", () -> "3s");
@@ -59,12 +53,12 @@ class Rfc2136BackendTest extends ServedDnsBackendContract {
 
     @Override
     PowerDnsServer server() {
-        return pdns;
+        return pdns.server();
     }
 
     @Override
     void prepareZone(String zone) {
-        pdns.createZone(zone, KEY);
+        pdns.server().createZone(zone, KEY);
     }
 
     @Override
@@ -92,7 +86,8 @@ class Rfc2136BackendTest extends ServedDnsBackendContract {
         String wrong = PowerDnsServer.randomBase64(32);
         Rfc2136Backend misconfigured = new Rfc2136Backend(
                 store,
-                new Rfc2136Properties("127.0.0.1:" + pdns.dnsPort(), KEY, wrong, "hmac-sha256", Duration.ofSeconds(3)));
+                new Rfc2136Properties(
+                        "127.0.0.1:" + pdns.server().dnsPort(), KEY, wrong, "hmac-sha256", Duration.ofSeconds(3)));
         assertThatThrownBy(() -> misconfigured.createRecord(zone, record("www", "A", "192.0.2.130")))
                 .isInstanceOf(JobFailure.class)
                 .satisfies(e -> {

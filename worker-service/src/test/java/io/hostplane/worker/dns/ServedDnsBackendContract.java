@@ -21,6 +21,7 @@ import io.hostplane.worker.WorkerJobs;
 import io.hostplane.worker.system.JobFailure;
 import io.hostplane.worker.system.TransientBackendException;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
@@ -85,6 +86,12 @@ abstract class ServedDnsBackendContract {
         assertThat(PowerDnsServer.isInstalled())
                 .as("CI must have pdns-server, pdns-backend-sqlite3 and sqlite3 (installed by .ci/run)")
                 .isTrue();
+    }
+
+    /** A PowerDNS of the test class's own, under {@code target/} (the class is skipped without PowerDNS). */
+    static PowerDnsServer newPowerDns() {
+        requirePowerDns();
+        return new PowerDnsServer(Path.of("target", "pdns-" + UUID.randomUUID())).start();
     }
 
     @BeforeEach

@@ -10,7 +10,6 @@ import io.hostplane.common.event.JobStateChanged;
 import io.hostplane.common.job.JobStatus;
 import io.hostplane.common.job.JobTypes;
 import io.hostplane.common.job.Warning;
-import io.hostplane.embedded.FreePorts;
 import io.hostplane.embedded.NginxServer;
 import io.hostplane.embedded.TestInfrastructure;
 import io.hostplane.worker.WorkerApplication;
@@ -58,29 +57,17 @@ class NginxSslBackendTest {
 
     private static final String DOMAIN = "tls-" + UUID.randomUUID().toString().substring(0, 8) + ".test";
     private static final byte[] KEY = new byte[32];
-    private static Path root;
-    private static Path certDir;
-    private static NginxServer nginx;
+    private static final WorkerNginx WEB = new WorkerNginx("hostplane-nginx-ssl");
+    private static final Path certDir = WEB.certDir;
+    private static final NginxServer nginx = WEB.server;
 
     static {
         new SecureRandom().nextBytes(KEY);
-        try {
-            root = Files.createTempDirectory("hostplane-nginx-ssl");
-            certDir = root.resolve("certs");
-            nginx = new NginxServer(root.resolve("nginx"), FreePorts.next()).withMasterProcess();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        TestInfrastructure.register(registry);
-        registry.add("hostplane.ssl.encryption-key", () -> Base64.getEncoder().encodeToString(KEY));
-        registry.add("hostplane.ssl.nginx.cert-dir", certDir::toString);
-        registry.add("hostplane.ssl.nginx.test-command", () -> String.join(" ", nginx.testCommand()));
-        registry.add("hostplane.ssl.nginx.reload-command", () -> String.join(" ", nginx.reloadCommand()));
-        registry.add("hostplane.ssl.nginx.command-timeout", () -> "20s");
+        WEB.register(registry, Base64.getEncoder().encodeToString(KEY));
     }
 
     @Autowired
@@ -109,16 +96,7 @@ class NginxSslBackendTest {
         Files.createDirectories(certDir);
         Files.writeString(certDir.resolve(DOMAIN + ".crt"), first.certificatePem());
         Files.writeString(certDir.resolve(DOMAIN + ".key"), first.keyPem());
-        nginx.start(String.join(
-                "\n",
-                "server {",
-                "  listen 127.0.0.1:${port} ssl;",
-                "  server_name " + DOMAIN + ";",
-                "  ssl_certificate " + certDir.resolve(DOMAIN + ".crt") + ";",
-                "  ssl_certificate_key " + certDir.resolve(DOMAIN + ".key") + ";",
-                "  ssl_stapling off;",
-                "  return 200 'ok';",
-                "}"));
+        nginx.start(WEB.serverNamingItsFiles(DOMAIN));
     }
 
     @AfterAll

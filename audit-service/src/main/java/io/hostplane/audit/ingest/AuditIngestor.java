@@ -5,6 +5,8 @@ import io.hostplane.common.audit.ChainLink;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.topic.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.sql.Types;
 import java.time.Instant;
@@ -90,7 +92,19 @@ class AuditIngestor {
     private final EventCodec codec;
     private final CheckpointSigner signer;
 
-    AuditIngestor(JdbcTemplate jdbc, TransactionTemplate tx, EventCodec codec, CheckpointSigner signer) {
+    private final Counter storedEvents;
+    private final Counter quarantinedRecords;
+    private final Counter skippedRecords;
+
+    AuditIngestor(
+            JdbcTemplate jdbc,
+            TransactionTemplate tx,
+            EventCodec codec,
+            CheckpointSigner signer,
+            MeterRegistry registry) {
+        this.storedEvents = ingested(registry, "stored");
+        this.quarantinedRecords = ingested(registry, "quarantined");
+        this.skippedRecords = ingested(registry, "skipped");
         this.jdbc = jdbc;
         this.tx = tx;
         this.codec = codec;
@@ -104,15 +118,29 @@ class AuditIngestor {
             batch = "true")
     void onRecords(List<ConsumerRecord<String, String>> records) {
         if (!records.isEmpty()) {
-            tx.executeWithoutResult(status -> store(records));
+            Counts counts = tx.execute(status -> store(records));
+            // After the commit: a rolled-back poll is retried and must not count twice.
+            storedEvents.increment(counts.stored());
+            quarantinedRecords.increment(counts.quarantined());
+            skippedRecords.increment(counts.skipped());
         }
+    }
+
+    /** What one poll did: events stored, records quarantined, records skipped as already handled. */
+    private record Counts(int stored, int quarantined, int skipped) {}
+
+    private static Counter ingested(MeterRegistry registry, String outcome) {
+        return Counter.builder("hostplane.audit.ingested")
+                .description("Records taken from the topics into the audit store, by outcome (the ingest rate)")
+                .tag("outcome", outcome)
+                .register(registry);
     }
 
     private record Tail(long offset, byte[] hash) {}
 
     private record Parsed(ConsumerRecord<String, String> record, CloudEvent event, String reason) {}
 
-    private void store(List<ConsumerRecord<String, String>> records) {
+    private Counts store(List<ConsumerRecord<String, String>> records) {
         Map<TopicPartition, List<ConsumerRecord<String, String>>> chains = new LinkedHashMap<>();
         for (ConsumerRecord<String, String> r : records) {
             chains.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), k -> new ArrayList<>())
@@ -180,6 +208,7 @@ class AuditIngestor {
         if (skipped > 0) {
             log.debug("skipped {} records already stored", skipped);
         }
+        return new Counts(events.size(), quarantined.size(), skipped);
     }
 
     private Parsed parse(ConsumerRecord<String, String> record) {

@@ -10,6 +10,7 @@ import io.hostplane.common.audit.Checkpoints;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.topic.Topics;
 import io.hostplane.embedded.TestInfrastructure;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.security.PublicKey;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The audit store as a hash chain per (topic, partition), with a real broker and a real PostgreSQL: a duplicate
@@ -35,6 +37,9 @@ class AuditChainTest extends AuditServiceTest {
         String tenant = "t_" + UUID.randomUUID().toString().substring(0, 8);
         CloudEvent first = requestRecorded(tenant, "/a");
         CloudEvent second = requestRecorded(tenant, "/b");
+        double storedBefore = ingested("stored");
+        double quarantinedBefore = ingested("quarantined");
+        double skippedBefore = ingested("skipped");
         RecordMetadata m1 = send(tenant, codec.write(first));
         RecordMetadata dup = send(tenant, codec.write(first));
         RecordMetadata bad = send(tenant, "{\"this is\": not an event");
@@ -47,6 +52,14 @@ class AuditChainTest extends AuditServiceTest {
                 "select count(*) from audit.quarantine where topic = 'hostplane.audit' and kafka_offset = "
                         + bad.offset() + " and kafka_partition = " + partition,
                 1);
+        // The ingest meters count the same, after the commit (so wait for them too).
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (ingested("quarantined") - quarantinedBefore < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(ingested("stored") - storedBefore).isGreaterThanOrEqualTo(2);
+        assertThat(ingested("quarantined") - quarantinedBefore).isEqualTo(1);
+        assertThat(ingested("skipped") - skippedBefore).isGreaterThanOrEqualTo(1);
         try (Connection c = owner();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("select kafka_offset from audit.events where tenant = '" + tenant
@@ -127,6 +140,15 @@ class AuditChainTest extends AuditServiceTest {
         try (Connection c = owner()) {
             return count(c, sql);
         }
+    }
+
+    @Autowired
+    MeterRegistry meters;
+
+    private double ingested(String outcome) {
+        var counter =
+                meters.find("hostplane.audit.ingested").tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private void awaitCount(String sql, long expected) throws Exception {

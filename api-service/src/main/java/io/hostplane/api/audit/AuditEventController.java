@@ -5,13 +5,15 @@ import io.hostplane.api.system.Responses;
 import io.hostplane.api.tokens.ApiPrincipal;
 import io.hostplane.common.envelope.ApiEnvelope;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.WebDataBinder;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.InitBinder;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -37,16 +39,33 @@ class AuditEventController {
         this.properties = properties;
     }
 
+    @InitBinder
+    void queryValues(WebDataBinder binder) {
+        AuditQueryValues.register(binder);
+    }
+
     @GetMapping("/events")
     Mono<ResponseEntity<ApiEnvelope>> events(
-            @RequestParam MultiValueMap<String, String> params,
+            @RequestParam(required = false) String tenant,
+            @RequestParam(required = false) String from,
+            @RequestParam(required = false) String to,
+            @RequestParam(name = "type", required = false) List<String> types,
+            @RequestParam(required = false) String actor,
+            @RequestParam(required = false) String resource,
+            @RequestParam(name = "job_id", required = false) String jobId,
+            @RequestParam(name = "request_id", required = false) String requestId,
+            @RequestParam(required = false) String outcome,
+            @RequestParam(required = false) String order,
             @RequestParam(defaultValue = "50") int limit,
+            @RequestParam(required = false) String cursor,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
         Paging.checkLimit(limit);
-        AuditQuery query = AuditQuery.parse(params, caller, properties.tenantMaxRange());
+        AuditQuery query = AuditQuery.parse(
+                AuditQuery.filters(tenant, from, to, types, actor, resource, jobId, requestId, outcome, order),
+                caller,
+                properties.tenantMaxRange());
         AuditQuery.Position after = null;
-        String cursor = params.getFirst("cursor");
         if (cursor != null) {
             AuditQuery.Continued continued = query.after(cursor);
             query = continued.query();
@@ -65,11 +84,24 @@ class AuditEventController {
 
     @GetMapping("/export")
     Mono<Void> export(
-            @RequestParam MultiValueMap<String, String> params,
+            @RequestParam(required = false) String tenant,
+            @RequestParam(required = false) String from,
+            @RequestParam(required = false) String to,
+            @RequestParam(name = "type", required = false) List<String> types,
+            @RequestParam(required = false) String actor,
+            @RequestParam(required = false) String resource,
+            @RequestParam(name = "job_id", required = false) String jobId,
+            @RequestParam(name = "request_id", required = false) String requestId,
+            @RequestParam(required = false) String outcome,
+            @RequestParam(required = false) String order,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
-        AuditQuery query = AuditQuery.parse(params, caller, properties.tenantMaxRange());
-        if (params.getFirst("cursor") != null) {
+        AuditQuery query = AuditQuery.parse(
+                AuditQuery.filters(tenant, from, to, types, actor, resource, jobId, requestId, outcome, order),
+                caller,
+                properties.tenantMaxRange());
+        // Not a parameter of the export (nothing to continue from): named only to refuse it.
+        if (exchange.getRequest().getQueryParams().getFirst("cursor") != null) {
             throw AuditQuery.bad("cursor", "The export takes no cursor: it streams every match.");
         }
         ServerHttpResponse response = exchange.getResponse();

@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 
 /**
@@ -50,6 +51,43 @@ record AuditQuery(
 
     /** Where a page starts after: the last row's time and sequence number. */
     record Position(Instant time, long seq) {}
+
+    /**
+     * The filters as the controllers declare them ({@code @RequestParam}s, so that the OpenAPI test sees each
+     * name), in the form {@link #parse} reads; an absent one is left out.
+     */
+    static MultiValueMap<String, String> filters(
+            String tenant,
+            String from,
+            String to,
+            List<String> types,
+            String actor,
+            String resource,
+            String jobId,
+            String requestId,
+            String outcome,
+            String order) {
+        MultiValueMap<String, String> params = new LinkedMultiValueMap<>();
+        put(params, "tenant", tenant);
+        put(params, "from", from);
+        put(params, "to", to);
+        if (types != null) {
+            params.put("type", List.copyOf(types));
+        }
+        put(params, "actor", actor);
+        put(params, "resource", resource);
+        put(params, "job_id", jobId);
+        put(params, "request_id", requestId);
+        put(params, "outcome", outcome);
+        put(params, "order", order);
+        return params;
+    }
+
+    private static void put(MultiValueMap<String, String> params, String name, String value) {
+        if (value != null) {
+            params.add(name, value);
+        }
+    }
 
     static AuditQuery parse(MultiValueMap<String, String> params, ApiPrincipal caller, Duration tenantMaxRange) {
         String tenant = caller.isOperator() ? params.getFirst("tenant") : caller.tenant();

@@ -14,6 +14,14 @@ import tools.jackson.databind.JsonNode;
 /** Polling made cheap: ETag/304 (free of rate limit), Retry-After, ?wait long polls, many ids, filters. */
 class JobPollingApiTest extends ApiIntegrationTest {
 
+    /** The job's ETag as a poller last saw it. */
+    private String etagOf(String job) {
+        return exchange(HttpMethod.GET, "/api/v1/jobs/" + job, allToken, null, 200)
+                .returnResult(String.class)
+                .getResponseHeaders()
+                .getETag();
+    }
+
     private String newJob(String token) {
         return json(
                         HttpMethod.POST,
@@ -120,10 +128,7 @@ class JobPollingApiTest extends ApiIntegrationTest {
     @Test
     void aWaitWhoseIfNoneMatchIsAlreadyStaleAnswersAtOnce() {
         String job = newJob(allToken);
-        String seen = exchange(HttpMethod.GET, "/api/v1/jobs/" + job, allToken, null, 200)
-                .returnResult(String.class)
-                .getResponseHeaders()
-                .getETag();
+        String seen = etagOf(job);
         sql("update api.jobs set status = 'running', started_at = now(), updated_at = now() where id = ?::uuid", job);
         long started = System.nanoTime();
         JsonNode now = http.get()
@@ -153,10 +158,7 @@ class JobPollingApiTest extends ApiIntegrationTest {
         for (String job : jobs) {
             // The state the poller last saw: a wait that reaches the server only after the change (a slow
             // machine) must answer at once rather than wait for a second change.
-            String seen = exchange(HttpMethod.GET, "/api/v1/jobs/" + job, allToken, null, 200)
-                    .returnResult(String.class)
-                    .getResponseHeaders()
-                    .getETag();
+            String seen = etagOf(job);
             waits.add(CompletableFuture.supplyAsync(
                     () -> http.get()
                             .uri("/api/v1/jobs/" + job + "?wait=30s")

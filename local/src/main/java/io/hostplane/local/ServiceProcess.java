@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One service (api, worker or audit) in a JVM of its own, as production runs them: its own heap, so that
@@ -101,35 +102,8 @@ final class ServiceProcess implements AutoCloseable {
         return !classPath.contains(File.pathSeparator) && classPath.endsWith(".jar");
     }
 
-    /** A flat JSON object of strings (keys and values are settings, so plain escaping suffices). */
+    /** The settings as the JSON object {@code SPRING_APPLICATION_JSON} holds. */
     static String json(Map<String, String> settings) {
-        StringBuilder out = new StringBuilder("{");
-        settings.forEach((key, value) -> {
-            if (out.length() > 1) {
-                out.append(',');
-            }
-            quote(out, key).append(':');
-            quote(out, value);
-        });
-        return out.append('}').toString();
-    }
-
-    private static StringBuilder quote(StringBuilder out, String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"');
+        return JsonMapper.builder().build().writeValueAsString(settings);
     }
 }

@@ -4,7 +4,9 @@ import static io.hostplane.cli.Output.col;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,8 +26,6 @@ class AuditCommand {
     @ParentCommand
     HostplaneCli root;
 
-    OutputStream stdout = System.out;
-
     /** The filters {@code /audit/events} and {@code /audit/export} share. */
     static class Filters {
         @Option(names = "--from", paramLabel = "TIME", description = "ISO-8601 instant, inclusive")
@@ -37,8 +37,8 @@ class AuditCommand {
         @Option(names = "--type", description = "event type; repeat")
         List<String> types;
 
-        @Option(names = "--token-id", description = "the acting token")
-        String tokenId;
+        @Option(names = "--actor", description = "the acting token id or principal")
+        String actor;
 
         @Option(names = "--resource", description = "e.g. domains/example.com")
         String resource;
@@ -66,8 +66,8 @@ class AuditCommand {
                     to,
                     "type",
                     types,
-                    "token_id",
-                    tokenId,
+                    "actor",
+                    actor,
                     "resource",
                     resource,
                     "job_id",
@@ -100,7 +100,9 @@ class AuditCommand {
                         col("TIME", "time"),
                         col("TYPE", "type"),
                         col("TENANT", "tenant"),
-                        col("SUBJECT", "subject"),
+                        col("RESOURCE", "resource"),
+                        col("ACTOR", "actor"),
+                        col("OUTCOME", "outcome"),
                         col("JOB", "job_id"),
                         col("REQUEST", "request_id"));
         return ExitCodes.OK;
@@ -113,8 +115,8 @@ class AuditCommand {
         Map<String, Object> params = filters == null ? Map.of() : filters.params();
         try (InputStream in = root.api().stream("/audit/export", params)) {
             if (file == null) {
-                in.transferTo(stdout);
-                stdout.flush();
+                new InputStreamReader(in, StandardCharsets.UTF_8).transferTo(root.out);
+                root.out.flush();
             } else {
                 try (OutputStream out = Files.newOutputStream(file)) {
                     in.transferTo(out);
@@ -134,7 +136,15 @@ class AuditCommand {
         JsonNode data = root.api()
                 .get("/audit/verify", Api.params("tenant", tenant, "from", from, "to", to))
                 .path("data");
-        root.output().object(data, col("valid", "valid"), col("events", "events"), col("first broken", "first_broken"));
+        root.output()
+                .object(
+                        data,
+                        col("valid", "valid"),
+                        col("chains", "chains"),
+                        col("tenant events", "tenant_events"),
+                        col("links checked", "links_checked"),
+                        col("signatures checked", "signatures_checked"),
+                        col("first broken", "first_broken"));
         return data.path("valid").asBoolean(false) ? ExitCodes.OK : ExitCodes.NEGATIVE;
     }
 

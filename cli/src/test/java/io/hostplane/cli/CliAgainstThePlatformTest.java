@@ -99,6 +99,18 @@ class CliAgainstThePlatformTest {
             Thread.sleep(300);
         }
         assertThat(types).contains("io.hostplane.command.dns.record.create.v1", "io.hostplane.job.succeeded.v1");
+
+        CliRun export = cli("audit", "export", "--job-id", id);
+        assertThat(export.code()).as(export.err()).isZero();
+        List<String> lines = export.out().lines().toList();
+        assertThat(lines).hasSizeGreaterThanOrEqualTo(3);
+        for (String line : lines) {
+            assertThat(Api.JSON.readTree(line).path("jobid").asString()).isEqualTo(id);
+        }
+
+        CliRun verify = cli("audit", "verify", "--json");
+        assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
+        assertThat(Api.JSON.readTree(verify.out()).path("valid").asBoolean()).isTrue();
     }
 
     @Test

@@ -58,6 +58,12 @@ public final class DevStack implements AutoCloseable {
     private final Map<String, String> env;
     private final List<AutoCloseable> started = new ArrayList<>();
     private final List<ServiceProcess> processes = new ArrayList<>();
+    private final Map<String, Launcher> launchers = new LinkedHashMap<>();
+
+    private interface Launcher {
+        ServiceProcess start() throws IOException;
+    }
+
     private String bootstrapServers;
     private KafkaBroker kafka;
     private PostgresServer postgres;
@@ -192,8 +198,11 @@ public final class DevStack implements AutoCloseable {
         for (var service : mains.entrySet()) {
             List<String> serviceArgs = args.get(service.getKey());
             if (serviceArgs != null) {
-                ServiceProcess process = ServiceProcess.start(
-                        service.getKey(), service.getValue(), ServiceProcess.settings(serviceArgs), jvm, tmp);
+                Map<String, String> settings = ServiceProcess.settings(serviceArgs);
+                String name = service.getKey();
+                String main = service.getValue();
+                launchers.put(name, () -> ServiceProcess.start(name, main, settings, jvm, tmp));
+                ServiceProcess process = launchers.get(name).start();
                 started.add(process);
                 processes.add(process);
             }
@@ -379,6 +388,30 @@ public final class DevStack implements AutoCloseable {
         }
         started.clear();
         processes.clear();
+    }
+
+    /**
+     * Kills a service's process with SIGKILL, like a crashed machine: no shutdown hook, nothing committed on the
+     * way out (fault tests; needs {@code HOSTPLANE_DEV_PROCESSES=true}).
+     */
+    public synchronized void killService(String name) throws InterruptedException {
+        service(name).kill();
+    }
+
+    /** Starts a killed service again, with the settings it had. */
+    public synchronized void startService(String name) throws IOException {
+        ServiceProcess old = service(name);
+        ServiceProcess fresh = launchers.get(name).start();
+        processes.set(processes.indexOf(old), fresh);
+        started.set(started.indexOf(old), fresh);
+    }
+
+    private ServiceProcess service(String name) {
+        return processes.stream()
+                .filter(p -> p.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(
+                        name + " is not running as a process of its own (HOSTPLANE_DEV_PROCESSES=true)"));
     }
 
     /** The services' process ids by name ({@code api}, {@code worker}, {@code audit}) when they run as processes. */

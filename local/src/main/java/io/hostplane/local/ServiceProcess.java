@@ -84,6 +84,12 @@ final class ServiceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** SIGKILL: the process ends at once, as in a crash. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
     /** SIGTERM, so that the service finishes what it is doing; SIGKILL if it has not stopped after 30 s. */
     @Override
     public void close() throws InterruptedException {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,6 +32,7 @@ final class PowerDnsClient {
     private final PowerDnsProperties properties;
     private final String base;
     private final Map<String, LongAdder> sent = new ConcurrentHashMap<>();
+    private final ReentrantLock writes = new ReentrantLock(true);
 
     PowerDnsClient(PowerDnsProperties properties, JsonMapper json) {
         if (properties.url() == null || properties.url().isBlank()) {
@@ -77,6 +79,10 @@ final class PowerDnsClient {
                 .build();
         HttpResponse<String> response;
         sent.computeIfAbsent(method, m -> new LongAdder()).increment();
+        boolean serialized = properties.serializeWrites() && !method.equals("GET");
+        if (serialized) {
+            writes.lock();
+        }
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -85,6 +91,10 @@ final class PowerDnsClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TransientBackendException("interrupted while calling PowerDNS", e);
+        } finally {
+            if (serialized) {
+                writes.unlock();
+            }
         }
         int status = response.statusCode();
         if (status >= 500 || status == 408 || status == 429) {

@@ -9,17 +9,21 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param apiKey the API key ({@code api-key} in {@code pdns.conf}); never logged
  * @param serverId the server id in API paths
  * @param timeout how long to wait to connect, and for each answer
+ * @param serializeWrites send this worker's changes one at a time (default): PowerDNS's SQLite backend takes
+ *     one writer and refuses a concurrent one ("database is locked"), which cost retries and, under load, jobs;
+ *     with a database backend that takes concurrent writers, {@code false} lets zones change in parallel
  */
 @ConfigurationProperties("hostplane.dns.powerdns")
 record PowerDnsProperties(
         String url,
         String apiKey,
         @DefaultValue("localhost") String serverId,
-        @DefaultValue("10s") Duration timeout) {
+        @DefaultValue("10s") Duration timeout,
+        @DefaultValue("true") boolean serializeWrites) {
 
     @Override
     public String toString() {
         return "PowerDnsProperties[url=" + url + ", apiKey=" + Fingerprints.of(apiKey) + ", serverId=" + serverId
-                + ", timeout=" + timeout + "]";
+                + ", timeout=" + timeout + ", serializeWrites=" + serializeWrites + "]";
     }
 }

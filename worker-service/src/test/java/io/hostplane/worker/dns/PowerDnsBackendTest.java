@@ -101,12 +101,43 @@ class PowerDnsBackendTest extends ServedDnsBackendContract {
     }
 
     @Test
+    void concurrentChangesToDifferentZonesAreNotRefusedBySqlitesSingleWriter() throws Exception {
+        List<String> zones = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String z = newZoneName();
+            backend.createZone(tenant, z);
+            zones.add(z);
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(zones.size());
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (String z : zones) {
+                done.add(pool.submit(() -> {
+                    for (int j = 0; j < 10; j++) {
+                        backend.createRecord(z, record("c" + j, "A", "192.0.2." + (j + 1)));
+                    }
+                    return null;
+                }));
+            }
+            // A PATCH that PowerDNS refused ("database is locked") surfaces here as a transient failure.
+            for (var f : done) {
+                f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (String z : zones) {
+            assertThat(dns.answers("c9." + z + ".", Type.A)).containsExactly("192.0.2.10");
+        }
+    }
+
+    @Test
     void aWrongApiKeyFailsTheJobWithoutShowingAnyKey() {
         String wrong = PowerDnsServer.randomBase64(24);
         PowerDnsBackend misconfigured = new PowerDnsBackend(
                 store,
                 new DnsProperties("powerdns", List.of("ns1.hostplane.invalid."), "hostmaster.hostplane.invalid."),
-                new PowerDnsProperties(pdns.server().apiUrl(), wrong, "localhost", Duration.ofSeconds(3)));
+                new PowerDnsProperties(pdns.server().apiUrl(), wrong, "localhost", Duration.ofSeconds(3), true));
         assertThatThrownBy(() -> misconfigured.createZone(tenant, newZoneName()))
                 .isInstanceOf(JobFailure.class)
                 .satisfies(e -> {

@@ -2,6 +2,13 @@ package io.hostplane.api;
 
 import io.hostplane.api.accounts.AccountStore;
 import io.hostplane.api.tokens.TokenStore;
+import io.hostplane.common.event.CloudEvent;
+import io.hostplane.common.event.EventCodec;
+import io.hostplane.common.event.EventTypes;
+import io.hostplane.common.event.JobStateChanged;
+import io.hostplane.common.job.JobError;
+import io.hostplane.common.job.JobStatus;
+import io.hostplane.common.job.Warning;
 import io.hostplane.common.topic.Topics;
 import io.hostplane.embedded.TestInfrastructure;
 import java.sql.Connection;
@@ -56,6 +63,9 @@ abstract class ApiIntegrationTest {
 
     @Autowired
     Environment env;
+
+    @Autowired
+    EventCodec codec;
 
     @Autowired
     AccountStore accounts;
@@ -113,6 +123,24 @@ abstract class ApiIntegrationTest {
 
     String message(HttpMethod method, String path, String token, String body, int status) {
         return json(method, path, token, body, status).path("message").asString();
+    }
+
+    /**
+     * The job event a worker sends for {@code job} of this test's tenant: {@code jobType} selects the feature
+     * that folds its {@code result}; {@code error} goes with a failure.
+     */
+    CloudEvent workerEvent(
+            String job, String jobType, JobStatus status, List<Warning> warnings, JobError error, Object result) {
+        return codec.event(
+                "/test-worker",
+                EventTypes.job(status),
+                "x",
+                tenant,
+                null,
+                job,
+                null,
+                new JobStateChanged(
+                        job, jobType, status, 1, warnings, error, result == null ? null : codec.tree(result), null));
     }
 
     String token(String tenantId, String... scopes) {

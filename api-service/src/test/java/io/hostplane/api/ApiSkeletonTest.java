@@ -3,12 +3,10 @@ package io.hostplane.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostplane.common.event.CloudEvent;
-import io.hostplane.common.event.EventCodec;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
@@ -19,9 +17,6 @@ import tools.jackson.databind.JsonNode;
  * authentication, scopes, validation, tenant confinement and job acceptance.
  */
 class ApiSkeletonTest extends ApiIntegrationTest {
-
-    @Autowired
-    EventCodec codec;
 
     @Test
     void noTokenIs401WithAChallengeInTheEnvelope() {

@@ -2,7 +2,6 @@ package io.hostplane.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.event.JobStateChanged;
 import io.hostplane.common.job.JobError;
@@ -69,9 +68,6 @@ class BackupApiTest extends ApiIntegrationTest {
 
     @Autowired
     KafkaTemplate<String, String> kafka;
-
-    @Autowired
-    EventCodec codec;
 
     @Test
     void aBackupIsPendingUntilItsJobSucceedsThenAvailableAndItsArchiveDownloadsByteForByte() throws Exception {

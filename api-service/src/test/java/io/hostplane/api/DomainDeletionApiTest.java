@@ -2,7 +2,6 @@ package io.hostplane.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.event.JobStateChanged;
 import io.hostplane.common.job.JobStatus;
@@ -23,9 +22,6 @@ class DomainDeletionApiTest extends ApiIntegrationTest {
 
     @Autowired
     KafkaTemplate<String, String> kafka;
-
-    @Autowired
-    EventCodec codec;
 
     @Test
     void aDeletedDomainTakesNoMoreChangesAndIsGoneWithItsRecordsOnceTheJobSucceeds() throws Exception {

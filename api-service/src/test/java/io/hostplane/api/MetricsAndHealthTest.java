@@ -3,9 +3,6 @@ package io.hostplane.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostplane.common.dns.DnsRecord;
-import io.hostplane.common.event.EventCodec;
-import io.hostplane.common.event.EventTypes;
-import io.hostplane.common.event.JobStateChanged;
 import io.hostplane.common.job.JobError;
 import io.hostplane.common.job.JobStatus;
 import io.hostplane.common.topic.Topics;
@@ -29,9 +26,6 @@ class MetricsAndHealthTest extends ApiIntegrationTest {
 
     @Autowired
     KafkaTemplate<String, String> kafka;
-
-    @Autowired
-    EventCodec codec;
 
     @Test
     void acceptedAndFinishedJobsAreCountedOnceByTypeAndStateAndTimed() throws Exception {
@@ -125,30 +119,20 @@ class MetricsAndHealthTest extends ApiIntegrationTest {
 
     /** The job's outcome event as the worker sends it, on the partition of {@code key}. */
     private void send(String key, String job, JobStatus status) throws Exception {
-        var event = codec.event(
-                "/test-worker",
-                EventTypes.job(status),
-                "x",
-                tenant,
-                null,
+        var event = workerEvent(
                 job,
-                null,
-                new JobStateChanged(
-                        job,
-                        "dns.record.create",
-                        status,
-                        1,
-                        List.of(),
-                        status == JobStatus.FAILED ? new JobError("BACKEND_ERROR", "test") : null,
-                        // What the worker reports for a created record (the API's record view folds it in).
-                        status == JobStatus.SUCCEEDED
-                                ? codec.tree(Map.of(
-                                        "zone",
-                                        zone,
-                                        "record",
-                                        new DnsRecord(UUID.randomUUID().toString(), "m", "A", 300, "192.0.2.60", null)))
-                                : null,
-                        null));
+                "dns.record.create",
+                status,
+                List.of(),
+                status == JobStatus.FAILED ? new JobError("BACKEND_ERROR", "test") : null,
+                // What the worker reports for a created record (the API's record view folds it in).
+                status == JobStatus.SUCCEEDED
+                        ? Map.of(
+                                "zone",
+                                zone,
+                                "record",
+                                new DnsRecord(UUID.randomUUID().toString(), "m", "A", 300, "192.0.2.60", null))
+                        : null);
         kafka.send(Topics.JOB_EVENTS, key, codec.write(event)).get();
     }
 

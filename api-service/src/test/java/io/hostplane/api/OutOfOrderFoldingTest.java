@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostplane.common.dns.DnsRecord;
 import io.hostplane.common.event.ApplyDnsChanges;
-import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.event.JobStateChanged;
 import io.hostplane.common.job.JobStatus;
@@ -27,9 +26,6 @@ class OutOfOrderFoldingTest extends ApiIntegrationTest {
 
     @Autowired
     KafkaTemplate<String, String> kafka;
-
-    @Autowired
-    EventCodec codec;
 
     @Test
     void theLaterCommandWinsWhateverOrderItsEventIsFoldedIn() throws Exception {

@@ -3,7 +3,6 @@ package io.hostplane.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostplane.common.event.CloudEvent;
-import io.hostplane.common.event.EventCodec;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -14,14 +13,10 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpMethod;
 
 /** Every request leaves a request record on {@code hostplane.audit}, refusals included. */
 class RequestRecordsApiTest extends ApiIntegrationTest {
-
-    @Autowired
-    EventCodec codec;
 
     @Test
     void refusedAndAcceptedRequestsAreAllRecordedWithoutSecrets() {

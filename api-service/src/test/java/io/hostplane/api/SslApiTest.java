@@ -3,7 +3,6 @@ package io.hostplane.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostplane.api.SslTestCertificates.Issued;
-import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.event.JobStateChanged;
 import io.hostplane.common.job.JobStatus;
@@ -49,9 +48,6 @@ class SslApiTest extends ApiIntegrationTest {
 
     @Autowired
     KafkaTemplate<String, String> kafka;
-
-    @Autowired
-    EventCodec codec;
 
     @Test
     void anInstallIsAJobAndGetShowsThePendingThenTheInstalledCertificate() throws Exception {

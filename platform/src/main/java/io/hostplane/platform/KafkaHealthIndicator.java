@@ -1,15 +1,9 @@
 package io.hostplane.platform;
 
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.kafka.core.KafkaAdmin;
 
 /**
  * The {@code kafka} component of every service's {@code /actuator/health} and readiness group: up when the
@@ -17,20 +11,13 @@ import org.springframework.kafka.core.KafkaAdmin;
  * still accepts jobs into its outbox, but a replica that cannot relay them should not take new traffic
  * when another one can).
  */
-public class KafkaHealthIndicator implements HealthIndicator, DisposableBean {
+public class KafkaHealthIndicator implements HealthIndicator {
 
     private final Admin admin;
 
-    public KafkaHealthIndicator(KafkaAdmin kafkaAdmin) {
-        this.admin = quickAdmin(kafkaAdmin);
-    }
-
-    /** An admin client that gives up within seconds, for health checks and meters (not for topic creation). */
-    public static Admin quickAdmin(KafkaAdmin kafkaAdmin) {
-        Map<String, Object> config = new LinkedHashMap<>(kafkaAdmin.getConfigurationProperties());
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2500);
-        return Admin.create(config);
+    /** {@code admin}: the service's quick admin client ({@link KafkaTopicsConfiguration#quickKafkaAdmin}). */
+    public KafkaHealthIndicator(Admin admin) {
+        this.admin = admin;
     }
 
     @Override
@@ -49,10 +36,5 @@ public class KafkaHealthIndicator implements HealthIndicator, DisposableBean {
                     .withDetail("error", e.getClass().getSimpleName())
                     .build();
         }
-    }
-
-    @Override
-    public void destroy() {
-        admin.close(Duration.ofSeconds(2));
     }
 }

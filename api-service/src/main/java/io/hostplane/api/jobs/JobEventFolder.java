@@ -8,6 +8,8 @@ import io.hostplane.common.event.JobStateChanged;
 import io.hostplane.common.job.JobStatus;
 import io.hostplane.common.job.Warning;
 import io.hostplane.common.topic.Topics;
+import io.r2dbc.spi.R2dbcBadGrammarException;
+import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,11 +22,13 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
 
 /**
  * Folds job events into job rows. Idempotent: a transition happens once (terminal states never change,
@@ -138,10 +142,10 @@ class JobEventFolder {
             if (t instanceof IllegalArgumentException
                     || t instanceof NullPointerException
                     || t instanceof ClassCastException
-                    || t instanceof tools.jackson.core.JacksonException
-                    || t instanceof org.springframework.dao.DataIntegrityViolationException
-                    || t instanceof io.r2dbc.spi.R2dbcDataIntegrityViolationException
-                    || t instanceof io.r2dbc.spi.R2dbcBadGrammarException) {
+                    || t instanceof JacksonException
+                    || t instanceof DataIntegrityViolationException
+                    || t instanceof R2dbcDataIntegrityViolationException
+                    || t instanceof R2dbcBadGrammarException) {
                 return true;
             }
         }

@@ -2,6 +2,7 @@ package io.hostplane.api.jobs;
 
 import io.hostplane.common.job.JobStatus;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -16,35 +17,32 @@ import org.springframework.stereotype.Component;
 @Component
 class JobMetrics {
 
-    private final MeterRegistry registry;
+    private final Meter.MeterProvider<Counter> accepted;
+    private final Meter.MeterProvider<Counter> finished;
+    private final Meter.MeterProvider<Timer> latency;
 
     JobMetrics(MeterRegistry registry) {
-        this.registry = registry;
-    }
-
-    void accepted(String type) {
-        Counter.builder("hostplane.jobs.accepted")
+        accepted = Counter.builder("hostplane.jobs.accepted")
                 .description("Jobs accepted (202), by type")
-                .tag("type", type)
-                .register(registry)
-                .increment();
-    }
-
-    void finished(String type, JobStatus status, Duration sinceAccepted) {
-        Counter.builder("hostplane.jobs.finished")
+                .withRegistry(registry);
+        finished = Counter.builder("hostplane.jobs.finished")
                 .description("Jobs that reached a terminal state, by type and state")
-                .tag("type", type)
-                .tag("status", status.wireName())
-                .register(registry)
-                .increment();
-        Timer.builder("hostplane.jobs.latency")
+                .withRegistry(registry);
+        latency = Timer.builder("hostplane.jobs.latency")
                 .description("From acceptance to the outcome visible at GET /jobs/{id}, by type and state")
-                .tag("type", type)
-                .tag("status", status.wireName())
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(5))
                 .maximumExpectedValue(Duration.ofMinutes(10))
-                .register(registry)
+                .withRegistry(registry);
+    }
+
+    void accepted(String type) {
+        accepted.withTag("type", type).increment();
+    }
+
+    void finished(String type, JobStatus status, Duration sinceAccepted) {
+        finished.withTags("type", type, "status", status.wireName()).increment();
+        latency.withTags("type", type, "status", status.wireName())
                 .record(sinceAccepted.isNegative() ? Duration.ZERO : sinceAccepted);
     }
 }

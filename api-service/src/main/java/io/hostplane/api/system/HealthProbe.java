@@ -1,7 +1,6 @@
 package io.hostplane.api.system;
 
 import io.hostplane.common.topic.Topics;
-import io.hostplane.platform.KafkaHealthIndicator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -10,8 +9,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -23,7 +20,7 @@ import reactor.core.scheduler.Schedulers;
  * so that a busy load balancer does not turn health checks into load.
  */
 @Component
-class HealthProbe implements DisposableBean {
+class HealthProbe {
 
     private static final Duration CACHE = Duration.ofSeconds(1);
 
@@ -36,9 +33,9 @@ class HealthProbe implements DisposableBean {
     private volatile Report last;
     private volatile Instant lastAt = Instant.EPOCH;
 
-    HealthProbe(DatabaseClient db, KafkaAdmin kafkaAdmin) {
+    HealthProbe(DatabaseClient db, Admin quickKafkaAdmin) {
         this.db = db;
-        this.admin = KafkaHealthIndicator.quickAdmin(kafkaAdmin);
+        this.admin = quickKafkaAdmin;
     }
 
     Mono<Report> check() {
@@ -102,10 +99,5 @@ class HealthProbe implements DisposableBean {
         return n > 0
                 ? new Status("up", n + " " + what + " consumer(s)")
                 : new Status("down", "no " + what + " is consuming");
-    }
-
-    @Override
-    public void destroy() {
-        admin.close(Duration.ofSeconds(2));
     }
 }

@@ -1,7 +1,6 @@
 package io.hostplane.api.system;
 
 import io.hostplane.common.topic.Topics;
-import io.hostplane.platform.KafkaHealthIndicator;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -19,8 +18,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -33,7 +30,7 @@ import reactor.core.scheduler.Schedulers;
  * figures; take the maximum, not the sum, across replicas.
  */
 @Component
-class PipelineMeters implements DisposableBean {
+class PipelineMeters {
 
     private static final Logger log = LoggerFactory.getLogger(PipelineMeters.class);
     private static final List<String> GROUPS = List.of(Topics.WORKER_GROUP, Topics.AUDIT_GROUP, Topics.API_JOBS_GROUP);
@@ -44,9 +41,9 @@ class PipelineMeters implements DisposableBean {
     private final Map<String, AtomicLong> lagByGroup = new ConcurrentHashMap<>();
     private final AtomicBoolean refreshing = new AtomicBoolean();
 
-    PipelineMeters(DatabaseClient db, KafkaAdmin kafkaAdmin, MeterRegistry registry) {
+    PipelineMeters(DatabaseClient db, Admin quickKafkaAdmin, MeterRegistry registry) {
         this.db = db;
-        this.admin = KafkaHealthIndicator.quickAdmin(kafkaAdmin);
+        this.admin = quickKafkaAdmin;
         Gauge.builder("hostplane.outbox.backlog", outboxBacklog, AtomicLong::get)
                 .description("Commands and events stored in the outbox, not yet relayed to Kafka")
                 .register(registry);
@@ -103,10 +100,5 @@ class PipelineMeters implements DisposableBean {
             }
         }
         return lag;
-    }
-
-    @Override
-    public void destroy() {
-        admin.close(Duration.ofSeconds(2));
     }
 }

@@ -5,7 +5,6 @@ import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.topic.Topics;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -56,8 +55,7 @@ class CommandListener {
     @KafkaListener(id = "worker-commands", topics = Topics.COMMANDS, groupId = Topics.WORKER_GROUP, batch = "true")
     void onCommands(List<ConsumerRecord<String, String>> records) {
         List<Taken> taken = records.stream().map(this::take).toList();
-        List<ReceivedCommand> read = new ArrayList<>(records.size());
-        taken.forEach(t -> read.add(t.command()));
+        List<ReceivedCommand> read = taken.stream().map(Taken::command).toList(); // null where unreadable
         int i = 0;
         while (i < records.size()) {
             int first = i;

@@ -194,7 +194,13 @@ class TenantIsolationTest extends ApiIntegrationTest {
                 new Step(HttpMethod.DELETE, "/api/v1/users/{id}", "/api/v1/users/" + userId, null, 404),
                 new Step(HttpMethod.GET, "/api/v1/audit/events", "/api/v1/audit/events?job_id=" + job, null, 503),
                 new Step(HttpMethod.GET, "/api/v1/audit/export", "/api/v1/audit/export?job_id=" + job, null, 503),
-                new Step(HttpMethod.GET, "/api/v1/audit/verify", "/api/v1/audit/verify?tenant=" + tenant, null, 404));
+                new Step(HttpMethod.GET, "/api/v1/audit/verify", "/api/v1/audit/verify?tenant=" + tenant, null, 404),
+                new Step(
+                        HttpMethod.POST,
+                        "/api/v1/audit/replays",
+                        "/api/v1/audit/replays",
+                        "{\"tenant\":\"" + tenant + "\",\"target\":{\"kind\":\"file\",\"path\":\"x.ndjson\"}}",
+                        404));
 
         // (audit.events belongs to the audit service, which does not run here: the read is a 503, and the
         // end-to-end test checks audit confinement with the audit service running, and AuditApiTest checks

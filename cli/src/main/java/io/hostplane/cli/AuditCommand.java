@@ -160,18 +160,45 @@ class AuditCommand {
         boolean store;
     }
 
-    @Command(name = "replay", description = "Replay a range of the audit topics (a job; audit.replay scope).")
+    @Command(
+            name = "replay",
+            description = "Replay a range of the audit topics into a topic, a file on the audit service, or the audit"
+                    + " store (a job; audit.replay scope). A time range (--from/--to) or --offsets; --to-store takes"
+                    + " neither.")
     int replay(
-            @Option(names = "--from", paramLabel = "TIME", required = true) String from,
-            @Option(names = "--to", paramLabel = "TIME", required = true) String to,
+            @Option(names = "--from", paramLabel = "TIME", description = "first record time (RFC 3339), inclusive")
+                    String from,
+            @Option(names = "--to", paramLabel = "TIME", description = "end of the range (RFC 3339), exclusive")
+                    String to,
+            @Option(
+                            names = "--offsets",
+                            paramLabel = "TOPIC:PARTITION:FROM[-TO]",
+                            description = "an offset range of one partition; repeat")
+                    List<String> offsets,
+            @Option(names = "--topic", paramLabel = "TOPIC", description = "an audited topic to read; repeat")
+                    List<String> topics,
             @Option(names = "--tenant") String tenant,
             @Option(names = "--type", description = "event type; repeat") List<String> types,
+            @Option(names = "--rate", paramLabel = "N", description = "at most N records read per second") Integer rate,
             @ArgGroup(exclusive = true, multiplicity = "1") Target target,
             @Option(names = "--no-wait") boolean noWait,
             @Option(names = "--timeout", defaultValue = "PT30M") Duration timeout) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("from", from);
-        body.put("to", to);
+        if (from != null) {
+            body.put("from", from);
+        }
+        if (to != null) {
+            body.put("to", to);
+        }
+        if (offsets != null) {
+            body.put("offsets", offsets.stream().map(AuditCommand::offsetRange).toList());
+        }
+        if (topics != null) {
+            body.put("topics", topics);
+        }
+        if (rate != null) {
+            body.put("rate", rate);
+        }
         if (tenant != null) {
             body.put("tenant", tenant);
         }
@@ -190,5 +217,26 @@ class AuditCommand {
             return ExitCodes.OK;
         }
         return JobWatch.watch(api, job.path("id").asString(), timeout, root.output(), root.err);
+    }
+
+    /** {@code hostplane.audit:3:100-200} → {@code {"topic":…,"partition":3,"from":100,"to":200}}. */
+    static Map<String, Object> offsetRange(String text) {
+        String[] parts = text.split(":");
+        if (parts.length != 3) {
+            throw new CliException(ExitCodes.USAGE, "--offsets takes TOPIC:PARTITION:FROM[-TO], not " + text);
+        }
+        Map<String, Object> range = new LinkedHashMap<>();
+        range.put("topic", parts[0]);
+        try {
+            range.put("partition", Integer.parseInt(parts[1]));
+            String[] span = parts[2].split("-", 2);
+            range.put("from", Long.parseLong(span[0]));
+            if (span.length == 2) {
+                range.put("to", Long.parseLong(span[1]));
+            }
+        } catch (NumberFormatException e) {
+            throw new CliException(ExitCodes.USAGE, "--offsets takes numbers: " + text);
+        }
+        return range;
     }
 }

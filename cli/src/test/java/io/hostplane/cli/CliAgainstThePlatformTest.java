@@ -114,6 +114,52 @@ class CliAgainstThePlatformTest {
     }
 
     @Test
+    void theOperatorReplaysATenantsEventsIntoAFileAndATenantMayNotRebuildTheStore() throws Exception {
+        String admin = data.resolve("admin-token").toString();
+        String demoTenant = Api.JSON
+                .readTree(cli("tokens", "list", "--json").out())
+                .path("items")
+                .get(0)
+                .path("tenant")
+                .asString();
+        String file = "cli-" + UUID.randomUUID().toString().substring(0, 8) + ".ndjson";
+        CliRun replay = cli(
+                "audit",
+                "replay",
+                "--tenant",
+                demoTenant,
+                "--topic",
+                "hostplane.audit",
+                "--to-file",
+                file,
+                "--timeout",
+                "PT2M",
+                "--token-file",
+                admin,
+                "--json");
+        assertThat(replay.code()).as(replay.out() + replay.err()).isZero();
+        JsonNode job = Api.JSON.readTree(replay.out());
+        assertThat(job.path("status").asString()).isEqualTo("succeeded");
+        List<String> lines = Files.readAllLines(data.resolve("replays").resolve(file));
+        assertThat(lines).isNotEmpty();
+        assertThat((long) lines.size())
+                .isEqualTo(job.path("result").path("records_written").asLong());
+        for (String line : lines) {
+            JsonNode event = Api.JSON.readTree(line);
+            assertThat(event.path("tenant").asString()).isEqualTo(demoTenant);
+            // Ids and hints (hp_ and four characters) only, never a token.
+            assertThat(line).doesNotContainPattern("hp_[0-9A-Za-z]{20,}");
+        }
+
+        CliRun store = cli("audit", "replay", "--to-store");
+        assertThat(store.code()).isEqualTo(ExitCodes.AUTH);
+        assertThat(store.err()).contains("HTTP 403");
+        CliRun malformed = cli("audit", "replay", "--offsets", "hostplane.audit:x:1", "--to-file", "x.ndjson");
+        assertThat(malformed.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(malformed.err().lines()).hasSize(1);
+    }
+
+    @Test
     void refusalsCarryTheApiMessageAndTheirExitCodes() {
         CliRun invalid = cli("dns", "set", "example.test", "bad", "A", "not-an-address");
         assertThat(invalid.code()).isEqualTo(ExitCodes.REFUSED);

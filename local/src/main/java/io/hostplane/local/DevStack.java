@@ -155,6 +155,10 @@ public final class DevStack implements AutoCloseable {
         backupDirs(data, api, worker);
         List<String> audit = new ArrayList<>(common);
         audit.add("--server.port=" + settings.auditPort());
+        if (blank(env.get("HOSTPLANE_AUDIT_REPLAY_DIR"))) {
+            // Replays into a file land beside the rest of the local stack's data.
+            audit.add("--hostplane.audit.replay.dir=" + Files.createDirectories(data.resolve("replays")));
+        }
         audit.addAll(auditLogins);
         auditLogins.stream().filter(a -> a.contains(".reader.")).forEach(api::add);
         if (blank(env.get("HOSTPLANE_AUDIT_SIGNING_KEY"))) {

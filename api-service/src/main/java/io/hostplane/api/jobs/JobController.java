@@ -144,14 +144,25 @@ class JobController {
                 ApiEnvelope.ok("Job " + job.status().wireName() + ".", job, List.of(), RequestIds.of(exchange)));
     }
 
-    /** Cancels a queued job (200 with the job); a running or finished job is a 409 that names its state. */
+    /**
+     * Cancels a queued job (200 with the job); a running or finished job is a 409 that names its state. A replay
+     * ({@code audit.replay}) is stopped by the audit service, queued or running: {@code 202} with the job as it
+     * is now; it ends {@code cancelled}.
+     */
     @PostMapping("/{id}/cancel")
     Mono<ResponseEntity<ApiEnvelope>> cancel(
             @PathVariable String id, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
         return visible(parse(id), caller)
                 .flatMap(jobs::cancel)
-                .map(job ->
-                        ResponseEntity.ok(ApiEnvelope.ok("Job cancelled.", job, List.of(), RequestIds.of(exchange))));
+                .map(job -> job.status() == JobStatus.CANCELLED
+                        ? ResponseEntity.ok(ApiEnvelope.ok("Job cancelled.", job, List.of(), RequestIds.of(exchange)))
+                        : ResponseEntity.accepted()
+                                .header("Location", "/api/v1/jobs/" + job.id())
+                                .body(ApiEnvelope.ok(
+                                        "Cancellation requested; poll the job until it is cancelled.",
+                                        job,
+                                        List.of(),
+                                        RequestIds.of(exchange))));
     }
 
     @GetMapping

@@ -160,7 +160,9 @@ class JobEventFolder {
             earliest.merge(id, time(e.event()), (a, b) -> a.isBefore(b) ? a : b);
             Event kept = furthest.get(id);
             if (kept == null
-                    || e.change().status().ordinal() > kept.change().status().ordinal()) {
+                    || e.change().status().ordinal() > kept.change().status().ordinal()
+                    || (e.change().status() == kept.change().status()
+                            && progress(e.change()) > progress(kept.change()))) {
                 furthest.put(id, e);
             }
         }
@@ -173,7 +175,8 @@ class JobEventFolder {
                 jobs.jsonText(e.change().error()),
                 jobs.jsonText(e.change().result()),
                 time(e.event()),
-                earliest.get(id))));
+                earliest.get(id),
+                e.change().progress())));
         List<String> finishedTenants = new ArrayList<>();
         List<Runnable> finishedMeters = new ArrayList<>();
         Mono<Void> work = jobs.transitionAll(moves)
@@ -202,6 +205,10 @@ class JobEventFolder {
         // Counted after the commit, so a retried poll does not count its jobs twice.
         finishedMeters.forEach(Runnable::run);
         furthest.keySet().forEach(id -> changes.changed(id.toString()));
+    }
+
+    private static int progress(JobStateChanged change) {
+        return change.progress() == null ? -1 : change.progress();
     }
 
     private static List<Warning> warnings(JobStateChanged change, boolean applyOutcomes) {

@@ -6,10 +6,12 @@ import io.hostplane.api.system.ApiEvents;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.tokens.ApiPrincipal;
 import io.hostplane.common.envelope.FieldError;
+import io.hostplane.common.event.CancelReplay;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.id.Ids;
+import io.hostplane.common.job.JobTypes;
 import io.hostplane.common.topic.Topics;
 import java.util.List;
 import java.util.Locale;
@@ -63,8 +65,27 @@ public class JobService {
         this.outbox = outbox;
     }
 
-    /** What to accept: the job's type, the resource it changes, the command's key parts and data. */
-    public record NewJob(String tenant, String type, String resource, String keyKind, String keyName, Object command) {}
+    /**
+     * What to accept: the job's type, the resource it changes, the command's key parts and data, and the topic
+     * its command goes to ({@code hostplane.commands}, keyed {@code tenant/kind/name}; or {@code
+     * hostplane.audit-replays}, keyed by the job's id).
+     */
+    public record NewJob(
+            String tenant, String type, String resource, String keyKind, String keyName, Object command, String topic) {
+
+        public NewJob(String tenant, String type, String resource, String keyKind, String keyName, Object command) {
+            this(tenant, type, resource, keyKind, keyName, command, Topics.COMMANDS);
+        }
+
+        /** A replay job: its command goes to {@code hostplane.audit-replays}, keyed by the job's id. */
+        public static NewJob replay(String tenant, String resource, Object command) {
+            return new NewJob(tenant, JobTypes.AUDIT_REPLAY, resource, null, null, command, Topics.AUDIT_REPLAYS);
+        }
+
+        String key(UUID id) {
+            return topic.equals(Topics.COMMANDS) ? Topics.commandKey(tenant, keyKind, keyName) : id.toString();
+        }
+    }
 
     /**
      * Stores the job and its command and returns the job as stored. Acceptances that arrive together share
@@ -104,8 +125,8 @@ public class JobService {
                 requestId,
                 caller.tokenId(),
                 ctx.<String>getOrEmpty(JobCallbacks.CONTEXT_KEY).orElse(null),
-                Topics.COMMANDS,
-                Topics.commandKey(job.tenant(), job.keyKind(), job.keyName()),
+                job.topic(),
+                job.key(id),
                 codec.write(command(job, requestId, id)),
                 ctx.<IdempotencyFilter.Binding>getOrEmpty(IdempotencyFilter.CONTEXT_KEY)
                         .orElse(null));
@@ -139,6 +160,9 @@ public class JobService {
             return Mono.error(notCancellable(job.status().wireName()));
         }
         UUID id = UUID.fromString(job.id());
+        if (job.type().equals(JobTypes.AUDIT_REPLAY)) {
+            return requestReplayCancel(job, id);
+        }
         Mono<Void> work = db.sql("insert into control.job_claims (job_id, claim) values (:id, 'cancelled') "
                         + "on conflict (job_id) do nothing")
                 .bind("id", id)
@@ -157,6 +181,26 @@ public class JobService {
                                                 .doOnSuccess(x -> activeJobs.finished(job.tenant()))
                                         : Mono.error(notCancellable("running"))));
         return tx.transactional(work).then(jobs.find(id));
+    }
+
+    /**
+     * A replay is stopped by its executor, queued or running: the request goes to {@code hostplane.audit-replays}
+     * after the replay's command (same key), and the job ends {@code cancelled} when the audit service has
+     * stopped it, with what it did so far as its result. The job is returned as it is now.
+     */
+    private Mono<JobView> requestReplayCancel(JobView job, UUID id) {
+        CloudEvent cancel = codec.event(
+                ApiEvents.SOURCE,
+                EventTypes.AUDIT_REPLAY_CANCEL,
+                job.resource(),
+                job.tenant(),
+                null,
+                job.id(),
+                null,
+                new CancelReplay(job.id()));
+        return tx.transactional(outbox.enqueue(Topics.AUDIT_REPLAYS, job.id(), cancel))
+                .doOnSuccess(x -> outbox.wake())
+                .then(jobs.find(id));
     }
 
     /**

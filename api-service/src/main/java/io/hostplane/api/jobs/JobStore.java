@@ -104,7 +104,21 @@ class JobStore {
             String error,
             String result,
             Instant at,
-            Instant startedAt) {}
+            Instant startedAt,
+            Integer progress) {
+
+        Transition(
+                UUID id,
+                JobStatus status,
+                int attempts,
+                String warnings,
+                String error,
+                String result,
+                Instant at,
+                Instant startedAt) {
+            this(id, status, attempts, warnings, error, result, at, startedAt, null);
+        }
+    }
 
     /**
      * Moves many jobs in one statement (at most one transition per job); emits the ids of the jobs it moved.
@@ -124,16 +138,20 @@ class JobStore {
                         + "then cast(u.at as timestamptz) else j.finished_at end, "
                         + "warnings = cast(u.warnings as jsonb), error = cast(u.error as jsonb), "
                         + "result = cast(u.result as jsonb), "
-                        + "progress = case when u.status = 'succeeded' then 100 else j.progress end, updated_at = now() "
+                        + "progress = case when u.status = 'succeeded' then 100 "
+                        + "else coalesce(u.progress, j.progress) end, updated_at = now() "
                         + "from unnest(cast(:ids as uuid[]), cast(:statuses as text[]), cast(:attempts as int[]), "
                         + "cast(:warnings as text[]), cast(:errors as text[]), cast(:results as text[]), "
-                        + "cast(:ats as text[]), cast(:starts as text[])) "
-                        + "as u(id, status, attempts, warnings, error, result, at, started) "
+                        + "cast(:ats as text[]), cast(:starts as text[]), cast(:progress as int[])) "
+                        + "as u(id, status, attempts, warnings, error, result, at, started, progress) "
                         // j.id = any(…) repeats the join so that the planner reads the jobs by primary key
                         // instead of scanning them (it cannot estimate how few rows unnest gives).
                         + "where j.id = u.id and j.id = any(cast(:ids as uuid[])) and " + RANK.replace("$", "j")
                         + " < 2 "
-                        + "and " + RANK.replace("$", "u") + " > " + RANK.replace("$", "j")
+                        // Forward only; a running job also moves on when more of it is done.
+                        + "and (" + RANK.replace("$", "u") + " > " + RANK.replace("$", "j")
+                        + " or (u.status = 'running' and j.status = 'running' "
+                        + "and u.progress > coalesce(j.progress, -1)))"
                         + " returning j.id, j.type, j.created_at")
                 .bind("ids", moves.stream().map(Transition::id).toArray(UUID[]::new))
                 .bind("statuses", moves.stream().map(m -> m.status().wireName()).toArray(String[]::new))
@@ -145,6 +163,7 @@ class JobStore {
                 .bind(
                         "starts",
                         moves.stream().map(m -> m.startedAt().toString()).toArray(String[]::new))
+                .bind("progress", moves.stream().map(Transition::progress).toArray(Integer[]::new))
                 .map((row, meta) -> new Moved(
                         row.get("id", UUID.class),
                         row.get("type", String.class),

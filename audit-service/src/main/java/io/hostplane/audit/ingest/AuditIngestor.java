@@ -22,8 +22,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -38,9 +40,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  * a link, so that it is stored once. A redelivered record at or below the chain's last link was handled
  * before and is skipped as well. The chain's tail is read under a per-chain advisory lock, so that two
  * consumers briefly owning one partition during a rebalance cannot fork it.
+ *
+ * <p>The store, not the committed offset, says where a chain goes on: on assignment each partition is read
+ * from its chain's last link on (from the start of the topic when the chain is empty), so a store whose tables
+ * were dropped refills in offset order and reproduces its hashes (docs/audit.md, "Replay").
  */
 @Component
-class AuditIngestor {
+public class AuditIngestor implements ConsumerSeekAware {
 
     private static final Logger log = LoggerFactory.getLogger(AuditIngestor.class);
     private static final String INSERT_EVENT =
@@ -117,12 +123,50 @@ class AuditIngestor {
             groupId = Topics.AUDIT_GROUP,
             batch = "true")
     void onRecords(List<ConsumerRecord<String, String>> records) {
-        if (!records.isEmpty()) {
-            Counts counts = tx.execute(status -> store(records));
-            // After the commit: a rolled-back poll is retried and must not count twice.
-            storedEvents.increment(counts.stored());
-            quarantinedRecords.increment(counts.quarantined());
-            skippedRecords.increment(counts.skipped());
+        ingest(records);
+    }
+
+    /**
+     * Stores {@code records} in one transaction, as the live consumer does: what a chain already holds is
+     * skipped. The replay executor rebuilding the store calls this too. Returns how many records were stored or
+     * quarantined.
+     */
+    public int ingest(List<ConsumerRecord<String, String>> records) {
+        if (records.isEmpty()) {
+            return 0;
+        }
+        Counts counts = tx.execute(status -> store(records));
+        // After the commit: a rolled-back poll is retried and must not count twice.
+        storedEvents.increment(counts.stored());
+        quarantinedRecords.increment(counts.quarantined());
+        skippedRecords.increment(counts.skipped());
+        return counts.stored() + counts.quarantined();
+    }
+
+    /** The offset of the chain's last link, or -1 when the store holds none of {@code topic}'s partition. */
+    public long lastLinkOffset(String topic, int partition) {
+        Tail tail = tail(topic, partition);
+        return tail == null ? -1 : tail.offset();
+    }
+
+    @Override
+    public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+        for (TopicPartition tp : assignments.keySet()) {
+            long last;
+            try {
+                last = lastLinkOffset(tp.topic(), tp.partition());
+            } catch (DataAccessException e) {
+                // The database is away: go on from the committed offset; the chain's tail decides at insert.
+                log.warn(
+                        "cannot read the chain tail of {}: {}; reading on from the committed offset", tp, e.toString());
+                continue;
+            }
+            if (last < 0) {
+                callback.seekToBeginning(List.of(tp));
+            } else if (last + 1 < assignments.get(tp)) {
+                // Behind the committed offset: the store lost rows it had (dropped tables); read them again.
+                callback.seek(tp.topic(), tp.partition(), last + 1);
+            }
         }
     }
 

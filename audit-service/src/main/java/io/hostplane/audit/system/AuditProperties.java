@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param signingKey the Ed25519 private key that signs checkpoints, PKCS#8 as PEM or bare base64; never logged
  *     (only its key id is). Empty: no checkpoints are written
  * @param dbPoolSize JDBC pool size of the writer
+ * @param replay where and how replays run
  */
 @ConfigurationProperties("hostplane.audit")
 public record AuditProperties(
@@ -21,9 +22,11 @@ public record AuditProperties(
         Login reader,
         Checkpoint checkpoint,
         String signingKey,
-        @DefaultValue("4") int dbPoolSize) {
+        @DefaultValue("4") int dbPoolSize,
+        Replay replay) {
 
     public AuditProperties {
+        replay = replay == null ? new Replay(null, 500) : replay;
         writer = writer == null ? new Login(null, null) : writer;
         reader = reader == null ? new Login(null, null) : reader;
         checkpoint = checkpoint == null ? new Checkpoint(1000) : checkpoint;
@@ -41,12 +44,27 @@ public record AuditProperties(
         }
     }
 
+    /**
+     * @param dir the directory replays with target {@code file} write into (a file is never overwritten); empty:
+     *     {@code hostplane-replays} under the temporary directory
+     * @param batch records read per poll by a replay
+     */
+    public record Replay(
+            java.nio.file.Path dir, @DefaultValue("500") int batch) {
+        public Replay {
+            dir = dir == null || dir.toString().isBlank()
+                    ? java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "hostplane-replays")
+                    : dir;
+        }
+    }
+
     /** @param every a checkpoint is written at the first link of each block of this many offsets of a chain */
     public record Checkpoint(@DefaultValue("1000") long every) {}
 
     @Override
     public String toString() {
         return "AuditProperties[writer=" + writer + ", reader=" + reader + ", checkpoint=" + checkpoint
+                + ", replay=" + replay
                 + ", signingKey=" + (signingKey == null || signingKey.isBlank() ? "none" : "set") + "]";
     }
 }

@@ -36,7 +36,16 @@ public final class AuditSchema implements SmartInitializingSingleton {
 
     @Override
     public void afterSingletonsInstantiated() {
+        migrate();
+    }
+
+    /**
+     * Creates what is missing of the schema and grants the logins their rights; run at start-up, and again by a
+     * rebuild of the store after its schema was dropped.
+     */
+    public void migrate() {
         new SchemaMigrator(owner, "audit").afterSingletonsInstantiated();
+        new SchemaMigrator(owner, "audit_replay").afterSingletonsInstantiated();
         try (Connection c = DriverManager.getConnection(owner.jdbcUrl(), owner.username(), owner.password());
                 Statement s = c.createStatement()) {
             String tables = String.join(", ", TABLES);
@@ -46,6 +55,8 @@ public final class AuditSchema implements SmartInitializingSingleton {
                 s.execute("revoke update, delete, truncate, references, trigger on " + tables + " from " + writer);
                 s.execute("grant select, insert on " + tables + " to " + writer);
                 s.execute("grant usage on sequence audit.events_seq_seq to " + writer);
+                s.execute("grant usage on schema audit_replay to " + writer);
+                s.execute("grant select, insert on audit_replay.log to " + writer);
             }
             if (properties.reader().configured()) {
                 String reader = role(c, properties.reader());

@@ -32,6 +32,12 @@ public final class EventTypes {
     public static final String OAUTH_TOKEN_REFRESHED = PREFIX + "oauth.token.refreshed.v1";
     public static final String OAUTH_TOKEN_REVOKED = PREFIX + "oauth.token.revoked.v1";
 
+    /**
+     * A request to stop a replay job (data: {@link CancelReplay}), on {@code hostplane.audit-replays} after the
+     * replay's command, keyed by the same job id.
+     */
+    public static final String AUDIT_REPLAY_CANCEL = PREFIX + "audit.replay.cancel.v1";
+
     private EventTypes() {}
 
     /** The command type of a job type: {@code dns.record.create} → {@code io.hostplane.command.dns.record.create.v1}. */

@@ -12,7 +12,8 @@ import tools.jackson.databind.JsonNode;
  * id; {@code result} and {@code warnings} come with {@code succeeded}, {@code error} with {@code failed}.
  * {@code sequence} is the command's offset in its partition of {@code hostplane.commands}: all commands of
  * one resource share a partition, so it orders the outcomes of one resource even when their job events,
- * keyed by job id, are folded out of order.
+ * keyed by job id, are folded out of order. {@code progress} (0–100) comes with {@code running} where the work
+ * knows how far it is (a replay does); a later {@code running} with more progress moves the job's progress on.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobStateChanged(
@@ -23,7 +24,21 @@ public record JobStateChanged(
         List<Warning> warnings,
         JobError error,
         JsonNode result,
-        Long sequence) {
+        Long sequence,
+        Integer progress) {
+
+    /** Without {@code progress}. */
+    public JobStateChanged(
+            String jobId,
+            String jobType,
+            JobStatus status,
+            int attempts,
+            List<Warning> warnings,
+            JobError error,
+            JsonNode result,
+            Long sequence) {
+        this(jobId, jobType, status, attempts, warnings, error, result, sequence, null);
+    }
 
     /** Without {@code sequence}: the position of the job's command in its resource's ordered stream. */
     public JobStateChanged(
@@ -34,6 +49,6 @@ public record JobStateChanged(
             List<Warning> warnings,
             JobError error,
             JsonNode result) {
-        this(jobId, jobType, status, attempts, warnings, error, result, null);
+        this(jobId, jobType, status, attempts, warnings, error, result, null, null);
     }
 }

@@ -14,6 +14,7 @@ public final class JobTypes {
     public static final String BACKUP_CREATE = "backup.create";
     public static final String BACKUP_RESTORE = "backup.restore";
     public static final String BACKUP_DELETE = "backup.delete";
+    public static final String AUDIT_REPLAY = "audit.replay";
 
     private JobTypes() {}
 }

@@ -26,6 +26,15 @@ public final class Topics {
     /** The topics the audit service stores. */
     public static final List<String> AUDITED = List.of(COMMANDS, JOB_EVENTS, AUDIT);
 
+    /**
+     * Replays into a topic may only write topics named with this prefix, so that a replay can never feed
+     * commands back to the workers or events into the live stream.
+     */
+    public static final String REPLAY_TOPIC_PREFIX = "hostplane.replay.";
+
+    /** Consumer group of the audit service's replay executors (the live ingest group is never touched). */
+    public static final String AUDIT_REPLAYS_GROUP = "hostplane-audit-replays";
+
     /** Consumer group of the worker replicas. */
     public static final String WORKER_GROUP = "hostplane-worker";
 

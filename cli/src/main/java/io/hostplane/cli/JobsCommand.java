@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code hostplane jobs get|list|watch}. */
-@Command(name = "jobs", description = "Show, list and follow jobs.")
+@Command(name = "jobs", description = "Show, list, follow and cancel jobs.")
 class JobsCommand {
 
     @ParentCommand
@@ -19,6 +19,15 @@ class JobsCommand {
     @Command(name = "get", description = "Show a job.")
     int get(@Parameters(paramLabel = "JOB_ID") String id) {
         root.output().object(root.api().get("/jobs/" + id, null).path("data"), JobWatch.JOB_FIELDS);
+        return ExitCodes.OK;
+    }
+
+    @Command(
+            name = "cancel",
+            description = "Cancel a queued job; a replay (audit.replay) is stopped by the audit service, queued or"
+                    + " running, and ends cancelled.")
+    int cancel(@Parameters(paramLabel = "JOB_ID") String id) {
+        root.output().object(root.api().post("/jobs/" + id + "/cancel", null).path("data"), JobWatch.JOB_FIELDS);
         return ExitCodes.OK;
     }
 

@@ -7,7 +7,9 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
@@ -54,22 +56,36 @@ public class KafkaTopicsConfiguration {
         return new KafkaHealthIndicator(quickKafkaAdmin);
     }
 
+    /**
+     * The platform's topics. {@code hostplane.audit.retention.topics} (a duration; empty, the default: the
+     * broker's own {@code log.retention}) sets {@code retention.ms} of the three topics the audit store consumes;
+     * the audit service sets {@code spring.kafka.admin.modify-topic-configs}, so a changed value reaches topics
+     * that exist already (docs/audit.md, Retention).
+     */
     @Bean
     KafkaAdmin.NewTopics hostplaneTopics(
             @Value("${hostplane.kafka.partitions:12}") int partitions,
-            @Value("${hostplane.kafka.replication-factor:1}") short replicationFactor) {
+            @Value("${hostplane.kafka.replication-factor:1}") short replicationFactor,
+            @Value("${hostplane.audit.retention.topics:}") String auditTopicRetention) {
+        Map<String, String> audited = auditTopicRetention.isBlank()
+                ? Map.of()
+                : Map.of(
+                        TopicConfig.RETENTION_MS_CONFIG,
+                        Long.toString(DurationStyle.detectAndParse(auditTopicRetention)
+                                .toMillis()));
         return new KafkaAdmin.NewTopics(
-                topic(Topics.COMMANDS, partitions, replicationFactor),
-                topic(Topics.JOB_EVENTS, partitions, replicationFactor),
-                topic(Topics.AUDIT, partitions, replicationFactor),
-                topic(Topics.AUDIT_REPLAYS, 1, replicationFactor),
-                topic(Topics.COMMANDS_DLQ, 1, replicationFactor));
+                topic(Topics.COMMANDS, partitions, replicationFactor, audited),
+                topic(Topics.JOB_EVENTS, partitions, replicationFactor, audited),
+                topic(Topics.AUDIT, partitions, replicationFactor, audited),
+                topic(Topics.AUDIT_REPLAYS, 1, replicationFactor, Map.of()),
+                topic(Topics.COMMANDS_DLQ, 1, replicationFactor, Map.of()));
     }
 
-    private static NewTopic topic(String name, int partitions, short replicationFactor) {
+    private static NewTopic topic(String name, int partitions, short replicationFactor, Map<String, String> configs) {
         return TopicBuilder.name(name)
                 .partitions(partitions)
                 .replicas(replicationFactor)
+                .configs(configs)
                 .build();
     }
 }

@@ -69,6 +69,9 @@ public class AuditIngestor implements ConsumerSeekAware {
         Types.BINARY,
         Types.BINARY
     };
+    /** Each event once, across the partitions of audit.events (docs/audit.md, Retention). */
+    private static final String INSERT_EVENT_ID = "insert into audit.event_ids (source, event_id) values (?, ?)";
+
     private static final String INSERT_QUARANTINE =
             "insert into audit.quarantine (topic, kafka_partition, kafka_offset, raw, reason, hash, prev_hash) "
                     + "values (?, ?, ?, ?, ?, ?, ?)";
@@ -91,7 +94,10 @@ public class AuditIngestor implements ConsumerSeekAware {
             + "(select kafka_offset, hash from audit.events where topic = ? and kafka_partition = ? and hash is not null"
             + " order by kafka_offset desc limit 1) union all "
             + "(select kafka_offset, hash from audit.quarantine where topic = ? and kafka_partition = ?"
-            + " order by kafka_offset desc limit 1)) t order by kafka_offset desc limit 1";
+            + " order by kafka_offset desc limit 1) union all "
+            // A chain whose links have all expired continues from its last dropped link.
+            + "(select last_offset, last_hash from audit.expirations where topic = ? and kafka_partition = ?"
+            + " and last_hash is not null order by last_offset desc limit 1)) t order by kafka_offset desc limit 1";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -195,6 +201,8 @@ public class AuditIngestor implements ConsumerSeekAware {
             chain.sort(Comparator.comparingLong(ConsumerRecord::offset));
             chain.forEach(r -> parsed.add(parse(r)));
         }
+        // The partition of now() must exist before the inserts (normally created ahead by the retention task).
+        jdbc.queryForList("select audit.ensure_partitions(now())");
         Set<String> stored = alreadyStored(parsed);
         List<Object[]> events = new ArrayList<>();
         List<Object[]> quarantined = new ArrayList<>();
@@ -242,6 +250,10 @@ public class AuditIngestor implements ConsumerSeekAware {
         }
         if (!events.isEmpty()) {
             jdbc.batchUpdate(INSERT_EVENT, events, EVENT_TYPES);
+            jdbc.batchUpdate(
+                    INSERT_EVENT_ID,
+                    events.stream().map(e -> new Object[] {e[1], e[0]}).toList(),
+                    new int[] {Types.VARCHAR, Types.VARCHAR});
         }
         if (!quarantined.isEmpty()) {
             jdbc.batchUpdate(INSERT_QUARANTINE, quarantined, QUARANTINE_TYPES);
@@ -286,7 +298,7 @@ public class AuditIngestor implements ConsumerSeekAware {
             return keys;
         }
         jdbc.query(
-                "select e.source, e.event_id from audit.events e join unnest(?::text[], ?::text[]) k(source, id) "
+                "select e.source, e.event_id from audit.event_ids e join unnest(?::text[], ?::text[]) k(source, id) "
                         + "on e.source = k.source and e.event_id = k.id",
                 rs -> {
                     keys.add(rs.getString(1) + "\n" + rs.getString(2));
@@ -298,7 +310,14 @@ public class AuditIngestor implements ConsumerSeekAware {
 
     private Tail tail(String topic, int partition) {
         List<Tail> rows = jdbc.query(
-                TAIL, (rs, n) -> new Tail(rs.getLong(1), rs.getBytes(2)), topic, partition, topic, partition);
+                TAIL,
+                (rs, n) -> new Tail(rs.getLong(1), rs.getBytes(2)),
+                topic,
+                partition,
+                topic,
+                partition,
+                topic,
+                partition);
         return rows.isEmpty() ? null : rows.get(0);
     }
 

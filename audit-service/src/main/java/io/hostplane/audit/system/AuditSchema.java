@@ -16,7 +16,10 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 /**
  * Migrates schema {@code audit} as its owner, then makes append-only hold through privileges: the writer login
  * gets {@code SELECT, INSERT} on the audit tables (and the sequence of {@code events.seq}), the reader login
- * {@code SELECT} only; {@code UPDATE, DELETE, TRUNCATE} are revoked from both. Roles missing from the cluster are
+ * {@code SELECT} only; {@code UPDATE, DELETE, TRUNCATE} are revoked from both. Since V3 the writer also inserts
+ * ids into {@code audit.event_ids}, reads {@code audit.expirations} and may run {@code audit.ensure_partitions}
+ * (which creates a missing partition as the owner); the reader reads {@code audit.expirations}. Neither owns
+ * anything, so neither can detach or drop a partition: only the owner's retention task does. Roles missing from the cluster are
  * created here when the owner may create roles (the compose stack, whose owner is a superuser); otherwise the
  * place that creates the database creates them as a superuser (the test infrastructure, {@code ./hostplane dev})
  * and start-up fails with a message saying so. Runs before any Kafka listener starts.
@@ -57,6 +60,14 @@ public final class AuditSchema implements SmartInitializingSingleton {
                 s.execute("grant usage on sequence audit.events_seq_seq to " + writer);
                 s.execute("grant usage on schema audit_replay to " + writer);
                 s.execute("grant select, insert on audit_replay.log to " + writer);
+                // Retention (V3): the ids that keep each event once, the expired ranges a chain continues from, and
+                // the one function that creates a missing partition (as the owner). No DDL of its own.
+                s.execute("revoke update, delete, truncate, references, trigger on audit.event_ids from " + writer);
+                s.execute("grant select, insert on audit.event_ids to " + writer);
+                s.execute("revoke insert, update, delete, truncate, references, trigger on audit.expirations from "
+                        + writer);
+                s.execute("grant select on audit.expirations to " + writer);
+                s.execute("grant execute on function audit.ensure_partitions(timestamptz, text) to " + writer);
             }
             if (properties.reader().configured()) {
                 String reader = role(c, properties.reader());
@@ -64,6 +75,9 @@ public final class AuditSchema implements SmartInitializingSingleton {
                 s.execute("revoke insert, update, delete, truncate, references, trigger on " + tables + " from "
                         + reader);
                 s.execute("grant select on " + tables + " to " + reader);
+                s.execute("revoke insert, update, delete, truncate, references, trigger on audit.expirations from "
+                        + reader);
+                s.execute("grant select on audit.expirations to " + reader);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot grant the audit roles: " + e.getMessage(), e);

@@ -11,6 +11,12 @@ import java.util.Map;
  * its content (the row was altered), or whose stored previous hash is not the hash of the link before it (a row
  * was removed, inserted or re-hashed), or a checkpoint whose signature does not verify or whose hash is not the
  * chain's hash at that offset. Feed it links with {@link #link} and checkpoints with {@link #checkpoint}.
+ *
+ * <p>Where the chain's older links have expired (their partition was dropped, docs/audit.md, Retention), the walk
+ * starts at the first signed checkpoint after the expired range instead: {@link #anchorAt} verifies its signature
+ * and trusts its (offset, hash); the first link fed must be that checkpoint's link and hash to the signed hash,
+ * and the walk goes on from there. Links between the expired range and that checkpoint are not verifiable
+ * ({@link Unverifiable}), which is not the same as broken.
  */
 public final class ChainVerifier {
 
@@ -34,8 +40,17 @@ public final class ChainVerifier {
     public record Broken(
             String topic, int partition, long offset, String eventId, String reason, String expected, String stored) {}
 
+    /**
+     * Links that could not be verified: kept links of a chain after its expired range ({@code expiredThrough},
+     * the last expired offset) and before the first signed checkpoint after it ({@code anchor}, -1 if there is
+     * none yet), offsets {@code from} to {@code to}.
+     */
+    public record Unverifiable(
+            String topic, int partition, long expiredThrough, long from, long to, long links, long anchor) {}
+
     private final Map<String, PublicKey> keys;
     private byte[] last;
+    private Checkpoint anchor;
 
     /**
      * @param anchor the hash the first fed link must name as its predecessor ({@link ChainLink#GENESIS} from the
@@ -47,8 +62,40 @@ public final class ChainVerifier {
         this.keys = keys;
     }
 
+    /**
+     * Starts (or restarts) the walk at a signed checkpoint rather than at a link: its signature is verified now
+     * (when keys are given; without keys it is taken as stored, as every checkpoint is then), and the next link
+     * fed must be the checkpoint's link, whose content must hash to the signed hash. Null when the signature holds.
+     */
+    public Broken anchorAt(Checkpoint cp) {
+        if (!keys.isEmpty()) {
+            Broken b = signature(cp);
+            if (b != null) {
+                return b;
+            }
+        }
+        anchor = cp;
+        last = null;
+        return null;
+    }
+
+    /** At the end of a walk: a checkpoint anchored with {@link #anchorAt} whose link never came is broken. */
+    public Broken finish() {
+        if (anchor == null) {
+            return null;
+        }
+        Broken b = broken(anchor, "the signed checkpoint's link is missing", anchor.hash(), null);
+        anchor = null;
+        return b;
+    }
+
     /** Checks the next link of the chain; null when it holds. */
     public Broken link(Link link) {
+        if (anchor != null && link.offset() != anchor.offset()) {
+            Broken b = broken(anchor, "the signed checkpoint's link is missing", anchor.hash(), null);
+            anchor = null;
+            return b;
+        }
         if (link.hash() == null || link.prevHash() == null) {
             return broken(link, "row has no hash (stored before chains existed)", null, null);
         }
@@ -68,6 +115,13 @@ public final class ChainVerifier {
         if (!Arrays.equals(expected, link.hash())) {
             return broken(link, "hash does not match the link's content", expected, link.hash());
         }
+        if (anchor != null) {
+            byte[] signed = anchor.hash();
+            anchor = null;
+            if (!Arrays.equals(signed, link.hash())) {
+                return broken(link, "link's hash is not the signed checkpoint's", signed, link.hash());
+            }
+        }
         last = link.hash();
         return null;
     }
@@ -77,6 +131,18 @@ public final class ChainVerifier {
      * has already fed ({@code linkHash}, null if the chain holds no link at that offset).
      */
     public Broken checkpoint(Checkpoint cp, byte[] linkHash) {
+        Broken b = signature(cp);
+        if (b != null) {
+            return b;
+        }
+        if (linkHash == null || !Arrays.equals(linkHash, cp.hash())) {
+            return broken(cp, "checkpoint hash is not the link's hash", cp.hash(), linkHash);
+        }
+        return null;
+    }
+
+    /** Whether the checkpoint is signed by a listed key over what it states; null when it is. */
+    private Broken signature(Checkpoint cp) {
         PublicKey key = keys.get(cp.keyId());
         if (key == null) {
             return broken(cp, "checkpoint signed with unknown key id " + cp.keyId(), null, null);
@@ -85,9 +151,6 @@ public final class ChainVerifier {
                 Checkpoints.signedBytes(cp.topic(), cp.partition(), cp.offset(), cp.hash(), cp.signedAt(), cp.keyId());
         if (!Checkpoints.verify(key, signed, cp.signature())) {
             return broken(cp, "checkpoint signature does not verify", null, cp.signature());
-        }
-        if (linkHash == null || !Arrays.equals(linkHash, cp.hash())) {
-            return broken(cp, "checkpoint hash is not the link's hash", cp.hash(), linkHash);
         }
         return null;
     }

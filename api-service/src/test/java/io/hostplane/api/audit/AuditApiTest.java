@@ -6,6 +6,8 @@ import io.hostplane.api.ApiApplication;
 import io.hostplane.api.accounts.AccountStore;
 import io.hostplane.api.tokens.TokenStore;
 import io.hostplane.audit.AuditApplication;
+import io.hostplane.audit.retention.PartitionMaintenance;
+import io.hostplane.common.audit.ChainLink;
 import io.hostplane.common.audit.Checkpoints;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
@@ -22,9 +24,11 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -269,6 +273,103 @@ class AuditApiTest {
         assertThat(badSignature.path("first_broken").path("reason").asString()).contains("signature");
         assertThat(badSignature.path("first_broken").path("offset").asLong()).isEqualTo(checkpoint);
         assertThat(Checkpoints.keyId(SIGNING.getPublic())).hasSize(16);
+    }
+
+    @Test
+    void afterExpiryVerificationStartsAtTheNextSignedCheckpointAndStillFindsAnAlteredRow() throws Exception {
+        // One chain written as the ingestor would have: offsets 0-9 stored on 2001-01-10, 10-19 on 2001-01-11,
+        // 20-29 now, a signed checkpoint every fourth offset. The first day's partition then expires.
+        String topic = "test.retention." + UUID.randomUUID().toString().substring(0, 8);
+        try (Connection c = DriverManager.getConnection(jdbcUrl(), infra.user(), infra.password())) {
+            byte[] prev = ChainLink.GENESIS;
+            for (long o = 0; o < 30; o++) {
+                Instant storedAt = o < 10
+                        ? Instant.parse("2001-01-10T08:00:00Z")
+                        : o < 20 ? Instant.parse("2001-01-11T08:00:00Z") : Instant.now();
+                prev = storeLink(
+                        c, topic, o, storedAt, request(tenant, Instant.now(), "/api/v1/r" + o, 200, "t"), prev);
+            }
+        }
+        var dropped = auditService.getBean(PartitionMaintenance.class).expire(Instant.parse("2001-01-11T00:00:00Z"));
+        assertThat(dropped).extracting(PartitionMaintenance.Dropped::name).contains("events_p20010110");
+
+        JsonNode ok = get("/api/v1/audit/verify", token, 200).path("data");
+        assertThat(ok.path("valid").asBoolean()).as(ok.toString()).isTrue();
+        assertThat(ok.path("first_broken").isNull()).isTrue();
+        assertThat(ok.path("tenant_events").asLong()).isEqualTo(20);
+        // 12 is the first signed checkpoint after the dropped offsets 0-9: the walk goes from 12 to 29; 10 and 11
+        // are kept but cannot be verified.
+        assertThat(ok.path("links_checked").asLong()).isEqualTo(18);
+        assertThat(ok.path("links_unverifiable").asLong()).isEqualTo(2);
+        JsonNode gap = ok.path("unverifiable").path(0);
+        assertThat(gap.path("topic").asString()).isEqualTo(topic);
+        assertThat(gap.path("expired_through").asLong()).isEqualTo(9);
+        assertThat(gap.path("from").asLong()).isEqualTo(10);
+        assertThat(gap.path("to").asLong()).isEqualTo(11);
+        assertThat(gap.path("anchor").asLong()).isEqualTo(12);
+
+        superuser("update audit.events set event = jsonb_set(event, '{data,status}', '500') where topic = '" + topic
+                + "' and kafka_offset = 17");
+        JsonNode broken = get("/api/v1/audit/verify", token, 200).path("data");
+        assertThat(broken.path("valid").asBoolean()).isFalse();
+        assertThat(broken.path("first_broken").path("offset").asLong())
+                .as(broken.toString())
+                .isEqualTo(17);
+        assertThat(broken.path("first_broken").path("reason").asString()).contains("hash does not match");
+    }
+
+    /** Stores one event link (and its id, and a signed checkpoint at every fourth offset) as the ingestor would. */
+    private static byte[] storeLink(
+            Connection c, String topic, long offset, Instant storedAt, CloudEvent e, byte[] prev) throws SQLException {
+        String json = new EventCodec().write(e);
+        byte[] hash = ChainLink.eventHash(topic, 0, offset, prev, json);
+        try (PreparedStatement p = c.prepareStatement("select audit.ensure_partitions(?, 'day')")) {
+            p.setTimestamp(1, Timestamp.from(storedAt));
+            p.execute();
+        }
+        try (PreparedStatement p = c.prepareStatement("insert into audit.events (event_id, source, type, subject, "
+                + "tenant, occurred_at, topic, kafka_partition, kafka_offset, event, stored_at, hash, prev_hash) "
+                + "values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?::jsonb, ?, ?, ?)")) {
+            p.setString(1, e.id());
+            p.setString(2, e.source());
+            p.setString(3, e.type());
+            p.setString(4, e.subject());
+            p.setString(5, e.tenant());
+            p.setTimestamp(6, Timestamp.from(e.time()));
+            p.setString(7, topic);
+            p.setLong(8, offset);
+            p.setString(9, json);
+            p.setTimestamp(10, Timestamp.from(storedAt));
+            p.setBytes(11, hash);
+            p.setBytes(12, prev);
+            p.executeUpdate();
+        }
+        try (PreparedStatement p =
+                c.prepareStatement("insert into audit.event_ids (source, event_id, stored_at) values (?, ?, ?)")) {
+            p.setString(1, e.source());
+            p.setString(2, e.id());
+            p.setTimestamp(3, Timestamp.from(storedAt));
+            p.executeUpdate();
+        }
+        if (offset % 4 == 0) {
+            Instant signedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            String keyId = Checkpoints.keyId(SIGNING.getPublic());
+            try (PreparedStatement p =
+                    c.prepareStatement("insert into audit.checkpoints values (?, 0, ?, ?, ?, ?, ?)")) {
+                p.setString(1, topic);
+                p.setLong(2, offset);
+                p.setBytes(3, hash);
+                p.setObject(4, signedAt.atOffset(java.time.ZoneOffset.UTC));
+                p.setString(5, keyId);
+                p.setBytes(
+                        6,
+                        Checkpoints.sign(
+                                SIGNING.getPrivate(),
+                                Checkpoints.signedBytes(topic, 0, offset, hash, signedAt, keyId)));
+                p.executeUpdate();
+            }
+        }
+        return hash;
     }
 
     @Test

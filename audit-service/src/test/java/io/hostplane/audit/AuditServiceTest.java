@@ -25,11 +25,16 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Base of the audit service's integration tests: one application context for them all (so that one consumer
  * group member ingests, which the fault test relies on), on the real broker and PostgreSQL, writing as the
- * writer role and signing a checkpoint every 2 offsets with a key of this JVM's own.
+ * writer role and signing a checkpoint every 2 offsets with a key of this JVM's own; the audit topics are kept 30
+ * days.
  */
 @SpringBootTest(
         classes = AuditApplication.class,
-        properties = {AuditApplication.CONFIG_NAME, "hostplane.audit.checkpoint.every=2"},
+        properties = {
+            AuditApplication.CONFIG_NAME,
+            "hostplane.audit.checkpoint.every=2",
+            "hostplane.audit.retention.topics=30d"
+        },
         webEnvironment = SpringBootTest.WebEnvironment.NONE)
 public abstract class AuditServiceTest {
 

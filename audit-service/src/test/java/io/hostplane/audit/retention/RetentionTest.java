@@ -236,6 +236,13 @@ class RetentionTest extends AuditServiceTest {
             assertThat(result.broken().reason()).contains("hash does not match");
         }
         // The anchor's signature is checked: a forged checkpoint breaks the walk at the anchor.
+        String signature;
+        try (Connection c = owner()) {
+            signature = hex(
+                    c,
+                    "select encode(signature, 'hex') from audit.checkpoints where topic = '" + topic
+                            + "' and kafka_offset = 12");
+        }
         try (Connection c = infra.superuserConnection();
                 Statement s = c.createStatement()) {
             s.execute("set session_replication_role = replica");
@@ -249,6 +256,28 @@ class RetentionTest extends AuditServiceTest {
             assertThat(result.broken()).isNotNull();
             assertThat(result.broken().offset()).isEqualTo(12);
             assertThat(result.broken().reason()).contains("signature");
+        }
+        // The anchor's link must be there: deleting it does not move the walk's start to the next link.
+        try (Connection c = infra.superuserConnection();
+                Statement s = c.createStatement()) {
+            s.execute("set session_replication_role = replica");
+            s.executeUpdate("update audit.checkpoints set signature = decode('" + signature
+                    + "', 'hex') where topic = '" + topic + "' and kafka_offset = 12");
+            s.executeUpdate("delete from audit.events where topic = '" + topic + "' and kafka_offset = 12");
+        }
+        try (Connection c = owner()) {
+            ChainWalkAfterExpiry.Result result = ChainWalkAfterExpiry.walk(c, topic, 0, keys);
+            assertThat(result.broken()).isNotNull();
+            assertThat(result.broken().offset()).isEqualTo(12);
+            assertThat(result.broken().reason()).contains("checkpoint's link is missing");
+        }
+    }
+
+    private static String hex(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 

@@ -315,6 +315,69 @@ class RetentionTest extends AuditServiceTest {
         }
     }
 
+    @Test
+    void aChainWhoseLinksAllExpiredContinuesFromItsLastDroppedLink() throws Exception {
+        // Partition 11 of hostplane.job-events (no other test here produces to it): offsets 0-4 were stored on
+        // 2003-05-01, and that partition expired.
+        String tenant = "t_" + UUID.randomUUID().toString().substring(0, 8);
+        int partition = 11;
+        try (Connection c = owner()) {
+            Chain chain = new Chain(c, Topics.JOB_EVENTS, partition, tenant);
+            for (long o = 0; o < 5; o++) {
+                chain.event(o, Instant.parse("2003-05-01T12:00:00Z"));
+            }
+        }
+        maintenance.expire(Instant.parse("2003-05-02T00:00:00Z"));
+        byte[] lastDropped;
+        try (Connection c = owner()) {
+            assertThat(count(
+                            c,
+                            "select count(*) from audit.events where topic = 'hostplane.job-events' "
+                                    + "and kafka_partition = " + partition))
+                    .isZero();
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("select last_offset, last_hash from audit.expirations where topic = "
+                            + "'hostplane.job-events' and kafka_partition = " + partition)) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(4);
+                lastDropped = rs.getBytes(2);
+            }
+        }
+        // The topic still holds offsets 0-4 (here: seven new records at offsets 0-6): the ingestor takes 0-4 as
+        // handled before, and 5 links to the last dropped link.
+        List<CloudEvent> sent = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            CloudEvent e = requestRecorded(tenant, "/again/" + i);
+            sent.add(e);
+            var m = kafka.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                            Topics.JOB_EVENTS, partition, tenant, codec.write(e)))
+                    .get()
+                    .getRecordMetadata();
+            assertThat(m.offset()).isEqualTo(i);
+        }
+        awaitAtLeast(
+                "select count(*) from audit.events where event_id = '"
+                        + sent.get(6).id() + "'",
+                1);
+        try (Connection c = owner();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select kafka_offset, prev_hash from audit.events where topic = "
+                        + "'hostplane.job-events' and kafka_partition = " + partition + " order by kafka_offset")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(5);
+            assertThat(rs.getBytes(2)).isEqualTo(lastDropped);
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(6);
+            assertThat(rs.next()).isFalse();
+            // Checkpoints every 2 offsets: 6 is the first signed one after the gap, 5 cannot be verified.
+            ChainWalkAfterExpiry.Result result = ChainWalkAfterExpiry.walk(c, Topics.JOB_EVENTS, partition, keys);
+            assertThat(result.broken()).isNull();
+            assertThat(result.unverifiable().from()).isEqualTo(5);
+            assertThat(result.unverifiable().links()).isEqualTo(1);
+            assertThat(result.unverifiable().anchor()).isEqualTo(6);
+        }
+    }
+
     private Connection writer() throws SQLException {
         return DriverManager.getConnection(
                 infra.jdbcUrl(), TestInfrastructure.AUDIT_WRITER, TestInfrastructure.AUDIT_PASSWORD);
@@ -349,13 +412,19 @@ class RetentionTest extends AuditServiceTest {
     private final class Chain {
         private final Connection c;
         private final String topic;
+        private final int partition;
         private final String tenant;
         private byte[] prev = ChainLink.GENESIS;
         final List<Long> seqs = new ArrayList<>();
 
         Chain(Connection c, String topic, String tenant) {
+            this(c, topic, 0, tenant);
+        }
+
+        Chain(Connection c, String topic, int partition, String tenant) {
             this.c = c;
             this.topic = topic;
+            this.partition = partition;
             this.tenant = tenant;
         }
 
@@ -374,12 +443,12 @@ class RetentionTest extends AuditServiceTest {
 
         void event(long offset, Instant storedAt, CloudEvent e) throws SQLException {
             String json = codec.write(e);
-            byte[] hash = ChainLink.eventHash(topic, 0, offset, prev, json);
+            byte[] hash = ChainLink.eventHash(topic, partition, offset, prev, json);
             Instant at = storedAt == null ? Instant.now() : storedAt;
             ensure(at);
             try (PreparedStatement p = c.prepareStatement("insert into audit.events (event_id, source, type, subject, "
                     + "tenant, occurred_at, topic, kafka_partition, kafka_offset, event, stored_at, hash, prev_hash) "
-                    + "values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?::jsonb, ?, ?, ?) returning seq")) {
+                    + "values (?, ?, ?, ?, ?, ?, ?, " + partition + ", ?, ?::jsonb, ?, ?, ?) returning seq")) {
                 p.setString(1, e.id());
                 p.setString(2, e.source());
                 p.setString(3, e.type());
@@ -409,10 +478,11 @@ class RetentionTest extends AuditServiceTest {
 
         void quarantine(long offset, Instant storedAt) throws SQLException {
             byte[] raw = ("not an event " + offset).getBytes(StandardCharsets.UTF_8);
-            byte[] hash = ChainLink.quarantineHash(topic, 0, offset, prev, raw);
+            byte[] hash = ChainLink.quarantineHash(topic, partition, offset, prev, raw);
             ensure(storedAt);
             try (PreparedStatement p = c.prepareStatement("insert into audit.quarantine (topic, kafka_partition, "
-                    + "kafka_offset, raw, reason, hash, prev_hash, stored_at) values (?, 0, ?, ?, 'test', ?, ?, ?)")) {
+                    + "kafka_offset, raw, reason, hash, prev_hash, stored_at) values (?, " + partition
+                    + ", ?, ?, 'test', ?, ?, ?)")) {
                 p.setString(1, topic);
                 p.setLong(2, offset);
                 p.setBytes(3, raw);
@@ -436,9 +506,9 @@ class RetentionTest extends AuditServiceTest {
                 Instant signedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
                 String keyId = Checkpoints.keyId(SIGNING.getPublic());
                 byte[] signature = Checkpoints.sign(
-                        SIGNING.getPrivate(), Checkpoints.signedBytes(topic, 0, offset, hash, signedAt, keyId));
-                try (PreparedStatement p =
-                        c.prepareStatement("insert into audit.checkpoints values (?, 0, ?, ?, ?, ?, ?)")) {
+                        SIGNING.getPrivate(), Checkpoints.signedBytes(topic, partition, offset, hash, signedAt, keyId));
+                try (PreparedStatement p = c.prepareStatement(
+                        "insert into audit.checkpoints values (?, " + partition + ", ?, ?, ?, ?, ?)")) {
                     p.setString(1, topic);
                     p.setLong(2, offset);
                     p.setBytes(3, hash);

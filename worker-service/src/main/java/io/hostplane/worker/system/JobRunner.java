@@ -51,8 +51,10 @@ class JobRunner {
     private final Map<String, CommandHandler> handlers;
     private final int maxAttempts;
     private final Duration firstBackoff;
+    private final JobTracing tracing;
 
     JobRunner(
+            JobTracing tracing,
             EventCodec codec,
             KafkaTemplate<String, String> kafka,
             JobOutcomeStore outcomes,
@@ -60,6 +62,7 @@ class JobRunner {
             List<CommandHandler> handlers,
             @Value("${hostplane.worker.max-attempts:4}") int maxAttempts,
             @Value("${hostplane.worker.first-backoff:200ms}") Duration firstBackoff) {
+        this.tracing = tracing;
         this.codec = codec;
         this.kafka = kafka;
         this.outcomes = outcomes;
@@ -73,11 +76,19 @@ class JobRunner {
         return maxAttempts;
     }
 
-    /** Starts and runs one job. */
+    /** Starts and runs one job, in its own span and log context ({@link JobTracing}). */
     void run(ReceivedCommand job) throws Exception {
-        if (start(job)) {
-            runStarted(job);
+        try (JobTracing.JobTrace trace = tracing.begin(job);
+                JobTracing.Scope in = trace.enter()) {
+            if (start(job)) {
+                runStarted(job);
+            }
         }
+    }
+
+    /** The job's span and log context, for runners that enter it around each step (a group's jobs). */
+    JobTracing.JobTrace trace(ReceivedCommand job) {
+        return tracing.begin(job);
     }
 
     /**
@@ -211,7 +222,7 @@ class JobRunner {
                 command.tenant(),
                 command.requestid(),
                 change.jobId(),
-                command.traceparent(),
+                tracing.traceparent(command),
                 change);
     }
 

@@ -111,6 +111,11 @@ class JobRunner {
             fail(job, 1, "UNSUPPORTED_JOB", "No handler for " + job.jobType() + ".");
             return false;
         }
+        log.info(
+                "job {} started: {} on {}",
+                job.jobId(),
+                job.jobType(),
+                job.command().subject());
         // Not waited for: the outcome follows on the same partition (keyed by job id) from the same idempotent
         // producer, so once the outcome is acknowledged this went before it; and were it lost, the job row
         // may move from queued straight to its outcome.
@@ -212,6 +217,11 @@ class JobRunner {
         String stored =
                 outcomes.storeOnce(job.jobId(), status.wireName(), codec.write(jobEvent(job.command(), change)));
         send(job, stored);
+        if (error == null) {
+            log.info("job {} {} after {} attempt(s)", job.jobId(), status.wireName(), attempts);
+        } else {
+            log.info("job {} {} after {} attempt(s): {}", job.jobId(), status.wireName(), attempts, error.code());
+        }
     }
 
     private CloudEvent jobEvent(CloudEvent command, JobStateChanged change) {

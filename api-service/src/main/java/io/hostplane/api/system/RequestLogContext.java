@@ -11,7 +11,7 @@ import org.slf4j.MDC;
  * caller is authenticated {@code tenant} and {@code token_id} (ids only, never the token). The
  * {@link RequestContext} travels in the Reactor context; with automatic context propagation
  * ({@code spring.reactor.context-propagation: auto}) Reactor restores this accessor's value, and so the MDC, on
- * whichever thread a signal of the request arrives — Netty's, R2DBC's, Kafka's callback threads — and clears it
+ * whichever thread a signal of the request arrives — Netty's, R2DBC's, the acceptance batcher's — and clears it
  * afterwards, as it does for Micrometer Tracing's {@code traceId} and {@code spanId}.
  */
 final class RequestLogContext implements ThreadLocalAccessor<RequestContext> {

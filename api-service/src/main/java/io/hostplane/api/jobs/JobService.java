@@ -4,6 +4,7 @@ import io.hostplane.api.callbacks.CallbackStore;
 import io.hostplane.api.callbacks.JobCallbacks;
 import io.hostplane.api.system.ApiEvents;
 import io.hostplane.api.system.ApiException;
+import io.hostplane.api.system.RequestContext;
 import io.hostplane.api.tokens.ApiPrincipal;
 import io.hostplane.common.envelope.FieldError;
 import io.hostplane.common.event.CancelReplay;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
@@ -27,10 +30,13 @@ import reactor.util.context.ContextView;
 /**
  * Accepts jobs: the job row ({@code queued}), its command in the outbox and whatever the caller changes
  * alongside (e.g. a new domain row) are written in one transaction, so that a {@code 202} always has a
- * command that will reach Kafka, and a failure leaves nothing behind.
+ * command that will reach Kafka, and a failure leaves nothing behind. The command carries the request's
+ * trace context ({@code traceparent}), so that the worker continues the request's trace.
  */
 @Service
 public class JobService {
+
+    private static final Logger log = LoggerFactory.getLogger(JobService.class);
 
     private final JobStore jobs;
     private final EventCodec codec;
@@ -127,18 +133,26 @@ public class JobService {
                 ctx.<String>getOrEmpty(JobCallbacks.CONTEXT_KEY).orElse(null),
                 job.topic(),
                 job.key(id),
-                codec.write(command(job, requestId, id)),
+                codec.write(command(job, requestId, id, traceparent(ctx))),
                 ctx.<IdempotencyFilter.Binding>getOrEmpty(IdempotencyFilter.CONTEXT_KEY)
                         .orElse(null));
     }
 
+    /** The request's trace context, for the command: the worker's span of the job is a child of the request's. */
+    private static String traceparent(ContextView ctx) {
+        return ctx.<RequestContext>getOrEmpty(RequestContext.KEY)
+                .map(RequestContext::traceparent)
+                .orElse(null);
+    }
+
     private void accepted(JobView stored) {
+        log.info("job {} accepted: {} on {}", stored.id(), stored.type(), stored.resource());
         activeJobs.accepted(stored.tenant());
         metrics.accepted(stored.type());
         outbox.wake();
     }
 
-    private CloudEvent command(NewJob job, String requestId, UUID id) {
+    private CloudEvent command(NewJob job, String requestId, UUID id, String traceparent) {
         return codec.event(
                 ApiEvents.SOURCE,
                 EventTypes.command(job.type()),
@@ -146,7 +160,7 @@ public class JobService {
                 job.tenant(),
                 requestId,
                 id.toString(),
-                null,
+                traceparent,
                 job.command());
     }
 

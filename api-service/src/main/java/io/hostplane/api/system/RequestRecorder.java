@@ -6,8 +6,13 @@ import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.event.RequestRecorded;
 import io.hostplane.common.topic.Topics;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -27,6 +32,10 @@ import reactor.core.publisher.Mono;
  * recorded without its query string and never with a body or a header other than the user agent, so no
  * secret reaches the audit log. Records go through a bounded buffer ({@link RequestRecordBuffer}); when
  * it is full, requests are refused with 503.
+ *
+ * <p>It also writes the request's access log line ({@code GET /api/v1/jobs/{id} 200 3 ms}), with the request's
+ * ids and trace on it like every other line of the request; the path without its query string here too.
+ * Actuator probes are logged at debug level only.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
@@ -34,12 +43,17 @@ class RequestRecorder implements WebFilter {
 
     private final RequestRecordBuffer buffer;
     private final EventCodec codec;
-    private final EnvelopeWriter writer;
+    private static final Logger log = LoggerFactory.getLogger(RequestRecorder.class);
 
-    RequestRecorder(RequestRecordBuffer buffer, EventCodec codec, EnvelopeWriter writer) {
+    private final EnvelopeWriter writer;
+    private final Tracer tracer;
+
+    RequestRecorder(
+            RequestRecordBuffer buffer, EventCodec codec, EnvelopeWriter writer, ObjectProvider<Tracer> tracer) {
         this.buffer = buffer;
         this.codec = codec;
         this.writer = writer;
+        this.tracer = tracer.getIfAvailable(() -> Tracer.NOOP);
     }
 
     @Override
@@ -80,5 +94,24 @@ class RequestRecorder implements WebFilter {
         CloudEvent event = codec.event(
                 ApiEvents.SOURCE, EventTypes.REQUEST_RECORDED, data.path(), tenant, requestId, jobId, null, data);
         buffer.add(new ProducerRecord<>(Topics.AUDIT, key, codec.write(event)));
+        logAccess(exchange, context, data);
+    }
+
+    private void logAccess(ServerWebExchange exchange, RequestContext context, RequestRecorded data) {
+        boolean probe = data.path().startsWith("/actuator/");
+        if (probe ? !log.isDebugEnabled() : !log.isInfoEnabled()) {
+            return;
+        }
+        Span span = ServerSpans.of(exchange);
+        try (RequestLogContext.Scope ids = RequestLogContext.open(context);
+                Tracer.SpanInScope traced = tracer.withSpan(span)) {
+            String message = "{} {} {} {} ms";
+            Object[] args = {data.method(), data.path(), data.status(), data.durationMs()};
+            if (probe) {
+                log.debug(message, args);
+            } else {
+                log.info(message, args);
+            }
+        }
     }
 }

@@ -51,8 +51,10 @@ class JobRunner {
     private final Map<String, CommandHandler> handlers;
     private final int maxAttempts;
     private final Duration firstBackoff;
+    private final JobTracing tracing;
 
     JobRunner(
+            JobTracing tracing,
             EventCodec codec,
             KafkaTemplate<String, String> kafka,
             JobOutcomeStore outcomes,
@@ -60,6 +62,7 @@ class JobRunner {
             List<CommandHandler> handlers,
             @Value("${hostplane.worker.max-attempts:4}") int maxAttempts,
             @Value("${hostplane.worker.first-backoff:200ms}") Duration firstBackoff) {
+        this.tracing = tracing;
         this.codec = codec;
         this.kafka = kafka;
         this.outcomes = outcomes;
@@ -73,11 +76,19 @@ class JobRunner {
         return maxAttempts;
     }
 
-    /** Starts and runs one job. */
+    /** Starts and runs one job, in its own span and log context ({@link JobTracing}). */
     void run(ReceivedCommand job) throws Exception {
-        if (start(job)) {
-            runStarted(job);
+        try (JobTracing.JobTrace trace = tracing.begin(job);
+                JobTracing.Scope in = trace.enter()) {
+            if (start(job)) {
+                runStarted(job);
+            }
         }
+    }
+
+    /** The job's span and log context, for runners that enter it around each step (a group's jobs). */
+    JobTracing.JobTrace trace(ReceivedCommand job) {
+        return tracing.begin(job);
     }
 
     /**
@@ -100,6 +111,11 @@ class JobRunner {
             fail(job, 1, "UNSUPPORTED_JOB", "No handler for " + job.jobType() + ".");
             return false;
         }
+        log.info(
+                "job {} started: {} on {}",
+                job.jobId(),
+                job.jobType(),
+                job.command().subject());
         // Not waited for: the outcome follows on the same partition (keyed by job id) from the same idempotent
         // producer, so once the outcome is acknowledged this went before it; and were it lost, the job row
         // may move from queued straight to its outcome.
@@ -201,6 +217,11 @@ class JobRunner {
         String stored =
                 outcomes.storeOnce(job.jobId(), status.wireName(), codec.write(jobEvent(job.command(), change)));
         send(job, stored);
+        if (error == null) {
+            log.info("job {} {} after {} attempt(s)", job.jobId(), status.wireName(), attempts);
+        } else {
+            log.info("job {} {} after {} attempt(s): {}", job.jobId(), status.wireName(), attempts, error.code());
+        }
     }
 
     private CloudEvent jobEvent(CloudEvent command, JobStateChanged change) {
@@ -211,7 +232,7 @@ class JobRunner {
                 command.tenant(),
                 command.requestid(),
                 change.jobId(),
-                command.traceparent(),
+                tracing.traceparent(command),
                 change);
     }
 

@@ -154,10 +154,18 @@ abstract class ApiIntegrationTest {
      * topic until {@code expected} have been seen or 30 s have passed.
      */
     List<String> auditValues(String marker, int expected) {
+        return auditValues(marker, found -> found.size() >= expected);
+    }
+
+    /**
+     * The values on {@code hostplane.audit} that contain {@code marker}, read from the start of the topic until
+     * {@code enough} says so or 30 s have passed.
+     */
+    List<String> auditValues(String marker, java.util.function.Predicate<List<String>> enough) {
         List<String> found = new java.util.ArrayList<>();
         try (var consumer = fromStart("hostplane.audit")) {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (found.size() < expected && System.nanoTime() < deadline) {
+            while (!enough.test(found) && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(300)).forEach(r -> {
                     if (r.value().contains(marker)) {
                         found.add(r.value());

@@ -118,7 +118,11 @@ class OAuthDeviceFlowTest extends OAuthTestSupport {
         assertThat(message(HttpMethod.GET, "/api/v1/me", successor, null, 401)).contains("revoked");
 
         // Approval, issue, refresh and revoke are audit facts; none carries a token or a password.
-        List<String> facts = auditValues(requestId, 4);
+        // Request records name the request id too (in their paths), so wait for the four facts themselves.
+        List<String> kinds =
+                List.of("oauth.request.approved", "oauth.token.issued", "oauth.token.refreshed", "oauth.token.revoked");
+        List<String> facts = auditValues(
+                requestId, found -> kinds.stream().allMatch(k -> found.stream().anyMatch(f -> f.contains(k))));
         assertThat(facts)
                 .anyMatch(f -> f.contains("oauth.request.approved"))
                 .anyMatch(f -> f.contains("oauth.token.issued"))

@@ -45,6 +45,9 @@ class LogsAndTracesApiTest extends ApiIntegrationTest {
                 .as("the request's server span: the caller's trace, a span of its own")
                 .matches("00-" + traceId + "-[0-9a-f]{16}-01")
                 .doesNotContain(callerSpan);
+        // The command names the token that asked for the job by its id, so the worker can log it.
+        assertThat(command.tokenid()).isEqualTo(issued.id());
+        assertThat(awaitCommand(accepted.jobId()).value()).doesNotContain(secretPart(issued.token()));
 
         List<JsonNode> lines =
                 awaitLines(output, line -> line.path("message").asString().contains(accepted.jobId()), "job accepted");

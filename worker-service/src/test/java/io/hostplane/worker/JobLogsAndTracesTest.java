@@ -119,6 +119,7 @@ class JobLogsAndTracesTest {
             assertThat(line.path("job_id").asString()).as(line.toString()).isEqualTo(job);
             assertThat(line.path("tenant").asString()).as(line.toString()).isEqualTo(tenant);
             assertThat(line.path("request_id").asString()).as(line.toString()).isEqualTo("req-" + job);
+            assertThat(line.path("token_id").asString()).as(line.toString()).isEqualTo("tok-" + job);
             assertThat(line.path("trace_id").asString()).as(line.toString()).isEqualTo(traceOfJob.get(job));
             assertThat(line.path("span_id").asString()).as(line.toString()).hasSize(16);
         }
@@ -147,7 +148,7 @@ class JobLogsAndTracesTest {
         String span = hex(8);
         traceOfJob.put(jobId, trace);
         spanOfCommand.put(jobId, span);
-        return codec.event(
+        return codec.command(
                 "/test",
                 EventTypes.command(type),
                 "domains/" + zone,
@@ -155,6 +156,7 @@ class JobLogsAndTracesTest {
                 "req-" + jobId,
                 jobId,
                 "00-" + trace + "-" + span + "-01",
+                "tok-" + jobId,
                 data);
     }
 

@@ -133,7 +133,7 @@ public class JobService {
                 ctx.<String>getOrEmpty(JobCallbacks.CONTEXT_KEY).orElse(null),
                 job.topic(),
                 job.key(id),
-                codec.write(command(job, requestId, id, traceparent(ctx))),
+                codec.write(command(job, requestId, id, traceparent(ctx), caller.tokenId())),
                 ctx.<IdempotencyFilter.Binding>getOrEmpty(IdempotencyFilter.CONTEXT_KEY)
                         .orElse(null));
     }
@@ -152,8 +152,8 @@ public class JobService {
         outbox.wake();
     }
 
-    private CloudEvent command(NewJob job, String requestId, UUID id, String traceparent) {
-        return codec.event(
+    private CloudEvent command(NewJob job, String requestId, UUID id, String traceparent, String tokenId) {
+        return codec.command(
                 ApiEvents.SOURCE,
                 EventTypes.command(job.type()),
                 job.resource(),
@@ -161,6 +161,7 @@ public class JobService {
                 requestId,
                 id.toString(),
                 traceparent,
+                tokenId,
                 job.command());
     }
 

@@ -50,6 +50,34 @@ public final class EventCodec {
                 mapper.valueToTree(data));
     }
 
+    /** A command: an event that also names the token that asked for the job, by id. */
+    public CloudEvent command(
+            String source,
+            String type,
+            String subject,
+            String tenant,
+            String requestId,
+            String jobId,
+            String traceparent,
+            String tokenId,
+            Object data) {
+        CloudEvent e = event(source, type, subject, tenant, requestId, jobId, traceparent, data);
+        return new CloudEvent(
+                e.specversion(),
+                e.id(),
+                e.source(),
+                e.type(),
+                e.time(),
+                e.subject(),
+                e.datacontenttype(),
+                e.tenant(),
+                e.traceparent(),
+                e.requestid(),
+                e.jobid(),
+                e.data(),
+                tokenId);
+    }
+
     public String write(CloudEvent event) {
         return mapper.writeValueAsString(event);
     }

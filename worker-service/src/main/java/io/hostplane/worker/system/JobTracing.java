@@ -72,6 +72,7 @@ class JobTracing {
             put(previous, LogFields.JOB_ID, job.jobId().toString());
             put(previous, LogFields.TENANT, command.tenant());
             put(previous, LogFields.REQUEST_ID, command.requestid());
+            put(previous, LogFields.TOKEN_ID, command.tokenid());
             return () -> {
                 previous.forEach(JobTracing::restore);
                 inScope.close();

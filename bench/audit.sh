@@ -41,7 +41,18 @@ export PGUSER=hostplane PGPASSWORD=hostplane
 JDBC=jdbc:postgresql://127.0.0.1:15432/hostplane
 KAFKA=127.0.0.1:19092
 PSQL=(psql -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -p 15432 -d hostplane)
-BENCH=(java -Xmx512m -XX:+UseSerialGC -cp "$CP" io.hostplane.bench.AuditBench)
+# The drivers' and Kafka clients' own logging: warnings only, on stderr.
+cat > "$DATA/bench-logback.xml" <<'XML'
+<configuration>
+  <appender name="ERR" class="ch.qos.logback.core.ConsoleAppender">
+    <target>System.err</target>
+    <encoder><pattern>%d{HH:mm:ss.SSS} %level %logger{30} - %msg%n</pattern></encoder>
+  </appender>
+  <root level="WARN"><appender-ref ref="ERR"/></root>
+</configuration>
+XML
+JAVA=(java -Xmx512m -XX:+UseSerialGC -Dlogback.configurationFile="$DATA/bench-logback.xml" -cp "$CP")
+BENCH=("${JAVA[@]}" io.hostplane.bench.AuditBench)
 ADMIN_FILE="$DATA/admin-token"
 API_PID=$(grep -E "^  api +process [0-9]+" "$DATA/platform.log" | awk '{print $3}' | head -1 || true)
 now() { date +%s.%N; }
@@ -67,8 +78,9 @@ T=$(now)
 "${BENCH[@]}" replay "$API" "$ADMIN_FILE" '{"kind":"topic","topic":"hostplane.replay.bench"}' | tee "$DATA/replay.out"
 READ=$(val replay_read "$DATA/replay.out")
 # Kafka's own consumer on the same topic, the same number of records, a fresh group, from the start.
-java -Xmx512m -cp "$CP" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$KAFKA" --topic hostplane.audit \
-  --messages "$READ" --group "bench-perf-$(date +%s)" --timeout 60000 2>/dev/null | tee "$DATA/perf.out"
+# (--num-records is --messages' new name.)
+"${JAVA[@]}" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$KAFKA" --topic hostplane.audit \
+  --num-records "$READ" --group "bench-perf-$(date +%s)" --timeout 60000 | tee "$DATA/perf.out"
 # start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms,
 # fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
 PERF_LINE=$(grep -E '^[0-9]{4}-' "$DATA/perf.out" | tail -1)
@@ -179,21 +191,23 @@ echo
 
 r() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "-"}'; }
 f0() { awk -v a="$1" 'BEGIN {printf "%.0f", a}'; }
+f1() { awk -v a="$1" 'BEGIN {printf "%.1f", a}'; }
 I=$DATA/ingest.out R=$DATA/replay.out F=$DATA/replay-file.out Q=$DATA/query.out
 echo "## Audit benchmarks: $EVENTS events, $ROWS synthetic rows, $EXPORT_ROWS exported ($(date -u +%Y-%m-%dT%H:%MZ))"
 echo
 echo "| what | figure | target |"
 echo "| --- | --- | --- |"
-echo "| ingest: $EVENTS request records ($AUDIT_TENANTS tenants) produced to \`hostplane.audit\`, first send → all in \`audit.events\` | $(f0 "$(val ingest_rate "$I")") events/s ($(val ingest_seconds "$I") s; produce alone $(f0 "$(val produce_rate "$I")")/s) | — |"
-echo "| COPY of the same rows into a **same-definition scratch table** (\`like audit.events including all\`; the real one refuses duplicates), COPY in only | $(f0 "$(val copy_rate "$I")") rows/s ($(val copy_seconds "$I") s) | — |"
+echo "| ingest: $EVENTS request records ($AUDIT_TENANTS tenants) produced to \`hostplane.audit\`, first send → all in \`audit.events\` | $(f0 "$(val ingest_rate "$I")") events/s ($(f1 "$(val ingest_seconds "$I")") s; sending alone $(f0 "$(val produce_rate "$I")")/s; the $(val drain_events "$I") left after the last acknowledgement stored at $(f0 "$(val drain_rate "$I")")/s) | — |"
+echo "| COPY of the same rows into a **same-definition scratch table** (\`like audit.events including all\`; the real one refuses duplicates), COPY in only | $(f0 "$(val copy_rate "$I")") rows/s ($(f1 "$(val copy_seconds "$I")") s) | — |"
 echo "| ingest / COPY | **$(r "$(val ingest_rate "$I")" "$(val copy_rate "$I")")** | ≥ 0.5 |"
-echo "| replay job, \`hostplane.audit\` → topic \`hostplane.replay.bench\`, 202 → \`succeeded\` visible | $(f0 "$(val replay_rate "$R")") records/s ($(val replay_read "$R") read, $(val replay_written "$R") written, $(val replay_seconds "$R") s; job's own start → finish $(val replay_job_seconds "$R") s) | — |"
+echo "| replay job, \`hostplane.audit\` → topic \`hostplane.replay.bench\`, 202 → \`succeeded\` visible | $(f0 "$(val replay_rate "$R")") records/s ($(val replay_read "$R") read, $(val replay_written "$R") written, $(f1 "$(val replay_seconds "$R")") s; job's own start → finish $(f1 "$(val replay_job_seconds "$R")") s) | — |"
 echo "| Kafka ConsumerPerformance, same topic, $PERF_N records | $(f0 "$PERF_RATE") records/s (group join ${PERF_REBALANCE} ms included; fetch only $(f0 "$PERF_FETCH_RATE")/s) | — |"
 echo "| replay / ConsumerPerformance | **$(r "$(val replay_rate "$R")" "$PERF_RATE")** (against fetch only: $(r "$(val replay_rate "$R")" "$PERF_FETCH_RATE")) | ≥ 0.5 |"
-echo "| replay into a file (reference) | $(f0 "$(val replay_rate "$F")") records/s ($(val replay_read "$F") records, $FILE_LINES lines, $(( FILE_BYTES / 1048576 )) MiB, $(val replay_seconds "$F") s) | — |"
+echo "| replay into a file (reference) | $(f0 "$(val replay_rate "$F")") records/s ($(val replay_read "$F") records, $FILE_LINES lines, $(( FILE_BYTES / 1048576 )) MiB, $(f1 "$(val replay_seconds "$F")") s) | — |"
 echo "| $ROWS synthetic rows: one \`insert … select … generate_series\`, then \`vacuum (analyze)\` | ${TOOK[insert]} s + ${TOOK[vacuum]} s | — |"
-echo "| \`GET /audit/events?tenant&from=<day>&to=<day+1>&limit=50\`, $(val query_count "$Q") random (tenant, day) pairs, 1 client | p50 $(val query_p50 "$Q") ms, p90 $(val query_p90 "$Q") ms, **p99 $(val query_p99 "$Q") ms**, max $(val query_max "$Q") ms; $(val query_errors "$Q") non-200; $(val query_items "$Q") items/page | p99 ≤ 100 ms |"
-echo "| \`GET /audit/export\` of one tenant, $EXPORT_ROWS rows, curl to /dev/null | $(f0 "$(awk -v n="$EXPORT_LINES" -v s="$EXPORT_SECONDS" 'BEGIN {print n / s}')") lines/s ($EXPORT_LINES lines, $(( EXPORT_BYTES / 1048576 )) MiB, $EXPORT_SECONDS s, HTTP $EXPORT_STATUS) | — |"
+echo "| \`GET /audit/events?tenant&from=<day>&to=<day+1>&limit=50\`, $(val query_count "$Q") random (tenant, day) pairs, 1 client | p50 $(f1 "$(val query_p50 "$Q")") ms, p90 $(f1 "$(val query_p90 "$Q")") ms, **p99 $(f1 "$(val query_p99 "$Q")") ms**, max $(f1 "$(val query_max "$Q")") ms; $(val query_errors "$Q") non-200; $(f1 "$(val query_items "$Q")") items a page | p99 ≤ 100 ms |"
+echo "| \`GET /system/hello\` in the same loop (what any authenticated request costs here) | p50 $(f1 "$(val hello_p50 "$Q")") ms, p99 $(f1 "$(val hello_p99 "$Q")") ms | (reference) |"
+echo "| \`GET /audit/export\` of one tenant, $EXPORT_ROWS rows, curl to /dev/null | $(f0 "$(awk -v n="$EXPORT_LINES" -v s="$EXPORT_SECONDS" 'BEGIN {print n / s}')") lines/s ($EXPORT_LINES lines, $(( EXPORT_BYTES / 1048576 )) MiB, $(f1 "$EXPORT_SECONDS") s, HTTP $EXPORT_STATUS) | — |"
 echo "| API RSS, before / peak during the export (sampled every 0.5 s) | $(( RSS_BEFORE / 1024 )) / $(( RSS_PEAK / 1024 )) MiB | flat with the export's size |"
 echo
 echo "time per part: ingest+COPY ${TOOK[ingest]} s, replays ${TOOK[replay]} s, insert ${TOOK[insert]} s, vacuum ${TOOK[vacuum]} s, queries ${TOOK[query]} s, export ${TOOK[export]} s"

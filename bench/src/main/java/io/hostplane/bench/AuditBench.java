@@ -100,7 +100,9 @@ public final class AuditBench {
             System.out.printf(Locale.ROOT, "warm-up: %d events stored in %.1f s (not reported)%n", warmup, w.stored);
 
             Run run = produceAndWait(producer, codec, db, events, tenants, TENANT_PREFIX, Duration.ofMinutes(60));
-            long stored = count(db);
+            long stored = count(db, TENANT_PREFIX);
+            long drained = stored - run.storedWhenProduced;
+            double drainSeconds = run.stored - run.produced;
             System.out.printf(
                     Locale.ROOT,
                     "ingest: %d events over %d tenants; produced (all acknowledged) in %.2f s = %.0f/s;"
@@ -112,6 +114,14 @@ public final class AuditBench {
                     stored,
                     run.stored,
                     stored / run.stored);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  of which %d were stored while sending and %d from the backlog in the %.2f s after the last"
+                            + " acknowledgement = %.0f events/s%n",
+                    run.storedWhenProduced,
+                    drained,
+                    drainSeconds,
+                    drained / drainSeconds);
             if (stored != events) {
                 throw new IllegalStateException("stored " + stored + " of " + events + " events");
             }
@@ -119,12 +129,18 @@ public final class AuditBench {
             out("ingest_seconds", run.stored);
             out("ingest_rate", stored / run.stored);
             out("produce_rate", events / run.produced);
+            out("drain_events", drained);
+            out("drain_rate", drained / drainSeconds);
 
             copy(db, dir, stored);
         }
     }
 
-    private record Run(double produced, double stored) {}
+    /**
+     * Seconds from the first send until every send was acknowledged, and until every event was stored; and how
+     * many were stored when the last send was acknowledged.
+     */
+    private record Run(double produced, double stored, long storedWhenProduced) {}
 
     /**
      * Sends {@code events} request records for {@code tenants} tenants (the API's own key: the tenant), then
@@ -166,6 +182,7 @@ public final class AuditBench {
         if (failure.get() != null) {
             throw failure.get();
         }
+        long storedWhenProduced = count(db, prefix);
         long deadline = System.nanoTime() + timeout.toNanos();
         try (PreparedStatement tail = db.prepareStatement("select coalesce(max(kafka_offset), -1) from audit.events"
                 + " where topic = 'hostplane.audit' and kafka_partition = ?")) {
@@ -182,7 +199,7 @@ public final class AuditBench {
                     }
                 }
                 if (done) {
-                    return new Run(produced, seconds(t0));
+                    return new Run(produced, seconds(t0), storedWhenProduced);
                 }
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("events not stored within " + timeout);
@@ -215,10 +232,10 @@ public final class AuditBench {
                 "/hostplane/api-service", EventTypes.REQUEST_RECORDED, path, tenant, requestId, jobId, null, data);
     }
 
-    private static long count(Connection db) throws Exception {
+    private static long count(Connection db, String prefix) throws Exception {
         try (Statement s = db.createStatement();
-                ResultSet rs = s.executeQuery(
-                        "select count(*) from audit.events where tenant like '" + TENANT_PREFIX + "%'")) {
+                ResultSet rs =
+                        s.executeQuery("select count(*) from audit.events where tenant like '" + prefix + "%'")) {
             rs.next();
             return rs.getLong(1);
         }
@@ -402,6 +419,29 @@ public final class AuditBench {
         out("query_p90", pct(nanos, 90));
         out("query_p99", pct(nanos, 99));
         out("query_max", nanos[count - 1] / 1e6);
+
+        // The same loop against the cheapest authenticated endpoint: what any request costs on this machine.
+        long[] hello = new long[count];
+        int helloErrors = 0;
+        for (int i = -warmup; i < count; i++) {
+            long s = System.nanoTime();
+            HttpResponse<String> r = HTTP.send(
+                    request(api + "/system/hello", token).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (i >= 0) {
+                hello[i] = System.nanoTime() - s;
+                helloErrors += r.statusCode() == 200 ? 0 : 1;
+            }
+        }
+        Arrays.sort(hello);
+        System.out.printf(
+                Locale.ROOT,
+                "baseline GET /system/hello, same loop: %d requests, %d non-200; p50 %.1f ms, p99 %.1f ms%n",
+                count,
+                helloErrors,
+                pct(hello, 50),
+                pct(hello, 99));
+        out("hello_p50", pct(hello, 50));
+        out("hello_p99", pct(hello, 99));
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -33,6 +33,14 @@ export HOSTPLANE_RATE_LIMIT_DEFAULT_LIMIT=${HOSTPLANE_RATE_LIMIT_DEFAULT_LIMIT:-
 export HOSTPLANE_RATE_LIMIT_DEFAULT_PERIOD=${HOSTPLANE_RATE_LIMIT_DEFAULT_PERIOD:-1s}
 source "$(dirname "${BASH_SOURCE[0]}")/platform.sh"
 
+# At full size the store takes about 15 GB: on exit, once the platform has stopped, the database and the broker's
+# data go (the logs and the drivers' outputs stay in $DATA). AUDIT_KEEP_DATA=true keeps everything.
+audit_cleanup() {
+  cleanup
+  if [ "${AUDIT_KEEP_DATA:-false}" != true ]; then rm -rf "$DATA/postgres" "$DATA/kafka" "$DATA/pg-bin"; fi
+}
+trap audit_cleanup EXIT
+
 command -v psql >/dev/null || { echo "bench: psql is missing (apt-get install postgresql-client)" >&2; exit 1; }
 ./mvnw -B -q -Dspotless.check.skip=true -pl bench dependency:build-classpath -Dmdep.outputFile="$DATA/bench.cp"
 CP="bench/target/classes:$(cat "$DATA/bench.cp")"
@@ -229,3 +237,4 @@ echo "| API RSS, before / peak during the export (sampled every 0.5 s) | $(( RSS
 echo
 echo "time per part: ingest+COPY ${TOOK[ingest]} s, replays ${TOOK[replay]} s, insert ${TOOK[insert]} s, vacuum ${TOOK[vacuum]} s, queries ${TOOK[query]} s, export ${TOOK[export]} s"
 echo "load after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "data folder: $DATA ($(du -sh "$DATA/postgres" | cut -f1) of PostgreSQL data, removed on exit unless AUDIT_KEEP_DATA=true)"

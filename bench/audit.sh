@@ -170,7 +170,8 @@ echo "insert … select: ${TOOK[insert]} s; vacuum (analyze): ${TOOK[vacuum]} s"
 echo "plan of the ingestor's duplicate check again, now with the synthetic rows:"
 dedupe_plan
 T=$(now)
-"${BENCH[@]}" query "$API" "$ADMIN_FILE" "$SYN_TENANTS" "$FIRST_DAY" "$SYN_DAYS" "$QUERIES" "$QUERY_WARMUP" | tee "$DATA/query.out"
+"${BENCH[@]}" query "$API" "$ADMIN_FILE" "$SYN_TENANTS" "$FIRST_DAY" "$SYN_DAYS" "$QUERIES" "$QUERY_WARMUP" "$JDBC" \
+  | tee "$DATA/query.out"
 TOOK[query]=$(since "$T")
 # The API's query (api-service AuditEventStore.find) for one (tenant, day), as the owner: its plan.
 DAY=$(date -u -d "$FIRST_DAY + $(( SYN_DAYS / 2 )) days" +%F)
@@ -232,6 +233,7 @@ echo "| replay into a file (reference) | $(f0 "$(val replay_rate "$F")") records
 echo "| $ROWS synthetic rows: one \`insert … select … generate_series\`, then \`vacuum (analyze)\` | ${TOOK[insert]} s + ${TOOK[vacuum]} s | — |"
 echo "| \`GET /audit/events?tenant&from=<day>&to=<day+1>&limit=50\`, $(val query_count "$Q") random (tenant, day) pairs, 1 client | p50 $(f1 "$(val query_p50 "$Q")") ms, p90 $(f1 "$(val query_p90 "$Q")") ms, **p99 $(f1 "$(val query_p99 "$Q")") ms**, max $(f1 "$(val query_max "$Q")") ms; $(val query_errors "$Q") non-200; $(f1 "$(val query_items "$Q")") items a page | p99 ≤ 100 ms |"
 echo "| \`GET /system/hello\` in the same loop (what any authenticated request costs here) | p50 $(f1 "$(val hello_p50 "$Q")") ms, p99 $(f1 "$(val hello_p99 "$Q")") ms | (reference) |"
+echo "| the API's SQL for the same pairs over JDBC, 1 connection (the database's share) | p50 $(val sql_p50 "$Q") ms, p99 $(val sql_p99 "$Q") ms | (reference) |"
 echo "| \`GET /audit/export\` of one tenant, $EXPORT_ROWS rows, curl to /dev/null | $(f0 "$(awk -v n="$EXPORT_LINES" -v s="$EXPORT_SECONDS" 'BEGIN {print n / s}')") lines/s ($EXPORT_LINES lines, $(( EXPORT_BYTES / 1048576 )) MiB, $(f1 "$EXPORT_SECONDS") s, HTTP $EXPORT_STATUS) | — |"
 echo "| API RSS, before / peak during the export (sampled every 0.5 s) | $(( RSS_BEFORE / 1024 )) / $(( RSS_PEAK / 1024 )) MiB | flat with the export's size |"
 echo

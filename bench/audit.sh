@@ -217,6 +217,7 @@ echo
 r() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "-"}'; }
 f0() { awk -v a="$1" 'BEGIN {printf "%.0f", a}'; }
 f1() { awk -v a="$1" 'BEGIN {printf "%.1f", a}'; }
+f2() { awk -v a="$1" 'BEGIN {printf "%.2f", a}'; }
 I=$DATA/ingest.out R=$DATA/replay.out R2=$DATA/replay-again.out F=$DATA/replay-file.out Q=$DATA/query.out
 echo "## Audit benchmarks: $EVENTS events, $ROWS synthetic rows, $EXPORT_ROWS exported ($(date -u +%Y-%m-%dT%H:%MZ))"
 echo
@@ -233,7 +234,7 @@ echo "| replay into a file (reference) | $(f0 "$(val replay_rate "$F")") records
 echo "| $ROWS synthetic rows: one \`insert … select … generate_series\`, then \`vacuum (analyze)\` | ${TOOK[insert]} s + ${TOOK[vacuum]} s | — |"
 echo "| \`GET /audit/events?tenant&from=<day>&to=<day+1>&limit=50\`, $(val query_count "$Q") random (tenant, day) pairs, 1 client | p50 $(f1 "$(val query_p50 "$Q")") ms, p90 $(f1 "$(val query_p90 "$Q")") ms, **p99 $(f1 "$(val query_p99 "$Q")") ms**, max $(f1 "$(val query_max "$Q")") ms; $(val query_errors "$Q") non-200; $(f1 "$(val query_items "$Q")") items a page | p99 ≤ 100 ms |"
 echo "| \`GET /system/hello\` in the same loop (what any authenticated request costs here) | p50 $(f1 "$(val hello_p50 "$Q")") ms, p99 $(f1 "$(val hello_p99 "$Q")") ms | (reference) |"
-echo "| the API's SQL for the same pairs over JDBC, 1 connection (the database's share) | p50 $(val sql_p50 "$Q") ms, p99 $(val sql_p99 "$Q") ms | (reference) |"
+echo "| the API's SQL for the same pairs over JDBC, 1 connection (the database's share) | p50 $(f2 "$(val sql_p50 "$Q")") ms, p99 $(f2 "$(val sql_p99 "$Q")") ms | (reference) |"
 echo "| \`GET /audit/export\` of one tenant, $EXPORT_ROWS rows, curl to /dev/null | $(f0 "$(awk -v n="$EXPORT_LINES" -v s="$EXPORT_SECONDS" 'BEGIN {print n / s}')") lines/s ($EXPORT_LINES lines, $(( EXPORT_BYTES / 1048576 )) MiB, $(f1 "$EXPORT_SECONDS") s, HTTP $EXPORT_STATUS) | — |"
 echo "| API RSS, before / peak during the export (sampled every 0.5 s) | $(( RSS_BEFORE / 1024 )) / $(( RSS_PEAK / 1024 )) MiB | flat with the export's size |"
 echo

@@ -73,7 +73,7 @@ dedupe_plan() {
   "${PSQL[@]}" <<'SQL' | sed 's/^/    /'
 select array_agg(source)::text as sources, array_agg(event_id)::text as ids
   from (select source, event_id from audit.events where tenant like 'bench-t%' order by seq desc limit 500) x \gset
-explain (analyze, costs off, timing off) select e.source, e.event_id from audit.events e
+explain (analyze, costs off, timing off) select e.source, e.event_id from audit.event_ids e
   join unnest(:'sources'::text[], :'ids'::text[]) k(source, id) on e.source = k.source and e.event_id = k.id;
 SQL
 }
@@ -89,7 +89,7 @@ echo "## 1. Ingest beside COPY ($EVENTS events, $AUDIT_TENANTS tenants)"
 T=$(now)
 "${BENCH[@]}" ingest "$KAFKA" "$JDBC" "$EVENTS" "$AUDIT_TENANTS" "$DATA" | tee "$DATA/ingest.out"
 TOOK[ingest]=$(since "$T")
-echo "plan of the ingestor's duplicate check (500 ids) with $("${PSQL[@]}" -t -A -c "select count(*) from audit.events") rows stored:"
+echo "plan of the ingestor's duplicate check (500 ids) with $("${PSQL[@]}" -t -A -c "select count(*) from audit.event_ids") ids stored:"
 dedupe_plan
 echo
 
@@ -122,15 +122,22 @@ echo
 echo "## 3. Query p50/p99 on $ROWS synthetic rows"
 FIRST_DAY=$(date -u -d "-$SYN_DAYS days" +%F)
 LAST_DAY=$(date -u +%F)
+# audit.events is range-partitioned on stored_at (V3; monthly unless hostplane.audit.retention.partition says day):
+# the synthetic rows are stored as if ingested when they happened, so their partitions are made first, as the
+# retention task makes them (audit.ensure_partitions, as the owner).
+PARTITION_UNIT=${HOSTPLANE_AUDIT_RETENTION_PARTITION:-month}
+"${PSQL[@]}" -t -A -o /dev/null -c "select audit.ensure_partitions(d, '$PARTITION_UNIT')
+  from generate_series('$FIRST_DAY'::timestamptz, '$LAST_DAY'::timestamptz, '1 day') d"
 T=$(now)
 # One statement: rows in time order over SYN_DAYS days (as an audit log grows), a request record's CloudEvent as
 # jsonb (about 600 bytes), every (ROWS / EXPORT_ROWS)-th row the export tenant's, the others spread over
 # SYN_TENANTS - 1 tenants. Topic bench.synthetic, partition 0, offset = row number, no hash: no real chain is
-# touched (audit.events is append-only; the rows stay in this run's own data folder).
+# touched (audit.events is append-only; the rows stay in this run's own data folder). Not in audit.event_ids:
+# these rows never come through the ingestor.
 "${PSQL[@]}" -v rows="$ROWS" -v export_rows="$EXPORT_ROWS" -v tenants="$SYN_TENANTS" -v days="$SYN_DAYS" \
   -v first_day="$FIRST_DAY" <<'SQL'
 insert into audit.events (event_id, source, type, subject, tenant, request_id, occurred_at, topic, kafka_partition,
-                          kafka_offset, event)
+                          kafka_offset, event, stored_at)
 select id, '/bench/synthetic', 'io.hostplane.api.request.recorded.v1', path, tenant, rid, t, 'bench.synthetic', 0, g,
   jsonb_build_object(
     'specversion', '1.0', 'id', id, 'source', '/bench/synthetic', 'type', 'io.hostplane.api.request.recorded.v1',
@@ -142,7 +149,8 @@ select id, '/bench/synthetic', 'io.hostplane.api.request.recorded.v1', path, ten
       'status', case when g % 50 = 0 then 429 when g % 4 = 0 then 202 else 200 end,
       'token_id', 'tok_' || tenant || '_' || (g % 3), 'principal', 'user' || (g % 3) || '@' || tenant || '.example',
       'client_ip', '10.0.' || (g % 256) || '.' || ((g / 256) % 256),
-      'user_agent', 'hostplane-cli/0.1.0 Java-http-client/17.0.15', 'duration_ms', g % 120))
+      'user_agent', 'hostplane-cli/0.1.0 Java-http-client/17.0.15', 'duration_ms', g % 120)),
+  t + interval '20 milliseconds'
 from (
   select g, id, rid, tenant, t,
     case when g % 4 = 0 then '/api/v1/domains/zone' || (g % 50) || '.' || tenant || '.test/dns/records'
@@ -165,10 +173,9 @@ T=$(now)
 TOOK[vacuum]=$(since "$T")
 "${PSQL[@]}" -t -A -c "select 'synthetic rows: ' || count(*) || ', export tenant: ' || count(*) filter (where tenant = 'bench-export')
   || ', table ' || pg_size_pretty(pg_table_size('audit.events')) || ', indexes ' || pg_size_pretty(pg_indexes_size('audit.events'))
+  || ', ' || (select count(*) from audit.partition_bounds where parent = 'events') || ' partitions of audit.events'
   from audit.events where topic = 'bench.synthetic'"
 echo "insert … select: ${TOOK[insert]} s; vacuum (analyze): ${TOOK[vacuum]} s"
-echo "plan of the ingestor's duplicate check again, now with the synthetic rows:"
-dedupe_plan
 T=$(now)
 "${BENCH[@]}" query "$API" "$ADMIN_FILE" "$SYN_TENANTS" "$FIRST_DAY" "$SYN_DAYS" "$QUERIES" "$QUERY_WARMUP" "$JDBC" \
   | tee "$DATA/query.out"
@@ -224,7 +231,7 @@ echo
 echo "| what | figure | target |"
 echo "| --- | --- | --- |"
 echo "| ingest: $EVENTS request records ($AUDIT_TENANTS tenants) produced to \`hostplane.audit\`, first send → all in \`audit.events\` | $(f0 "$(val ingest_rate "$I")") events/s ($(f1 "$(val ingest_seconds "$I")") s; sending alone $(f0 "$(val produce_rate "$I")")/s; the $(val drain_events "$I") left after the last acknowledgement stored at $(f0 "$(val drain_rate "$I")")/s) | — |"
-echo "| COPY of the same rows into a **same-definition scratch table** (\`like audit.events including all\`; the real one refuses duplicates), COPY in only | $(f0 "$(val copy_rate "$I")") rows/s ($(f1 "$(val copy_seconds "$I")") s) | — |"
+echo "| COPY of the same rows into **same-definition scratch tables** (\`like audit.events including all\`, and \`audit.event_ids\` likewise; the real ones refuse duplicates), COPY in only | $(f0 "$(val copy_rate "$I")") events/s ($(f1 "$(val copy_seconds "$I")") s; \`events\` alone $(f0 "$(val copy_events_rate "$I")") rows/s) | — |"
 echo "| ingest / COPY | **$(r "$(val ingest_rate "$I")" "$(val copy_rate "$I")")** | ≥ 0.5 |"
 echo "| replay job, \`hostplane.audit\` → topic \`hostplane.replay.bench\`, 202 → \`succeeded\` visible | $(f0 "$(val replay_rate "$R")") records/s ($(val replay_read "$R") read, $(val replay_written "$R") written, $(f1 "$(val replay_seconds "$R")") s; job's own start → finish $(f1 "$(val replay_job_seconds "$R")") s) | — |"
 echo "| Kafka ConsumerPerformance, same topic, $PERF_N records | $(f0 "$PERF_RATE") records/s (group join ${PERF_REBALANCE} ms included; fetch only $(f0 "$PERF_FETCH_RATE")/s) | — |"

@@ -172,7 +172,8 @@ T=$(now)
 "${PSQL[@]}" -c "vacuum (analyze) audit.events"
 TOOK[vacuum]=$(since "$T")
 "${PSQL[@]}" -t -A -c "select 'synthetic rows: ' || count(*) || ', export tenant: ' || count(*) filter (where tenant = 'bench-export')
-  || ', table ' || pg_size_pretty(pg_table_size('audit.events')) || ', indexes ' || pg_size_pretty(pg_indexes_size('audit.events'))
+  || ', table ' || (select pg_size_pretty(sum(pg_table_size(inhrelid))) from pg_inherits where inhparent = 'audit.events'::regclass)
+  || ', indexes ' || (select pg_size_pretty(sum(pg_indexes_size(inhrelid))) from pg_inherits where inhparent = 'audit.events'::regclass)
   || ', ' || (select count(*) from audit.partition_bounds where parent = 'events') || ' partitions of audit.events'
   from audit.events where topic = 'bench.synthetic'"
 echo "insert … select: ${TOOK[insert]} s; vacuum (analyze): ${TOOK[vacuum]} s"

@@ -12,7 +12,9 @@
 #
 #   bench/audit.sh [EVENTS] [ROWS] [EXPORT_ROWS]     defaults 100000 10000000 1000000
 #   environment: AUDIT_TENANTS (64: tenants of the ingested events), SYN_TENANTS (1000), SYN_DAYS (90),
-#   QUERIES (300), QUERY_WARMUP (30), HOSTPLANE_SERVICE_JAVA_OPTS (-Xms128m -Xmx384m -XX:+UseSerialGC)
+#   QUERIES (300), QUERY_WARMUP (30), HOSTPLANE_SERVICE_JAVA_OPTS (-Xms128m -Xmx384m -XX:+UseSerialGC),
+#   HOSTPLANE_AUDIT_RETENTION_PARTITION (month, the service's default; day: one partition of audit.events a day),
+#   AUDIT_KEEP_DATA (false: the run's database and broker data are removed on exit)
 EVENTS=${1:-100000}
 ROWS=${2:-10000000}
 EXPORT_ROWS=${3:-1000000}

@@ -188,7 +188,8 @@ public class AuditIngestor implements ConsumerSeekAware {
 
     private record Tail(long offset, byte[] hash) {}
 
-    private record Parsed(ConsumerRecord<String, String> record, CloudEvent event, String reason) {}
+    /** A record as read: the event and its canonical JSON (computed once: it is both checked and hashed). */
+    private record Parsed(ConsumerRecord<String, String> record, CloudEvent event, String canonical, String reason) {}
 
     private Counts store(List<ConsumerRecord<String, String>> records) {
         Map<TopicPartition, List<ConsumerRecord<String, String>>> chains = new LinkedHashMap<>();
@@ -228,8 +229,7 @@ public class AuditIngestor implements ConsumerSeekAware {
                         skipped++;
                         continue;
                     }
-                    hash = ChainLink.eventHash(
-                            topic, partition, offset, prev, p.record().value());
+                    hash = ChainLink.canonicalEventHash(topic, partition, offset, prev, p.canonical());
                     events.add(eventRow(p, hash, prev));
                 } else {
                     byte[] raw = p.record().value() == null
@@ -269,17 +269,18 @@ public class AuditIngestor implements ConsumerSeekAware {
 
     private Parsed parse(ConsumerRecord<String, String> record) {
         if (record.value() == null) {
-            return new Parsed(record, null, "record has no value");
+            return new Parsed(record, null, null, "record has no value");
         }
         try {
             CloudEvent event = codec.read(record.value());
+            String canonical = ChainLink.canonicalJson(record.value());
             // PostgreSQL's jsonb cannot hold U+0000; such an event could never be stored.
-            if (ChainLink.canonicalJson(record.value()).contains("\\u0000")) {
-                return new Parsed(record, null, "event contains U+0000, which jsonb cannot store");
+            if (canonical.contains("\\u0000")) {
+                return new Parsed(record, null, null, "event contains U+0000, which jsonb cannot store");
             }
-            return new Parsed(record, event, null);
+            return new Parsed(record, event, canonical, null);
         } catch (EventCodec.MalformedEventException | IllegalArgumentException e) {
-            return new Parsed(record, null, e.getMessage());
+            return new Parsed(record, null, null, e.getMessage());
         }
     }
 

@@ -106,7 +106,12 @@ final class ReplayRun {
         int reported = -1;
         long lastMove = System.nanoTime();
         long started = lastMove;
-        boolean filtering = storeStart == null;
+        // A rebuild takes every record; so does an unfiltered replay into a topic, which copies the stream as it
+        // is (unreadable records too), without reading each event. A file holds events only, one a line.
+        boolean filtering = storeStart == null
+                && (command.tenant() != null
+                        || !command.types().isEmpty()
+                        || !ReplayAudit.Target.TOPIC.equals(command.target().kind()));
         progress.accept(0);
         while (!open.isEmpty()) {
             if (cancelled.getAsBoolean()) {

@@ -36,8 +36,8 @@ final class ReplaySinks {
 
     /**
      * Into a {@code hostplane.replay.*} topic (created when missing), keeping each record's key (so one
-     * resource's events keep their order), value and time, plus the two replay headers. Each poll's sends are
-     * acknowledged by the broker before the next poll is read.
+     * resource's events keep their order), value and time, plus the two replay headers. A poll's sends must be
+     * acknowledged by the broker before the poll after next is written (one poll in flight).
      */
     static ReplayRun.Sink topic(
             KafkaTemplate<String, String> kafka, KafkaAdmin admin, String topic, int partitions, UUID jobId) {
@@ -45,6 +45,9 @@ final class ReplaySinks {
         admin.createOrModifyTopics(created);
         byte[] job = jobId.toString().getBytes(StandardCharsets.UTF_8);
         return new ReplayRun.Sink() {
+            /** The previous poll's sends: one poll is in flight while the next is read. */
+            private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+
             @Override
             public long write(List<ConsumerRecord<String, String>> records) throws Exception {
                 List<CompletableFuture<?>> sent = new ArrayList<>(records.size());
@@ -59,13 +62,15 @@ final class ReplaySinks {
                                             .getBytes(StandardCharsets.UTF_8)));
                     sent.add(kafka.send(out));
                 }
-                CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+                inFlight.get(60, TimeUnit.SECONDS);
+                inFlight = CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
                 return records.size();
             }
 
             @Override
-            public void finish() {
+            public void finish() throws Exception {
                 kafka.flush();
+                inFlight.get(60, TimeUnit.SECONDS);
             }
 
             @Override

@@ -26,7 +26,7 @@ public record AuditProperties(
         Replay replay) {
 
     public AuditProperties {
-        replay = replay == null ? new Replay(null, 500) : replay;
+        replay = replay == null ? new Replay(null, 2000) : replay;
         writer = writer == null ? new Login(null, null) : writer;
         reader = reader == null ? new Login(null, null) : reader;
         checkpoint = checkpoint == null ? new Checkpoint(1000) : checkpoint;

@@ -45,6 +45,12 @@ public final class ChainLink {
         return hash(topic, partition, offset, EVENT, prevHash, canonicalJson(eventJson));
     }
 
+    /** {@link #eventHash} for an event whose canonical JSON the caller already has (it parsed the event once). */
+    public static byte[] canonicalEventHash(
+            String topic, int partition, long offset, byte[] prevHash, String canonicalEventJson) {
+        return hash(topic, partition, offset, EVENT, prevHash, canonicalEventJson);
+    }
+
     /** The hash of a quarantined record's link; {@code raw} may be null (a record without a value). */
     public static byte[] quarantineHash(String topic, int partition, long offset, byte[] prevHash, byte[] raw) {
         String payload = raw == null ? "-" : Base64.getEncoder().encodeToString(raw);

@@ -1,0 +1,102 @@
+package io.hostplane.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hostplane.sdk.Hostplane;
+import io.hostplane.sdk.api.AccountsApi;
+import io.hostplane.sdk.api.AuditApi;
+import io.hostplane.sdk.api.DnsApi;
+import io.hostplane.sdk.api.DomainsApi;
+import io.hostplane.sdk.api.JobsApi;
+import io.hostplane.sdk.api.SystemApi;
+import io.hostplane.sdk.api.TokensApi;
+import io.hostplane.sdk.invoker.ApiClient;
+import io.hostplane.sdk.invoker.ApiException;
+import io.hostplane.sdk.model.ErrorEnvelope;
+import io.hostplane.sdk.model.RateLimit;
+import io.hostplane.sdk.model.TokenCreate;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The generated SDK's operations for one token: what an integrator's program holds, and the end-to-end tests'
+ * only way to the public API.
+ */
+final class Sdk {
+
+    /** A call through the SDK that is expected to fail. */
+    interface Call {
+        Object call() throws ApiException;
+    }
+
+    final String baseUrl;
+    final ApiClient client;
+    final SystemApi system;
+    final AccountsApi accounts;
+    final TokensApi tokens;
+    final DomainsApi domains;
+    final DnsApi dns;
+    final JobsApi jobs;
+    final AuditApi audit;
+
+    Sdk(String baseUrl, String token) {
+        this.baseUrl = baseUrl;
+        this.client = Hostplane.client(baseUrl, token);
+        this.system = new SystemApi(client);
+        this.accounts = new AccountsApi(client);
+        this.tokens = new TokensApi(client);
+        this.domains = new DomainsApi(client);
+        this.dns = new DnsApi(client);
+        this.jobs = new JobsApi(client);
+        this.audit = new AuditApi(client);
+    }
+
+    /** A client with the token that the local stack wrote to {@code dataDir}/{@code file}. */
+    static Sdk withTokenFile(String baseUrl, Path dataDir, String file) {
+        try {
+            return new Sdk(baseUrl, Files.readString(dataDir.resolve(file)).trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A client with a new token of this one's account: every scope, and a rate limit that does not get in the way. */
+    Sdk withUnlimitedToken(String description) throws ApiException {
+        String token = tokens.createToken(new TokenCreate()
+                        .description(description)
+                        .scopes(List.of("*"))
+                        .rateLimit(new RateLimit().limit(100_000).periodSeconds(60)))
+                .getData()
+                .getToken();
+        return new Sdk(baseUrl, token);
+    }
+
+    /** Any model (or untyped {@code data}) as the JSON tree the SDK's own mapper makes of it. */
+    JsonNode tree(Object value) {
+        return client.getObjectMapper().valueToTree(value);
+    }
+
+    /** The error envelope of a failed call. */
+    ErrorEnvelope error(ApiException failure) {
+        try {
+            return client.getObjectMapper().readValue(failure.getResponseBody(), ErrorEnvelope.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs a call that must fail with an HTTP status; returns the failure (its status, headers and body). */
+    static ApiException failure(Call call) {
+        try {
+            Object answer = call.call();
+            throw new AssertionError("expected an error status, got an answer: " + answer);
+        } catch (ApiException e) {
+            assertThat(e.getCode()).as("HTTP status of %s", e.getMessage()).isPositive();
+            return e;
+        }
+    }
+}

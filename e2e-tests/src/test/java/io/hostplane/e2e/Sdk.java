@@ -3,6 +3,7 @@ package io.hostplane.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hostplane.sdk.Hostplane;
 import io.hostplane.sdk.api.AccountsApi;
 import io.hostplane.sdk.api.AuditApi;
@@ -32,6 +33,8 @@ final class Sdk {
     interface Call {
         Object call() throws ApiException;
     }
+
+    private static final ObjectMapper PLAIN = new ObjectMapper();
 
     final String baseUrl;
     final ApiClient client;
@@ -75,9 +78,9 @@ final class Sdk {
         return new Sdk(baseUrl, token);
     }
 
-    /** Any model (or untyped {@code data}) as the JSON tree the SDK's own mapper makes of it. */
+    /** Untyped {@code data} (maps and lists) as a JSON tree, nulls kept (the SDK's own mapper drops them). */
     JsonNode tree(Object value) {
-        return client.getObjectMapper().valueToTree(value);
+        return PLAIN.valueToTree(value);
     }
 
     /** The error envelope of a failed call. */

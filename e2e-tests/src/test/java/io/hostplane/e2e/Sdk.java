@@ -14,6 +14,7 @@ import io.hostplane.sdk.api.SystemApi;
 import io.hostplane.sdk.api.TokensApi;
 import io.hostplane.sdk.invoker.ApiClient;
 import io.hostplane.sdk.invoker.ApiException;
+import io.hostplane.sdk.invoker.ApiResponse;
 import io.hostplane.sdk.model.ErrorEnvelope;
 import io.hostplane.sdk.model.RateLimit;
 import io.hostplane.sdk.model.TokenCreate;
@@ -90,6 +91,12 @@ final class Sdk {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The first value of a response header (names are case-insensitive), or null. */
+    static String header(ApiResponse<?> response, String name) {
+        List<String> values = response.getHeaders().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     /** Runs a call that must fail with an HTTP status; returns the failure (its status, headers and body). */

@@ -7,10 +7,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hostplane.e2e.example.CreateRecordExample;
 import io.hostplane.embedded.FreePorts;
 import io.hostplane.local.DevStack;
+import io.hostplane.sdk.Hostplane;
+import io.hostplane.sdk.invoker.ApiException;
+import io.hostplane.sdk.invoker.ApiResponse;
 import io.hostplane.sdk.model.DnsRecord;
+import io.hostplane.sdk.model.DnsRecordInput;
 import io.hostplane.sdk.model.Domain;
 import io.hostplane.sdk.model.Job;
+import io.hostplane.sdk.model.JobEnvelope;
 import io.hostplane.sdk.model.JobStatus;
+import io.hostplane.sdk.model.RateLimit;
+import io.hostplane.sdk.model.TokenCreate;
 import java.io.File;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -107,6 +114,65 @@ class SdkContractTest {
         } finally {
             Files.deleteIfExists(zoneFile.toPath());
         }
+    }
+
+    @Test
+    void statusesAndHeadersReachTheCallerThroughTheSdk() throws Exception {
+        String token = Files.readString(data.resolve("demo-token")).trim();
+        Sdk demo = new Sdk(stack.apiUrl(), token);
+        Await.until(() -> demo.domains.getDomain("example.test").getData().getStatus() == Domain.StatusEnum.ACTIVE);
+
+        // Idempotency-Key: the same key and body replay the first answer; another body with it is a 422.
+        String key = UUID.randomUUID().toString();
+        ApiResponse<JobEnvelope> first =
+                demo.dns.createDnsRecordWithHttpInfo("example.test", record("192.0.2.20"), key, null);
+        ApiResponse<JobEnvelope> again =
+                demo.dns.createDnsRecordWithHttpInfo("example.test", record("192.0.2.20"), key, null);
+        assertThat(first.getStatusCode()).isEqualTo(202);
+        assertThat(again.getStatusCode()).isEqualTo(202);
+        assertThat(Sdk.header(again, "Idempotent-Replayed")).isEqualTo("true");
+        UUID job = first.getData().getData().getId();
+        assertThat(again.getData().getData().getId()).isEqualTo(job);
+        ApiException mismatch =
+                Sdk.failure(() -> demo.dns.createDnsRecord("example.test", record("192.0.2.21"), key, null));
+        assertThat(mismatch.getCode()).isEqualTo(422);
+        assertThat(demo.error(mismatch).getStatus()).isEqualTo(422);
+
+        // ETag and If-None-Match: an unchanged job is a 304, which the SDK reports as an ApiException.
+        assertThat(Hostplane.awaitJob(demo.jobs, job, Duration.ofSeconds(60)).getStatus())
+                .isEqualTo(JobStatus.SUCCEEDED);
+        String etag = Sdk.header(demo.jobs.getJobWithHttpInfo(job, null, null), "ETag");
+        assertThat(etag).isNotBlank();
+        assertThat(Sdk.failure(() -> demo.jobs.getJob(job, null, etag)).getCode())
+                .isEqualTo(304);
+
+        // A token allowed two requests a minute: a 429 with Retry-After within a few calls (a window may roll
+        // over once between two of them).
+        Sdk limited = new Sdk(
+                stack.apiUrl(),
+                demo.tokens
+                        .createToken(new TokenCreate()
+                                .description("limited")
+                                .scopes(List.of("dns.read"))
+                                .rateLimit(new RateLimit().limit(2).periodSeconds(60)))
+                        .getData()
+                        .getToken());
+        ApiException refused = null;
+        for (int i = 0; i < 5 && refused == null; i++) {
+            try {
+                limited.dns.listDnsRecords("example.test", null, null, null, null);
+            } catch (ApiException e) {
+                refused = e;
+            }
+        }
+        assertThat(refused).as("a refusal within 5 calls").isNotNull();
+        assertThat(refused.getCode()).isEqualTo(429);
+        assertThat(refused.getResponseHeaders().firstValue("Retry-After")).isPresent();
+        assertThat(limited.error(refused).getStatus()).isEqualTo(429);
+    }
+
+    private static DnsRecordInput record(String address) {
+        return new DnsRecordInput().name("idem").type(DnsRecordInput.TypeEnum.A).content(address);
     }
 
     /** JSON pointers where the two documents differ, at most 20 of them. */

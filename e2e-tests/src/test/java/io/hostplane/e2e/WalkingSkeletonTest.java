@@ -102,10 +102,10 @@ class WalkingSkeletonTest {
         assertThat(accepted.getStatusCode()).isEqualTo(202);
         Job job = accepted.getData().getData();
         UUID jobId = job.getId();
-        String requestId = header(accepted, "X-Request-Id");
+        String requestId = Sdk.header(accepted, "X-Request-Id");
         assertThat(accepted.getData().getSuccess()).isEqualTo(JobEnvelope.SuccessEnum.TRUE);
         assertThat(accepted.getData().getRequestId()).isEqualTo(requestId);
-        assertThat(header(accepted, "Location")).isEqualTo("/api/v1/jobs/" + jobId);
+        assertThat(Sdk.header(accepted, "Location")).isEqualTo("/api/v1/jobs/" + jobId);
         assertThat(job.getType()).isEqualTo("dns.record.create");
         assertThat(job.getStatus()).isEqualTo(JobStatus.QUEUED);
 
@@ -275,11 +275,6 @@ class WalkingSkeletonTest {
 
     private static List<String> types(AuditEventPage page) {
         return page.getItems().stream().map(AuditEvent::getType).toList();
-    }
-
-    private static String header(ApiResponse<?> response, String name) {
-        List<String> values = response.getHeaders().get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     /** Long-polls the job through the SDK until it is terminal; it must have succeeded. */

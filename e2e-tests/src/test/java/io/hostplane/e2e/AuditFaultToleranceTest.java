@@ -8,6 +8,7 @@ import io.hostplane.common.event.RequestRecorded;
 import io.hostplane.common.topic.Topics;
 import io.hostplane.embedded.FreePorts;
 import io.hostplane.local.DevStack;
+import io.hostplane.sdk.invoker.ApiException;
 import io.hostplane.sdk.model.AuditVerification;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -143,8 +144,20 @@ class AuditFaultToleranceTest {
     }
 
     private static void assertVerifies(String tenant) throws Exception {
-        AuditVerification verified =
-                operator.audit.verifyAuditLog(tenant, null, null).getData();
+        // Right after PostgreSQL's restart the API's reader connections may still be stale: it answers 503
+        // ("retry later"), and a client retries, as it should.
+        AuditVerification verified = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (verified == null) {
+            try {
+                verified = operator.audit.verifyAuditLog(tenant, null, null).getData();
+            } catch (ApiException e) {
+                if (e.getCode() != 503 || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
+        }
         assertThat(verified.getValid()).as(verified.toString()).isTrue();
         assertThat(verified.getTenantEvents()).isEqualTo((long) EVENTS);
     }

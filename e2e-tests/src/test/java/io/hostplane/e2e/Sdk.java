@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -59,12 +60,27 @@ final class Sdk {
         this.audit = new AuditApi(client);
     }
 
-    /** A client with the token that the local stack wrote to {@code dataDir}/{@code file}. */
+    /**
+     * A client with the token that the local stack wrote to {@code dataDir}/{@code file}. With the services in
+     * processes of their own, {@code DevStack.start} returns once the API answers, which can be a moment before
+     * the API's first-start set-up has written the token files: waits for the file, up to 60 s.
+     */
     static Sdk withTokenFile(String baseUrl, Path dataDir, String file) {
+        Path path = dataDir.resolve(file);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         try {
-            return new Sdk(baseUrl, Files.readString(dataDir.resolve(file)).trim());
+            while (!Files.exists(path) || Files.readString(path).isBlank()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the local stack wrote no " + path + " within 60 s");
+                }
+                Thread.sleep(100);
+            }
+            return new Sdk(baseUrl, Files.readString(path).trim());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -5,13 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hostplane.embedded.FreePorts;
 import io.hostplane.embedded.TestInfrastructure;
 import io.hostplane.local.DevStack;
+import io.hostplane.sdk.model.DnsRecordInput;
+import io.hostplane.sdk.model.Domain;
+import io.hostplane.sdk.model.JobStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The launcher pointed at an existing Kafka and PostgreSQL through Spring's own environment variables, as
@@ -35,34 +37,31 @@ class ExternalInfrastructureTest {
             assertThat(Files.exists(data.resolve("postgres"))).isFalse();
             assertThat(Files.exists(data.resolve("kafka"))).isFalse();
 
-            ApiClient demo = new ApiClient(
-                    stack.apiUrl(), Files.readString(data.resolve("demo-token")).trim());
+            Sdk demo = Sdk.withTokenFile(stack.apiUrl(), data, "demo-token");
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            String status = null;
-            while (System.nanoTime() < deadline && !"active".equals(status)) {
-                status = demo.get("/api/v1/domains/example.test")
-                        .body()
-                        .path("data")
-                        .path("status")
-                        .asString();
+            Domain.StatusEnum domainStatus = null;
+            while (System.nanoTime() < deadline && domainStatus != Domain.StatusEnum.ACTIVE) {
+                domainStatus = demo.domains.getDomain("example.test").getData().getStatus();
                 Thread.sleep(250);
             }
-            assertThat(status).isEqualTo("active");
-            JsonNode job = demo.post(
-                            "/api/v1/domains/example.test/dns/records",
-                            "{\"name\":\"ext\",\"type\":\"TXT\",\"content\":\"\\\"hello\\\"\"}")
-                    .body()
-                    .path("data");
-            String jobId = job.path("id").asString();
-            while (System.nanoTime() < deadline && !"succeeded".equals(status)) {
-                status = demo.get("/api/v1/jobs/" + jobId)
-                        .body()
-                        .path("data")
-                        .path("status")
-                        .asString();
+            assertThat(domainStatus).isEqualTo(Domain.StatusEnum.ACTIVE);
+            UUID jobId = demo.dns
+                    .createDnsRecord(
+                            "example.test",
+                            new DnsRecordInput()
+                                    .name("ext")
+                                    .type(DnsRecordInput.TypeEnum.TXT)
+                                    .content("\"hello\""),
+                            null,
+                            null)
+                    .getData()
+                    .getId();
+            JobStatus status = null;
+            while (System.nanoTime() < deadline && status != JobStatus.SUCCEEDED) {
+                status = demo.jobs.getJob(jobId, null, null).getData().getStatus();
                 Thread.sleep(250);
             }
-            assertThat(status).isEqualTo("succeeded");
+            assertThat(status).isEqualTo(JobStatus.SUCCEEDED);
         }
     }
 }

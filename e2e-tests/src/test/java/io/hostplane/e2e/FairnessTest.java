@@ -5,8 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hostplane.common.topic.Topics;
 import io.hostplane.embedded.FreePorts;
 import io.hostplane.local.DevStack;
+import io.hostplane.sdk.invoker.ApiException;
+import io.hostplane.sdk.model.AccountCreate;
+import io.hostplane.sdk.model.DnsRecordInput;
+import io.hostplane.sdk.model.DomainCreate;
+import io.hostplane.sdk.model.JobStatus;
+import io.hostplane.sdk.model.RateLimit;
+import io.hostplane.sdk.model.TokenCreate;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,8 +35,8 @@ class FairnessTest {
     private static final int PARTITIONS = 12;
 
     private static DevStack stack;
-    private static ApiClient busy;
-    private static ApiClient quiet;
+    private static Sdk busy;
+    private static Sdk quiet;
     private static String busyTenant;
     private static String quietTenant;
     private static String busyZone;
@@ -45,12 +51,11 @@ class FairnessTest {
         stack = new DevStack(DevStack.randomPorts(data, FreePorts::next), Map.of("HOSTPLANE_DEV_WORKERS", "0"))
                 .start(Duration.ofSeconds(120));
         worker = WorkerProcess.start("worker-1", stack.kafkaBootstrapServers(), stack.r2dbcUrl(), data);
-        ApiClient admin = new ApiClient(
-                stack.apiUrl(), Files.readString(data.resolve("admin-token")).trim());
+        Sdk admin = Sdk.withTokenFile(stack.apiUrl(), data, "admin-token");
         busyTenant = account(admin, "busy");
         quietTenant = account(admin, "quiet");
-        busy = new ApiClient(stack.apiUrl(), token(admin, busyTenant));
-        quiet = new ApiClient(stack.apiUrl(), token(admin, quietTenant));
+        busy = new Sdk(stack.apiUrl(), token(admin, busyTenant));
+        quiet = new Sdk(stack.apiUrl(), token(admin, quietTenant));
         busyZone = "busy-" + UUID.randomUUID().toString().substring(0, 6) + ".test";
         // The quiet tenant's zone is on another partition than the busy one's (a shared partition is FIFO).
         do {
@@ -76,25 +81,25 @@ class FairnessTest {
         // backlog ahead of the single job; then a worker starts and faces both.
         worker.stop(Duration.ofSeconds(30));
         List<String> burst = busyLoad.submit("burst", BURST, () -> {}, false);
-        String single = quiet.post(
-                        "/api/v1/domains/" + quietZone + "/dns/records",
-                        "{\"name\":\"single\",\"type\":\"A\",\"content\":\"192.0.2.7\"}")
-                .body()
-                .path("data")
-                .path("id")
-                .asString();
+        UUID single = quiet.dns
+                .createDnsRecord(
+                        quietZone,
+                        new DnsRecordInput()
+                                .name("single")
+                                .type(DnsRecordInput.TypeEnum.A)
+                                .content("192.0.2.7"),
+                        null,
+                        null)
+                .getData()
+                .getId();
         worker = WorkerProcess.start("worker-2", stack.kafkaBootstrapServers(), stack.r2dbcUrl(), data);
         // ?wait= returns as soon as the job's state changes.
-        String status = "queued";
+        JobStatus status = JobStatus.QUEUED;
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!status.equals("succeeded") && System.nanoTime() < deadline) {
-            status = quiet.get("/api/v1/jobs/" + single + "?wait=10s")
-                    .body()
-                    .path("data")
-                    .path("status")
-                    .asString();
+        while (status != JobStatus.SUCCEEDED && System.nanoTime() < deadline) {
+            status = quiet.jobs.getJob(single, "10s", null).getData().getStatus();
         }
-        assertThat(status).isEqualTo("succeeded");
+        assertThat(status).isEqualTo(JobStatus.SUCCEEDED);
         int stillActive = BURST - busyLoad.succeededCount(burst);
         assertThat(stillActive)
                 .as("burst jobs not yet done when the other tenant's job was")
@@ -107,33 +112,29 @@ class FairnessTest {
         return Utils.toPositive(Utils.murmur2(key)) % PARTITIONS;
     }
 
-    private static String account(ApiClient admin, String name) throws Exception {
-        return admin.post(
-                        "/api/v1/accounts",
-                        "{\"name\":\"" + name + "-"
-                                + UUID.randomUUID().toString().substring(0, 6) + "\"}")
-                .body()
-                .path("data")
-                .path("id")
-                .asString();
+    private static String account(Sdk admin, String name) throws ApiException {
+        return admin.accounts
+                .createAccount(new AccountCreate()
+                        .name(name + "-" + UUID.randomUUID().toString().substring(0, 6)))
+                .getData()
+                .getId();
     }
 
-    private static String token(ApiClient admin, String tenant) throws Exception {
-        return admin.post(
-                        "/api/v1/tokens",
-                        "{\"tenant\":\"" + tenant
-                                + "\",\"scopes\":[\"*\"],\"rate_limit\":{\"limit\":100000,\"period_seconds\":60}}")
-                .body()
-                .path("data")
-                .path("token")
-                .asString();
+    private static String token(Sdk admin, String tenant) throws ApiException {
+        return admin.tokens
+                .createToken(new TokenCreate()
+                        .tenant(tenant)
+                        .scopes(List.of("*"))
+                        .rateLimit(new RateLimit().limit(100_000).periodSeconds(60)))
+                .getData()
+                .getToken();
     }
 
-    private static String domain(ApiClient client, String zone) throws Exception {
-        return client.post("/api/v1/domains", "{\"name\":\"" + zone + "\"}")
-                .body()
-                .path("data")
-                .path("id")
-                .asString();
+    private static String domain(Sdk client, String zone) throws ApiException {
+        return client.domains
+                .createDomain(new DomainCreate().name(zone), null, null)
+                .getData()
+                .getId()
+                .toString();
     }
 }

@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostplane.embedded.FreePorts;
 import io.hostplane.local.DevStack;
-import java.nio.file.Files;
+import io.hostplane.sdk.invoker.ApiException;
+import io.hostplane.sdk.invoker.ApiResponse;
+import io.hostplane.sdk.model.DnsRecordInput;
+import io.hostplane.sdk.model.ErrorEnvelope;
+import io.hostplane.sdk.model.JobEnvelope;
+import io.hostplane.sdk.model.JobStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class FaultToleranceTest {
 
     private static DevStack stack;
-    private static ApiClient demo;
+    private static Sdk demo;
     private static Path data;
     private static JobLoad load;
 
@@ -31,10 +36,16 @@ class FaultToleranceTest {
     static void start() throws Exception {
         data = Path.of("target", "faults-" + UUID.randomUUID()).toAbsolutePath();
         stack = new DevStack(DevStack.randomPorts(data, FreePorts::next), Map.of()).start(Duration.ofSeconds(120));
-        demo = new ApiClient(
-                stack.apiUrl(), Files.readString(data.resolve("demo-token")).trim());
-        awaitStatus("/api/v1/domains/example.test", "active");
-        load = JobLoad.withNewZones(demo, stack.apiUrl(), stack.r2dbcUrl(), "faults", 4);
+        demo = Sdk.withTokenFile(stack.apiUrl(), data, "demo-token");
+        awaitStatus(
+                "domain example.test",
+                () -> demo.domains
+                        .getDomain("example.test")
+                        .getData()
+                        .getStatus()
+                        .getValue(),
+                "active");
+        load = JobLoad.withNewZones(demo, stack.r2dbcUrl(), "faults", 4);
     }
 
     @Test
@@ -78,24 +89,18 @@ class FaultToleranceTest {
     @Test
     void jobsAcceptedWhileKafkaIsDownAreAppliedWhenItReturns() throws Exception {
         stack.stopKafka();
-        String[] jobs = new String[3];
+        UUID[] jobs = new UUID[3];
         for (int i = 0; i < jobs.length; i++) {
-            ApiClient.Response accepted = demo.post(
-                    "/api/v1/domains/example.test/dns/records",
-                    "{\"name\":\"kafka-down-" + i + "\",\"type\":\"A\",\"content\":\"192.0.2." + (40 + i) + "\"}");
-            assertThat(accepted.status()).isEqualTo(202);
-            jobs[i] = accepted.body().path("data").path("id").asString();
+            ApiResponse<JobEnvelope> accepted = demo.dns.createDnsRecordWithHttpInfo(
+                    "example.test", record("kafka-down-" + i, "192.0.2." + (40 + i)), null, null);
+            assertThat(accepted.getStatusCode()).isEqualTo(202);
+            jobs[i] = accepted.getData().getData().getId();
         }
         Thread.sleep(1000);
-        assertThat(demo.get("/api/v1/jobs/" + jobs[0])
-                        .body()
-                        .path("data")
-                        .path("status")
-                        .asString())
-                .isEqualTo("queued");
+        assertThat(demo.jobs.getJob(jobs[0], null, null).getData().getStatus()).isEqualTo(JobStatus.QUEUED);
         stack.startKafka();
-        for (String job : jobs) {
-            awaitStatus("/api/v1/jobs/" + job, "succeeded");
+        for (UUID job : jobs) {
+            awaitSucceeded(job);
         }
     }
 
@@ -103,55 +108,86 @@ class FaultToleranceTest {
     void withPostgresqlDownTheApiAnswers503AndRecovers() throws Exception {
         stack.stopPostgres();
         try {
-            ApiClient.Response refused = null;
+            int status = 0;
+            ApiException refused = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (System.nanoTime() < deadline) {
-                refused = demo.post(
-                        "/api/v1/domains/example.test/dns/records",
-                        "{\"name\":\"pg-down\",\"type\":\"A\",\"content\":\"192.0.2.99\"}");
-                if (refused.status() == 503) {
+                try {
+                    status = demo.dns
+                            .createDnsRecordWithHttpInfo("example.test", record("pg-down", "192.0.2.99"), null, null)
+                            .getStatusCode();
+                } catch (ApiException e) {
+                    status = e.getCode();
+                    refused = e;
+                }
+                if (status == 503) {
                     break;
                 }
                 Thread.sleep(300);
             }
-            assertThat(refused.status()).isEqualTo(503);
-            assertThat(refused.header("Retry-After")).isNotBlank();
-            assertThat(refused.body().path("success").asBoolean()).isFalse();
+            assertThat(status).isEqualTo(503);
+            assertThat(refused.getResponseHeaders().firstValue("Retry-After"))
+                    .hasValueSatisfying(value -> assertThat(value).isNotBlank());
+            ErrorEnvelope error = demo.error(refused);
+            assertThat(error.getSuccess()).isEqualTo(ErrorEnvelope.SuccessEnum.FALSE);
+            assertThat(error.getStatus()).isEqualTo(503);
         } finally {
             stack.startPostgres();
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         int status = 0;
         while (System.nanoTime() < deadline && status != 200) {
-            status = demo.get("/api/v1/domains/example.test/dns/records?name=pg-down")
-                    .status();
+            try {
+                status = demo.dns
+                        .listDnsRecordsWithHttpInfo("example.test", null, "pg-down", null, null)
+                        .getStatusCode();
+            } catch (ApiException e) {
+                status = e.getCode();
+            }
             Thread.sleep(300);
         }
         assertThat(status).isEqualTo(200);
-        assertThat(demo.get("/api/v1/domains/example.test/dns/records?name=pg-down")
-                        .body()
-                        .path("data")
-                        .path("items")
-                        .size())
-                .isZero();
-        ApiClient.Response accepted = demo.post(
-                "/api/v1/domains/example.test/dns/records",
-                "{\"name\":\"pg-back\",\"type\":\"A\",\"content\":\"192.0.2.98\"}");
-        assertThat(accepted.status()).isEqualTo(202);
-        awaitStatus("/api/v1/jobs/" + accepted.body().path("data").path("id").asString(), "succeeded");
+        assertThat(demo.dns
+                        .listDnsRecords("example.test", null, "pg-down", null, null)
+                        .getData()
+                        .getItems())
+                .isEmpty();
+        ApiResponse<JobEnvelope> accepted =
+                demo.dns.createDnsRecordWithHttpInfo("example.test", record("pg-back", "192.0.2.98"), null, null);
+        assertThat(accepted.getStatusCode()).isEqualTo(202);
+        awaitSucceeded(accepted.getData().getData().getId());
     }
 
-    private static void awaitStatus(String path, String expected) throws Exception {
+    private static DnsRecordInput record(String name, String address) {
+        return new DnsRecordInput().name(name).type(DnsRecordInput.TypeEnum.A).content(address);
+    }
+
+    private static void awaitSucceeded(UUID job) throws Exception {
+        awaitStatus(
+                "job " + job,
+                () -> demo.jobs.getJob(job, null, null).getData().getStatus().getValue(),
+                "succeeded");
+    }
+
+    interface StatusCall {
+        String status() throws ApiException;
+    }
+
+    /** Polls until the status is {@code expected}; an error status (the platform recovering) is polled past. */
+    private static void awaitStatus(String what, StatusCall call, String expected) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         String status = null;
         while (System.nanoTime() < deadline) {
-            ApiClient.Response r = demo.get(path);
-            status = r.status() == 200 ? r.body().path("data").path("status").asString() : "http " + r.status();
+            try {
+                status = call.status();
+            } catch (ApiException e) {
+                status = "http " + e.getCode();
+            }
             if (expected.equals(status)) {
                 return;
             }
             Thread.sleep(500);
         }
-        throw new AssertionError(path + " is " + status + ", expected " + expected);
+        throw new AssertionError(what + " is " + status + ", expected " + expected);
     }
 }

@@ -2,6 +2,11 @@ package io.hostplane.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hostplane.sdk.invoker.ApiException;
+import io.hostplane.sdk.invoker.ApiResponse;
+import io.hostplane.sdk.model.DnsRecordInput;
+import io.hostplane.sdk.model.DomainCreate;
+import io.hostplane.sdk.model.JobEnvelope;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -23,7 +28,7 @@ import java.util.concurrent.Future;
  */
 final class JobLoad {
 
-    private final ApiClient client;
+    private final Sdk client;
     private final String jdbcUrl;
     private final List<String> zones;
 
@@ -31,35 +36,26 @@ final class JobLoad {
      * A load for {@code zoneCount} new zones of the demo tenant (named {@code prefix}N-…), sent with a token
      * of its own whose rate limit does not get in the way; returns once the zones are active.
      */
-    static JobLoad withNewZones(ApiClient demo, String apiUrl, String r2dbcUrl, String prefix, int zoneCount)
-            throws Exception {
-        String token = demo.post(
-                        "/api/v1/tokens",
-                        "{\"description\":\"" + prefix + "\",\"scopes\":[\"*\"],"
-                                + "\"rate_limit\":{\"limit\":100000,\"period_seconds\":60}}")
-                .body()
-                .path("data")
-                .path("token")
-                .asString();
-        ApiClient client = new ApiClient(apiUrl, token);
+    static JobLoad withNewZones(Sdk demo, String r2dbcUrl, String prefix, int zoneCount) throws Exception {
+        Sdk client = demo.withUnlimitedToken(prefix);
         List<String> zones = new ArrayList<>();
         List<String> domainJobs = new ArrayList<>();
         for (int i = 0; i < zoneCount; i++) {
             String zone =
                     prefix + i + "-" + java.util.UUID.randomUUID().toString().substring(0, 6) + ".test";
             zones.add(zone);
-            domainJobs.add(client.post("/api/v1/domains", "{\"name\":\"" + zone + "\"}")
-                    .body()
-                    .path("data")
-                    .path("id")
-                    .asString());
+            domainJobs.add(client.domains
+                    .createDomain(new DomainCreate().name(zone), null, null)
+                    .getData()
+                    .getId()
+                    .toString());
         }
         JobLoad load = new JobLoad(client, r2dbcUrl, zones);
         load.awaitTerminal(domainJobs, Duration.ofSeconds(120));
         return load;
     }
 
-    JobLoad(ApiClient client, String r2dbcUrl, List<String> zones) {
+    JobLoad(Sdk client, String r2dbcUrl, List<String> zones) {
         this.client = client;
         this.jdbcUrl = r2dbcUrl.replace("r2dbc:", "jdbc:");
         this.zones = zones;
@@ -83,17 +79,26 @@ final class JobLoad {
                 int n = i;
                 sent.add(pool.submit(() -> {
                     String zone = zones.get(n % zones.size());
-                    String body = "{\"name\":\"" + prefix + "-" + n + "\",\"type\":\"A\",\"content\":\"192.0.2."
-                            + (n % 250 + 1) + "\"}";
-                    var response = client.post("/api/v1/domains/" + zone + "/dns/records", body);
+                    DnsRecordInput record = new DnsRecordInput()
+                            .name(prefix + "-" + n)
+                            .type(DnsRecordInput.TypeEnum.A)
+                            .content("192.0.2." + (n % 250 + 1));
                     // As a client should: a 503 (a dependency is down, nothing was written) is retried.
                     long retryUntil = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                    while (response.status() == 503 && System.nanoTime() < retryUntil) {
-                        Thread.sleep(500);
-                        response = client.post("/api/v1/domains/" + zone + "/dns/records", body);
+                    ApiResponse<JobEnvelope> response;
+                    while (true) {
+                        try {
+                            response = client.dns.createDnsRecordWithHttpInfo(zone, record, null, null);
+                            break;
+                        } catch (ApiException e) {
+                            if (e.getCode() != 503 || System.nanoTime() >= retryUntil) {
+                                throw e;
+                            }
+                            Thread.sleep(500);
+                        }
                     }
-                    assertThat(response.status()).isEqualTo(202);
-                    jobs.add(response.body().path("data").path("id").asString());
+                    assertThat(response.getStatusCode()).isEqualTo(202);
+                    jobs.add(response.getData().getData().getId().toString());
                     return null;
                 }));
             }

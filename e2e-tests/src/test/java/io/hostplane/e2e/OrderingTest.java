@@ -2,9 +2,18 @@ package io.hostplane.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hostplane.embedded.FreePorts;
 import io.hostplane.local.DevStack;
-import java.nio.file.Files;
+import io.hostplane.sdk.Hostplane;
+import io.hostplane.sdk.invoker.ApiResponse;
+import io.hostplane.sdk.model.AuditEvent;
+import io.hostplane.sdk.model.AuditEventPage;
+import io.hostplane.sdk.model.DnsRecordInput;
+import io.hostplane.sdk.model.Domain;
+import io.hostplane.sdk.model.Job;
+import io.hostplane.sdk.model.JobEnvelope;
+import io.hostplane.sdk.model.JobStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +27,6 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
 
 /**
  * 200 changes to one record from four concurrent clients: every one is accepted and applied, and the record
@@ -29,23 +37,14 @@ class OrderingTest {
 
     private static final int CHANGES = 200;
     private static DevStack stack;
-    private static ApiClient client;
+    private static Sdk client;
 
     @BeforeAll
     static void start() throws Exception {
         Path data = Path.of("target", "ordering-" + UUID.randomUUID()).toAbsolutePath();
         stack = new DevStack(DevStack.randomPorts(data, FreePorts::next), Map.of()).start(Duration.ofSeconds(120));
-        ApiClient demo = new ApiClient(
-                stack.apiUrl(), Files.readString(data.resolve("demo-token")).trim());
         // The demo token allows 120 requests a minute; this test needs more.
-        String token = demo.post(
-                        "/api/v1/tokens",
-                        "{\"description\":\"ordering\",\"scopes\":[\"*\"],\"rate_limit\":{\"limit\":100000,\"period_seconds\":60}}")
-                .body()
-                .path("data")
-                .path("token")
-                .asString();
-        client = new ApiClient(stack.apiUrl(), token);
+        client = Sdk.withTokenFile(stack.apiUrl(), data, "demo-token").withUnlimitedToken("ordering");
     }
 
     @AfterAll
@@ -57,53 +56,60 @@ class OrderingTest {
 
     @Test
     void concurrentChangesToOneRecordEndAsTheLastOrderedChange() throws Exception {
-        Await.until(() -> client.get("/api/v1/domains/example.test")
-                .body()
-                .path("data")
-                .path("status")
-                .asString()
-                .equals("active"));
-        String created = client.post(
-                        "/api/v1/domains/example.test/dns/records",
-                        "{\"name\":\"race\",\"type\":\"TXT\",\"content\":\"\\\"start\\\"\"}")
-                .body()
-                .path("data")
-                .path("id")
-                .asString();
-        Await.until(() -> status(created).equals("succeeded"));
-        String recordId = client.get("/api/v1/domains/example.test/dns/records?name=race")
-                .body()
-                .path("data")
-                .path("items")
+        Await.until(() -> client.domains.getDomain("example.test").getData().getStatus() == Domain.StatusEnum.ACTIVE);
+        UUID created = client.dns
+                .createDnsRecord(
+                        "example.test",
+                        new DnsRecordInput()
+                                .name("race")
+                                .type(DnsRecordInput.TypeEnum.TXT)
+                                .content("\"start\""),
+                        null,
+                        null)
+                .getData()
+                .getId();
+        assertThat(Hostplane.awaitJob(client.jobs, created, Duration.ofSeconds(120))
+                        .getStatus())
+                .isEqualTo(JobStatus.SUCCEEDED);
+        UUID recordId = client.dns
+                .listDnsRecords("example.test", null, "race", null, null)
+                .getData()
+                .getItems()
                 .get(0)
-                .path("id")
-                .asString();
-        String path = "/api/v1/domains/example.test/dns/records/" + recordId;
+                .getId();
 
         ExecutorService clients = Executors.newFixedThreadPool(4);
-        List<Future<String>> accepted = new ArrayList<>();
+        List<Future<UUID>> accepted = new ArrayList<>();
         for (int i = 0; i < CHANGES; i++) {
-            String content = "\\\"change-" + i + "\\\"";
+            String content = "\"change-" + i + "\"";
             accepted.add(clients.submit(() -> {
-                ApiClient.Response r =
-                        client.put(path, "{\"name\":\"race\",\"type\":\"TXT\",\"content\":\"" + content + "\"}");
-                assertThat(r.status()).isEqualTo(202);
-                return r.body().path("data").path("id").asString();
+                ApiResponse<JobEnvelope> r = client.dns.replaceDnsRecordWithHttpInfo(
+                        "example.test",
+                        recordId,
+                        new DnsRecordInput()
+                                .name("race")
+                                .type(DnsRecordInput.TypeEnum.TXT)
+                                .content(content),
+                        null,
+                        null);
+                assertThat(r.getStatusCode()).isEqualTo(202);
+                return r.getData().getData().getId();
             }));
         }
-        List<String> jobs = new ArrayList<>();
-        for (Future<String> f : accepted) {
+        List<UUID> jobs = new ArrayList<>();
+        for (Future<UUID> f : accepted) {
             jobs.add(f.get());
         }
         clients.shutdown();
 
-        StringBuilder ids = new StringBuilder("/api/v1/jobs?limit=200");
-        jobs.forEach(id -> ids.append("&id=").append(id));
         Await.until(() -> {
-            JsonNode items = client.get(ids.toString()).body().path("data").path("items");
+            List<Job> items = client.jobs
+                    .listJobs(jobs, null, null, null, null, null, 200, null)
+                    .getData()
+                    .getItems();
             int done = 0;
-            for (JsonNode job : items) {
-                done += job.path("status").asString().equals("succeeded") ? 1 : 0;
+            for (Job job : items) {
+                done += job.getStatus() == JobStatus.SUCCEEDED ? 1 : 0;
             }
             return done == CHANGES;
         });
@@ -113,43 +119,44 @@ class OrderingTest {
         Await.until(() -> {
             String cursor = null;
             do {
-                JsonNode page = client.get(
-                                "/api/v1/audit/events?type=io.hostplane.command.dns.record.replace.v1&limit=200"
-                                        + (cursor == null ? "" : "&cursor=" + cursor))
-                        .body()
-                        .path("data");
-                for (JsonNode event : page.path("items")) {
-                    offsetByJob.put(
-                            event.path("job_id").asString(),
-                            event.path("offset").asLong());
+                AuditEventPage page = client.audit
+                        .listAuditEvents(
+                                null,
+                                null,
+                                null,
+                                List.of("io.hostplane.command.dns.record.replace.v1"),
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                200,
+                                cursor)
+                        .getData();
+                for (AuditEvent event : page.getItems()) {
+                    offsetByJob.put(event.getJobId(), event.getOffset());
+                    JsonNode data = client.tree(event.getData());
                     contentByJob.put(
-                            event.path("job_id").asString(),
-                            event.path("data")
-                                    .path("changes")
+                            event.getJobId(),
+                            data.path("changes")
                                     .get(0)
                                     .path("record")
                                     .path("content")
-                                    .asString());
+                                    .asText());
                 }
-                cursor = page.path("next_cursor").isNull()
-                        ? null
-                        : page.path("next_cursor").asString();
+                cursor = page.getNextCursor();
             } while (cursor != null);
-            return offsetByJob.keySet().containsAll(jobs);
+            return offsetByJob
+                    .keySet()
+                    .containsAll(jobs.stream().map(UUID::toString).toList());
         });
         String lastOrdered = jobs.stream()
+                .map(UUID::toString)
                 .max((a, b) -> Long.compare(offsetByJob.get(a), offsetByJob.get(b)))
                 .orElseThrow();
         String finalContent =
-                client.get(path).body().path("data").path("content").asString();
+                client.dns.getDnsRecord("example.test", recordId).getData().getContent();
         assertThat(finalContent).isEqualTo(contentByJob.get(lastOrdered));
-    }
-
-    private static String status(String job) throws Exception {
-        return client.get("/api/v1/jobs/" + job)
-                .body()
-                .path("data")
-                .path("status")
-                .asString();
     }
 }

@@ -4,7 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostplane.embedded.FreePorts;
 import io.hostplane.local.DevStack;
-import java.nio.file.Files;
+import io.hostplane.sdk.invoker.ApiResponse;
+import io.hostplane.sdk.model.DnsRecordInput;
+import io.hostplane.sdk.model.Domain;
+import io.hostplane.sdk.model.JobEnvelope;
+import io.hostplane.sdk.model.JobStatus;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code HOSTPLANE_DEV_PROCESSES=true}: the local stack runs api, worker and audit as three JVMs of their own
@@ -44,58 +54,49 @@ class SeparateProcessesTest {
                 children.put(pid, child);
             }
 
-            // Each service answers its own readiness (PostgreSQL and Kafka) and metrics on its own port.
+            // Each service answers its own readiness (PostgreSQL and Kafka) and metrics on its own port. These are
+            // the services' management endpoints, not the public API: the SDK has no operation for them.
+            HttpClient http = HttpClient.newHttpClient();
             for (int port :
                     List.of(stack.settings().workerPort(), stack.settings().auditPort())) {
-                ApiClient.Response ready =
-                        new ApiClient("http://127.0.0.1:" + port, null).get("/actuator/health/readiness");
-                assertThat(ready.status()).isEqualTo(200);
-                assertThat(ready.body()
-                                .path("components")
-                                .path("db")
-                                .path("status")
-                                .asString())
+                HttpResponse<String> ready = get(http, port, "/actuator/health/readiness");
+                assertThat(ready.statusCode()).isEqualTo(200);
+                JsonNode health = JsonMapper.builder().build().readTree(ready.body());
+                assertThat(health.path("components").path("db").path("status").asString())
                         .isEqualTo("UP");
-                assertThat(ready.body()
-                                .path("components")
+                assertThat(health.path("components")
                                 .path("kafka")
                                 .path("status")
                                 .asString())
                         .isEqualTo("UP");
-                assertThat(new ApiClient("http://127.0.0.1:" + port, null)
-                                .get("/actuator/prometheus")
-                                .status())
-                        .isEqualTo(200);
+                assertThat(get(http, port, "/actuator/prometheus").statusCode()).isEqualTo(200);
             }
 
-            ApiClient client = new ApiClient(
-                    stack.apiUrl(), Files.readString(data.resolve("demo-token")).trim());
-            Await.until(() -> client.get("/api/v1/domains/example.test")
-                    .body()
-                    .path("data")
-                    .path("status")
-                    .asString()
-                    .equals("active"));
-            ApiClient.Response accepted = client.post(
-                    "/api/v1/domains/example.test/dns/records",
-                    "{\"name\":\"processes\",\"type\":\"A\",\"ttl\":300,\"content\":\"192.0.2.44\"}");
-            assertThat(accepted.status()).isEqualTo(202);
-            String job = accepted.body().path("data").path("id").asString();
-            Await.until(() -> client.get("/api/v1/jobs/" + job)
-                    .body()
-                    .path("data")
-                    .path("status")
-                    .asString()
-                    .equals("succeeded"));
+            Sdk client = Sdk.withTokenFile(stack.apiUrl(), data, "demo-token");
+            Await.until(
+                    () -> client.domains.getDomain("example.test").getData().getStatus() == Domain.StatusEnum.ACTIVE);
+            ApiResponse<JobEnvelope> accepted = client.dns.createDnsRecordWithHttpInfo(
+                    "example.test",
+                    new DnsRecordInput()
+                            .name("processes")
+                            .type(DnsRecordInput.TypeEnum.A)
+                            .ttl(300)
+                            .content("192.0.2.44"),
+                    null,
+                    null);
+            assertThat(accepted.getStatusCode()).isEqualTo(202);
+            UUID job = accepted.getData().getData().getId();
+            Await.until(() -> client.jobs.getJob(job, null, null).getData().getStatus() == JobStatus.SUCCEEDED);
             // The audit service, in its own process, stored the command, both job events and the POST's record.
             List<String> types = new ArrayList<>();
             Await.until(() -> {
                 types.clear();
-                client.get("/api/v1/audit/events?job_id=" + job)
-                        .body()
-                        .path("data")
-                        .path("items")
-                        .forEach(event -> types.add(event.path("type").asString()));
+                client.audit
+                        .listAuditEvents(
+                                null, null, null, null, null, null, job.toString(), null, null, null, null, null)
+                        .getData()
+                        .getItems()
+                        .forEach(event -> types.add(event.getType()));
                 return types.size() >= 4;
             });
             assertThat(types)
@@ -110,5 +111,12 @@ class SeparateProcessesTest {
                     .as("service process %d after close", child.pid())
                     .isFalse();
         }
+    }
+
+    private static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 }

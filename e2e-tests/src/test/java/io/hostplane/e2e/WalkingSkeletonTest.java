@@ -2,8 +2,28 @@ package io.hostplane.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hostplane.embedded.FreePorts;
 import io.hostplane.local.DevStack;
+import io.hostplane.sdk.Hostplane;
+import io.hostplane.sdk.invoker.ApiResponse;
+import io.hostplane.sdk.model.AccountCreate;
+import io.hostplane.sdk.model.AccountEnvelope;
+import io.hostplane.sdk.model.AuditEvent;
+import io.hostplane.sdk.model.AuditEventPage;
+import io.hostplane.sdk.model.DnsBatch;
+import io.hostplane.sdk.model.DnsChange;
+import io.hostplane.sdk.model.DnsRecord;
+import io.hostplane.sdk.model.DnsRecordInput;
+import io.hostplane.sdk.model.DnsRecordPage;
+import io.hostplane.sdk.model.Domain;
+import io.hostplane.sdk.model.Job;
+import io.hostplane.sdk.model.JobEnvelope;
+import io.hostplane.sdk.model.JobStatus;
+import io.hostplane.sdk.model.Me;
+import io.hostplane.sdk.model.MeEnvelope;
+import io.hostplane.sdk.model.TokenCreate;
+import io.hostplane.sdk.model.TokenEnvelope;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,11 +40,11 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The whole platform as {@code ./hostplane dev} starts it (real Kafka, real PostgreSQL, the three services),
- * driven only through the public HTTP API with the demo token that the first start wrote.
+ * driven only through the public HTTP API, with the generated SDK and the demo token that the first start
+ * wrote.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WalkingSkeletonTest {
@@ -32,14 +52,13 @@ class WalkingSkeletonTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static Path dataDir;
     private static DevStack stack;
-    private static ApiClient demo;
+    private static Sdk demo;
 
     @BeforeAll
     static void start() throws Exception {
         dataDir = Path.of("target", "e2e-" + UUID.randomUUID()).toAbsolutePath();
         stack = new DevStack(DevStack.randomPorts(dataDir, FreePorts::next), Map.of()).start(Duration.ofSeconds(120));
-        demo = new ApiClient(
-                stack.apiUrl(), Files.readString(dataDir.resolve("demo-token")).trim());
+        demo = Sdk.withTokenFile(stack.apiUrl(), dataDir, "demo-token");
     }
 
     @AfterAll
@@ -59,53 +78,52 @@ class WalkingSkeletonTest {
                     .startsWith("hp_")
                     .hasSize(52);
         }
-        JsonNode domain = await(
-                () -> demo.get("/api/v1/domains/example.test").body(),
-                body -> "active".equals(body.path("data").path("status").asString()));
-        assertThat(domain.path("data").path("name").asString()).isEqualTo("example.test");
-        ApiClient.Response hello = demo.get("/api/v1/system/hello");
-        assertThat(hello.status()).isEqualTo(200);
-        assertThat(hello.body().path("data").path("scopes").toString())
-                .contains("dns.write")
-                .doesNotContain("platform.admin");
+        Domain domain = await(
+                () -> demo.domains.getDomain("example.test").getData(), d -> d.getStatus() == Domain.StatusEnum.ACTIVE);
+        assertThat(domain.getName()).isEqualTo("example.test");
+        ApiResponse<MeEnvelope> hello = demo.system.helloWithHttpInfo();
+        assertThat(hello.getStatusCode()).isEqualTo(200);
+        Me me = hello.getData().getData();
+        assertThat(me.getScopes()).contains("dns.write").doesNotContain("platform.admin");
     }
 
     @Test
     @Order(2)
     void aRecordChangeTravelsApiKafkaWorkerAndAudit() throws Exception {
-        ApiClient.Response accepted = demo.post(
-                "/api/v1/domains/example.test/dns/records",
-                "{\"name\":\"www\",\"type\":\"A\",\"ttl\":300,\"content\":\"192.0.2.10\"}");
-        assertThat(accepted.status()).isEqualTo(202);
-        JsonNode job = accepted.body().path("data");
-        String jobId = job.path("id").asString();
-        String requestId = accepted.header("X-Request-Id");
-        assertThat(accepted.body().path("success").asBoolean()).isTrue();
-        assertThat(accepted.body().path("request_id").asString()).isEqualTo(requestId);
-        assertThat(accepted.header("Location")).isEqualTo("/api/v1/jobs/" + jobId);
-        assertThat(job.path("type").asString()).isEqualTo("dns.record.create");
-        assertThat(job.path("status").asString()).isEqualTo("queued");
+        ApiResponse<JobEnvelope> accepted = demo.dns.createDnsRecordWithHttpInfo(
+                "example.test",
+                new DnsRecordInput()
+                        .name("www")
+                        .type(DnsRecordInput.TypeEnum.A)
+                        .ttl(300)
+                        .content("192.0.2.10"),
+                null,
+                null);
+        assertThat(accepted.getStatusCode()).isEqualTo(202);
+        Job job = accepted.getData().getData();
+        UUID jobId = job.getId();
+        String requestId = Sdk.header(accepted, "X-Request-Id");
+        assertThat(accepted.getData().getSuccess()).isEqualTo(JobEnvelope.SuccessEnum.TRUE);
+        assertThat(accepted.getData().getRequestId()).isEqualTo(requestId);
+        assertThat(Sdk.header(accepted, "Location")).isEqualTo("/api/v1/jobs/" + jobId);
+        assertThat(job.getType()).isEqualTo("dns.record.create");
+        assertThat(job.getStatus()).isEqualTo(JobStatus.QUEUED);
 
-        JsonNode done = await(
-                () -> demo.get("/api/v1/jobs/" + jobId).body(),
-                body -> body.path("data").path("status").asString().equals("succeeded"));
-        assertThat(done.path("data").path("attempts").asInt()).isEqualTo(1);
-        assertThat(done.path("data").path("finished_at").isNull()).isFalse();
+        Job done = awaitSucceeded(jobId);
+        assertThat(done.getAttempts()).isEqualTo(1);
+        assertThat(done.getFinishedAt()).isNotNull();
 
-        JsonNode records = demo.get("/api/v1/domains/example.test/dns/records?type=A")
-                .body()
-                .path("data");
-        assertThat(records.path("next_cursor").isNull()).isTrue();
+        DnsRecordPage records = demo.dns
+                .listDnsRecords("example.test", List.of("A"), null, null, null)
+                .getData();
+        assertThat(records.getNextCursor()).isNull();
         List<String> contents = new ArrayList<>();
-        records.path("items")
-                .forEach(r -> contents.add(r.path("name").asString() + " "
-                        + r.path("type").asString() + " " + r.path("ttl").asInt() + " "
-                        + r.path("content").asString()));
+        records.getItems()
+                .forEach(r -> contents.add(r.getName() + " " + r.getType() + " " + r.getTtl() + " " + r.getContent()));
         assertThat(contents).contains("www A 300 192.0.2.10");
 
-        JsonNode byJob = await(
-                () -> demo.get("/api/v1/audit/events?job_id=" + jobId).body(),
-                body -> types(body).size() >= 4);
+        AuditEventPage byJob =
+                await(() -> auditByJob(demo, jobId), page -> types(page).size() >= 4);
         // Each exactly once; the POST's request record names the job it created too.
         assertThat(types(byJob))
                 .containsExactlyInAnyOrder(
@@ -114,140 +132,161 @@ class WalkingSkeletonTest {
                         "io.hostplane.job.succeeded.v1",
                         "io.hostplane.api.request.recorded.v1");
 
-        JsonNode byRequest = await(
-                () -> demo.get("/api/v1/audit/events?request_id=" + requestId).body(),
-                body -> types(body).contains("io.hostplane.api.request.recorded.v1"));
+        AuditEventPage byRequest = await(
+                () -> demo.audit
+                        .listAuditEvents(null, null, null, null, null, null, null, requestId, null, null, null, null)
+                        .getData(),
+                page -> types(page).contains("io.hostplane.api.request.recorded.v1"));
         JsonNode record = null;
-        for (JsonNode item : byRequest.path("data").path("items")) {
-            if (item.path("type").asString().equals("io.hostplane.api.request.recorded.v1")) {
-                record = item.path("data");
+        for (AuditEvent item : byRequest.getItems()) {
+            if (item.getType().equals("io.hostplane.api.request.recorded.v1")) {
+                record = demo.tree(item.getData());
             }
         }
         assertThat(record).isNotNull();
-        assertThat(record.path("method").asString()).isEqualTo("POST");
+        assertThat(record.path("method").asText()).isEqualTo("POST");
         assertThat(record.path("status").asInt()).isEqualTo(202);
-        assertThat(record.path("job_id").asString()).isEqualTo(jobId);
+        assertThat(record.path("job_id").asText()).isEqualTo(jobId.toString());
         assertThat(record.toString()).doesNotContain("hp_");
     }
 
     @Test
     @Order(3)
     void aBatchThenAReplaceAndADeleteReachTheRecordList() throws Exception {
-        ApiClient.Response batch = demo.patch(
-                "/api/v1/domains/example.test/dns/records",
-                "{\"changes\":[{\"op\":\"create\",\"record\":{\"name\":\"mail\",\"type\":\"MX\",\"priority\":10,\"content\":\"mx1\"}},"
-                        + "{\"op\":\"create\",\"record\":{\"name\":\"@\",\"type\":\"TXT\",\"content\":\"\\\"v=spf1 -all\\\"\"}}]}");
-        assertThat(batch.status()).isEqualTo(202);
-        String batchJob = batch.body().path("data").path("id").asString();
-        await(
-                () -> demo.get("/api/v1/jobs/" + batchJob).body(),
-                body -> body.path("data").path("status").asString().equals("succeeded"));
-        JsonNode mx = demo.get("/api/v1/domains/example.test/dns/records?type=MX")
-                .body()
-                .path("data")
-                .path("items")
+        ApiResponse<JobEnvelope> batch = demo.dns.batchDnsRecordsWithHttpInfo(
+                "example.test",
+                new DnsBatch()
+                        .addChangesItem(new DnsChange()
+                                .op(DnsChange.OpEnum.CREATE)
+                                .record(new DnsRecordInput()
+                                        .name("mail")
+                                        .type(DnsRecordInput.TypeEnum.MX)
+                                        .priority(10)
+                                        .content("mx1")))
+                        .addChangesItem(new DnsChange()
+                                .op(DnsChange.OpEnum.CREATE)
+                                .record(new DnsRecordInput()
+                                        .name("@")
+                                        .type(DnsRecordInput.TypeEnum.TXT)
+                                        .content("\"v=spf1 -all\""))),
+                null,
+                null);
+        assertThat(batch.getStatusCode()).isEqualTo(202);
+        awaitSucceeded(batch.getData().getData().getId());
+        DnsRecord mx = demo.dns
+                .listDnsRecords("example.test", List.of("MX"), null, null, null)
+                .getData()
+                .getItems()
                 .get(0);
-        assertThat(mx.path("content").asString()).isEqualTo("mx1.example.test.");
-        assertThat(mx.path("priority").asInt()).isEqualTo(10);
+        assertThat(mx.getContent()).isEqualTo("mx1.example.test.");
+        assertThat(mx.getPriority()).isEqualTo(10);
 
-        String mxId = mx.path("id").asString();
-        ApiClient.Response replaced = demo.put(
-                "/api/v1/domains/example.test/dns/records/" + mxId,
-                "{\"name\":\"mail\",\"type\":\"MX\",\"priority\":20,\"content\":\"mx2\"}");
-        assertThat(replaced.status()).isEqualTo(202);
-        String replaceJob = replaced.body().path("data").path("id").asString();
-        await(
-                () -> demo.get("/api/v1/jobs/" + replaceJob).body(),
-                body -> body.path("data").path("status").asString().equals("succeeded"));
-        assertThat(demo.get("/api/v1/domains/example.test/dns/records/" + mxId)
-                        .body()
-                        .path("data")
-                        .path("content")
-                        .asString())
+        UUID mxId = mx.getId();
+        ApiResponse<JobEnvelope> replaced = demo.dns.replaceDnsRecordWithHttpInfo(
+                "example.test",
+                mxId,
+                new DnsRecordInput()
+                        .name("mail")
+                        .type(DnsRecordInput.TypeEnum.MX)
+                        .priority(20)
+                        .content("mx2"),
+                null,
+                null);
+        assertThat(replaced.getStatusCode()).isEqualTo(202);
+        awaitSucceeded(replaced.getData().getData().getId());
+        assertThat(demo.dns.getDnsRecord("example.test", mxId).getData().getContent())
                 .isEqualTo("mx2.example.test.");
 
-        ApiClient.Response deleted = demo.delete("/api/v1/domains/example.test/dns/records/" + mxId);
-        assertThat(deleted.status()).isEqualTo(202);
-        String deleteJob = deleted.body().path("data").path("id").asString();
-        await(
-                () -> demo.get("/api/v1/jobs/" + deleteJob).body(),
-                body -> body.path("data").path("status").asString().equals("succeeded"));
-        assertThat(demo.get("/api/v1/domains/example.test/dns/records/" + mxId).status())
+        ApiResponse<JobEnvelope> deleted = demo.dns.deleteDnsRecordWithHttpInfo("example.test", mxId, null, null);
+        assertThat(deleted.getStatusCode()).isEqualTo(202);
+        awaitSucceeded(deleted.getData().getData().getId());
+        assertThat(Sdk.failure(() -> demo.dns.getDnsRecord("example.test", mxId))
+                        .getCode())
                 .isEqualTo(404);
-        assertThat(demo.get("/api/v1/domains/example.test/dns/records?type=TXT")
-                        .body()
-                        .path("data")
-                        .path("items")
-                        .size())
-                .isEqualTo(1);
+        assertThat(demo.dns
+                        .listDnsRecords("example.test", List.of("TXT"), null, null, null)
+                        .getData()
+                        .getItems())
+                .hasSize(1);
     }
 
     @Test
     @Order(4)
     void anotherTenantMadeByTheOperatorSeesNoneOfDemosAuditOrJobs() throws Exception {
-        ApiClient operator = new ApiClient(
-                stack.apiUrl(), Files.readString(dataDir.resolve("admin-token")).trim());
-        ApiClient.Response account = operator.post(
-                "/api/v1/accounts",
-                "{\"name\":\"other-" + UUID.randomUUID().toString().substring(0, 8) + "\"}");
-        assertThat(account.status()).isEqualTo(201);
-        String otherTenant = account.body().path("data").path("id").asString();
-        ApiClient.Response issued =
-                operator.post("/api/v1/tokens", "{\"scopes\":[\"*\"],\"tenant\":\"" + otherTenant + "\"}");
-        assertThat(issued.status()).isEqualTo(201);
-        ApiClient other = new ApiClient(
-                stack.apiUrl(), issued.body().path("data").path("token").asString());
+        Sdk operator = Sdk.withTokenFile(stack.apiUrl(), dataDir, "admin-token");
+        ApiResponse<AccountEnvelope> account = operator.accounts.createAccountWithHttpInfo(
+                new AccountCreate().name("other-" + UUID.randomUUID().toString().substring(0, 8)));
+        assertThat(account.getStatusCode()).isEqualTo(201);
+        String otherTenant = account.getData().getData().getId();
+        ApiResponse<TokenEnvelope> issued = operator.tokens.createTokenWithHttpInfo(
+                new TokenCreate().scopes(List.of("*")).tenant(otherTenant));
+        assertThat(issued.getStatusCode()).isEqualTo(201);
+        Sdk other = new Sdk(stack.apiUrl(), issued.getData().getData().getToken());
 
-        String demoJob = demo.get("/api/v1/jobs?limit=1")
-                .body()
-                .path("data")
-                .path("items")
+        UUID demoJob = demo.jobs
+                .listJobs(null, null, null, null, null, null, 1, null)
+                .getData()
+                .getItems()
                 .get(0)
-                .path("id")
-                .asString();
-        JsonNode audit = other.get("/api/v1/audit/events?job_id=" + demoJob).body();
-        assertThat(audit.path("data").path("items").size()).isZero();
-        assertThat(other.get("/api/v1/jobs/" + demoJob).status()).isEqualTo(404);
-        assertThat(other.get("/api/v1/domains/example.test/dns/records").status())
+                .getId();
+        assertThat(auditByJob(other, demoJob).getItems()).isEmpty();
+        assertThat(Sdk.failure(() -> other.jobs.getJob(demoJob, null, null)).getCode())
                 .isEqualTo(404);
-        assertThat(other.get("/api/v1/jobs").body().path("data").path("items").size())
-                .isZero();
+        assertThat(Sdk.failure(() -> other.dns.listDnsRecords("example.test", null, null, null, null))
+                        .getCode())
+                .isEqualTo(404);
+        assertThat(other.jobs
+                        .listJobs(null, null, null, null, null, null, null, null)
+                        .getData()
+                        .getItems())
+                .isEmpty();
         // The operator sees across tenants.
-        assertThat(types(operator.get("/api/v1/audit/events?job_id=" + demoJob).body()))
-                .isNotEmpty();
+        assertThat(types(auditByJob(operator, demoJob))).isNotEmpty();
     }
 
     @Test
     @Order(5)
     void aRestartKeepsJobsTokensAndAudit() throws Exception {
-        JsonNode before = demo.get("/api/v1/jobs?limit=200").body().path("data").path("items");
+        List<Job> before = demo.jobs
+                .listJobs(null, null, null, null, null, null, 200, null)
+                .getData()
+                .getItems();
         assertThat(before.size()).isGreaterThanOrEqualTo(2);
-        String someJob = before.get(0).path("id").asString();
+        UUID someJob = before.get(0).getId();
         stack.close();
         stack = new DevStack(stack.settings(), Map.of()).start(Duration.ofSeconds(120));
 
-        ApiClient.Response job = demo.get("/api/v1/jobs/" + someJob);
-        assertThat(job.status()).isEqualTo(200);
-        assertThat(job.body().path("data").path("status").asString()).isEqualTo("succeeded");
-        assertThat(demo.get("/api/v1/jobs?limit=200")
-                        .body()
-                        .path("data")
-                        .path("items")
-                        .size())
-                .isEqualTo(before.size());
-        assertThat(types(demo.get("/api/v1/audit/events?job_id=" + someJob).body()))
-                .contains("io.hostplane.job.succeeded.v1");
+        ApiResponse<JobEnvelope> job = demo.jobs.getJobWithHttpInfo(someJob, null, null);
+        assertThat(job.getStatusCode()).isEqualTo(200);
+        assertThat(job.getData().getData().getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(demo.jobs
+                        .listJobs(null, null, null, null, null, null, 200, null)
+                        .getData()
+                        .getItems())
+                .hasSize(before.size());
+        assertThat(types(auditByJob(demo, someJob))).contains("io.hostplane.job.succeeded.v1");
     }
 
-    private static List<String> types(JsonNode body) {
-        List<String> types = new ArrayList<>();
-        body.path("data").path("items").forEach(i -> types.add(i.path("type").asString()));
-        return types;
+    private static AuditEventPage auditByJob(Sdk sdk, UUID job) throws Exception {
+        return sdk.audit
+                .listAuditEvents(null, null, null, null, null, null, job.toString(), null, null, null, null, null)
+                .getData();
     }
 
-    private static JsonNode await(Callable<JsonNode> call, Predicate<JsonNode> done) throws Exception {
+    private static List<String> types(AuditEventPage page) {
+        return page.getItems().stream().map(AuditEvent::getType).toList();
+    }
+
+    /** Long-polls the job through the SDK until it is terminal; it must have succeeded. */
+    private static Job awaitSucceeded(UUID job) throws Exception {
+        Job last = Hostplane.awaitJob(demo.jobs, job, WAIT);
+        assertThat(last.getStatus()).as("job %s: %s", job, last).isEqualTo(JobStatus.SUCCEEDED);
+        return last;
+    }
+
+    private static <T> T await(Callable<T> call, Predicate<T> done) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        JsonNode last = null;
+        T last = null;
         while (System.nanoTime() < deadline) {
             last = call.call();
             if (last != null && done.test(last)) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hostplane.common.topic.Topics;
 import io.hostplane.embedded.FreePorts;
 import io.hostplane.local.DevStack;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -47,9 +46,8 @@ class WorkerFleetTest {
                 .start(Duration.ofSeconds(120));
         startWorker("worker-a");
         startWorker("worker-b");
-        ApiClient demo = new ApiClient(
-                stack.apiUrl(), Files.readString(data.resolve("demo-token")).trim());
-        load = JobLoad.withNewZones(demo, stack.apiUrl(), stack.r2dbcUrl(), "fleet", ZONES);
+        Sdk demo = Sdk.withTokenFile(stack.apiUrl(), data, "demo-token");
+        load = JobLoad.withNewZones(demo, stack.r2dbcUrl(), "fleet", ZONES);
     }
 
     @AfterAll

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  */
 class AuditFaultToleranceTest {
 
-    private static final int EVENTS = 2000;
+    /** Events per fault: 2,000 in the suite; {@code bench/audit-faults.sh} runs it with 100,000. */
+    private static final int EVENTS = Integer.getInteger("hostplane.audit-faults.events", 2000);
 
     private static DevStack stack;
     private static Sdk operator;
@@ -84,6 +85,7 @@ class AuditFaultToleranceTest {
         assertThat(counts[0]).as("rows (%d stored when killed)", storedAtKill).isEqualTo(EVENTS);
         assertThat(counts[1]).as("distinct events").isEqualTo(EVENTS);
         assertVerifies(tenant);
+        report("audit service killed (SIGKILL) mid-stream", storedAtKill, counts);
     }
 
     @Test
@@ -100,6 +102,15 @@ class AuditFaultToleranceTest {
         assertThat(counts[0]).as("rows").isEqualTo(EVENTS);
         assertThat(counts[1]).as("distinct events").isEqualTo(EVENTS);
         assertVerifies(tenant);
+        report("PostgreSQL stopped and started mid-stream", -1, counts);
+    }
+
+    /** One line per fault for bench/audit-faults.sh (and anyone reading the test's output). */
+    private static void report(String fault, long storedAtFault, long[] counts) {
+        System.out.printf(
+                "audit-faults: %s: %d events produced, %d stored when it struck, %d rows after, %d distinct,"
+                        + " chain verifies%n",
+                fault, EVENTS, storedAtFault, counts[0], counts[1]);
     }
 
     private static void send(String tenant, int from, int to) {
@@ -136,7 +147,9 @@ class AuditFaultToleranceTest {
     }
 
     private static void awaitStored(String tenant, long expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        // Three minutes for the suite's 2,000; a large run gets a minute more per 10,000 events.
+        long deadline = System.nanoTime()
+                + Duration.ofSeconds(180 + 6L * expected / 1000).toNanos();
         while (stored(tenant)[0] < expected && System.nanoTime() < deadline) {
             Thread.sleep(500);
         }

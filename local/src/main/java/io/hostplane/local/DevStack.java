@@ -177,7 +177,25 @@ public final class DevStack implements AutoCloseable {
             startInThisJvm(audit, workers > 0 ? worker : null, api);
         }
         awaitHealthy(readyTimeout, workers > 0);
+        awaitTokenFiles(data, readyTimeout);
         return this;
+    }
+
+    /**
+     * The API writes the demo and admin token files at its first start after it answers (an application runner),
+     * so "ready" waits for them too: whoever reads them after {@link #start} must find them.
+     */
+    private static void awaitTokenFiles(Path data, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (String name : List.of("demo-token", "admin-token")) {
+            Path file = data.resolve(name);
+            while (!Files.exists(file) || Files.size(file) == 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the API wrote no " + file + " within " + timeout);
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 
     /**

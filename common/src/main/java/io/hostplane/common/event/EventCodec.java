@@ -35,6 +35,20 @@ public final class EventCodec {
             String jobId,
             String traceparent,
             Object data) {
+        return command(source, type, subject, tenant, requestId, jobId, traceparent, null, data);
+    }
+
+    /** A command: an event that also names the token that asked for the job, by id ({@code tokenid}). */
+    public CloudEvent command(
+            String source,
+            String type,
+            String subject,
+            String tenant,
+            String requestId,
+            String jobId,
+            String traceparent,
+            String tokenId,
+            Object data) {
         return new CloudEvent(
                 CloudEvent.SPEC_VERSION,
                 io.hostplane.common.id.Ids.uuidV7().toString(),
@@ -47,34 +61,7 @@ public final class EventCodec {
                 traceparent,
                 requestId,
                 jobId,
-                mapper.valueToTree(data));
-    }
-
-    /** A command: an event that also names the token that asked for the job, by id. */
-    public CloudEvent command(
-            String source,
-            String type,
-            String subject,
-            String tenant,
-            String requestId,
-            String jobId,
-            String traceparent,
-            String tokenId,
-            Object data) {
-        CloudEvent e = event(source, type, subject, tenant, requestId, jobId, traceparent, data);
-        return new CloudEvent(
-                e.specversion(),
-                e.id(),
-                e.source(),
-                e.type(),
-                e.time(),
-                e.subject(),
-                e.datacontenttype(),
-                e.tenant(),
-                e.traceparent(),
-                e.requestid(),
-                e.jobid(),
-                e.data(),
+                mapper.valueToTree(data),
                 tokenId);
     }
 

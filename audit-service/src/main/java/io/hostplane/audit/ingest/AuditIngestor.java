@@ -299,25 +299,17 @@ public class AuditIngestor implements ConsumerSeekAware {
             return keys;
         }
         jdbc.query(
-                // event_id = any(…) lets the planner probe the primary key's index instead of scanning the
-                // table while it is small (it cannot tell how few rows unnest gives); the pairs are matched after.
-                "select e.source, e.event_id from audit.event_ids e where e.event_id = any(?::text[]) "
-                        + "and e.source = any(?::text[])",
+                // A join on unnest probes the primary key once per id (a nested loop), whatever the table's size;
+                // "event_id = any(array)" was planned as a scan of the whole table (measured: 22 ms at 110,000 ids,
+                // growing with the table, against 12 ms flat).
+                "select e.source, e.event_id from audit.event_ids e join unnest(?::text[], ?::text[]) k(source, id) "
+                        + "on e.source = k.source and e.event_id = k.id",
                 rs -> {
                     keys.add(rs.getString(1) + "\n" + rs.getString(2));
                 },
-                ids.toArray(String[]::new),
-                sources.stream().distinct().toArray(String[]::new));
-        keys.retainAll(wanted(sources, ids));
+                sources.toArray(String[]::new),
+                ids.toArray(String[]::new));
         return keys;
-    }
-
-    private static Set<String> wanted(List<String> sources, List<String> ids) {
-        Set<String> wanted = new HashSet<>();
-        for (int i = 0; i < ids.size(); i++) {
-            wanted.add(sources.get(i) + "\n" + ids.get(i));
-        }
-        return wanted;
     }
 
     private Tail tail(String topic, int partition) {

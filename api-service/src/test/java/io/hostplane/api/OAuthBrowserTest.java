@@ -122,10 +122,28 @@ class OAuthBrowserTest extends OAuthTestSupport {
         click("sign-in");
     }
 
+    /**
+     * Clicks the button and waits for the page it leads to. Chromium sometimes replaces the page between finding the
+     * button and clicking it ("Node with given id does not belong to the document"; nothing was clicked then): the
+     * button is found again, at most three times.
+     */
     private void click(String id) {
-        var button = browser.findElement(By.id(id));
-        button.click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(button));
+        for (int attempt = 1; ; attempt++) {
+            var button = new WebDriverWait(browser, Duration.ofSeconds(15))
+                    .until(ExpectedConditions.elementToBeClickable(By.id(id)));
+            try {
+                button.click();
+            } catch (org.openqa.selenium.WebDriverException e) {
+                boolean replaced = e instanceof org.openqa.selenium.StaleElementReferenceException
+                        || String.valueOf(e.getMessage()).contains("does not belong to the document");
+                if (replaced && attempt < 3) {
+                    continue;
+                }
+                throw e;
+            }
+            new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(button));
+            return;
+        }
     }
 
     private String text(String id) {

@@ -105,20 +105,7 @@ class JobStore {
             String result,
             Instant at,
             Instant startedAt,
-            Integer progress) {
-
-        Transition(
-                UUID id,
-                JobStatus status,
-                int attempts,
-                String warnings,
-                String error,
-                String result,
-                Instant at,
-                Instant startedAt) {
-            this(id, status, attempts, warnings, error, result, at, startedAt, null);
-        }
-    }
+            Integer progress) {}
 
     /**
      * Moves many jobs in one statement (at most one transition per job); emits the ids of the jobs it moved.
@@ -127,6 +114,10 @@ class JobStore {
      */
     /** A job that a transition moved, with its type and acceptance time (for the job meters). */
     record Moved(UUID id, String type, Instant createdAt) {}
+
+    private static String micros(Instant time) {
+        return time.truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString();
+    }
 
     Flux<Moved> transitionAll(List<Transition> moves) {
         if (moves.isEmpty()) {
@@ -159,10 +150,10 @@ class JobStore {
                 .bind("warnings", moves.stream().map(Transition::warnings).toArray(String[]::new))
                 .bind("errors", moves.stream().map(Transition::error).toArray(String[]::new))
                 .bind("results", moves.stream().map(Transition::result).toArray(String[]::new))
-                .bind("ats", moves.stream().map(m -> m.at().toString()).toArray(String[]::new))
-                .bind(
-                        "starts",
-                        moves.stream().map(m -> m.startedAt().toString()).toArray(String[]::new))
+                // timestamptz keeps microseconds and rounds what is finer: truncate, so a time is stored as the
+                // event says, never a microsecond (or a millisecond) later.
+                .bind("ats", moves.stream().map(m -> micros(m.at())).toArray(String[]::new))
+                .bind("starts", moves.stream().map(m -> micros(m.startedAt())).toArray(String[]::new))
                 .bind("progress", moves.stream().map(Transition::progress).toArray(Integer[]::new))
                 .map((row, meta) -> new Moved(
                         row.get("id", UUID.class),

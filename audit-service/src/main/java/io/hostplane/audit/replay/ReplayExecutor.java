@@ -257,7 +257,7 @@ class ReplayExecutor implements SmartLifecycle {
             sink = sink(replay, jobId);
             ReplayRun run = new ReplayRun(consumer, codec, replay, sink);
             ReplayRun.Outcome outcome = run.run(
-                    rebuild ? tp -> startOfChain(consumer, tp) : null,
+                    rebuild ? this::startOfChain : null,
                     percent -> {
                         if (percent > 0 && System.nanoTime() - lastReport[0] >= PROGRESS_EVERY.toNanos()) {
                             lastReport[0] = System.nanoTime();
@@ -309,7 +309,7 @@ class ReplayExecutor implements SmartLifecycle {
     }
 
     /** Where a rebuild starts a chain: after its last stored link, or at the start of what the topic holds. */
-    private long startOfChain(Consumer<String, String> consumer, org.apache.kafka.common.TopicPartition tp) {
+    private long startOfChain(org.apache.kafka.common.TopicPartition tp) {
         long last = ingestor.lastLinkOffset(tp.topic(), tp.partition());
         return last >= 0 ? last + 1 : 0;
     }

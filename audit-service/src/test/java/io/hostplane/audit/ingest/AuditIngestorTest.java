@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hostplane.audit.AuditServiceTest;
+import io.hostplane.common.audit.ChainLink;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.event.RequestRecorded;
@@ -93,6 +94,49 @@ class AuditIngestorTest extends AuditServiceTest {
             assertThatThrownBy(() -> s.executeUpdate("delete from audit.events where tenant = '" + tenant + "'"))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("append-only");
+        }
+    }
+
+    /**
+     * The store is written with COPY's text format, in which backslash, tab, newline and carriage return mean
+     * something: an event made of them (and of text beyond ASCII, as a producer may lay its JSON out) is stored
+     * exactly, with a hash that the stored row reproduces.
+     */
+    @Test
+    void storesAwkwardTextExactly() throws Exception {
+        String tenant = "t_" + UUID.randomUUID().toString().substring(0, 8);
+        String id = UUID.randomUUID().toString();
+        // A pretty-printed event: tabs, CR LF and LF between tokens; in its strings an escaped tab, newline,
+        // carriage return and backslash, a literal backslash sequence that COPY would read as an escape (\\N),
+        // and characters beyond ASCII.
+        String json = "{\r\n\t\"specversion\": \"1.0\",\n\t\"id\": \"" + id + "\",\n"
+                + "\t\"source\": \"/test\\\\awkward\",\n\t\"type\": \"" + EventTypes.REQUEST_RECORDED + "\",\n"
+                + "\t\"time\": \"2026-11-26T08:00:00.123456789Z\",\n"
+                + "\t\"subject\": \"tab\\there\\nnew line\\r\\\\N z\u00fcrich \u2713\",\n"
+                + "\t\"tenant\": \"" + tenant + "\",\n\t\"data\": {\"note\": \"a\\tb\", \"n\": 1.50}\r\n}";
+        var sent = kafka.send(Topics.AUDIT, tenant, json).get().getRecordMetadata();
+
+        awaitAtLeast("select count(*) from audit.events where tenant = '" + tenant + "'", 1);
+        try (Connection c = owner();
+                var q = c.prepareStatement("select source, subject, event::text, hash, prev_hash, occurred_at "
+                        + "from audit.events where topic = ? and kafka_partition = ? and kafka_offset = ?")) {
+            q.setString(1, Topics.AUDIT);
+            q.setInt(2, sent.partition());
+            q.setLong(3, sent.offset());
+            try (ResultSet rs = q.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("/test\\awkward");
+                assertThat(rs.getString(2)).isEqualTo("tab\there\nnew line\r\\N z\u00fcrich \u2713");
+                String stored = rs.getString(3);
+                assertThat(ChainLink.canonicalJson(stored)).isEqualTo(ChainLink.canonicalJson(json));
+                assertThat(rs.getBytes(4))
+                        .isEqualTo(ChainLink.eventHash(
+                                Topics.AUDIT, sent.partition(), sent.offset(), rs.getBytes(5), json))
+                        .isEqualTo(ChainLink.eventHash(
+                                Topics.AUDIT, sent.partition(), sent.offset(), rs.getBytes(5), stored));
+                assertThat(rs.getObject(6, java.time.OffsetDateTime.class).toInstant())
+                        .isEqualTo(java.time.Instant.parse("2026-11-26T08:00:00.123457Z"));
+            }
         }
     }
 }

@@ -82,6 +82,16 @@ public final class ChainLink {
      * @throws IllegalArgumentException if the text is not one JSON document
      */
     public static String canonicalJson(String json) {
+        return canonicalJson(readTree(json));
+    }
+
+    /**
+     * One JSON document as a tree, read the way the canonical form needs it (every number exact); the tree can
+     * be given to {@link #canonicalJson(JsonNode)} and to other readers, so that a document is parsed once.
+     *
+     * @throws IllegalArgumentException if the text is not one JSON document
+     */
+    public static JsonNode readTree(String json) {
         JsonNode node;
         try {
             node = MAPPER.readTree(json);
@@ -91,7 +101,12 @@ public final class ChainLink {
         if (node == null || node.isMissingNode()) {
             throw new IllegalArgumentException("not JSON: empty");
         }
-        StringBuilder out = new StringBuilder(json.length());
+        return node;
+    }
+
+    /** The canonical JSON (see {@link #canonicalJson(String)}) of a tree from {@link #readTree}. */
+    public static String canonicalJson(JsonNode node) {
+        StringBuilder out = new StringBuilder(256);
         write(node, out);
         return out.toString();
     }

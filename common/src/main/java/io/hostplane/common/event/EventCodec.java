@@ -80,6 +80,24 @@ public final class EventCodec {
         } catch (JacksonException e) {
             throw new MalformedEventException("not a CloudEvent in JSON: " + e.getOriginalMessage(), e);
         }
+        return checked(event);
+    }
+
+    /**
+     * {@link #read(String)} for an event whose JSON the caller has already parsed into a tree (the audit ingestor
+     * parses each record once for both the event and its canonical form).
+     */
+    public CloudEvent read(JsonNode tree) {
+        CloudEvent event;
+        try {
+            event = mapper.treeToValue(tree, CloudEvent.class);
+        } catch (JacksonException | IllegalArgumentException e) {
+            throw new MalformedEventException("not a CloudEvent in JSON: " + e.getMessage(), e);
+        }
+        return checked(event);
+    }
+
+    private static CloudEvent checked(CloudEvent event) {
         if (event == null
                 || event.id() == null
                 || event.source() == null

@@ -93,6 +93,12 @@ public class AuditIngestor implements ConsumerSeekAware {
             + "(select last_offset, last_hash from audit.expirations where topic = ? and kafka_partition = ?"
             + " and last_hash is not null order by last_offset desc limit 1)) t order by kafka_offset desc limit 1";
 
+    /** The longest id, source, type, tenant, request id or job id stored (each is in an index). */
+    static final int MAX_INDEXED_CHARS = 400;
+
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("+10000-01-01T00:00:00Z");
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final EventCodec codec;
@@ -276,6 +282,10 @@ public class AuditIngestor implements ConsumerSeekAware {
         }
         try {
             CloudEvent event = codec.read(tree);
+            String unstorable = unstorable(event);
+            if (unstorable != null) {
+                return new Parsed(record, null, null, unstorable);
+            }
             String canonical = ChainLink.canonicalJson(tree);
             // PostgreSQL's jsonb cannot hold U+0000; such an event could never be stored.
             if (canonical.contains("\\u0000")) {
@@ -285,6 +295,33 @@ public class AuditIngestor implements ConsumerSeekAware {
         } catch (EventCodec.MalformedEventException | IllegalArgumentException e) {
             return new Parsed(record, null, null, e.getMessage());
         }
+    }
+
+    /**
+     * Why PostgreSQL would refuse to store {@code event}, or null. A refused row would fail its whole poll again
+     * and again and stop the chain behind it, so such an event is quarantined instead: an indexed attribute
+     * longer than {@value #MAX_INDEXED_CHARS} characters (a B-tree entry is limited to about 2.7 kB) or a time
+     * outside the years 1 to 9999.
+     */
+    private static String unstorable(CloudEvent event) {
+        String[][] indexed = {
+            {"id", event.id()},
+            {"source", event.source()},
+            {"type", event.type()},
+            {"tenant", event.tenant()},
+            {"requestid", event.requestid()},
+            {"jobid", event.jobid()}
+        };
+        for (String[] attribute : indexed) {
+            if (attribute[1] != null && attribute[1].length() > MAX_INDEXED_CHARS) {
+                return "attribute " + attribute[0] + " is longer than " + MAX_INDEXED_CHARS + " characters";
+            }
+        }
+        Instant time = event.time();
+        if (time != null && (time.isBefore(EARLIEST) || !time.isBefore(LATEST))) {
+            return "time " + time + " is outside the years 1 to 9999";
+        }
+        return null;
     }
 
     /** {@code source + "\n" + id} of the batch's events that the store already holds. */

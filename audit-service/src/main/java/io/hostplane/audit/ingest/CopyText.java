@@ -2,6 +2,9 @@ package io.hostplane.audit.ingest;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 
 /**
@@ -30,15 +33,25 @@ final class CopyText {
             out.append("\\N");
             return this;
         }
+        // Runs without a special character are copied whole (most values have none).
+        int run = 0;
         for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> out.append(c);
+            String escaped = switch (value.charAt(i)) {
+                case '\\' -> "\\\\";
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                case '\t' -> "\\t";
+                default -> null;
+            };
+            if (escaped != null) {
+                out.append(value, run, i).append(escaped);
+                run = i + 1;
             }
+        }
+        if (run == 0) {
+            out.append(value);
+        } else {
+            out.append(value, run, value.length());
         }
         return this;
     }
@@ -49,9 +62,27 @@ final class CopyText {
         return this;
     }
 
-    /** A timestamptz in ISO-8601 (UTC); PostgreSQL rounds fractions below a microsecond, as it does for a bind. */
+    /**
+     * A timestamptz as {@code YYYY-MM-DD HH:MM:SS.ffffff+00} (UTC, microseconds: what PostgreSQL keeps; the
+     * nanoseconds are rounded to the nearest microsecond, as PostgreSQL rounds a bound value). Years 1 to 9999
+     * only: the ingestor quarantines events outside them.
+     */
     CopyText time(Instant value) {
-        return text(value == null ? null : value.toString());
+        separate();
+        if (value == null) {
+            out.append("\\N");
+            return this;
+        }
+        Instant rounded = value.plusNanos(500).truncatedTo(ChronoUnit.MICROS);
+        LocalDateTime t = LocalDateTime.ofEpochSecond(rounded.getEpochSecond(), rounded.getNano(), ZoneOffset.UTC);
+        pad(t.getYear(), 4).append('-');
+        pad(t.getMonthValue(), 2).append('-');
+        pad(t.getDayOfMonth(), 2).append(' ');
+        pad(t.getHour(), 2).append(':');
+        pad(t.getMinute(), 2).append(':');
+        pad(t.getSecond(), 2).append('.');
+        pad(t.getNano() / 1000, 6).append("+00");
+        return this;
     }
 
     CopyText bytes(byte[] value) {
@@ -79,6 +110,15 @@ final class CopyText {
     @Override
     public String toString() {
         return out.toString();
+    }
+
+    private StringBuilder pad(int value, int digits) {
+        for (int limit = 10, i = 1; i < digits; i++, limit *= 10) {
+            if (value < limit) {
+                out.append('0');
+            }
+        }
+        return out.append(value);
     }
 
     private void separate() {

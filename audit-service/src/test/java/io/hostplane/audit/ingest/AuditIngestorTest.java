@@ -139,4 +139,45 @@ class AuditIngestorTest extends AuditServiceTest {
             }
         }
     }
+
+    /**
+     * Events PostgreSQL would refuse (an indexed attribute too long for a B-tree entry) or that are out of the
+     * store's range (a time after the year 9999) are quarantined with the reason; they do not stop the events
+     * behind them on the same partition.
+     */
+    @Test
+    void quarantinesEventsTheStoreCouldNotHoldAndGoesOn() throws Exception {
+        String tenant = "t_" + UUID.randomUUID().toString().substring(0, 8);
+        CloudEvent good = requestRecorded(tenant, "/after");
+        // Random text: PostgreSQL compresses a long index entry, and a repetitive one would fit.
+        byte[] noise = new byte[3000];
+        new java.security.SecureRandom().nextBytes(noise);
+        String longTenant = codec.write(
+                requestRecorded(tenant + java.util.Base64.getEncoder().encodeToString(noise), "/long"));
+        String farFuture = codec.write(requestRecorded(tenant, "/future"))
+                .replaceFirst("\"time\":\"[^\"]*\"", "\"time\":\"+12026-01-01T00:00:00Z\"");
+        assertThat(farFuture).contains("+12026");
+        // The same key: one partition, in this order.
+        var first = kafka.send(Topics.AUDIT, tenant, longTenant).get().getRecordMetadata();
+        var second = kafka.send(Topics.AUDIT, tenant, farFuture).get().getRecordMetadata();
+        kafka.send(Topics.AUDIT, tenant, codec.write(good)).get();
+
+        awaitAtLeast("select count(*) from audit.events where tenant = '" + tenant + "'", 1);
+        try (Connection c = owner();
+                var q = c.prepareStatement("select kafka_offset, reason from audit.quarantine where topic = ? "
+                        + "and kafka_partition = ? and kafka_offset in (?, ?) order by kafka_offset")) {
+            q.setString(1, Topics.AUDIT);
+            q.setInt(2, first.partition());
+            q.setLong(3, first.offset());
+            q.setLong(4, second.offset());
+            try (ResultSet rs = q.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(2)).isEqualTo("attribute tenant is longer than 400 characters");
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(2)).contains("outside the years 1 to 9999");
+            }
+            assertThat(count(c, "select count(*) from audit.events where event_id = '" + good.id() + "'"))
+                    .isEqualTo(1);
+        }
+    }
 }

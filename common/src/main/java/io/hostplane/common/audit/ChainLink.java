@@ -58,14 +58,20 @@ public final class ChainLink {
     }
 
     private static byte[] hash(String topic, int partition, long offset, String kind, byte[] prev, String payload) {
-        String text = "hostplane.audit.link.v1\n" + topic + "\n" + partition + "\n" + offset + "\n" + kind + "\n"
-                + HexFormat.of().formatHex(prev) + "\n" + payload;
-        return sha256(text.getBytes(StandardCharsets.UTF_8));
+        String header = "hostplane.audit.link.v1\n" + topic + "\n" + partition + "\n" + offset + "\n" + kind + "\n"
+                + HexFormat.of().formatHex(prev) + "\n";
+        MessageDigest digest = sha256();
+        digest.update(header.getBytes(StandardCharsets.UTF_8));
+        return digest.digest(payload.getBytes(StandardCharsets.UTF_8));
     }
 
     public static byte[] sha256(byte[] bytes) {
+        return sha256().digest(bytes);
+    }
+
+    private static MessageDigest sha256() {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -150,8 +156,15 @@ public final class ChainLink {
 
     private static void string(String s, StringBuilder out) {
         out.append('"');
+        // Runs without a character to escape are copied whole (most strings have none).
+        int run = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                continue;
+            }
+            out.append(s, run, i);
+            run = i + 1;
             switch (c) {
                 case '"' -> out.append("\\\"");
                 case '\\' -> out.append("\\\\");
@@ -160,14 +173,13 @@ public final class ChainLink {
                 case '\n' -> out.append("\\n");
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
+                default -> out.append(String.format("\\u%04x", (int) c));
             }
+        }
+        if (run == 0) {
+            out.append(s);
+        } else {
+            out.append(s, run, s.length());
         }
         out.append('"');
     }

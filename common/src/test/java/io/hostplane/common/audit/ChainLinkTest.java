@@ -23,6 +23,16 @@ class ChainLinkTest {
     }
 
     @Test
+    void theHashIsSha256OfTheDocumentedText() throws Exception {
+        String event = "{ \"b\": \"q\\\"\\\\\\n\u00e9\\u0007\", \"a\": 1 }";
+        String text = "hostplane.audit.link.v1\nt\n3\n5\nevent\n" + "00".repeat(32) + "\n"
+                + "{\"a\":1,\"b\":\"q\\\"\\\\\\n\u00e9\\u0007\"}";
+        byte[] expected = java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(ChainLink.eventHash("t", 3, 5, ChainLink.GENESIS, event)).isEqualTo(expected);
+    }
+
+    @Test
     void theHashDependsOnPositionPredecessorAndContent() {
         byte[] a = ChainLink.eventHash("t", 0, 5, ChainLink.GENESIS, "{\"id\":\"1\"}");
         assertThat(a).hasSize(32);

@@ -18,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -29,6 +30,10 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -58,6 +63,7 @@ class ReplayExecutor implements SmartLifecycle {
     static final String SOURCE = "/hostplane/audit-service";
     private static final Logger log = LoggerFactory.getLogger(ReplayExecutor.class);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
+    private static final Duration CANCEL_CHECK_EVERY = Duration.ofMillis(500);
 
     private final JdbcTemplate jdbc;
     private final DataSource dataSource;
@@ -73,6 +79,7 @@ class ReplayExecutor implements SmartLifecycle {
 
     private final Set<UUID> cancelled = ConcurrentHashMap.newKeySet();
     private final Semaphore wake = new Semaphore(0);
+    private Producer<byte[], byte[]> replayProducer;
     private volatile boolean running;
     private Thread thread;
 
@@ -138,6 +145,28 @@ class ReplayExecutor implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
         }
+        if (replayProducer != null) {
+            replayProducer.close(Duration.ofSeconds(10));
+            replayProducer = null;
+        }
+    }
+
+    /**
+     * The producer of replays into topics, made at the first one and kept (only the replay thread uses it): the
+     * service's producer settings (acks=all, idempotent), with bytes in and out, so that a replayed record is
+     * copied as it was read, without a String or Spring's per-send wrapping on the way (docs/benchmarks.md).
+     */
+    private Producer<byte[], byte[]> replayProducer() {
+        if (replayProducer == null) {
+            Map<String, Object> config =
+                    new HashMap<>(kafka.getProducerFactory().getConfigurationProperties());
+            config.put(
+                    ProducerConfig.CLIENT_ID_CONFIG,
+                    config.getOrDefault(ProducerConfig.CLIENT_ID_CONFIG, "audit") + "-replay");
+            config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+            replayProducer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        }
+        return replayProducer;
     }
 
     @Override
@@ -207,6 +236,22 @@ class ReplayExecutor implements SmartLifecycle {
                 jobId));
     }
 
+    /**
+     * Asked between polls: a cancellation this replica received is seen at once; one that another replica
+     * recorded, within {@link #CANCEL_CHECK_EVERY} (the database is not asked at every poll: a poll takes a few
+     * milliseconds, the query about as long).
+     */
+    private boolean cancelSeen(UUID jobId, long[] lastCheck) {
+        if (cancelled.contains(jobId)) {
+            return true;
+        }
+        if (System.nanoTime() - lastCheck[0] < CANCEL_CHECK_EVERY.toNanos()) {
+            return false;
+        }
+        lastCheck[0] = System.nanoTime();
+        return cancelRequested(jobId);
+    }
+
     private boolean cancelRequested(UUID jobId) {
         if (cancelled.contains(jobId)) {
             return true;
@@ -244,6 +289,7 @@ class ReplayExecutor implements SmartLifecycle {
         MessageListenerContainer live = rebuild ? listeners.getListenerContainer("audit-ingest") : null;
         ReplayRun.Sink sink = null;
         long[] lastReport = {System.nanoTime()};
+        long[] lastCancelCheck = {System.nanoTime()};
         try (Consumer<String, String> consumer = consumer(jobId, replay)) {
             if (rebuild) {
                 // Stopped, not paused: a consumer retrying a poll against dropped tables only leaves its retry
@@ -264,7 +310,7 @@ class ReplayExecutor implements SmartLifecycle {
                             report(command, JobStatus.RUNNING, percent, List.of(), null, null);
                         }
                     },
-                    () -> !running || cancelRequested(jobId));
+                    () -> !running || cancelSeen(jobId, lastCancelCheck));
             if (outcome.cancelled() && !running) {
                 sink.abandon();
                 log.info("replay {} interrupted by shutdown; it runs again at the next start", jobId);
@@ -317,7 +363,7 @@ class ReplayExecutor implements SmartLifecycle {
     private ReplayRun.Sink sink(ReplayAudit replay, UUID jobId) throws Exception {
         return switch (replay.target().kind()) {
             case ReplayAudit.Target.TOPIC ->
-                ReplaySinks.topic(kafka, admin, replay.target().topic(), partitions, jobId);
+                ReplaySinks.topic(replayProducer(), admin, replay.target().topic(), partitions, jobId);
             case ReplayAudit.Target.FILE ->
                 ReplaySinks.file(properties.replay().dir(), replay.target().path(), codec);
             case ReplayAudit.Target.STORE -> ReplaySinks.store(ingestor);

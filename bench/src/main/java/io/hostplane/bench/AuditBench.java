@@ -48,8 +48,10 @@ import tools.jackson.databind.json.JsonMapper;
  * what it measured and lines {@code @key value} that the script collects into its table.
  *
  * <pre>
- * ingest BOOTSTRAP JDBC_URL EVENTS TENANTS DIR   request records straight to hostplane.audit, timed until stored;
- *                                                then the same rows COPYed into a same-definition scratch table
+ * ingest BOOTSTRAP JDBC_URL EVENTS TENANTS DIR   request records straight to hostplane.audit, timed until stored:
+ *                                                sent live, then as a backlog made visible at once (one Kafka
+ *                                                transaction); the backlog's rows COPYed into same-definition
+ *                                                scratch tables
  * replay API TOKEN_FILE TARGET_JSON             a replay job, timed from 202 to succeeded
  * query API TOKEN_FILE TENANTS FIRST_DAY DAYS COUNT WARMUP   GET /audit/events for random (tenant, day) pairs
  * </pre>
@@ -66,6 +68,8 @@ public final class AuditBench {
             .build();
     /** The tenants of the measured events: bench-t000, bench-t001, … */
     static final String TENANT_PREFIX = "bench-t";
+    /** The tenants of the events ingested live (sent while the ingestor runs): bench-l000, … */
+    static final String LIVE_PREFIX = "bench-l";
 
     private AuditBench() {}
 
@@ -94,42 +98,62 @@ public final class AuditBench {
     static void ingest(String bootstrap, String jdbcUrl, int events, int tenants, Path dir) throws Exception {
         EventCodec codec = new EventCodec();
         try (Connection db = connect(jdbcUrl);
-                KafkaProducer<String, String> producer = producer(bootstrap)) {
+                KafkaProducer<String, String> producer = producer(bootstrap, false);
+                KafkaProducer<String, String> transactional = producer(bootstrap, true)) {
             // Warm-up, not reported: the audit service's JIT and the producer's connections.
             int warmup = Math.min(10_000, Math.max(500, events / 10));
-            Run w = produceAndWait(producer, codec, db, warmup, 1, "bench-warmup", Duration.ofMinutes(10));
+            Run w = produceAndWait(producer, codec, db, warmup, 1, "bench-warmup", false, Duration.ofMinutes(10));
             System.out.printf(Locale.ROOT, "warm-up: %d events stored in %.1f s (not reported)%n", warmup, w.stored);
 
-            Run run = produceAndWait(producer, codec, db, events, tenants, TENANT_PREFIX, Duration.ofMinutes(60));
-            long stored = count(db, TENANT_PREFIX);
-            long drained = stored - run.storedWhenProduced;
-            double drainSeconds = run.stored - run.produced;
+            // Live: sent while the ingestor runs, timed from the first send (the load generator shares the cores).
+            Run live = produceAndWait(producer, codec, db, events, tenants, LIVE_PREFIX, false, Duration.ofMinutes(60));
+            long liveStored = count(db, LIVE_PREFIX);
+            long drained = liveStored - live.storedWhenProduced;
+            double drainSeconds = live.stored - live.produced;
             System.out.printf(
                     Locale.ROOT,
-                    "ingest: %d events over %d tenants; produced (all acknowledged) in %.2f s = %.0f/s;"
-                            + " stored %d in %.2f s = %.0f events/s%n",
+                    "ingest, live: %d events over %d tenants; produced (all acknowledged) in %.2f s = %.0f/s;"
+                            + " stored %d in %.2f s from the first send = %.0f events/s%n",
                     events,
                     tenants,
-                    run.produced,
-                    events / run.produced,
-                    stored,
-                    run.stored,
-                    stored / run.stored);
+                    live.produced,
+                    events / live.produced,
+                    liveStored,
+                    live.stored,
+                    liveStored / live.stored);
             System.out.printf(
                     Locale.ROOT,
                     "  of which %d were stored while sending and %d from the backlog in the %.2f s after the last"
                             + " acknowledgement = %.0f events/s%n",
-                    run.storedWhenProduced,
+                    live.storedWhenProduced,
                     drained,
                     drainSeconds,
                     drained / drainSeconds);
-            if (stored != events) {
-                throw new IllegalStateException("stored " + stored + " of " + events + " events");
-            }
+            check(liveStored, events);
+
+            // Backlog: the same number sent in one Kafka transaction, which the ingestor (read_committed) sees
+            // only when it commits: timed from the commit, like COPY from a file that is all there.
+            Run backlog = produceAndWait(
+                    transactional, codec, db, events, tenants, TENANT_PREFIX, true, Duration.ofMinutes(60));
+            long stored = count(db, TENANT_PREFIX);
+            System.out.printf(
+                    Locale.ROOT,
+                    "ingest, backlog: %d events over %d tenants sent in one transaction in %.2f s (%d visible before"
+                            + " the commit); stored %d in %.2f s from the commit = %.0f events/s%n",
+                    events,
+                    tenants,
+                    backlog.produced,
+                    backlog.storedWhenProduced,
+                    stored,
+                    backlog.stored,
+                    stored / backlog.stored);
+            check(stored, events);
             out("ingest_events", stored);
-            out("ingest_seconds", run.stored);
-            out("ingest_rate", stored / run.stored);
-            out("produce_rate", events / run.produced);
+            out("ingest_seconds", backlog.stored);
+            out("ingest_rate", stored / backlog.stored);
+            out("live_seconds", live.stored);
+            out("live_rate", liveStored / live.stored);
+            out("produce_rate", events / live.produced);
             out("drain_events", drained);
             out("drain_rate", drained / drainSeconds);
 
@@ -137,9 +161,16 @@ public final class AuditBench {
         }
     }
 
+    private static void check(long stored, int events) {
+        if (stored != events) {
+            throw new IllegalStateException("stored " + stored + " of " + events + " events");
+        }
+    }
+
     /**
-     * Seconds from the first send until every send was acknowledged, and until every event was stored; and how
-     * many were stored when the last send was acknowledged.
+     * Live: seconds from the first send until every send was acknowledged, and until every event was stored; and
+     * how many were stored when the last send was acknowledged. Backlog: seconds spent sending (in the
+     * transaction), and from the commit until every event was stored; and how many were stored at the commit.
      */
     private record Run(double produced, double stored, long storedWhenProduced) {}
 
@@ -148,7 +179,8 @@ public final class AuditBench {
      * waits until each partition's chain in the store has reached the last offset this run wrote to it: the
      * ingestor stores a partition in offset order, so that is the moment every event is stored. The tails are
      * read every 100 ms with one cheap index lookup per partition instead of counting rows each time; the count
-     * is checked once at the end.
+     * is checked once at the end. {@code inTransaction}: all sends in one transaction, and the clock starts
+     * at its commit.
      */
     private static Run produceAndWait(
             KafkaProducer<String, String> producer,
@@ -157,6 +189,7 @@ public final class AuditBench {
             int events,
             int tenants,
             String prefix,
+            boolean inTransaction,
             Duration timeout)
             throws Exception {
         Map<Integer, Long> last = new ConcurrentHashMap<>();
@@ -167,6 +200,9 @@ public final class AuditBench {
         }
         SplittableRandom random = new SplittableRandom(42);
         long t0 = System.nanoTime();
+        if (inTransaction) {
+            producer.beginTransaction();
+        }
         for (int i = 0; i < events; i++) {
             String tenant = names[i % tenants];
             String event = codec.write(requestRecord(codec, tenant, i, random));
@@ -184,6 +220,10 @@ public final class AuditBench {
             throw failure.get();
         }
         long storedWhenProduced = count(db, prefix);
+        if (inTransaction) {
+            t0 = System.nanoTime();
+            producer.commitTransaction();
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         try (PreparedStatement tail = db.prepareStatement("select coalesce(max(kafka_offset), -1) from audit.events"
                 + " where topic = 'hostplane.audit' and kafka_partition = ?")) {
@@ -545,17 +585,27 @@ public final class AuditBench {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private static KafkaProducer<String, String> producer(String bootstrap) {
+    /** {@code transactional}: a transactional id of its own, transactions initialised. */
+    private static KafkaProducer<String, String> producer(String bootstrap, boolean transactional) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "audit-bench");
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, transactional ? "audit-bench-tx" : "audit-bench");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        return new KafkaProducer<>(p);
+        if (transactional) {
+            p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "audit-bench-" + System.nanoTime());
+            // Sending a large run takes a while; the broker allows up to 15 minutes by default.
+            p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 600_000);
+        }
+        KafkaProducer<String, String> producer = new KafkaProducer<>(p);
+        if (transactional) {
+            producer.initTransactions();
+        }
+        return producer;
     }
 
     private static Connection connect(String jdbcUrl) throws Exception {

@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,9 +29,11 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -290,7 +291,7 @@ class ReplayExecutor implements SmartLifecycle {
         ReplayRun.Sink sink = null;
         long[] lastReport = {System.nanoTime()};
         long[] lastCancelCheck = {System.nanoTime()};
-        try (Consumer<String, String> consumer = consumer(jobId, replay)) {
+        try (Consumer<byte[], byte[]> consumer = consumer(jobId, replay)) {
             if (rebuild) {
                 // Stopped, not paused: a consumer retrying a poll against dropped tables only leaves its retry
                 // loop when its container stops. Started again afterwards, it reads on from each chain's tail.
@@ -375,16 +376,24 @@ class ReplayExecutor implements SmartLifecycle {
     }
 
     /** A consumer of its own: assigned partitions, no group, nothing committed. */
-    private Consumer<String, String> consumer(UUID jobId, ReplayAudit replay) {
+    /**
+     * The replay's own consumer: the service's consumer settings, assigned (no group), bytes in: a record is
+     * decoded only where a filter, a file or the store needs its text.
+     */
+    private Consumer<byte[], byte[]> consumer(UUID jobId, ReplayAudit replay) {
         int batch = properties.replay().batch();
         if (replay.rate() != null) {
             batch = Math.max(1, Math.min(batch, replay.rate()));
         }
-        Properties overrides = new Properties();
-        overrides.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(batch));
-        overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        overrides.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        return consumers.createConsumer(null, "audit-replay-", jobId.toString().substring(0, 8), overrides);
+        Map<String, Object> config = new HashMap<>(consumers.getConfigurationProperties());
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "audit-replay-" + jobId.toString().substring(0, 8));
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batch);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     private void markFinished(UUID jobId) {

@@ -5,6 +5,7 @@ import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.ReplayAudit;
 import io.hostplane.common.job.Warning;
 import io.hostplane.common.topic.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +33,7 @@ final class ReplayRun {
     /** Where the records go; {@link #finish} makes the output whole (a file is renamed into place). */
     interface Sink {
         /** Takes one poll's kept records; returns how many it wrote. */
-        long write(List<ConsumerRecord<String, String>> records) throws Exception;
+        long write(List<ConsumerRecord<byte[], byte[]>> records) throws Exception;
 
         void finish() throws Exception;
 
@@ -71,13 +72,13 @@ final class ReplayRun {
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration STALL = Duration.ofMinutes(2);
 
-    private final Consumer<String, String> consumer;
+    private final Consumer<byte[], byte[]> consumer;
     private final EventCodec codec;
     private final ReplayAudit command;
     private final Sink sink;
     private final List<Warning> warnings = new ArrayList<>();
 
-    ReplayRun(Consumer<String, String> consumer, EventCodec codec, ReplayAudit command, Sink sink) {
+    ReplayRun(Consumer<byte[], byte[]> consumer, EventCodec codec, ReplayAudit command, Sink sink) {
         this.consumer = consumer;
         this.codec = codec;
         this.command = command;
@@ -117,9 +118,9 @@ final class ReplayRun {
             if (cancelled.getAsBoolean()) {
                 return new Outcome(ranges.size(), total, read, written, filtered, unreadable, true);
             }
-            List<ConsumerRecord<String, String>> kept = new ArrayList<>();
+            List<ConsumerRecord<byte[], byte[]>> kept = new ArrayList<>();
             long before = read;
-            for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                 TopicPartition tp = new TopicPartition(record.topic(), record.partition());
                 long[] range = ranges.get(tp);
                 if (range == null || record.offset() < range[0] || record.offset() >= range[1]) {
@@ -260,12 +261,12 @@ final class ReplayRun {
         return offsets;
     }
 
-    private CloudEvent readable(String value) {
+    private CloudEvent readable(byte[] value) {
         if (value == null) {
             return null;
         }
         try {
-            return codec.read(value);
+            return codec.read(new String(value, StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             return null;
         }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
@@ -60,7 +61,7 @@ final class ReplaySinks {
             private final Deque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
 
             @Override
-            public long write(List<ConsumerRecord<String, String>> records) throws Exception {
+            public long write(List<ConsumerRecord<byte[], byte[]>> records) throws Exception {
                 if (records.isEmpty()) {
                     return 0;
                 }
@@ -73,9 +74,9 @@ final class ReplaySinks {
                         poll.complete(null);
                     }
                 };
-                for (ConsumerRecord<String, String> r : records) {
+                for (ConsumerRecord<byte[], byte[]> r : records) {
                     ProducerRecord<byte[], byte[]> out =
-                            new ProducerRecord<>(topic, null, r.timestamp(), bytes(r.key()), bytes(r.value()));
+                            new ProducerRecord<>(topic, null, r.timestamp(), r.key(), r.value());
                     out.headers().add(new RecordHeader(JOB_HEADER, job));
                     out.headers()
                             .add(new RecordHeader(
@@ -107,10 +108,6 @@ final class ReplaySinks {
         };
     }
 
-    private static byte[] bytes(String s) {
-        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
-    }
-
     /**
      * Into an NDJSON file in the replay directory: written as {@code name.partial}, synced and renamed into place
      * at the end, so a reader never sees half a replay under the final name. An existing file is never replaced.
@@ -134,9 +131,9 @@ final class ReplaySinks {
                 StandardOpenOption.WRITE);
         return new ReplayRun.Sink() {
             @Override
-            public long write(List<ConsumerRecord<String, String>> records) throws IOException {
-                for (ConsumerRecord<String, String> r : records) {
-                    String line = r.value();
+            public long write(List<ConsumerRecord<byte[], byte[]>> records) throws IOException {
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    String line = new String(r.value(), StandardCharsets.UTF_8);
                     if (line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
                         line = codec.write(codec.read(line));
                     }
@@ -175,8 +172,23 @@ final class ReplaySinks {
     static ReplayRun.Sink store(AuditIngestor ingestor) {
         return new ReplayRun.Sink() {
             @Override
-            public long write(List<ConsumerRecord<String, String>> records) {
-                return ingestor.ingest(records);
+            public long write(List<ConsumerRecord<byte[], byte[]>> records) {
+                List<ConsumerRecord<String, String>> decoded = new ArrayList<>(records.size());
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    decoded.add(new ConsumerRecord<>(
+                            r.topic(),
+                            r.partition(),
+                            r.offset(),
+                            r.timestamp(),
+                            r.timestampType(),
+                            r.serializedKeySize(),
+                            r.serializedValueSize(),
+                            text(r.key()),
+                            text(r.value()),
+                            r.headers(),
+                            r.leaderEpoch()));
+                }
+                return ingestor.ingest(decoded);
             }
 
             @Override
@@ -185,5 +197,9 @@ final class ReplaySinks {
             @Override
             public void abandon() {}
         };
+    }
+
+    private static String text(byte[] bytes) {
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
     }
 }

@@ -375,10 +375,9 @@ class ReplayExecutor implements SmartLifecycle {
         };
     }
 
-    /** A consumer of its own: assigned partitions, no group, nothing committed. */
     /**
-     * The replay's own consumer: the service's consumer settings, assigned (no group), bytes in: a record is
-     * decoded only where a filter, a file or the store needs its text.
+     * The replay's own consumer: the service's consumer settings, assigned (no group, nothing committed), bytes
+     * in: a record is decoded only where a filter or the store needs its text.
      */
     private Consumer<byte[], byte[]> consumer(UUID jobId, ReplayAudit replay) {
         int batch = properties.replay().batch();

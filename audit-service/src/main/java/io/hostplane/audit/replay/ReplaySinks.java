@@ -2,8 +2,9 @@ package io.hostplane.audit.replay;
 
 import io.hostplane.audit.ingest.AuditIngestor;
 import io.hostplane.common.event.EventCodec;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -123,19 +124,23 @@ final class ReplaySinks {
                     "REPLAY_TARGET_EXISTS", "File " + name + " exists in the replay directory; choose another name.");
         }
         Path partial = dir.resolve(name + ".partial");
-        BufferedWriter out = Files.newBufferedWriter(
-                partial,
-                StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE);
+        OutputStream out = new BufferedOutputStream(
+                Files.newOutputStream(
+                        partial,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.WRITE),
+                1 << 16);
         return new ReplayRun.Sink() {
             @Override
             public long write(List<ConsumerRecord<byte[], byte[]>> records) throws IOException {
                 for (ConsumerRecord<byte[], byte[]> r : records) {
-                    String line = new String(r.value(), StandardCharsets.UTF_8);
-                    if (line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
-                        line = codec.write(codec.read(line));
+                    // The record's UTF-8 as it is, unless it spans lines (a CR or LF byte is never part of a
+                    // multi-byte character): then the event is written again on one line.
+                    byte[] line = r.value();
+                    if (hasLineBreak(line)) {
+                        line = codec.write(codec.read(new String(line, StandardCharsets.UTF_8)))
+                                .getBytes(StandardCharsets.UTF_8);
                     }
                     out.write(line);
                     out.write('\n');
@@ -197,6 +202,15 @@ final class ReplaySinks {
             @Override
             public void abandon() {}
         };
+    }
+
+    private static boolean hasLineBreak(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == '\n' || b == '\r') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String text(byte[] bytes) {

@@ -386,19 +386,36 @@ public final class AuditBench {
         long t1 = System.nanoTime();
         String id = JSON.readTree(accepted.body()).path("data").path("id").asString();
         long deadline = System.nanoTime() + Duration.ofMinutes(60).toNanos();
+        // Long polls, as an integrator (and the CLI's jobs watch) waits: each answers when the job changes from the
+        // state last seen (its ETag), so the end is seen at once, with a few requests rather than a busy loop
+        // that would take CPU from the replay it measures.
         JsonNode job;
+        String etag = null;
         while (true) {
-            HttpResponse<String> r =
-                    HTTP.send(request(api + "/jobs/" + id, token).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder get =
+                    request(api + "/jobs/" + id + "?wait=30s", token).GET();
+            if (etag != null) {
+                get.header("If-None-Match", etag);
+            }
+            HttpResponse<String> r = HTTP.send(get.build(), HttpResponse.BodyHandlers.ofString());
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("replay job " + id + " still not finished: " + r.statusCode());
+            }
+            if (r.statusCode() == 304) {
+                continue;
+            }
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("GET /jobs/" + id + ": " + r.statusCode() + " " + r.body());
+            }
+            etag = r.headers().firstValue("ETag").orElse(null);
             job = JSON.readTree(r.body()).path("data");
             String status = job.path("status").asString("");
             if (status.equals("succeeded")) {
                 break;
             }
-            if (status.equals("failed") || status.equals("cancelled") || System.nanoTime() > deadline) {
+            if (status.equals("failed") || status.equals("cancelled")) {
                 throw new IllegalStateException("replay job " + id + " ended " + status + ": " + r.body());
             }
-            Thread.sleep(100);
         }
         double secs = seconds(t1);
         JsonNode result = job.path("result");

@@ -427,14 +427,27 @@ class ReplayExecutor implements SmartLifecycle {
                 command.jobid(),
                 command.traceparent(),
                 change);
-        try {
-            kafka.send(Topics.JOB_EVENTS, command.jobid(), codec.write(event)).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            if (status.isTerminal()) {
-                // Not finished then: the replay runs again, and reports again.
-                throw new IllegalStateException("cannot report replay " + command.jobid() + " " + status, e);
+        String value = codec.write(event);
+        if (!status.isTerminal()) {
+            // Progress is not waited for: the replay reads on while the broker acknowledges it (the first report
+            // after a start also waits for the producer to connect). Sent by the same idempotent producer under
+            // the job's key, it still arrives before the outcome.
+            try {
+                kafka.send(Topics.JOB_EVENTS, command.jobid(), value).whenComplete((sent, e) -> {
+                    if (e != null) {
+                        log.warn("cannot report progress of replay {}: {}", command.jobid(), e.toString());
+                    }
+                });
+            } catch (RuntimeException e) {
+                log.warn("cannot report progress of replay {}: {}", command.jobid(), e.toString());
             }
-            log.warn("cannot report progress of replay {}: {}", command.jobid(), e.toString());
+            return;
+        }
+        try {
+            kafka.send(Topics.JOB_EVENTS, command.jobid(), value).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Not finished then: the replay runs again, and reports again.
+            throw new IllegalStateException("cannot report replay " + command.jobid() + " " + status, e);
         }
     }
 }

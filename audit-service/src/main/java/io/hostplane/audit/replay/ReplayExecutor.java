@@ -146,16 +146,12 @@ class ReplayExecutor implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
         }
-        if (replayProducer != null) {
-            replayProducer.close(Duration.ofSeconds(10));
-            replayProducer = null;
-        }
     }
 
     /**
-     * The producer of replays into topics, made at the first one and kept (only the replay thread uses it): the
-     * service's producer settings (acks=all, idempotent), with bytes in and out, so that a replayed record is
-     * copied as it was read, without a String or Spring's per-send wrapping on the way (docs/benchmarks.md).
+     * The producer of replays into topics, made at the first one and kept (only the replay thread uses and closes
+     * it): the service's producer settings (acks=all, idempotent), with bytes in and out, so that a replayed record
+     * is copied as it was read, without a String or Spring's per-send wrapping on the way (docs/benchmarks.md).
      */
     private Producer<byte[], byte[]> replayProducer() {
         if (replayProducer == null) {
@@ -176,18 +172,38 @@ class ReplayExecutor implements SmartLifecycle {
     }
 
     private void loop() {
-        while (running) {
+        try {
+            while (running) {
+                try {
+                    runPending();
+                } catch (RuntimeException e) {
+                    log.warn("looking for replays to run failed, will look again: {}", e.toString());
+                }
+                try {
+                    wake.tryAcquire(5, TimeUnit.SECONDS);
+                    wake.drainPermits();
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        } finally {
+            closeReplayProducer();
+        }
+    }
+
+    /**
+     * Closed by the replay thread as it ends, never by {@link #stop}: a replay that outlives stop's wait would
+     * otherwise make the producer again after it was closed, or send on a closed one.
+     */
+    private void closeReplayProducer() {
+        if (replayProducer != null) {
+            Thread.interrupted(); // stop's interrupt: with it set, close would skip the graceful flush
             try {
-                runPending();
+                replayProducer.close(Duration.ofSeconds(10));
             } catch (RuntimeException e) {
-                log.warn("looking for replays to run failed, will look again: {}", e.toString());
+                log.warn("closing the replay producer failed: {}", e.toString());
             }
-            try {
-                wake.tryAcquire(5, TimeUnit.SECONDS);
-                wake.drainPermits();
-            } catch (InterruptedException e) {
-                return;
-            }
+            replayProducer = null;
         }
     }
 

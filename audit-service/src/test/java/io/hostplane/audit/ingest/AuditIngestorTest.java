@@ -9,10 +9,14 @@ import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.event.RequestRecorded;
 import io.hostplane.common.topic.Topics;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Base64;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -134,8 +138,8 @@ class AuditIngestorTest extends AuditServiceTest {
                                 Topics.AUDIT, sent.partition(), sent.offset(), rs.getBytes(5), json))
                         .isEqualTo(ChainLink.eventHash(
                                 Topics.AUDIT, sent.partition(), sent.offset(), rs.getBytes(5), stored));
-                assertThat(rs.getObject(6, java.time.OffsetDateTime.class).toInstant())
-                        .isEqualTo(java.time.Instant.parse("2026-11-26T08:00:00.123457Z"));
+                assertThat(rs.getObject(6, OffsetDateTime.class).toInstant())
+                        .isEqualTo(Instant.parse("2026-11-26T08:00:00.123457Z"));
             }
         }
     }
@@ -151,9 +155,9 @@ class AuditIngestorTest extends AuditServiceTest {
         CloudEvent good = requestRecorded(tenant, "/after");
         // Random text: PostgreSQL compresses a long index entry, and a repetitive one would fit.
         byte[] noise = new byte[3000];
-        new java.security.SecureRandom().nextBytes(noise);
-        String longTenant = codec.write(
-                requestRecorded(tenant + java.util.Base64.getEncoder().encodeToString(noise), "/long"));
+        new SecureRandom().nextBytes(noise);
+        String longTenant =
+                codec.write(requestRecorded(tenant + Base64.getEncoder().encodeToString(noise), "/long"));
         String farFuture = codec.write(requestRecorded(tenant, "/future"))
                 .replaceFirst("\"time\":\"[^\"]*\"", "\"time\":\"+12026-01-01T00:00:00Z\"");
         assertThat(farFuture).contains("+12026");

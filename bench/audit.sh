@@ -49,8 +49,6 @@ audit_cleanup() {
 trap audit_cleanup EXIT
 
 command -v psql >/dev/null || { echo "bench: psql is missing (apt-get install postgresql-client)" >&2; exit 1; }
-./mvnw -B -q -Dspotless.check.skip=true -pl bench dependency:build-classpath -Dmdep.outputFile="$DATA/bench.cp"
-CP="bench/target/classes:$(cat "$DATA/bench.cp")"
 # The data folder's PostgreSQL as ./hostplane dev starts it (local's DevStack): the owner of schema audit.
 export PGUSER=hostplane PGPASSWORD=hostplane
 JDBC=jdbc:postgresql://127.0.0.1:15432/hostplane

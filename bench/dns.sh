@@ -10,12 +10,14 @@ CHANGES=${1:-2000}
 CONCURRENCY=${2:-8}
 ZONE_COUNT=${3:-4}
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-./hostplane build
-./mvnw -B -q -DskipTests -Dspotless.check.skip=true package -pl bench
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+# The platform and the drivers are built before PowerDNS starts (bench/platform.sh then finds them built).
+# shellcheck source=bench/build.sh
+source "$ROOT/bench/build.sh"
+bench_build local,cli
+CP="$BENCH_CP"
 PDNS="$(mktemp -d "${TMPDIR:-/tmp}/hostplane-dns-bench.XXXXXX")"
-./mvnw -B -q -Dspotless.check.skip=true -pl bench dependency:build-classpath -Dmdep.outputFile="$PDNS/bench.cp"
-CP="bench/target/classes:$(cat "$PDNS/bench.cp")"
 java -Xmx128m -cp "$CP" io.hostplane.bench.DnsBench serve "$PDNS/pdns" "$PDNS/info" > "$PDNS/serve.log" 2>&1 &
 SERVE=$!
 for _ in $(seq 1 60); do [ -s "$PDNS/info" ] && break; sleep 0.5; done

@@ -9,8 +9,6 @@ CONCURRENCY=${2:-32}
 export HOSTPLANE_JOBS_MAX_ACTIVE_PER_TENANT=${HOSTPLANE_JOBS_MAX_ACTIVE_PER_TENANT:-1000}
 source "$(dirname "${BASH_SOURCE[0]}")/platform.sh"
 
-./mvnw -B -q -Dspotless.check.skip=true -pl bench dependency:build-classpath -Dmdep.outputFile="$DATA/bench.cp"
-CP="bench/target/classes:$(cat "$DATA/bench.cp")"
 ADMIN="$(cat "$DATA/admin-token")"
 post() { curl -s -X POST -H "Authorization: Bearer $1" -H 'Content-Type: application/json' -d "$3" "$API$2"; }
 field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" | head -1; }

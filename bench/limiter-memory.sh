@@ -4,7 +4,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-./mvnw -B -q -DskipTests -Dspotless.check.skip=true install -pl bench -am
-./mvnw -B -q -pl bench dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
-java -Xmx1g -XX:+UseSerialGC -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
+# shellcheck source=bench/build.sh
+source "$ROOT/bench/build.sh"
+bench_build
+java -Xmx1g -XX:+UseSerialGC -cp "$BENCH_CP" \
   io.hostplane.bench.LimiterMemory "${1:-100000}"

@@ -38,8 +38,12 @@ public final class PostgresServer implements AutoCloseable {
     public PostgresServer start() throws IOException {
         Files.createDirectories(dataDir);
         Files.createDirectories(binariesDir);
-        postgres = EmbeddedPostgres.builder()
-                .setPort(port)
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (Boolean.parseBoolean(System.getenv("HOSTPLANE_DEV_PG_STAT_STATEMENTS"))) {
+            // Benchmarks count statements per job (bench/jobs.sh); the embedded binaries ship the module.
+            builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+        }
+        postgres = builder.setPort(port)
                 .setDataDirectory(dataDir.resolve("data"))
                 .setCleanDataDirectory(false)
                 .setOverrideWorkingDirectory(binariesDir.toFile())

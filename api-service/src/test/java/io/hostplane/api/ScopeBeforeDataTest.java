@@ -34,7 +34,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
             "hostplane.tokens.cache-ttl=900ms",
             // No background database work while the test counts: the relay, the callback dispatcher, the long-poll
             // sweep and the last-used writer wait.
-            "hostplane.outbox.poll-interval=1h",
+            "hostplane.outbox.recovery-interval=1h",
             "hostplane.callbacks.poll-interval=1h",
             "hostplane.jobs.wait-sweep-interval-ms=3600000",
             "hostplane.tokens.last-used-flush=1h"

@@ -105,6 +105,64 @@ class AuditFaultToleranceTest {
         report("PostgreSQL stopped and started mid-stream", -1, counts);
     }
 
+    /**
+     * A change's request record is kept in the job's own transaction, not in memory after the answer: with Kafka
+     * away (so that nothing can leave the API before it dies) a job is accepted, the API is killed with SIGKILL
+     * right after its {@code 202}, and once Kafka and the API are back the record is in the audit store, once, with
+     * the job it created.
+     */
+    @Test
+    void aChangesRequestRecordSurvivesTheApiKilledRightAfterThe202() throws Exception {
+        Sdk demo = Sdk.withTokenFile(stack.apiUrl(), stack.settings().dataDir(), "demo-token");
+        Await.until(() -> "active"
+                .equals(demo.domains
+                        .getDomain("example.test")
+                        .getData()
+                        .getStatus()
+                        .getValue()));
+        stack.stopKafka();
+        String requestId;
+        String job;
+        try {
+            var accepted = demo.dns.createDnsRecordWithHttpInfo(
+                    "example.test",
+                    new io.hostplane.sdk.model.DnsRecordInput()
+                            .name("crash-" + UUID.randomUUID().toString().substring(0, 8))
+                            .type(io.hostplane.sdk.model.DnsRecordInput.TypeEnum.A)
+                            .content("192.0.2.77"),
+                    null,
+                    null);
+            assertThat(accepted.getStatusCode()).isEqualTo(202);
+            stack.killService("api");
+            requestId = Sdk.header(accepted, "X-Request-Id");
+            job = accepted.getData().getData().getId().toString();
+        } finally {
+            stack.startKafka();
+        }
+        stack.startService("api");
+
+        String jdbc = stack.r2dbcUrl().replace("r2dbc:", "jdbc:");
+        String sql = "select count(*), min(event->'data'->>'status'), min(job_id) from audit.events "
+                + "where request_id = '" + requestId + "' and type = '" + EventTypes.REQUEST_RECORDED + "'";
+        Await.until(() -> {
+            try (Connection c = DriverManager.getConnection(jdbc, "hostplane", "hostplane");
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(sql)) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        });
+        Thread.sleep(2000); // a second copy would come right after the first
+        try (Connection c = DriverManager.getConnection(jdbc, "hostplane", "hostplane");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("request records of the request").isEqualTo(1);
+            assertThat(rs.getString(2)).isEqualTo("202");
+            assertThat(rs.getString(3)).isEqualTo(job);
+        }
+    }
+
     /** One line per fault for bench/audit-faults.sh (and anyone reading the test's output). */
     private static void report(String fault, long storedAtFault, long[] counts) {
         System.out.printf(

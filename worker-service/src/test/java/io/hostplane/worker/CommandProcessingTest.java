@@ -17,6 +17,7 @@ import io.hostplane.common.job.JobTypes;
 import io.hostplane.common.job.Warning;
 import io.hostplane.common.topic.Topics;
 import io.hostplane.embedded.TestInfrastructure;
+import io.hostplane.worker.system.CommandHandler;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -32,6 +33,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -40,10 +43,36 @@ import org.springframework.test.context.DynamicPropertySource;
 /** The worker on a real broker and database: commands in, job events out, the local DNS backend changed. */
 @DirtiesContext // one worker (one consumer of the commands) at a time: DNS backend tests start their own
 @SpringBootTest(
-        classes = WorkerApplication.class,
-        properties = WorkerApplication.CONFIG_NAME,
+        classes = {WorkerApplication.class, CommandProcessingTest.SlowJobs.class},
+        properties = {WorkerApplication.CONFIG_NAME, "hostplane.worker.running-after=1500ms"},
         webEnvironment = SpringBootTest.WebEnvironment.NONE)
 class CommandProcessingTest {
+
+    /** A job type of the tests only, whose handler takes {@code data.millis} to succeed. */
+    static final String SLOW_JOB = "test.slow";
+
+    @TestConfiguration
+    static class SlowJobs {
+        @Bean
+        CommandHandler slowHandler() {
+            return new CommandHandler() {
+                @Override
+                public String jobType() {
+                    return SLOW_JOB;
+                }
+
+                @Override
+                public Outcome handle(CloudEvent command) {
+                    try {
+                        Thread.sleep(command.data().path("millis").asLong());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return new Outcome(null, List.of());
+                }
+            };
+        }
+    }
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -83,19 +112,61 @@ class CommandProcessingTest {
                 new CreateDnsRecord(zone, new DnsRecord(recordId, "www", "A", 300, "192.0.2.10", null)));
 
         List<JobStateChanged> zoneEvents = awaitTerminal(zoneJob);
-        assertThat(zoneEvents)
-                .extracting(JobStateChanged::status)
-                .containsExactly(JobStatus.RUNNING, JobStatus.SUCCEEDED);
+        assertThat(zoneEvents).extracting(JobStateChanged::status).containsExactly(JobStatus.SUCCEEDED);
+        // A quick job has no running event: its outcome says when it started.
+        assertThat(zoneEvents.get(0).startedAt()).isNotNull();
         List<JobStateChanged> recordEvents = awaitTerminal(recordJob);
-        assertThat(recordEvents)
-                .extracting(JobStateChanged::status)
-                .containsExactly(JobStatus.RUNNING, JobStatus.SUCCEEDED);
-        JobStateChanged succeeded = recordEvents.get(1);
+        assertThat(recordEvents).extracting(JobStateChanged::status).containsExactly(JobStatus.SUCCEEDED);
+        JobStateChanged succeeded = recordEvents.get(0);
         assertThat(succeeded.warnings()).isEmpty();
         assertThat(succeeded.result().path("record").path("id").asString()).isEqualTo(recordId);
         assertThat(count("select count(*) from worker.local_records where zone = '" + zone
                         + "' and content = '192.0.2.10'"))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void aJobStillAtWorkAfterAWhileIsReportedRunningBeforeItsOutcome() throws Exception {
+        String slow = send(SLOW_JOB, java.util.Map.of("millis", 3500));
+        List<JobStateChanged> events = awaitTerminal(slow);
+        assertThat(events).extracting(JobStateChanged::status).containsExactly(JobStatus.RUNNING, JobStatus.SUCCEEDED);
+        assertThat(events.get(0).startedAt()).isEqualTo(events.get(1).startedAt());
+    }
+
+    @Test
+    void aCnameBesideOtherRecordsFailsWhenAppliedAndChangesNothing() throws Exception {
+        send(JobTypes.DOMAIN_CREATE, new CreateZone(zone));
+        assertThat(created(new DnsRecord(Ids.uuidV7().toString(), "www", "A", 300, "192.0.2.90", null)))
+                .isEmpty();
+        // Both queued before either is applied: the API cannot see the conflict, the worker can.
+        String cnameId = Ids.uuidV7().toString();
+        String cname = send(
+                JobTypes.DNS_RECORD_CREATE,
+                new CreateDnsRecord(zone, new DnsRecord(cnameId, "www", "CNAME", 300, "other.test.", null)));
+        String aliasId = Ids.uuidV7().toString();
+        String alias = send(
+                JobTypes.DNS_RECORD_CREATE,
+                new CreateDnsRecord(zone, new DnsRecord(aliasId, "alias", "CNAME", 300, "other.test.", null)));
+        String besideId = Ids.uuidV7().toString();
+        String beside = send(
+                JobTypes.DNS_BATCH,
+                new ApplyDnsChanges(
+                        zone,
+                        List.of(new ApplyDnsChanges.Change(
+                                "create", besideId, new DnsRecord(besideId, "alias", "TXT", 300, "\"x\"", null)))));
+
+        JobStateChanged refused = last(awaitTerminal(cname));
+        assertThat(refused.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(refused.error().code()).isEqualTo("CNAME_NOT_EXCLUSIVE");
+        assertThat(last(awaitTerminal(alias)).status()).isEqualTo(JobStatus.SUCCEEDED);
+        JobStateChanged batch = last(awaitTerminal(beside));
+        assertThat(batch.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(batch.error().code()).isEqualTo("CNAME_NOT_EXCLUSIVE");
+        assertThat(count("select count(*) from worker.local_records where id in ('" + cnameId + "', '" + besideId
+                        + "')"))
+                .isZero();
+        assertThat(count("select count(*) from worker.local_records where zone = '" + zone + "'"))
+                .isEqualTo(2);
     }
 
     @Test
@@ -107,8 +178,8 @@ class CommandProcessingTest {
         String deleteJob = send(JobTypes.DOMAIN_DELETE, new DeleteZone(zone));
 
         List<JobStateChanged> events = awaitTerminal(deleteJob);
-        assertThat(events).extracting(JobStateChanged::status).containsExactly(JobStatus.RUNNING, JobStatus.SUCCEEDED);
-        assertThat(events.get(1).result().path("zone").asString()).isEqualTo(zone);
+        assertThat(events).extracting(JobStateChanged::status).containsExactly(JobStatus.SUCCEEDED);
+        assertThat(events.get(0).result().path("zone").asString()).isEqualTo(zone);
         assertThat(count("select count(*) from worker.local_zones where zone = '" + zone + "'"))
                 .isZero();
         assertThat(count("select count(*) from worker.local_records where zone = '" + zone + "'"))
@@ -172,7 +243,7 @@ class CommandProcessingTest {
         String secondJob = send(
                 JobTypes.DNS_RECORD_CREATE,
                 new CreateDnsRecord(zone, new DnsRecord(Ids.uuidV7().toString(), "www", "A", 300, "192.0.2.30", null)));
-        JobStateChanged done = awaitTerminal(secondJob).get(1);
+        JobStateChanged done = last(awaitTerminal(secondJob));
         assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(done.warnings()).extracting(w -> w.type() + "/" + w.code()).containsExactly("DNS/RECORD_EXISTS");
         assertThat(count("select count(*) from worker.local_records where zone = '" + zone + "'"))
@@ -213,36 +284,30 @@ class CommandProcessingTest {
                                         "create", drop, new DnsRecord(drop, "old", "A", 300, "192.0.2.61", null))))));
 
         String never = Ids.uuidV7().toString();
-        JobStateChanged failed = awaitTerminal(send(
-                        JobTypes.DNS_BATCH,
-                        new ApplyDnsChanges(
-                                zone,
-                                List.of(
-                                        new ApplyDnsChanges.Change(
-                                                "create",
-                                                never,
-                                                new DnsRecord(never, "new", "A", 300, "192.0.2.62", null)),
-                                        new ApplyDnsChanges.Change(
-                                                "replace",
-                                                Ids.uuidV7().toString(),
-                                                new DnsRecord(null, "ghost", "A", 300, "192.0.2.63", null))))))
-                .get(1);
+        JobStateChanged failed = last(awaitTerminal(send(
+                JobTypes.DNS_BATCH,
+                new ApplyDnsChanges(
+                        zone,
+                        List.of(
+                                new ApplyDnsChanges.Change(
+                                        "create", never, new DnsRecord(never, "new", "A", 300, "192.0.2.62", null)),
+                                new ApplyDnsChanges.Change(
+                                        "replace",
+                                        Ids.uuidV7().toString(),
+                                        new DnsRecord(null, "ghost", "A", 300, "192.0.2.63", null)))))));
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
         assertThat(failed.error().code()).isEqualTo("RECORD_NOT_FOUND");
         assertThat(count("select count(*) from worker.local_records where id = '" + never + "'"))
                 .isZero();
 
-        JobStateChanged done = awaitTerminal(send(
-                        JobTypes.DNS_BATCH,
-                        new ApplyDnsChanges(
-                                zone,
-                                List.of(
-                                        new ApplyDnsChanges.Change(
-                                                "replace",
-                                                keep,
-                                                new DnsRecord(keep, "www", "A", 300, "192.0.2.64", null)),
-                                        new ApplyDnsChanges.Change("delete", drop, null)))))
-                .get(1);
+        JobStateChanged done = last(awaitTerminal(send(
+                JobTypes.DNS_BATCH,
+                new ApplyDnsChanges(
+                        zone,
+                        List.of(
+                                new ApplyDnsChanges.Change(
+                                        "replace", keep, new DnsRecord(keep, "www", "A", 300, "192.0.2.64", null)),
+                                new ApplyDnsChanges.Change("delete", drop, null))))));
         assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(done.result().path("changes").size()).isEqualTo(2);
         assertThat(count("select count(*) from worker.local_records where zone = '" + zone + "'"))
@@ -300,7 +365,7 @@ class CommandProcessingTest {
         String job = send(
                 JobTypes.DNS_RECORD_CREATE,
                 new CreateDnsRecord(zone, new DnsRecord(Ids.uuidV7().toString(), "www", "A", 300, "192.0.2.40", null)));
-        JobStateChanged done = awaitTerminal(job).get(1);
+        JobStateChanged done = last(awaitTerminal(job));
         assertThat(done.status()).isEqualTo(JobStatus.FAILED);
         assertThat(done.error().code()).isEqualTo("ZONE_NOT_FOUND");
     }
@@ -343,7 +408,7 @@ class CommandProcessingTest {
         assertThat(dead).isNotNull();
         assertThat(new String(dead.headers().lastHeader("hostplane-dlq-reason").value(), StandardCharsets.UTF_8))
                 .contains("not a CloudEvent");
-        assertThat(awaitTerminal(job).get(1).status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(last(awaitTerminal(job)).status()).isEqualTo(JobStatus.SUCCEEDED);
     }
 
     // --- helpers ---
@@ -358,6 +423,10 @@ class CommandProcessingTest {
 
     private String send(String type, Object data) throws Exception {
         return jobs.send(type, data);
+    }
+
+    private static JobStateChanged last(List<JobStateChanged> events) {
+        return events.get(events.size() - 1);
     }
 
     private List<JobStateChanged> awaitTerminal(String jobId) {

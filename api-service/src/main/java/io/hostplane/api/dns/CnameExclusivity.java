@@ -12,7 +12,8 @@ import java.util.function.IntFunction;
 /**
  * RFC 1034 3.6.2 / RFC 2181 10.1: a name with a CNAME has no other record, and only one CNAME. Checked on
  * the records a change leaves at the names it writes to (the applied records there, then the change's steps
- * in order), before a job exists; the DNS server enforces it again when the job is applied.
+ * in order), before a job exists; the worker checks it again against the zone as it is when the job is applied
+ * (which also sees changes queued but not yet applied).
  */
 final class CnameExclusivity {
 
@@ -57,10 +58,20 @@ final class CnameExclusivity {
         return errors;
     }
 
-    /** The names {@code changes} write records to. */
-    static List<String> names(List<ApplyDnsChanges.Change> changes) {
+    /** The names {@code changes} write a CNAME to: every record there matters. */
+    static List<String> cnameNames(List<ApplyDnsChanges.Change> changes) {
         return changes.stream()
-                .filter(c -> c.record() != null)
+                .filter(c -> c.record() != null && c.record().type().equals("CNAME"))
+                .map(c -> c.record().name())
+                .distinct()
+                .toList();
+    }
+
+    /** The names {@code changes} write other records to: only a CNAME there matters (when none is written there). */
+    static List<String> otherNames(List<ApplyDnsChanges.Change> changes) {
+        List<String> cnames = cnameNames(changes);
+        return changes.stream()
+                .filter(c -> c.record() != null && !cnames.contains(c.record().name()))
                 .map(c -> c.record().name())
                 .distinct()
                 .toList();

@@ -4,15 +4,18 @@ import io.hostplane.api.jobs.JobOutcomeApplier;
 import io.hostplane.common.event.ApplyDnsChanges;
 import io.hostplane.common.event.JobStateChanged;
 import io.hostplane.common.job.JobTypes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Folds applied DNS changes (batch, replace, delete) into the record view when their job succeeds. */
+/**
+ * Folds applied DNS changes (batch, replace, delete) into the record view when their job succeeds; a poll's
+ * changes in one statement.
+ */
 @Configuration(proxyBeanMethods = false)
 class DnsChangeOutcomes {
 
@@ -40,15 +43,27 @@ class DnsChangeOutcomes {
 
             @Override
             public Mono<Void> applySucceeded(UUID jobId, String tenant, JobStateChanged event) {
-                String zone = event.result().get("zone").asString();
-                List<ApplyDnsChanges.Change> changes =
-                        List.of(json.treeToValue(event.result().get("changes"), ApplyDnsChanges.Change[].class));
-                long version = event.sequence() == null ? 0 : event.sequence();
-                return Flux.fromIterable(changes)
-                        .concatMap(change -> change.op().equals("delete")
-                                ? records.delete(tenant, zone, UUID.fromString(change.id()), version)
-                                : records.upsert(tenant, zone, change.record(), version))
-                        .then();
+                return applyAll(List.of(new Succeeded(jobId, tenant, event)));
+            }
+
+            @Override
+            public Mono<Void> applyAll(List<Succeeded> jobs) {
+                List<DnsRecordStore.Applied> applied = new ArrayList<>();
+                for (Succeeded job : jobs) {
+                    JobStateChanged event = job.event();
+                    String zone = event.result().get("zone").asString();
+                    long version = event.sequence() == null ? 0 : event.sequence();
+                    for (ApplyDnsChanges.Change change :
+                            json.treeToValue(event.result().get("changes"), ApplyDnsChanges.Change[].class)) {
+                        applied.add(new DnsRecordStore.Applied(
+                                job.tenant(),
+                                zone,
+                                UUID.fromString(change.id()),
+                                change.op().equals("delete") ? null : change.record(),
+                                version));
+                    }
+                }
+                return records.applyAll(applied);
             }
         };
     }

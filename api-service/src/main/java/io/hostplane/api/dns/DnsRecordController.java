@@ -81,7 +81,7 @@ class DnsRecordController {
             @RequestBody JsonNode body,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
-        return owned.forChange(domain, caller).flatMap(d -> {
+        return owned.forJob(domain, caller).flatMap(d -> {
             DnsRecordValidator.Result checked = validator.validate(d.name(), body, "");
             if (!checked.errors().isEmpty()) {
                 return Mono.error(ApiException.badRequest("The record is invalid.", checked.errors()));
@@ -90,12 +90,13 @@ class DnsRecordController {
             DnsRecord r = checked.record();
             DnsRecord record = new DnsRecord(recordId, r.name(), r.type(), r.ttl(), r.content(), r.priority());
             JobService.NewJob job = new JobService.NewJob(
-                    d.tenant(),
-                    JobTypes.DNS_RECORD_CREATE,
-                    "domains/" + d.name() + "/dns/records/" + recordId,
-                    "zone",
-                    d.name(),
-                    new CreateDnsRecord(d.name(), record));
+                            d.tenant(),
+                            JobTypes.DNS_RECORD_CREATE,
+                            "domains/" + d.name() + "/dns/records/" + recordId,
+                            "zone",
+                            d.name(),
+                            new CreateDnsRecord(d.name(), record))
+                    .onDomain(d.name());
             return cnameExclusive(d, List.of(new ApplyDnsChanges.Change("create", recordId, record)), i -> "type")
                     .then(jobs.accept(job, caller, RequestIds.of(exchange)))
                     .map(accepted -> Responses.accepted(exchange, accepted.id(), accepted));
@@ -122,7 +123,7 @@ class DnsRecordController {
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
         UUID recordId = recordId(id);
-        return owned.forChange(domain, caller)
+        return owned.forJob(domain, caller)
                 .flatMap(d -> existing(d, recordId).flatMap(existing -> {
                     DnsRecordValidator.Result checked = validator.validate(d.name(), body, "");
                     if (!checked.errors().isEmpty()) {
@@ -142,7 +143,7 @@ class DnsRecordController {
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
         UUID recordId = recordId(id);
-        return owned.forChange(domain, caller)
+        return owned.forJob(domain, caller)
                 .flatMap(d -> existing(d, recordId)
                         .flatMap(existing -> accept(
                                 d,
@@ -163,7 +164,7 @@ class DnsRecordController {
             @RequestBody JsonNode body,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
-        return owned.forChange(domain, caller).flatMap(d -> {
+        return owned.forJob(domain, caller).flatMap(d -> {
             List<FieldError> errors = new ArrayList<>();
             JsonNode items = body == null ? null : body.get("changes");
             if (items == null || !items.isArray() || items.isEmpty() || items.size() > MAX_BATCH) {
@@ -230,7 +231,7 @@ class DnsRecordController {
 
     /** 400 if the changes would leave a CNAME beside other records ({@link CnameExclusivity}). */
     private Mono<Void> cnameExclusive(DomainView d, List<ApplyDnsChanges.Change> changes, IntFunction<String> field) {
-        return records.atNames(d.name(), CnameExclusivity.names(changes))
+        return records.atNames(d.name(), CnameExclusivity.cnameNames(changes), CnameExclusivity.otherNames(changes))
                 .collectList()
                 .flatMap(current -> {
                     List<FieldError> errors = CnameExclusivity.check(current, changes, field);
@@ -255,12 +256,13 @@ class DnsRecordController {
             ApiPrincipal caller,
             ServerWebExchange exchange) {
         JobService.NewJob job = new JobService.NewJob(
-                d.tenant(),
-                type,
-                "domains/" + d.name() + "/dns/records" + resourceSuffix,
-                "zone",
-                d.name(),
-                new ApplyDnsChanges(d.name(), changes));
+                        d.tenant(),
+                        type,
+                        "domains/" + d.name() + "/dns/records" + resourceSuffix,
+                        "zone",
+                        d.name(),
+                        new ApplyDnsChanges(d.name(), changes))
+                .onDomain(d.name());
         return jobs.accept(job, caller, RequestIds.of(exchange))
                 .map(accepted -> Responses.accepted(exchange, accepted.id(), accepted));
     }

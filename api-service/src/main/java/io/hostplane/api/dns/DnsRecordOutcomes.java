@@ -4,12 +4,13 @@ import io.hostplane.api.jobs.JobOutcomeApplier;
 import io.hostplane.common.dns.DnsRecord;
 import io.hostplane.common.event.JobStateChanged;
 import io.hostplane.common.job.JobTypes;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Records the applied record when a {@code dns.record.create} job succeeds. */
+/** Records the applied record when a {@code dns.record.create} job succeeds; a poll's records in one statement. */
 @Component
 class DnsRecordOutcomes implements JobOutcomeApplier {
 
@@ -28,8 +29,22 @@ class DnsRecordOutcomes implements JobOutcomeApplier {
 
     @Override
     public Mono<Void> applySucceeded(UUID jobId, String tenant, JobStateChanged event) {
-        String zone = event.result().get("zone").asString();
-        DnsRecord record = json.treeToValue(event.result().get("record"), DnsRecord.class);
-        return records.upsert(tenant, zone, record, event.sequence() == null ? 0 : event.sequence());
+        return applyAll(List.of(new Succeeded(jobId, tenant, event)));
+    }
+
+    @Override
+    public Mono<Void> applyAll(List<Succeeded> jobs) {
+        return records.applyAll(jobs.stream()
+                .map(job -> {
+                    JobStateChanged event = job.event();
+                    DnsRecord record = json.treeToValue(event.result().get("record"), DnsRecord.class);
+                    return new DnsRecordStore.Applied(
+                            job.tenant(),
+                            event.result().get("zone").asString(),
+                            UUID.fromString(record.id()),
+                            record,
+                            event.sequence() == null ? 0 : event.sequence());
+                })
+                .toList());
     }
 }

@@ -1,21 +1,34 @@
 package io.hostplane.api.dns;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.hostplane.common.dns.DnsRecord;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** The applied records of each zone ({@code api.dns_records}), as folded from succeeded jobs. */
+/**
+ * The applied records of each zone ({@code api.dns_records}), as folded from succeeded jobs. Keeps each zone's
+ * CNAMEs in memory for {@code hostplane.dns.records.cname-cache-ttl}, for the CNAME rule at acceptance
+ * ({@link #atNames}); a fold on this replica forgets its zones at once.
+ */
 @Repository
 class DnsRecordStore {
 
     private final DatabaseClient db;
+    private final Cache<String, List<DnsRecord>> cnames;
 
-    DnsRecordStore(DatabaseClient db) {
+    DnsRecordStore(DatabaseClient db, DnsProperties properties) {
         this.db = db;
+        this.cnames = Caffeine.newBuilder()
+                .expireAfterWrite(properties.cnameCacheTtl())
+                .maximumSize(100_000)
+                .build();
     }
 
     Flux<DnsRecord> list(String zone, List<String> types, String name, UUID after, int limit) {
@@ -38,50 +51,105 @@ class DnsRecordStore {
         return spec.map((row, meta) -> record(row)).all();
     }
 
-    /** Applies a created or replaced record unless a newer change to it (higher version) was applied already. */
-    Mono<Void> upsert(String tenant, String zone, DnsRecord record, long version) {
-        DatabaseClient.GenericExecuteSpec spec = db.sql(
-                        "insert into api.dns_records (id, tenant_id, zone, name, type, ttl, content, priority, version) "
-                                + "values (:id, :tenant, :zone, :name, :type, :ttl, :content, :priority, :version) "
-                                + "on conflict (id) do update set name = excluded.name, type = excluded.type, "
-                                + "ttl = excluded.ttl, content = excluded.content, priority = excluded.priority, "
-                                + "version = excluded.version, deleted = false, updated_at = now() "
-                                + "where api.dns_records.version < excluded.version")
-                .bind("id", UUID.fromString(record.id()))
-                .bind("tenant", tenant)
-                .bind("zone", zone)
-                .bind("name", record.name())
-                .bind("type", record.type())
-                .bind("ttl", record.ttl())
-                .bind("content", record.content())
-                .bind("version", version);
-        spec = record.priority() == null
-                ? spec.bindNull("priority", Integer.class)
-                : spec.bind("priority", record.priority());
-        return spec.then();
-    }
+    /**
+     * One applied change to a record: the record as it now is, or null when it was deleted; {@code version} is
+     * the position of its job's command in the zone's ordered stream.
+     */
+    record Applied(String tenant, String zone, UUID id, DnsRecord record, long version) {}
 
-    /** Marks a record deleted (a tombstone, so that an older change folded late cannot revive it). */
-    Mono<Void> delete(String tenant, String zone, UUID id, long version) {
-        return db.sql("insert into api.dns_records (id, tenant_id, zone, name, type, ttl, content, version, deleted) "
-                        + "values (:id, :tenant, :zone, '', '', 0, '', :version, true) "
-                        + "on conflict (id) do update set deleted = true, version = excluded.version, updated_at = now() "
+    /**
+     * Applies changes to the record view in one statement: each record takes the newest change (highest version)
+     * unless a newer one was applied already, so that outcomes folded out of order end as the backend did; a
+     * deleted record stays as a tombstone (with its last content) so that an older change folded late cannot
+     * bring it back.
+     */
+    Mono<Void> applyAll(List<Applied> changes) {
+        Map<UUID, Applied> newest = new LinkedHashMap<>();
+        for (Applied change : changes) {
+            newest.merge(change.id(), change, (a, b) -> a.version() >= b.version() ? a : b);
+        }
+        if (newest.isEmpty()) {
+            return Mono.empty();
+        }
+        List<Applied> rows = List.copyOf(newest.values());
+        return db.sql("insert into api.dns_records (id, tenant_id, zone, name, type, ttl, content, priority, version, "
+                        + "deleted) select * from unnest(cast(:ids as uuid[]), cast(:tenants as text[]), "
+                        + "cast(:zones as text[]), cast(:names as text[]), cast(:types as text[]), "
+                        + "cast(:ttls as int[]), cast(:contents as text[]), cast(:priorities as int[]), "
+                        + "cast(:versions as bigint[]), cast(:deleted as boolean[])) "
+                        + "on conflict (id) do update set "
+                        + "name = case when excluded.deleted then api.dns_records.name else excluded.name end, "
+                        + "type = case when excluded.deleted then api.dns_records.type else excluded.type end, "
+                        + "ttl = case when excluded.deleted then api.dns_records.ttl else excluded.ttl end, "
+                        + "content = case when excluded.deleted then api.dns_records.content else excluded.content end, "
+                        + "priority = case when excluded.deleted then api.dns_records.priority else excluded.priority end, "
+                        + "version = excluded.version, deleted = excluded.deleted, updated_at = now() "
                         + "where api.dns_records.version < excluded.version")
-                .bind("id", id)
-                .bind("tenant", tenant)
-                .bind("zone", zone)
-                .bind("version", version)
-                .then();
+                .bind("ids", rows.stream().map(Applied::id).toArray(UUID[]::new))
+                .bind("tenants", rows.stream().map(Applied::tenant).toArray(String[]::new))
+                .bind("zones", rows.stream().map(Applied::zone).toArray(String[]::new))
+                .bind("names", column(rows, DnsRecord::name, ""))
+                .bind("types", column(rows, DnsRecord::type, ""))
+                .bind(
+                        "ttls",
+                        rows.stream()
+                                .map(r -> r.record() == null ? 0 : r.record().ttl())
+                                .toArray(Integer[]::new))
+                .bind("contents", column(rows, DnsRecord::content, ""))
+                .bind(
+                        "priorities",
+                        rows.stream()
+                                .map(r -> r.record() == null ? null : r.record().priority())
+                                .toArray(Integer[]::new))
+                .bind("versions", rows.stream().map(Applied::version).toArray(Long[]::new))
+                .bind("deleted", rows.stream().map(r -> r.record() == null).toArray(Boolean[]::new))
+                .then()
+                .doFinally(signal -> rows.forEach(r -> cnames.invalidate(r.zone())));
     }
 
-    /** The applied records at any of {@code names}. */
-    Flux<DnsRecord> atNames(String zone, List<String> names) {
+    private static String[] column(
+            List<Applied> rows, java.util.function.Function<DnsRecord, String> field, String none) {
+        return rows.stream()
+                .map(r -> r.record() == null ? none : field.apply(r.record()))
+                .toArray(String[]::new);
+    }
+
+    /**
+     * What the CNAME rule needs to know of the applied records at the names a change writes to: every record at
+     * {@code fullNames} (where the change writes a CNAME, which must be alone), read now; and the zone's CNAMEs at
+     * {@code cnameNames} (where it writes other records, which only a CNAME forbids), from memory when this replica
+     * read them within the cache's time to live.
+     */
+    Flux<DnsRecord> atNames(String zone, List<String> fullNames, List<String> cnameNames) {
+        Flux<DnsRecord> full = fullNames.isEmpty()
+                ? Flux.empty()
+                : db.sql("select id, name, type, ttl, content, priority from api.dns_records "
+                                + "where zone = :zone and name = any(:names) and not deleted")
+                        .bind("zone", zone)
+                        .bind("names", fullNames.toArray(String[]::new))
+                        .map((row, meta) -> record(row))
+                        .all();
+        Flux<DnsRecord> cnamesAt = cnameNames.isEmpty()
+                ? Flux.empty()
+                : cnamesOf(zone)
+                        .flatMapIterable(all -> all.stream()
+                                .filter(r -> cnameNames.contains(r.name()) && !fullNames.contains(r.name()))
+                                .toList());
+        return full.concatWith(cnamesAt);
+    }
+
+    private Mono<List<DnsRecord>> cnamesOf(String zone) {
+        List<DnsRecord> known = cnames.getIfPresent(zone);
+        if (known != null) {
+            return Mono.just(known);
+        }
         return db.sql("select id, name, type, ttl, content, priority from api.dns_records "
-                        + "where zone = :zone and name = any(:names) and not deleted")
+                        + "where zone = :zone and type = 'CNAME' and not deleted")
                 .bind("zone", zone)
-                .bind("names", names.toArray(String[]::new))
                 .map((row, meta) -> record(row))
-                .all();
+                .all()
+                .collectList()
+                .doOnNext(found -> cnames.put(zone, found));
     }
 
     Mono<DnsRecord> find(String zone, UUID id) {

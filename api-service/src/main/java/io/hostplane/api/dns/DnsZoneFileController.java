@@ -84,7 +84,7 @@ class DnsZoneFileController {
             @RequestBody(required = false) String body,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
-        return owned.forChange(domain, caller).flatMap(d -> {
+        return owned.forJob(domain, caller).flatMap(d -> {
             if (body == null || body.isBlank()) {
                 return Mono.error(ApiException.badRequest(
                         "A zone file is required.",
@@ -132,12 +132,13 @@ class DnsZoneFileController {
                                     "At most " + DnsRecordController.MAX_BATCH + " changes per import."))));
                 }
                 JobService.NewJob job = new JobService.NewJob(
-                        d.tenant(),
-                        JobTypes.DNS_BATCH,
-                        "domains/" + d.name() + "/dns/zonefile",
-                        "zone",
-                        d.name(),
-                        new ApplyDnsChanges(d.name(), changes));
+                                d.tenant(),
+                                JobTypes.DNS_BATCH,
+                                "domains/" + d.name() + "/dns/zonefile",
+                                "zone",
+                                d.name(),
+                                new ApplyDnsChanges(d.name(), changes))
+                        .onDomain(d.name());
                 return jobs.accept(job, caller, RequestIds.of(exchange))
                         .map(accepted -> Responses.accepted(exchange, accepted.id(), accepted));
             });

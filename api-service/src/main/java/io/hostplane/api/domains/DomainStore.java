@@ -1,5 +1,7 @@
 package io.hostplane.api.domains;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.r2dbc.spi.Readable;
 import java.time.OffsetDateTime;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -7,21 +9,37 @@ import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Domains in {@code api.domains}: one owner per name across all tenants. */
+/**
+ * Domains in {@code api.domains}: one owner per name across all tenants. Keeps what it read for
+ * {@code hostplane.domains.cache-ttl} for {@link #findRecent}, and forgets a name as soon as this replica changes
+ * it.
+ */
 @Repository
 public class DomainStore {
 
     private final DatabaseClient db;
+    private final Cache<String, DomainView> recent;
 
-    DomainStore(DatabaseClient db) {
+    DomainStore(DatabaseClient db, DomainProperties properties) {
         this.db = db;
+        this.recent = Caffeine.newBuilder()
+                .expireAfterWrite(properties.cacheTtl())
+                .maximumSize(100_000)
+                .build();
     }
 
     public Mono<DomainView> find(String name) {
         return db.sql("select name, tenant_id, status, created_at from api.domains where name = :name")
                 .bind("name", name)
                 .map((row, meta) -> view(row))
-                .one();
+                .one()
+                .doOnNext(found -> recent.put(found.name(), found));
+    }
+
+    /** The domain as this replica last read it within the cache's time to live, else as it is now. */
+    Mono<DomainView> findRecent(String name) {
+        DomainView known = recent.getIfPresent(name);
+        return known != null ? Mono.just(known) : find(name);
     }
 
     Flux<DomainView> list(String tenant, String after, int limit) {
@@ -47,7 +65,8 @@ public class DomainStore {
                 .bind("tenant", tenant)
                 .fetch()
                 .rowsUpdated()
-                .map(n -> n > 0);
+                .map(n -> n > 0)
+                .doFinally(signal -> recent.invalidate(name));
     }
 
     /** Marks an active (or already deleting) domain as being deleted; false if it is not there to delete. */
@@ -57,20 +76,23 @@ public class DomainStore {
                 .bind("name", name)
                 .fetch()
                 .rowsUpdated()
-                .map(n -> n > 0);
+                .map(n -> n > 0)
+                .doFinally(signal -> recent.invalidate(name));
     }
 
     /** Removes the domain and, by cascade, its applied records; its name is free again. */
     Mono<Void> delete(String name) {
         return db.sql("delete from api.domains where name = :name")
                 .bind("name", name)
-                .then();
+                .then()
+                .doFinally(signal -> recent.invalidate(name));
     }
 
     Mono<Void> activate(String name) {
         return db.sql("update api.domains set status = 'active' where name = :name")
                 .bind("name", name)
-                .then();
+                .then()
+                .doFinally(signal -> recent.invalidate(name));
     }
 
     private static DomainView view(Readable row) {

@@ -2,6 +2,7 @@ package io.hostplane.api.jobs;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.r2dbc.spi.Readable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +22,17 @@ import reactor.core.publisher.MonoSink;
 
 /**
  * Group commit for job acceptances: acceptances that arrive while a write is under way are queued and
- * written together — every job row, every outbox row and every idempotency-key binding of the group in one
- * transaction of three statements — so the commit (the durable write a {@code 202} promises) is shared
- * instead of paid per request, and the rows come back from the insert instead of being read again.
+ * written together — every job row, every outbox row (each job's command and its request's record) and every
+ * idempotency-key binding of the group in one transaction of three statements — so the commit (the durable
+ * write a {@code 202} promises) is shared instead of paid per request, and the rows come back from the insert
+ * instead of being read again. The outbox statement also deletes rows acknowledged since the last group, and
+ * says whether an earlier row is overdue.
+ *
+ * <p>Then the group's rows are published from memory ({@link OutboxPublisher}) and each caller is answered once
+ * Kafka has them: so a job accepted after that answer reaches Kafka after this one, whichever replica accepts it.
+ * While an earlier row is overdue (its replica died, or Kafka did not acknowledge in time), a group's rows are
+ * written due at once and left to the {@link OutboxRelay}, which sends every row in order, and its callers are
+ * answered right after the commit.
  *
  * <p>A caller waits for its group's commit, so a {@code 202} is still only sent for a stored job. Only jobs
  * that write nothing but their own rows are grouped (a new domain, which can conflict, is accepted alone),
@@ -36,7 +45,7 @@ import reactor.core.publisher.MonoSink;
 @Component
 class AcceptanceBatcher {
 
-    /** One job to accept: its row, its command for the outbox and, optionally, the idempotency key to bind. */
+    /** One job to accept: its row, its outbox rows (command first) and, optionally, the idempotency key to bind. */
     record Acceptance(
             UUID id,
             String tenant,
@@ -45,16 +54,32 @@ class AcceptanceBatcher {
             String requestId,
             String tokenId,
             String callbackUrl,
-            String topic,
-            String messageKey,
-            String payload,
+            String domain,
+            List<OutboxPublisher.Message> messages,
             IdempotencyFilter.Binding binding) {}
 
+    /**
+     * The job was not stored: the domain it names is no longer the tenant's or is being deleted. Nothing of it was
+     * written; the other jobs of its group were.
+     */
+    static final class DomainChanged extends RuntimeException {
+        DomainChanged(String domain) {
+            super("domain " + domain + " changed before the job was stored", null, false, false);
+        }
+    }
+
+    /** A group as committed: its jobs as stored, its outbox rows, and whether the relay must send them. */
+    record Written(Map<UUID, JobView> jobs, List<OutboxPublisher.Message> messages, List<Long> seqs, boolean relay) {}
+
     private record Waiting(Acceptance acceptance, MonoSink<JobView> sink) {}
+
+    private record OutboxRows(boolean relay, List<OutboxPublisher.Message> messages, List<Long> seqs) {}
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
     private final JobStore jobs;
+    private final OutboxPublisher publisher;
+    private final OutboxRelay relay;
     private final int maxBatch;
     private final int maxInFlight;
     private final Queue<Waiting> queue = new ConcurrentLinkedQueue<>();
@@ -65,6 +90,8 @@ class AcceptanceBatcher {
             DatabaseClient db,
             TransactionalOperator tx,
             JobStore jobs,
+            OutboxPublisher publisher,
+            OutboxRelay relay,
             @Value("${hostplane.jobs.accept.max-batch:256}") int maxBatch,
             @Value("${hostplane.jobs.accept.max-in-flight:2}") int maxInFlight,
             MeterRegistry meters) {
@@ -74,11 +101,13 @@ class AcceptanceBatcher {
         this.db = db;
         this.tx = tx;
         this.jobs = jobs;
+        this.publisher = publisher;
+        this.relay = relay;
         this.maxBatch = maxBatch;
         this.maxInFlight = maxInFlight;
     }
 
-    /** Stores the job and its command, with whatever else is waiting; the job as stored once committed. */
+    /** Stores the job and its outbox rows, with whatever else is waiting; the job as stored once published. */
     Mono<JobView> accept(Acceptance acceptance) {
         return Mono.create(sink -> {
             queue.add(new Waiting(acceptance, sink));
@@ -88,10 +117,19 @@ class AcceptanceBatcher {
 
     /**
      * Writes one job alone, by the same statements, in the caller's transaction (for jobs that write other
-     * rows alongside); the job as stored.
+     * rows alongside); give what it returns to {@link #publish} once that transaction has committed.
      */
-    Mono<JobView> writeAlone(Acceptance acceptance) {
-        return insert(List.of(acceptance)).map(stored -> stored.get(acceptance.id()));
+    Mono<Written> writeAlone(Acceptance acceptance) {
+        return insert(List.of(acceptance), List.of());
+    }
+
+    /** Publishes a committed group's rows (or leaves them to the relay); completes when that is done. */
+    Mono<Void> publish(Written written) {
+        if (written.relay()) {
+            relay.wake();
+            return Mono.empty();
+        }
+        return publisher.publish(written.messages(), written.seqs(), System.nanoTime());
     }
 
     private void drain() {
@@ -112,6 +150,7 @@ class AcceptanceBatcher {
                 inFlight.decrementAndGet();
                 continue;
             }
+            groupSizes.record(group.size());
             write(group)
                     .doFinally(signal -> {
                         inFlight.decrementAndGet();
@@ -121,23 +160,22 @@ class AcceptanceBatcher {
         }
     }
 
-    /** Writes one group and answers each of its callers; never fails itself. */
+    /**
+     * Writes one group, frees the way for the next one, publishes and answers each of its callers; never fails
+     * itself. The next group may be written while this one's rows are being published.
+     */
     private Mono<Void> write(List<Waiting> group) {
         List<Acceptance> acceptances = group.stream().map(Waiting::acceptance).toList();
-        return tx.transactional(insert(acceptances))
+        List<Long> acknowledged = publisher.takeAcknowledged();
+        return tx.transactional(insert(acceptances, acknowledged))
                 .timeout(Duration.ofSeconds(30))
-                .doOnNext(stored -> {
-                    for (Waiting waiting : group) {
-                        JobView view = stored.get(waiting.acceptance().id());
-                        if (view == null) {
-                            waiting.sink().error(new IllegalStateException("job not returned by its insert"));
-                        } else {
-                            waiting.sink().success(view);
-                        }
-                    }
-                })
+                .doOnNext(written -> publish(written)
+                        .doFinally(signal -> answer(group, written))
+                        .subscribe())
                 .then()
                 .onErrorResume(error -> {
+                    // Not deleted: the next group (or the publisher) deletes them.
+                    publisher.giveBack(acknowledged);
                     // No statement of a group can fail for one row's reason (fresh UUIDv7 keys, no other
                     // constraint), so a failure is the database's (down, timed out): every caller hears it.
                     group.forEach(waiting -> waiting.sink().error(error));
@@ -145,18 +183,36 @@ class AcceptanceBatcher {
                 });
     }
 
+    private static void answer(List<Waiting> group, Written written) {
+        for (Waiting waiting : group) {
+            JobView view = written.jobs().get(waiting.acceptance().id());
+            if (view == null && waiting.acceptance().domain() != null) {
+                waiting.sink().error(new DomainChanged(waiting.acceptance().domain()));
+            } else if (view == null) {
+                waiting.sink().error(new IllegalStateException("job not returned by its insert"));
+            } else {
+                waiting.sink().success(view);
+            }
+        }
+    }
+
     /**
-     * The three statements of a group: job rows (returned as stored), outbox rows in order with the relay's
-     * {@code NOTIFY}, key bindings.
+     * The three statements of a group: job rows (returned as stored); outbox rows in order, which also deletes
+     * the {@code acknowledged} rows and says whether an earlier row is overdue; key bindings.
      */
-    private Mono<Map<UUID, JobView>> insert(List<Acceptance> group) {
+    private Mono<Written> insert(List<Acceptance> group, List<Long> acknowledged) {
         Mono<Map<UUID, JobView>> jobRows = db.sql("insert into api.jobs "
                         + "(id, tenant_id, type, status, resource, request_id, token_id, callback_url) "
                         + "select u.id, u.tenant, u.type, 'queued', u.resource, u.request_id, u.token_id, "
                         + "coalesce(u.callback, (select t.callback_url from api.tokens t where t.id = u.token_id)) "
                         + "from unnest(cast(:ids as uuid[]), cast(:tenants as text[]), cast(:types as text[]), "
                         + "cast(:resources as text[]), cast(:requestIds as text[]), cast(:tokenIds as text[]), "
-                        + "cast(:callbacks as text[])) as u(id, tenant, type, resource, request_id, token_id, callback) "
+                        + "cast(:callbacks as text[]), cast(:domains as text[])) "
+                        + "as u(id, tenant, type, resource, request_id, token_id, callback, domain) "
+                        // A job that names a domain is stored only while the domain is the tenant's and not being
+                        // deleted: its caller may have found the domain in a cache (OwnedDomains.forJob).
+                        + "where u.domain is null or exists (select 1 from api.domains d where d.name = u.domain "
+                        + "and d.tenant_id = u.tenant and d.status <> 'deleting') "
                         + "returning " + JobStore.COLUMNS)
                 .bind("ids", column(group, Acceptance::id, UUID[]::new))
                 .bind("tenants", column(group, Acceptance::tenant, String[]::new))
@@ -165,19 +221,45 @@ class AcceptanceBatcher {
                 .bind("requestIds", column(group, Acceptance::requestId, String[]::new))
                 .bind("tokenIds", column(group, Acceptance::tokenId, String[]::new))
                 .bind("callbacks", column(group, Acceptance::callbackUrl, String[]::new))
+                .bind("domains", column(group, Acceptance::domain, String[]::new))
                 .map((row, meta) -> jobs.view(row))
                 .all()
                 .collectMap(view -> UUID.fromString(view.id()));
-        Mono<Void> outboxRows = db.sql("with added as (insert into api.outbox (topic, message_key, payload) "
-                        + "select u.topic, u.message_key, u.payload from unnest(cast(:topics as text[]), "
-                        + "cast(:keys as text[]), cast(:payloads as text[])) with ordinality "
-                        + "as u(topic, message_key, payload, n) order by u.n returning seq) "
-                        + "select pg_notify('" + OutboxNotifications.CHANNEL
-                        + "', '') from (select count(*) from added) c")
-                .bind("topics", column(group, Acceptance::topic, String[]::new))
-                .bind("keys", column(group, Acceptance::messageKey, String[]::new))
-                .bind("payloads", column(group, Acceptance::payload, String[]::new))
-                .then();
+        return jobRows.flatMap(stored -> {
+            List<Acceptance> kept =
+                    group.stream().filter(a -> stored.containsKey(a.id())).toList();
+            return rest(kept, acknowledged)
+                    .map(rows -> new Written(stored, rows.messages(), rows.seqs(), rows.relay()));
+        });
+    }
+
+    /** The outbox rows and key bindings of the jobs that were stored. */
+    private Mono<OutboxRows> rest(List<Acceptance> group, List<Long> acknowledged) {
+        List<OutboxPublisher.Message> messages =
+                group.stream().flatMap(a -> a.messages().stream()).toList();
+        Mono<OutboxRows> outboxRows = db.sql(
+                        "with overdue as (select exists (select 1 from api.outbox "
+                                + "where publish_by <= clock_timestamp() and seq <> all(cast(:acked as bigint[]))) as relay), "
+                                + "gone as (delete from api.outbox where seq = any(cast(:acked as bigint[]))), "
+                                + "added as (insert into api.outbox (topic, message_key, payload, publish_by) "
+                                + "select u.topic, u.message_key, u.payload, clock_timestamp() + case when "
+                                + "(select relay from overdue) then interval '0' else :graceMs * interval '1 millisecond' end "
+                                + "from unnest(cast(:topics as text[]), cast(:keys as text[]), cast(:payloads as text[])) "
+                                + "with ordinality as u(topic, message_key, payload, n) order by u.n returning seq) "
+                                + "select (select relay from overdue) as relay, array(select seq from added order by seq) as seqs")
+                .bind("acked", acknowledged.toArray(Long[]::new))
+                .bind("graceMs", (double) publisher.timeout().toMillis())
+                .bind(
+                        "topics",
+                        messages.stream().map(OutboxPublisher.Message::topic).toArray(String[]::new))
+                .bind(
+                        "keys",
+                        messages.stream().map(OutboxPublisher.Message::key).toArray(String[]::new))
+                .bind(
+                        "payloads",
+                        messages.stream().map(OutboxPublisher.Message::payload).toArray(String[]::new))
+                .map((row, meta) -> outboxRows(row, messages))
+                .one();
         List<Acceptance> keyed = group.stream().filter(a -> a.binding() != null).toList();
         Mono<Void> bindings = keyed.isEmpty()
                 ? Mono.empty()
@@ -192,7 +274,12 @@ class AcceptanceBatcher {
                         .bind("keys", column(keyed, a -> a.binding().key(), String[]::new))
                         .bind("jobIds", column(keyed, Acceptance::id, UUID[]::new))
                         .then();
-        return jobRows.flatMap(stored -> outboxRows.then(bindings).thenReturn(stored));
+        return outboxRows.flatMap(rows -> bindings.thenReturn(rows));
+    }
+
+    private static OutboxRows outboxRows(Readable row, List<OutboxPublisher.Message> messages) {
+        Long[] seqs = row.get("seqs", Long[].class);
+        return new OutboxRows(Boolean.TRUE.equals(row.get("relay", Boolean.class)), messages, List.of(seqs));
     }
 
     private static <T> T[] column(List<Acceptance> group, Function<Acceptance, T> field, IntFunction<T[]> array) {

@@ -157,7 +157,7 @@ class JobEventFolder {
         Map<UUID, Instant> earliest = new HashMap<>();
         for (Event e : events) {
             UUID id = UUID.fromString(e.change().jobId());
-            earliest.merge(id, time(e.event()), (a, b) -> a.isBefore(b) ? a : b);
+            earliest.merge(id, started(e), (a, b) -> a.isBefore(b) ? a : b);
             Event kept = furthest.get(id);
             if (kept == null
                     || e.change().status().ordinal() > kept.change().status().ordinal()
@@ -196,9 +196,7 @@ class JobEventFolder {
                             }
                         }
                     });
-                    return Flux.fromIterable(succeeded)
-                            .concatMap(e -> applied(UUID.fromString(e.change().jobId()), e.event(), e.change()))
-                            .then(callbacks.enqueueIfTerminal(finished));
+                    return applied(succeeded).then(callbacks.enqueueIfTerminal(finished));
                 });
         tx.transactional(work).block(Duration.ofSeconds(60));
         finishedTenants.forEach(activeJobs::finished);
@@ -223,9 +221,26 @@ class JobEventFolder {
         return event.time() == null ? Instant.now() : event.time();
     }
 
-    /** The feature's outcome of a job that has just succeeded, if its type has an applier. */
-    private Mono<Void> applied(UUID id, CloudEvent event, JobStateChanged change) {
-        JobOutcomeApplier applier = appliers.get(change.jobType());
-        return applier == null ? Mono.empty() : applier.applySucceeded(id, event.tenant(), change);
+    /**
+     * When the job started, as far as this event tells: the worker's start time where the event carries one (an
+     * outcome without a {@code running} event before it does), else the event's own time.
+     */
+    private static Instant started(Event e) {
+        return e.change().startedAt() != null ? e.change().startedAt() : time(e.event());
+    }
+
+    /** The features' outcomes of the jobs that have just succeeded: one call per job type, in the poll's order. */
+    private Mono<Void> applied(List<Event> succeeded) {
+        Map<String, List<JobOutcomeApplier.Succeeded>> byType = new LinkedHashMap<>();
+        for (Event e : succeeded) {
+            if (appliers.containsKey(e.change().jobType())) {
+                byType.computeIfAbsent(e.change().jobType(), type -> new ArrayList<>())
+                        .add(new JobOutcomeApplier.Succeeded(
+                                UUID.fromString(e.change().jobId()), e.event().tenant(), e.change()));
+            }
+        }
+        return Flux.fromIterable(byType.entrySet())
+                .concatMap(type -> appliers.get(type.getKey()).applyAll(type.getValue()))
+                .then();
     }
 }

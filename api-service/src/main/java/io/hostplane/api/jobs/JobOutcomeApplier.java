@@ -1,7 +1,9 @@
 package io.hostplane.api.jobs;
 
 import io.hostplane.common.event.JobStateChanged;
+import java.util.List;
 import java.util.UUID;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -10,8 +12,21 @@ import reactor.core.publisher.Mono;
  */
 public interface JobOutcomeApplier {
 
+    /** A job that has just succeeded, as its event says. */
+    record Succeeded(UUID jobId, String tenant, JobStateChanged event) {}
+
     /** The job type this applier handles, e.g. {@code dns.record.create}. */
     String jobType();
 
     Mono<Void> applySucceeded(UUID jobId, String tenant, JobStateChanged event);
+
+    /**
+     * The outcomes of one poll's succeeded jobs of this type. One job after the other by default; appliers of
+     * frequent job types do it with one statement.
+     */
+    default Mono<Void> applyAll(List<Succeeded> jobs) {
+        return Flux.fromIterable(jobs)
+                .concatMap(job -> applySucceeded(job.jobId(), job.tenant(), job.event()))
+                .then();
+    }
 }

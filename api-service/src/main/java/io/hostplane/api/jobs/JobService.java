@@ -14,6 +14,7 @@ import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.id.Ids;
 import io.hostplane.common.job.JobTypes;
 import io.hostplane.common.topic.Topics;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -74,18 +75,43 @@ public class JobService {
     /**
      * What to accept: the job's type, the resource it changes, the command's key parts and data, and the topic
      * its command goes to ({@code hostplane.commands}, keyed {@code tenant/kind/name}; or {@code
-     * hostplane.audit-replays}, keyed by the job's id).
+     * hostplane.audit-replays}, keyed by the job's id). {@code domain}, when set, must still be the tenant's and not
+     * being deleted when the job is stored: the check is part of the job's insert, so that a caller may look the
+     * domain up in a short-lived cache ({@code OwnedDomains.forJob}).
      */
     public record NewJob(
-            String tenant, String type, String resource, String keyKind, String keyName, Object command, String topic) {
+            String tenant,
+            String type,
+            String resource,
+            String keyKind,
+            String keyName,
+            Object command,
+            String topic,
+            String domain) {
+
+        public NewJob(
+                String tenant,
+                String type,
+                String resource,
+                String keyKind,
+                String keyName,
+                Object command,
+                String topic) {
+            this(tenant, type, resource, keyKind, keyName, command, topic, null);
+        }
 
         public NewJob(String tenant, String type, String resource, String keyKind, String keyName, Object command) {
-            this(tenant, type, resource, keyKind, keyName, command, Topics.COMMANDS);
+            this(tenant, type, resource, keyKind, keyName, command, Topics.COMMANDS, null);
         }
 
         /** A replay job: its command goes to {@code hostplane.audit-replays}, keyed by the job's id. */
         public static NewJob replay(String tenant, String resource, Object command) {
             return new NewJob(tenant, JobTypes.AUDIT_REPLAY, resource, null, null, command, Topics.AUDIT_REPLAYS);
+        }
+
+        /** This job, stored only if {@code domain} is still the tenant's and not being deleted at that moment. */
+        public NewJob onDomain(String domain) {
+            return new NewJob(tenant, type, resource, keyKind, keyName, command, topic, domain);
         }
 
         String key(UUID id) {
@@ -95,12 +121,36 @@ public class JobService {
 
     /**
      * Stores the job and its command and returns the job as stored. Acceptances that arrive together share
-     * one transaction ({@link AcceptanceBatcher}); the caller still answers only after the commit.
+     * one transaction ({@link AcceptanceBatcher}); the caller still answers only after the commit, and after Kafka
+     * has the command.
      */
     public Mono<JobView> accept(NewJob job, ApiPrincipal caller, String requestId) {
         return underQueueLimit(job.tenant())
-                .then(Mono.deferContextual(ctx -> batcher.accept(acceptance(job, caller, requestId, ctx))))
+                .then(Mono.deferContextual(ctx -> {
+                    AcceptanceBatcher.Acceptance acceptance = acceptance(job, caller, requestId, ctx);
+                    return batcher.accept(acceptance).doOnNext(stored -> recordKept(ctx));
+                }))
+                .onErrorResume(AcceptanceBatcher.DomainChanged.class, changed -> domainRefusal(job))
                 .doOnNext(this::accepted);
+    }
+
+    /**
+     * Why a job on {@code job.domain()} was not stored: its domain is gone or being deleted (the caller's lookup,
+     * from a cache, was older than that).
+     */
+    private Mono<JobView> domainRefusal(NewJob job) {
+        return db.sql("select status from api.domains where name = :name and tenant_id = :tenant")
+                .bind("name", job.domain())
+                .bind("tenant", job.tenant())
+                .map((row, meta) -> row.get("status", String.class))
+                .one()
+                .defaultIfEmpty("gone")
+                .flatMap(status -> Mono.error(
+                        status.equals("gone")
+                                ? ApiException.notFound("No domain " + job.domain() + ".")
+                                : ApiException.conflict(
+                                        "Domain " + job.domain() + " is being deleted; it takes no more changes.",
+                                        "DOMAIN_DELETING")));
     }
 
     /**
@@ -114,15 +164,34 @@ public class JobService {
         return underQueueLimit(job.tenant())
                 .then(Mono.deferContextual(ctx -> {
                     AcceptanceBatcher.Acceptance acceptance = acceptance(job, caller, requestId, ctx);
-                    return tx.transactional(alongside.apply(acceptance.id()).then(batcher.writeAlone(acceptance)));
+                    return tx.transactional(alongside.apply(acceptance.id()).then(batcher.writeAlone(acceptance)))
+                            .flatMap(written -> {
+                                recordKept(ctx);
+                                return batcher.publish(written)
+                                        .thenReturn(written.jobs().get(acceptance.id()));
+                            });
                 }))
                 .doOnNext(this::accepted);
     }
 
-    /** The job's rows as the batcher writes them; the callback URL and idempotency key come with the request. */
+    /**
+     * The job's rows as the batcher writes them: the command and, kept with it, the request's record; the callback
+     * URL and idempotency key come with the request.
+     */
     private AcceptanceBatcher.Acceptance acceptance(
             NewJob job, ApiPrincipal caller, String requestId, ContextView ctx) {
         UUID id = Ids.uuidV7();
+        List<OutboxPublisher.Message> messages = new ArrayList<>(2);
+        messages.add(new OutboxPublisher.Message(
+                job.topic(),
+                job.key(id),
+                codec.write(command(job, requestId, id, traceparent(ctx), caller.tokenId()))));
+        RequestContext.RequestRecordMessage record = ctx.<RequestContext>getOrEmpty(RequestContext.KEY)
+                .map(request -> request.recordWithJob(id.toString()))
+                .orElse(null);
+        if (record != null) {
+            messages.add(new OutboxPublisher.Message(record.topic(), record.key(), record.payload()));
+        }
         return new AcceptanceBatcher.Acceptance(
                 id,
                 job.tenant(),
@@ -131,11 +200,15 @@ public class JobService {
                 requestId,
                 caller.tokenId(),
                 ctx.<String>getOrEmpty(JobCallbacks.CONTEXT_KEY).orElse(null),
-                job.topic(),
-                job.key(id),
-                codec.write(command(job, requestId, id, traceparent(ctx), caller.tokenId())),
+                job.domain(),
+                messages,
                 ctx.<IdempotencyFilter.Binding>getOrEmpty(IdempotencyFilter.CONTEXT_KEY)
                         .orElse(null));
+    }
+
+    /** The request's record was committed with its job: the recorder writes no second one. */
+    private static void recordKept(ContextView ctx) {
+        ctx.<RequestContext>getOrEmpty(RequestContext.KEY).ifPresent(RequestContext::recordKept);
     }
 
     /** The request's trace context, for the command: the worker's span of the job is a child of the request's. */
@@ -149,7 +222,6 @@ public class JobService {
         log.info("job {} accepted: {} on {}", stored.id(), stored.type(), stored.resource());
         activeJobs.accepted(stored.tenant());
         metrics.accepted(stored.type());
-        outbox.wake();
     }
 
     private CloudEvent command(NewJob job, String requestId, UUID id, String traceparent, String tokenId) {

@@ -7,10 +7,11 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Writes an event to the transactional outbox ({@code api.outbox}) in the caller's transaction, with a
- * {@code NOTIFY} that every replica's {@link OutboxNotifications} hears at the commit; the {@link OutboxRelay}
- * then sends it to Kafka. Use it for every fact that must not be lost
- * and must not be published unless its state change commits.
+ * Writes an event to the transactional outbox ({@code api.outbox}) in the caller's transaction, for facts that
+ * must not be lost and must not be published unless their state change commits (token, user and OAuth events, a
+ * replay's cancellation). Such a row is due at once: the caller {@link #wake}s the relay after the commit, and the
+ * {@link OutboxRelay} sends it. Job acceptances, the hot path, publish their own rows instead
+ * ({@link AcceptanceBatcher}).
  */
 @Component
 public class Outbox {
@@ -26,9 +27,8 @@ public class Outbox {
     }
 
     public Mono<Void> enqueue(String topic, String key, CloudEvent event) {
-        return db.sql("with added as (insert into api.outbox (topic, message_key, payload) "
-                        + "values (:topic, :key, :payload) returning seq) "
-                        + "select pg_notify('" + OutboxNotifications.CHANNEL + "', '') from added")
+        return db.sql("insert into api.outbox (topic, message_key, payload, publish_by) "
+                        + "values (:topic, :key, :payload, clock_timestamp())")
                 .bind("topic", topic)
                 .bind("key", key)
                 .bind("payload", codec.write(event))

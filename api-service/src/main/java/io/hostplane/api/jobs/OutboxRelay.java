@@ -12,11 +12,15 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /**
- * Relays the outbox to Kafka. One relay at a time across all API replicas (a transaction-scoped advisory
- * lock) reads the oldest rows, sends them with {@code acks=all} and an idempotent producer, waits for every
- * acknowledgement and only then deletes the rows, in the same transaction. So commands reach Kafka in the
- * order they were accepted, and none is lost: a crash between send and delete sends a row again, and
- * consumers drop the duplicate by event id. While Kafka is down rows simply wait.
+ * The outbox's recovery path. Normally the replica that accepted a job publishes its rows itself ({@link
+ * OutboxPublisher}); a row still in the outbox after its {@code publish_by} was not (its replica died after the
+ * commit, or Kafka did not acknowledge in time), and rows written while such a row exists are due at once
+ * ({@link AcceptanceBatcher}). While any row is due, one relay at a time across all replicas (a
+ * transaction-scoped advisory lock) sends the oldest rows in seq order — all of them, so that nothing accepted
+ * later overtakes a due row — waits for every acknowledgement and deletes them in the same transaction. A row
+ * sent twice (by its replica and by the relay) is dropped by its consumers (job id, event id).
+ *
+ * <p>Looking costs one short query every {@code hostplane.outbox.recovery-interval} (1 s), or at once when woken.
  */
 @Component
 class OutboxRelay extends PollingLoop {
@@ -32,7 +36,7 @@ class OutboxRelay extends PollingLoop {
             DatabaseClient db,
             TransactionalOperator tx,
             KafkaTemplate<String, String> kafka,
-            @Value("${hostplane.outbox.poll-interval:200ms}") Duration pollInterval,
+            @Value("${hostplane.outbox.recovery-interval:1s}") Duration pollInterval,
             @Value("${hostplane.outbox.batch-size:500}") int batchSize) {
         super("outbox-relay", pollInterval);
         this.db = db;
@@ -43,9 +47,16 @@ class OutboxRelay extends PollingLoop {
 
     private record Row(long seq, String topic, String key, String payload) {}
 
-    /** Relays one batch; returns how many rows it sent. */
+    /** Relays one batch when a row is due; returns how many rows it sent. */
     @Override
     protected int runOnce() {
+        Boolean due = db.sql("select exists (select 1 from api.outbox where publish_by <= clock_timestamp()) as due")
+                .map((row, meta) -> row.get("due", Boolean.class))
+                .one()
+                .block(Duration.ofSeconds(30));
+        if (!Boolean.TRUE.equals(due)) {
+            return 0;
+        }
         Mono<Integer> work = db.sql("select pg_try_advisory_xact_lock(:key) as locked")
                 .bind("key", LOCK_KEY)
                 .map((row, meta) -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))

@@ -1,6 +1,7 @@
 package io.hostplane.api.system;
 
 import io.hostplane.api.tokens.ApiPrincipal;
+import java.util.function.Function;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -17,6 +18,8 @@ public final class RequestContext {
     private final String requestId;
     private final String traceparent;
     private volatile ApiPrincipal caller;
+    private volatile Function<String, RequestRecordMessage> recordWithJob;
+    private volatile boolean recordKept;
 
     RequestContext(String requestId, String traceparent) {
         this.requestId = requestId;
@@ -46,5 +49,31 @@ public final class RequestContext {
     public void authenticated(ApiPrincipal caller) {
         this.caller = caller;
         RequestLogContext.authenticated(this);
+    }
+
+    /** A request record as a Kafka record of {@code hostplane.audit}, to be kept with the job the request creates. */
+    public record RequestRecordMessage(String topic, String key, String payload) {}
+
+    /**
+     * This request's record as if it were answered now with {@code 202} and job {@code jobId}, for the job's own
+     * transaction (so that a crash right after the {@code 202} cannot lose it); null when nothing records this
+     * request. Call {@link #recordKept()} once that transaction has committed.
+     */
+    public RequestRecordMessage recordWithJob(String jobId) {
+        Function<String, RequestRecordMessage> recorder = recordWithJob;
+        return recorder == null ? null : recorder.apply(jobId);
+    }
+
+    /** The request record travelled with the job: the recorder writes none after the response. */
+    public void recordKept() {
+        this.recordKept = true;
+    }
+
+    boolean isRecordKept() {
+        return recordKept;
+    }
+
+    void recordsWith(Function<String, RequestRecordMessage> recorder) {
+        this.recordWithJob = recorder;
     }
 }

@@ -28,7 +28,10 @@ import reactor.core.publisher.Mono;
 /**
  * Writes a request record to {@code hostplane.audit} for every request once it is answered, whatever the
  * outcome (401, 403, 413 and 429 included): who, what, the route's template, the status, and the job it
- * created. Wraps everything but the request id, so it sees refusals by Spring Security too. The path is
+ * created. Wraps everything but the request id, so it sees refusals by Spring Security too. A request that
+ * creates a job keeps its record with the job instead, in the job's transaction ({@link
+ * RequestContext#recordWithJob}), so that a crash right after the {@code 202} cannot lose it; the record then says
+ * how long the request took until the job was stored. The path is
  * recorded without its query string and never with a body or a header other than the user agent, so no
  * secret reaches the audit log. Records go through a bounded buffer ({@link RequestRecordBuffer}); when
  * it is full, requests are refused with 503.
@@ -67,22 +70,44 @@ class RequestRecorder implements WebFilter {
                     "The audit trail cannot take more records right now; retry later.",
                     List.of());
         }
-        return chain.filter(exchange).doFinally(signal -> record(exchange, started));
+        RequestContext context = RequestContext.of(exchange);
+        if (context != null) {
+            // A request that creates a job keeps its record with the job, in the job's transaction.
+            context.recordsWith(jobId -> {
+                Recorded recorded = recorded(exchange, context, started, HttpStatus.ACCEPTED.value(), jobId);
+                return new RequestContext.RequestRecordMessage(Topics.AUDIT, recorded.key(), recorded.payload());
+            });
+        }
+        return chain.filter(exchange).doFinally(signal -> record(exchange, context, started));
     }
 
-    private void record(ServerWebExchange exchange, long started) {
-        RequestContext context = RequestContext.of(exchange);
-        ApiPrincipal caller = context == null ? null : context.caller();
+    private record Recorded(RequestRecorded data, String key, String payload) {}
+
+    private void record(ServerWebExchange exchange, RequestContext context, long started) {
         var status = exchange.getResponse().getStatusCode();
+        Recorded recorded = recorded(
+                exchange,
+                context,
+                started,
+                status == null ? 200 : status.value(),
+                exchange.getAttribute(RequestIds.JOB_ATTRIBUTE));
+        if (context == null || !context.isRecordKept()) {
+            buffer.add(new ProducerRecord<>(Topics.AUDIT, recorded.key(), recorded.payload()));
+        }
+        logAccess(exchange, context, recorded.data());
+    }
+
+    private Recorded recorded(
+            ServerWebExchange exchange, RequestContext context, long started, int status, String jobId) {
+        ApiPrincipal caller = context == null ? null : context.caller();
         String requestId = RequestIds.of(exchange);
-        String jobId = exchange.getAttribute(RequestIds.JOB_ATTRIBUTE);
         PathPattern template = exchange.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
         RequestRecorded data = new RequestRecorded(
                 requestId,
                 exchange.getRequest().getMethod().name(),
                 exchange.getRequest().getPath().value(),
                 template == null ? null : template.getPatternString(),
-                status == null ? 200 : status.value(),
+                status,
                 caller == null ? null : caller.tokenId(),
                 caller == null ? null : caller.principal(),
                 ClientAddress.of(exchange).getHostAddress(),
@@ -93,8 +118,7 @@ class RequestRecorder implements WebFilter {
         String key = caller == null ? "anonymous" : tenant == null ? "platform" : tenant;
         CloudEvent event = codec.event(
                 ApiEvents.SOURCE, EventTypes.REQUEST_RECORDED, data.path(), tenant, requestId, jobId, null, data);
-        buffer.add(new ProducerRecord<>(Topics.AUDIT, key, codec.write(event)));
-        logAccess(exchange, context, data);
+        return new Recorded(data, key, codec.write(event));
     }
 
     private void logAccess(ServerWebExchange exchange, RequestContext context, RequestRecorded data) {

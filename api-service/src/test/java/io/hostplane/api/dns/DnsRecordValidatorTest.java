@@ -9,7 +9,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 class DnsRecordValidatorTest {
 
-    private final DnsRecordValidator validator = new DnsRecordValidator(new DnsProperties(60, 86400, 3600));
+    private final DnsRecordValidator validator =
+            new DnsRecordValidator(new DnsProperties(60, 86400, 3600, java.time.Duration.ofSeconds(2)));
     private final JsonMapper json = JsonMapper.builder().build();
 
     private DnsRecordValidator.Result check(String body) {

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class ZoneFilesTest {
 
-    private final DnsRecordValidator validator = new DnsRecordValidator(new DnsProperties(60, 86400, 3600));
+    private final DnsRecordValidator validator =
+            new DnsRecordValidator(new DnsProperties(60, 86400, 3600, java.time.Duration.ofSeconds(2)));
 
     @Test
     void aMasterFileIsReadLineByLineWithDirectivesParenthesesAndComments() {

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -141,13 +142,37 @@ public class AuditIngestor implements ConsumerSeekAware {
         if (records.isEmpty()) {
             return 0;
         }
-        Counts counts = tx.execute(status -> store(records));
+        Counts counts;
+        try {
+            counts = tx.execute(status -> store(records));
+        } catch (RuntimeException e) {
+            // Whatever failed, the next try makes sure of the partition again (one may have been dropped meanwhile).
+            partitionsEnsuredUntil = Instant.EPOCH;
+            throw e;
+        }
         // After the commit: a rolled-back poll is retried and must not count twice.
         storedEvents.increment(counts.stored());
         quarantinedRecords.increment(counts.quarantined());
         skippedRecords.increment(counts.skipped());
         return counts.stored() + counts.quarantined();
     }
+
+    /**
+     * The partition of now() must exist before the inserts (normally created ahead by the retention task). Partitions
+     * begin and end at midnight UTC (daily or monthly), so once ensured, the day's partition is there until then: the
+     * function is called again only in the last minutes of a day and after midnight, not in every poll.
+     */
+    private void ensurePartitions() {
+        Instant now = Instant.now();
+        if (now.isBefore(partitionsEnsuredUntil)) {
+            return;
+        }
+        jdbc.queryForList("select audit.ensure_partitions(now())");
+        partitionsEnsuredUntil =
+                now.truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS).minus(5, ChronoUnit.MINUTES);
+    }
+
+    private volatile Instant partitionsEnsuredUntil = Instant.EPOCH;
 
     /** The offset of the chain's last link, or -1 when the store holds none of {@code topic}'s partition. */
     public long lastLinkOffset(String topic, int partition) {
@@ -202,8 +227,7 @@ public class AuditIngestor implements ConsumerSeekAware {
             chain.sort(Comparator.comparingLong(ConsumerRecord::offset));
             chain.forEach(r -> parsed.add(parse(r)));
         }
-        // The partition of now() must exist before the inserts (normally created ahead by the retention task).
-        jdbc.queryForList("select audit.ensure_partitions(now())");
+        ensurePartitions();
         Set<String> stored = alreadyStored(parsed);
         CopyText events = new CopyText(records.size() * 1400);
         CopyText eventIds = new CopyText(records.size() * 80);

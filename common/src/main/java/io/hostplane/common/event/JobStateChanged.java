@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.hostplane.common.job.JobError;
 import io.hostplane.common.job.JobStatus;
 import io.hostplane.common.job.Warning;
+import java.time.Instant;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
@@ -14,6 +15,9 @@ import tools.jackson.databind.JsonNode;
  * one resource share a partition, so it orders the outcomes of one resource even when their job events,
  * keyed by job id, are folded out of order. {@code progress} (0–100) comes with {@code running} where the work
  * knows how far it is (a replay does); a later {@code running} with more progress moves the job's progress on.
+ * {@code startedAt} is when the worker started the job: a quick job's outcome comes without a {@code running}
+ * event before it (the worker sends {@code running} only for jobs still at work after a while), and its start
+ * travels with the outcome instead.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobStateChanged(
@@ -25,7 +29,22 @@ public record JobStateChanged(
         JobError error,
         JsonNode result,
         Long sequence,
-        Integer progress) {
+        Integer progress,
+        Instant startedAt) {
+
+    /** Without {@code startedAt}. */
+    public JobStateChanged(
+            String jobId,
+            String jobType,
+            JobStatus status,
+            int attempts,
+            List<Warning> warnings,
+            JobError error,
+            JsonNode result,
+            Long sequence,
+            Integer progress) {
+        this(jobId, jobType, status, attempts, warnings, error, result, sequence, progress, null);
+    }
 
     /** Without {@code progress}. */
     public JobStateChanged(
@@ -37,7 +56,7 @@ public record JobStateChanged(
             JobError error,
             JsonNode result,
             Long sequence) {
-        this(jobId, jobType, status, attempts, warnings, error, result, sequence, null);
+        this(jobId, jobType, status, attempts, warnings, error, result, sequence, null, null);
     }
 
     /** Without {@code sequence}: the position of the job's command in its resource's ordered stream. */
@@ -49,6 +68,6 @@ public record JobStateChanged(
             List<Warning> warnings,
             JobError error,
             JsonNode result) {
-        this(jobId, jobType, status, attempts, warnings, error, result, null, null);
+        this(jobId, jobType, status, attempts, warnings, error, result, null, null, null);
     }
 }

@@ -7,8 +7,11 @@ import io.hostplane.common.job.Warning;
 import io.hostplane.worker.system.JobFailure;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -77,7 +80,7 @@ class DnsRecordStore {
     DnsBackend.Applied createRecord(String zone, DnsRecord record, Publisher publisher) {
         return tx.execute(status -> {
             lockZone(zone);
-            Touched touched = new Touched(zone);
+            Touched touched = new Touched(zone, publisher);
             DnsBackend.Applied applied = create(zone, record, touched);
             finish(zone, touched, publisher);
             return applied;
@@ -88,7 +91,7 @@ class DnsRecordStore {
     List<ApplyDnsChanges.Change> applyBatch(String zone, List<ApplyDnsChanges.Change> changes, Publisher publisher) {
         return tx.execute(status -> {
             lockZone(zone);
-            Touched touched = new Touched(zone);
+            Touched touched = new Touched(zone, publisher);
             List<ApplyDnsChanges.Change> applied = apply(zone, changes, touched);
             finish(zone, touched, publisher);
             return applied;
@@ -106,10 +109,10 @@ class DnsRecordStore {
         savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         return tx.execute(status -> {
             lockZone(zone);
-            Touched all = new Touched(zone);
+            Touched all = new Touched(zone, publisher);
             List<ZoneChange.Result> results = new ArrayList<>();
             for (ZoneChange job : jobs) {
-                Touched touched = new Touched(zone);
+                Touched touched = new Touched(zone, publisher);
                 try {
                     results.add(savepoint.execute(s -> step(zone, job, touched)));
                     all.add(touched);
@@ -132,33 +135,72 @@ class DnsRecordStore {
     }
 
     private DnsBackend.Applied create(String zone, DnsRecord record, Touched touched) {
-        List<DnsRecord> same = jdbc.query(
+        // The records already at the name (usually none or a few): enough to find an identical one and to keep a
+        // CNAME alone at its name, in one read.
+        List<DnsRecord> atName = jdbc.query(
                 "select id, name, type, ttl, content, priority from worker.local_records "
-                        + "where zone = ? and name = ? and type = ? and content = ? "
-                        + "and priority is not distinct from ? and id <> ?",
+                        + "where zone = ? and name = ? and id <> ? order by id",
                 RECORD,
                 zone,
                 record.name(),
-                record.type(),
-                record.content(),
-                record.priority(),
                 UUID.fromString(record.id()));
-        if (!same.isEmpty()) {
-            return new DnsBackend.Applied(
-                    same.get(0),
-                    List.of(new Warning(
-                            "DNS",
-                            "RECORD_EXISTS",
-                            "An identical " + record.type() + " record for " + record.name()
-                                    + " already exists; nothing was changed.")));
+        for (DnsRecord other : atName) {
+            if (other.type().equals(record.type())
+                    && other.content().equals(record.content())
+                    && Objects.equals(other.priority(), record.priority())) {
+                return new DnsBackend.Applied(
+                        other,
+                        List.of(new Warning(
+                                "DNS",
+                                "RECORD_EXISTS",
+                                "An identical " + record.type() + " record for " + record.name()
+                                        + " already exists; nothing was changed.")));
+            }
+        }
+        if (!atName.isEmpty()
+                && (record.type().equals("CNAME") || atName.stream().anyMatch(DnsRecordStore::isCname))) {
+            throw cnameNotExclusive(record.name());
         }
         touched.before(record.name(), record.type());
         insert(zone, record);
         return new DnsBackend.Applied(record, List.of());
     }
 
+    private static boolean isCname(DnsRecord r) {
+        return r.type().equals("CNAME");
+    }
+
+    /**
+     * RFC 1034 3.6.2 / RFC 2181 10.1: a name with a CNAME has no other record. The API checks it against the
+     * records it knows of before it accepts a change; the worker checks it against the zone as it is when the change
+     * is applied, which also catches changes that were queued together.
+     */
+    private static JobFailure cnameNotExclusive(String name) {
+        return new JobFailure(
+                "CNAME_NOT_EXCLUSIVE",
+                "A CNAME must be alone at its name; " + name + " would have a CNAME beside other records. Nothing was"
+                        + " changed.");
+    }
+
+    /** Fails the change if it leaves a CNAME beside other records at one of {@code names}. */
+    private void checkCnamesAlone(String zone, Set<String> names) {
+        if (names.isEmpty()) {
+            return;
+        }
+        List<String> shared = jdbc.queryForList(
+                "select name from worker.local_records where zone = ? and name = any(?) group by name "
+                        + "having count(*) > 1 and count(*) filter (where type = 'CNAME') > 0 order by name limit 1",
+                String.class,
+                zone,
+                names.toArray(String[]::new));
+        if (!shared.isEmpty()) {
+            throw cnameNotExclusive(shared.get(0));
+        }
+    }
+
     private List<ApplyDnsChanges.Change> apply(String zone, List<ApplyDnsChanges.Change> changes, Touched touched) {
         List<ApplyDnsChanges.Change> applied = new ArrayList<>();
+        Set<String> written = new LinkedHashSet<>();
         for (int i = 0; i < changes.size(); i++) {
             ApplyDnsChanges.Change change = changes.get(i);
             switch (change.op()) {
@@ -166,6 +208,7 @@ class DnsRecordStore {
                     DnsRecord r = change.record();
                     touched.before(r.name(), r.type());
                     insert(zone, r);
+                    written.add(r.name());
                 }
                 case "replace" -> {
                     DnsRecord old = find(zone, change.id());
@@ -188,6 +231,7 @@ class DnsRecordStore {
                             r.priority(),
                             UUID.fromString(change.id()),
                             zone);
+                    written.add(r.name());
                 }
                 case "delete" -> {
                     DnsRecord old = find(zone, change.id());
@@ -204,21 +248,26 @@ class DnsRecordStore {
             }
             applied.add(change);
         }
+        checkCnamesAlone(zone, written);
         return applied;
     }
 
     private void finish(String zone, Touched touched, Publisher publisher) {
+        if (publisher == Publisher.NONE) {
+            return;
+        }
         List<RrsetChange> rrsets = touched.after();
         if (!rrsets.isEmpty()) {
             publisher.publish(zone, rrsets);
         }
-        jdbc.update("update worker.local_zones set serial = serial + 1 where zone = ?", zone);
     }
 
+    /**
+     * Locks the zone's row for the change and counts the change in its serial, in one statement: one change of a
+     * zone at a time, and a zone that does not exist fails the job.
+     */
     private void lockZone(String zone) {
-        List<String> zones =
-                jdbc.queryForList("select zone from worker.local_zones where zone = ? for update", String.class, zone);
-        if (zones.isEmpty()) {
+        if (jdbc.update("update worker.local_zones set serial = serial + 1 where zone = ?", zone) == 0) {
             throw new JobFailure(ErrorCodes.ZONE_NOT_FOUND, "Zone " + zone + " does not exist on the DNS backend.");
         }
     }
@@ -255,18 +304,25 @@ class DnsRecordStore {
                 type);
     }
 
-    /** The rrsets a change touches, each with its records as they were before the change's first step on it. */
+    /**
+     * The rrsets a change touches, each with its records as they were before the change's first step on it: what a
+     * publisher needs. Without one (the {@code local} backend) nothing is read.
+     */
     private final class Touched {
 
         private final String zone;
+        private final boolean read;
         private final Map<List<String>, List<DnsRecord>> before = new LinkedHashMap<>();
 
-        Touched(String zone) {
+        Touched(String zone, Publisher publisher) {
             this.zone = zone;
+            this.read = publisher != Publisher.NONE;
         }
 
         void before(String name, String type) {
-            before.computeIfAbsent(List.of(name, type), key -> rrset(zone, name, type));
+            if (read) {
+                before.computeIfAbsent(List.of(name, type), key -> rrset(zone, name, type));
+            }
         }
 
         /** Adds what a later step touched; an rrset touched before keeps its earlier state. */

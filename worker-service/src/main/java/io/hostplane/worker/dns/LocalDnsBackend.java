@@ -36,4 +36,10 @@ class LocalDnsBackend implements DnsBackend {
     public List<ApplyDnsChanges.Change> applyBatch(String zone, List<ApplyDnsChanges.Change> changes) {
         return store.applyBatch(zone, changes, DnsRecordStore.Publisher.NONE);
     }
+
+    /** A zone's consecutive jobs in one transaction (each in a savepoint of its own): one commit for the group. */
+    @Override
+    public List<ZoneChange.Result> applyTogether(String zone, List<ZoneChange> jobs) {
+        return store.applyTogether(zone, jobs, DnsRecordStore.Publisher.NONE);
+    }
 }

@@ -4,29 +4,53 @@ import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.topic.Topics;
+import io.hostplane.platform.LogFields;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 
 /**
- * Takes the commands of each poll of {@code hostplane.commands} (consumer group {@code hostplane-worker}; each
- * partition, hence each zone, is handled by one worker at a time, in order) and runs them in offset order:
- * alone ({@link JobRunner}), or, where consecutive commands of one partition change the same resource and a
- * {@link CommandGroupHandler} can apply them together, as a group ({@link JobGroupRunner}). Every outcome is
- * acknowledged by Kafka before the poll's offsets are committed.
+ * Runs each poll of {@code hostplane.commands} (consumer group {@code hostplane-worker}; each partition, hence each
+ * zone, is handled by one worker at a time, in order) in one pass, with a handful of statements per poll rather than
+ * per job:
  *
- * <p>A record that is not a readable command goes to {@code hostplane.commands.dlq} with the reason, and the
- * next one is taken. If running a command throws (the worker's database is down), the offsets before it are
- * committed and the container retries from it, for as long as it takes.
+ * <ol>
+ *   <li>the poll's jobs are claimed in one statement, committed before any is applied, which also reads what was
+ *       there before: a job the API cancelled first is skipped and reported {@code cancelled}, and a redelivered
+ *       job's stored outcome is sent again instead of the change being applied twice;
+ *   <li>the claimed jobs are applied in offset order: alone ({@link JobRunner}), or, where consecutive commands of
+ *       one partition change the same resource and a {@link CommandGroupHandler} can apply them together, as a
+ *       group ({@link JobGroupRunner});
+ *   <li>the outcomes are stored in one statement and their events sent without waiting, a segment at a time:
+ *       whenever {@code hostplane.worker.outcome-flush-after} (20 ms) has passed since the segment began, and at
+ *       the end of the poll, so that a long poll does not hold back the outcomes of its first jobs;
+ *   <li>the producer is flushed once and every send confirmed before the poll's offsets are committed.
+ * </ol>
+ *
+ * <p>{@code running} is sent only for jobs still at work after a while ({@link RunningReports}). A record that is
+ * not a readable command goes to {@code hostplane.commands.dlq} with the reason. If the worker's own database
+ * fails, the sends already made are confirmed, the offsets up to the first job whose outcome is not stored are
+ * committed, and the container retries from there for as long as it takes.
  */
 @Component
 class CommandListener {
@@ -38,57 +62,273 @@ class CommandListener {
     private final JobRunner runner;
     private final JobGroupRunner groups;
     private final List<CommandGroupHandler> groupHandlers;
+    private final JobClaims claims;
+    private final JobOutcomeStore outcomes;
+    private final RunningReports running;
+    private final long flushAfterNanos;
 
     CommandListener(
             EventCodec codec,
             KafkaTemplate<String, String> kafka,
             JobRunner runner,
             JobGroupRunner groups,
-            List<CommandGroupHandler> groupHandlers) {
+            List<CommandGroupHandler> groupHandlers,
+            JobClaims claims,
+            JobOutcomeStore outcomes,
+            RunningReports running,
+            @Value("${hostplane.worker.outcome-flush-after:20ms}") Duration flushAfter) {
         this.codec = codec;
         this.kafka = kafka;
         this.runner = runner;
         this.groups = groups;
         this.groupHandlers = groupHandlers;
+        this.claims = claims;
+        this.outcomes = outcomes;
+        this.running = running;
+        this.flushAfterNanos = flushAfter.toNanos();
     }
 
     @KafkaListener(id = "worker-commands", topics = Topics.COMMANDS, groupId = Topics.WORKER_GROUP, batch = "true")
     void onCommands(List<ConsumerRecord<String, String>> records) {
-        List<Taken> taken = records.stream().map(this::take).toList();
-        List<ReceivedCommand> read = taken.stream().map(Taken::command).toList(); // null where unreadable
-        int i = 0;
-        while (i < records.size()) {
-            int first = i;
+        new Pass(records).run();
+    }
+
+    /** A record as read: the command, or why it is not a readable one. */
+    private record Taken(ReceivedCommand command, String unreadable) {}
+
+    /** A job that ended in this poll and whose outcome is not stored yet. */
+    private record Ended(JobEnd end, String event, JobTracing.JobTrace trace) {}
+
+    private record Grouping(CommandGroupHandler handler, String key) {}
+
+    /** One poll, from its records to its confirmed sends. */
+    private final class Pass {
+
+        private final List<ConsumerRecord<String, String>> records;
+        private final List<Taken> taken;
+        private final List<CompletableFuture<?>> sends = new ArrayList<>();
+        private final List<Ended> segment = new ArrayList<>();
+        /** The first record whose outcome is not stored and sent yet: where a retry after a failure starts. */
+        private int segmentStart;
+
+        private long segmentSince = System.nanoTime();
+
+        Pass(List<ConsumerRecord<String, String>> records) {
+            this.records = records;
+            this.taken = records.stream().map(CommandListener.this::take).toList();
+        }
+
+        void run() {
+            try (RunningReports.Watch watch = running.watch(CommandListener.this::reportRunning)) {
+                runAll(watch);
+            } catch (RuntimeException | Error e) {
+                segment.forEach(ended -> ended.trace().close());
+                // The records before segmentStart are done once their sends are confirmed; if that fails too, the
+                // whole poll is retried (its stored outcomes are sent again, nothing is applied twice).
+                int retryFrom;
+                try {
+                    confirmSends();
+                    retryFrom = segmentStart;
+                } catch (RuntimeException sendsFailed) {
+                    e.addSuppressed(sendsFailed);
+                    retryFrom = 0;
+                }
+                throw new BatchListenerFailedException("processing a command failed", e, retryFrom);
+            }
             try {
-                ReceivedCommand command = read.get(i);
+                confirmSends();
+            } catch (RuntimeException e) {
+                throw new BatchListenerFailedException("sending job events failed", e, 0);
+            }
+        }
+
+        private void runAll(RunningReports.Watch watch) {
+            Set<UUID> ids = new LinkedHashSet<>();
+            taken.forEach(t -> {
+                if (t.command() != null) {
+                    ids.add(t.command().jobId());
+                }
+            });
+            Map<UUID, JobClaims.Claim> claimed = claims.start(ids);
+            Set<UUID> seen = new HashSet<>();
+            int i = 0;
+            while (i < records.size()) {
+                ReceivedCommand command = taken.get(i).command();
                 if (command == null) {
                     deadLetter(records.get(i), taken.get(i).unreadable());
                     i++;
                     continue;
                 }
-                Grouping grouping = groupingOf(command);
-                int end = i + 1;
-                if (grouping != null) {
-                    while (end < records.size()
-                            && read.get(end) != null
-                            && read.get(end - 1).followedBy(read.get(end))
-                            && grouping.equals(groupingOf(read.get(end)))) {
-                        end++;
+                int end = groupEnd(i);
+                List<ReceivedCommand> runnable = new ArrayList<>();
+                for (int k = i; k < end; k++) {
+                    ReceivedCommand job = taken.get(k).command();
+                    if (!seen.add(job.jobId())) {
+                        continue; // a repeat within this poll: the first one's outcome goes out
+                    }
+                    JobClaims.Claim claim = claimed.get(job.jobId());
+                    if (claim == null) {
+                        throw new IllegalStateException("job " + job.jobId() + " has no claim after claiming it");
+                    } else if (claim.outcome() != null) {
+                        log.info("job {} already finished; sending its outcome again", job.jobId());
+                        send(job, claim.outcome());
+                    } else if (!claim.started()) {
+                        end(JobEnd.cancelled(job), null);
+                    } else if (!runner.handles(job.jobType())) {
+                        end(JobEnd.failed(job, 1, "UNSUPPORTED_JOB", "No handler for " + job.jobType() + "."), null);
+                    } else {
+                        runnable.add(job);
                     }
                 }
-                if (end - i > 1) {
-                    groups.run(grouping.handler(), grouping.key(), read.subList(i, end));
-                } else {
-                    runner.run(command);
-                }
+                apply(runnable, watch);
                 i = end;
+                if (System.nanoTime() - segmentSince >= flushAfterNanos) {
+                    flush(i, watch);
+                }
+            }
+            flush(records.size(), watch);
+        }
+
+        /** The end (exclusive) of the run of records from {@code first} that may be applied together. */
+        private int groupEnd(int first) {
+            Grouping grouping = groupingOf(taken.get(first).command());
+            int end = first + 1;
+            if (grouping != null) {
+                while (end < records.size()
+                        && taken.get(end).command() != null
+                        && taken.get(end - 1)
+                                .command()
+                                .followedBy(taken.get(end).command())
+                        && grouping.equals(groupingOf(taken.get(end).command()))) {
+                    end++;
+                }
+            }
+            return end;
+        }
+
+        private void apply(List<ReceivedCommand> jobs, RunningReports.Watch watch) {
+            if (jobs.isEmpty()) {
+                return;
+            }
+            Instant started = Instant.now();
+            Map<ReceivedCommand, JobTracing.JobTrace> traces = new LinkedHashMap<>();
+            for (ReceivedCommand job : jobs) {
+                JobTracing.JobTrace trace = runner.trace(job);
+                traces.put(job, trace);
+                try (JobTracing.Scope in = trace.enter()) {
+                    log.debug(
+                            "job {} started: {} on {}",
+                            job.jobId(),
+                            job.jobType(),
+                            job.command().subject());
+                }
+                watch.started(job, started, trace);
+            }
+            List<JobEnd> ends;
+            if (jobs.size() == 1) {
+                try (JobTracing.Scope in = traces.get(jobs.get(0)).enter()) {
+                    ends = List.of(runner.apply(jobs.get(0)));
+                }
+            } else {
+                Grouping grouping = groupingOf(jobs.get(0));
+                String tenant = jobs.get(0).command().tenant();
+                try (MDC.MDCCloseable groupTenant = MDC.putCloseable(LogFields.TENANT, tenant == null ? "" : tenant)) {
+                    ends = groups.apply(grouping.handler(), grouping.key(), jobs, traces);
+                }
+            }
+            for (JobEnd end : ends) {
+                JobTracing.JobTrace trace = traces.get(end.job());
+                try (JobTracing.Scope in = trace.enter()) {
+                    segment.add(new Ended(end, runner.outcomeEvent(end, started), trace));
+                }
+            }
+        }
+
+        /** A job that ends without being applied (cancelled first, or of a type no handler takes). */
+        private void end(JobEnd end, Instant startedAt) {
+            JobTracing.JobTrace trace = runner.trace(end.job());
+            try (JobTracing.Scope in = trace.enter()) {
+                if (end.status() == io.hostplane.common.job.JobStatus.CANCELLED) {
+                    log.info(
+                            "job {} was cancelled before it started; skipping it",
+                            end.job().jobId());
+                }
+                segment.add(new Ended(end, runner.outcomeEvent(end, startedAt), trace));
+            }
+        }
+
+        /** Stores the segment's outcomes (one statement) and sends them without waiting. */
+        private void flush(int next, RunningReports.Watch watch) {
+            if (!segment.isEmpty()) {
+                segment.forEach(ended -> watch.ended(ended.end().job().jobId()));
+                Map<UUID, String> stored = outcomes.storeOnce(segment.stream()
+                        .map(e -> new JobOutcomeStore.Outcome(
+                                e.end().job().jobId(), e.end().status().wireName(), e.event()))
+                        .toList());
+                for (Ended ended : segment) {
+                    try (JobTracing.Scope in = ended.trace().enter()) {
+                        send(ended.end().job(), stored.get(ended.end().job().jobId()));
+                        JobRunner.logEnd(ended.end());
+                    } finally {
+                        ended.trace().close();
+                    }
+                }
+                segment.clear();
+            }
+            segmentStart = next;
+            segmentSince = System.nanoTime();
+        }
+
+        private void send(ReceivedCommand job, String event) {
+            sends.add(kafka.send(Topics.JOB_EVENTS, job.jobId().toString(), event));
+        }
+
+        private void deadLetter(ConsumerRecord<String, String> record, String reason) {
+            log.warn(
+                    "command at {}-{}@{} is unreadable, sent to {}: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    Topics.COMMANDS_DLQ,
+                    reason);
+            ProducerRecord<String, String> dead =
+                    new ProducerRecord<>(Topics.COMMANDS_DLQ, record.key(), record.value());
+            dead.headers().add("hostplane-dlq-reason", reason.getBytes(StandardCharsets.UTF_8));
+            dead.headers()
+                    .add(
+                            "hostplane-dlq-source",
+                            (record.topic() + "-" + record.partition() + "@" + record.offset())
+                                    .getBytes(StandardCharsets.UTF_8));
+            sends.add(kafka.send(dead));
+        }
+
+        /** Flushes the producer once and waits for every send of the poll: then its offsets may be committed. */
+        private void confirmSends() {
+            if (sends.isEmpty()) {
+                return;
+            }
+            kafka.flush();
+            try {
+                CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while confirming job events", e);
             } catch (Exception e) {
-                throw new BatchListenerFailedException("processing a command failed", e, first);
+                throw new IllegalStateException("job events were not acknowledged by Kafka", e);
             }
         }
     }
 
-    private record Grouping(CommandGroupHandler handler, String key) {}
+    /** Sends the {@code running} event of a job at work for a while (from {@link RunningReports}' timer). */
+    private void reportRunning(ReceivedCommand job, Instant startedAt, JobTracing.JobTrace trace) {
+        try (JobTracing.Scope in = trace.enter()) {
+            log.info("job {} is still at work; reporting it running", job.jobId());
+            kafka.send(Topics.JOB_EVENTS, job.jobId().toString(), runner.runningEvent(job, startedAt));
+        } catch (RuntimeException e) {
+            // Best effort: the outcome follows, and the job row may move from queued straight to it.
+            log.warn("could not report job {} running: {}", job.jobId(), e.toString());
+        }
+    }
 
     private Grouping groupingOf(ReceivedCommand command) {
         for (CommandGroupHandler handler : groupHandlers) {
@@ -99,9 +339,6 @@ class CommandListener {
         }
         return null;
     }
-
-    /** A record as read: the command, or why it is not a readable one. */
-    private record Taken(ReceivedCommand command, String unreadable) {}
 
     private Taken take(ConsumerRecord<String, String> record) {
         try {
@@ -120,23 +357,5 @@ class CommandListener {
         } catch (RuntimeException e) {
             return new Taken(null, String.valueOf(e.getMessage()));
         }
-    }
-
-    private void deadLetter(ConsumerRecord<String, String> record, String reason) throws Exception {
-        log.warn(
-                "command at {}-{}@{} is unreadable, sent to {}: {}",
-                record.topic(),
-                record.partition(),
-                record.offset(),
-                Topics.COMMANDS_DLQ,
-                reason);
-        ProducerRecord<String, String> dead = new ProducerRecord<>(Topics.COMMANDS_DLQ, record.key(), record.value());
-        dead.headers().add("hostplane-dlq-reason", reason.getBytes(StandardCharsets.UTF_8));
-        dead.headers()
-                .add(
-                        "hostplane-dlq-source",
-                        (record.topic() + "-" + record.partition() + "@" + record.offset())
-                                .getBytes(StandardCharsets.UTF_8));
-        kafka.send(dead).get(30, TimeUnit.SECONDS);
     }
 }

@@ -1,28 +1,23 @@
 package io.hostplane.worker.system;
 
 import io.hostplane.common.envelope.ErrorCodes;
-import io.hostplane.platform.LogFields;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs consecutive commands of one resource (see {@link CommandGroupHandler}) together. Each job is started on
- * its own first (a redelivered job answers from its stored outcome, a cancelled one is skipped: cancel wins as
- * before), then the started ones are applied together and each gets its own outcome and {@code sequence}.
+ * Applies consecutive started jobs of one resource (see {@link CommandGroupHandler}) together: each gets its own
+ * end, as it would have alone.
  *
  * <p>A transient fault retries the whole group with backoff, up to the attempts a single job has, and then fails
  * each job with {@code BACKEND_ERROR}, as it would have alone. Any other failure of the group as a whole (the
- * backend rejected the combined change, or something unexpected) splits it: each job is applied alone, in
- * order, and gets the outcome it would have had without the others.
+ * backend rejected the combined change, or something unexpected) splits it: each job is applied alone, in order,
+ * and gets the end it would have had without the others.
  *
- * <p>Each job keeps its own span and log context ({@link JobTracing}), entered around every step on that job;
- * the lines about the group as a whole carry the tenant (one resource, so one tenant) and no job id.
+ * <p>Each job keeps its own span and log context ({@link JobTracing}), entered around every step on that job.
  */
 @Component
 class JobGroupRunner {
@@ -35,33 +30,14 @@ class JobGroupRunner {
         this.runner = runner;
     }
 
-    void run(CommandGroupHandler handler, String key, List<ReceivedCommand> commands) throws Exception {
-        Map<ReceivedCommand, JobTracing.JobTrace> traces = new LinkedHashMap<>();
-        String tenant = commands.get(0).command().tenant();
-        try (MDC.MDCCloseable groupTenant = MDC.putCloseable(LogFields.TENANT, tenant == null ? "" : tenant)) {
-            for (ReceivedCommand command : commands) {
-                traces.put(command, runner.trace(command));
-            }
-            runGroup(handler, key, commands, traces);
-        } finally {
-            traces.values().forEach(JobTracing.JobTrace::close);
-        }
-    }
-
-    private void runGroup(
+    /** Applies {@code jobs} (started, in offset order) together where the handler can; one end per job, in order. */
+    List<JobEnd> apply(
             CommandGroupHandler handler,
             String key,
-            List<ReceivedCommand> commands,
-            Map<ReceivedCommand, JobTracing.JobTrace> traces)
-            throws Exception {
-        List<ReceivedCommand> rest = new ArrayList<>();
-        for (ReceivedCommand command : commands) {
-            try (JobTracing.Scope in = traces.get(command).enter()) {
-                if (runner.start(command)) {
-                    rest.add(command);
-                }
-            }
-        }
+            List<ReceivedCommand> jobs,
+            Map<ReceivedCommand, JobTracing.JobTrace> traces) {
+        List<JobEnd> ends = new ArrayList<>();
+        List<ReceivedCommand> rest = jobs;
         int attempt = 1;
         while (rest.size() > 1) {
             List<JobResult> results;
@@ -71,12 +47,10 @@ class JobGroupRunner {
             } catch (TransientBackendException fault) {
                 if (attempt >= runner.maxAttempts()) {
                     for (ReceivedCommand job : rest) {
-                        try (JobTracing.Scope in = traces.get(job).enter()) {
-                            runner.fail(
-                                    job, attempt, ErrorCodes.BACKEND_ERROR, JobRunner.backendFailed(attempt, fault));
-                        }
+                        ends.add(JobEnd.failed(
+                                job, attempt, ErrorCodes.BACKEND_ERROR, JobRunner.backendFailed(attempt, fault)));
                     }
-                    return;
+                    return ends;
                 }
                 runner.pause("group of " + rest.size() + " jobs on " + key, attempt, fault.getMessage());
                 attempt++;
@@ -97,17 +71,16 @@ class JobGroupRunner {
             }
             log.info("{} of {} jobs on {} applied together", results.size(), rest.size(), key);
             for (int i = 0; i < results.size(); i++) {
-                try (JobTracing.Scope in = traces.get(rest.get(i)).enter()) {
-                    runner.finish(rest.get(i), attempt, results.get(i));
-                }
+                ends.add(JobEnd.of(rest.get(i), attempt, results.get(i)));
             }
-            rest = new ArrayList<>(rest.subList(results.size(), rest.size()));
+            rest = rest.subList(results.size(), rest.size());
             attempt = 1;
         }
         for (ReceivedCommand job : rest) {
             try (JobTracing.Scope in = traces.get(job).enter()) {
-                runner.runStarted(job);
+                ends.add(runner.apply(job));
             }
         }
+        return ends;
     }
 }

@@ -75,17 +75,18 @@ class PowerDnsBackendTest extends ServedDnsBackendContract {
     @Test
     void contentPowerDnsRejectsFailsTheJobAndKeepsNothing() {
         backend.createRecord(zone, record("www", "A", "192.0.2.110"));
-        // A CNAME cannot share its name with other data; PowerDNS answers 422.
+        // A CNAME cannot share its name with other data: the worker refuses it before PowerDNS is asked.
         assertThatThrownBy(() -> backend.createRecord(zone, record("www", "CNAME", "other.example.net.")))
+                .isInstanceOf(JobFailure.class)
+                .extracting(e -> ((JobFailure) e).code())
+                .isEqualTo("CNAME_NOT_EXCLUSIVE");
+        // Content only PowerDNS judges: it answers 422.
+        assertThatThrownBy(() -> backend.createRecord(zone, record("bad", "A", "not-an-address")))
                 .isInstanceOf(JobFailure.class)
                 .satisfies(e -> {
                     assertThat(((JobFailure) e).code()).isEqualTo(PowerDnsClient.REJECTED);
-                    assertThat(e.getMessage()).contains("422").contains("www." + zone);
+                    assertThat(e.getMessage()).contains("422").contains("bad." + zone);
                 });
-        assertThatThrownBy(() -> backend.createRecord(zone, record("bad", "A", "not-an-address")))
-                .isInstanceOf(JobFailure.class)
-                .extracting(e -> ((JobFailure) e).code())
-                .isEqualTo(PowerDnsClient.REJECTED);
         assertThat(stored(zone)).isEqualTo(1);
         assertThat(dns.answers(fqdn("www"), Type.A)).containsExactly("192.0.2.110");
         assertThat(dns.rcode(fqdn("bad"), Type.A)).isEqualTo(Rcode.NXDOMAIN);

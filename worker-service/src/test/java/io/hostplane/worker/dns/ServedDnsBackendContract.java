@@ -313,7 +313,8 @@ abstract class ServedDnsBackendContract {
         try (WorkerJobs jobs = new WorkerJobs(kafka, codec, tenant, other)) {
             assertThat(jobs.awaitTerminal(jobs.send(JobTypes.DOMAIN_CREATE, new CreateZone(other))))
                     .extracting(JobStateChanged::status)
-                    .containsExactly(JobStatus.RUNNING, JobStatus.SUCCEEDED);
+                    .last()
+                    .isEqualTo(JobStatus.SUCCEEDED);
             DnsRecord www = record("www", "A", "192.0.2.80");
             CloudEvent command = jobs.command(JobTypes.DNS_RECORD_CREATE, new CreateDnsRecord(other, www));
             List<CloudEvent> first = jobs.awaitTerminalEvents(jobs.send(command));

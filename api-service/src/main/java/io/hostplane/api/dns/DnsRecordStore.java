@@ -15,7 +15,7 @@ import reactor.core.publisher.Mono;
 /**
  * The applied records of each zone ({@code api.dns_records}), as folded from succeeded jobs. Keeps each zone's
  * CNAMEs in memory for {@code hostplane.dns.records.cname-cache-ttl}, for the CNAME rule at acceptance
- * ({@link #atNames}); a fold on this replica forgets its zones at once.
+ * ({@link #atNames}); a fold on this replica that changes a zone's CNAMEs forgets them at once.
  */
 @Repository
 class DnsRecordStore {
@@ -104,7 +104,25 @@ class DnsRecordStore {
                 .bind("versions", rows.stream().map(Applied::version).toArray(Long[]::new))
                 .bind("deleted", rows.stream().map(r -> r.record() == null).toArray(Boolean[]::new))
                 .then()
-                .doFinally(signal -> rows.forEach(r -> cnames.invalidate(r.zone())));
+                .doFinally(signal -> rows.forEach(this::forgetCnamesIfChanged));
+    }
+
+    /**
+     * Forgets a zone's CNAMEs when an applied change may have changed them: a CNAME written, or a record deleted
+     * that was one of them (or whose type is not known here). Other changes leave them as they were, so the cache
+     * still answers the next acceptance.
+     */
+    private void forgetCnamesIfChanged(Applied change) {
+        List<DnsRecord> known = cnames.getIfPresent(change.zone());
+        if (known == null) {
+            return;
+        }
+        boolean cnameWritten = change.record() != null && change.record().type().equals("CNAME");
+        boolean cnameGone =
+                known.stream().anyMatch(r -> r.id().equals(change.id().toString()));
+        if (cnameWritten || cnameGone) {
+            cnames.invalidate(change.zone());
+        }
     }
 
     private static String[] column(

@@ -146,9 +146,13 @@ public class AuditIngestor implements ConsumerSeekAware {
         try {
             counts = tx.execute(status -> store(records));
         } catch (RuntimeException e) {
-            // Whatever failed, the next try makes sure of the partition again (one may have been dropped meanwhile).
+            if (partitionsEnsuredUntil.equals(Instant.EPOCH)) {
+                throw e;
+            }
+            // The poll did not make sure of the partition: perhaps it is gone (a dropped and rebuilt store). Once
+            // more, making sure of it first.
             partitionsEnsuredUntil = Instant.EPOCH;
-            throw e;
+            counts = tx.execute(status -> store(records));
         }
         // After the commit: a rolled-back poll is retried and must not count twice.
         storedEvents.increment(counts.stored());

@@ -102,9 +102,23 @@ class DnsRecordStore {
      * See {@link DnsBackend#applyTogether}: one transaction with the zone locked; each job in a savepoint of its
      * own, so that a job that fails rolls back alone; its warnings read right after its step, before the next
      * job's, as they would be alone; then one publication of every rrset the applied jobs touched. If that
-     * throws, everything rolls back.
+     * throws, everything rolls back. A single job is its own transaction, warnings included: one commit.
      */
     List<ZoneChange.Result> applyTogether(String zone, List<ZoneChange> jobs, Publisher publisher) {
+        if (jobs.size() == 1) {
+            // One job: its transaction is the job's own, no savepoint needed; what fails it rolls it back.
+            try {
+                return tx.execute(status -> {
+                    lockZone(zone);
+                    Touched touched = new Touched(zone, publisher);
+                    ZoneChange.Result result = step(zone, jobs.get(0), touched);
+                    finish(zone, touched, publisher);
+                    return List.of(result);
+                });
+            } catch (JobFailure failure) {
+                return List.of(new ZoneChange.Result(null, null, List.of(), failure));
+            }
+        }
         TransactionTemplate savepoint = new TransactionTemplate(tx.getTransactionManager());
         savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         return tx.execute(status -> {

@@ -225,12 +225,16 @@ class CommandListener {
                 watch.started(job, started, trace);
             }
             List<JobEnd> ends;
-            if (jobs.size() == 1) {
+            Grouping grouping = groupingOf(jobs.get(0));
+            if (grouping == null) {
                 try (JobTracing.Scope in = traces.get(jobs.get(0)).enter()) {
                     ends = List.of(runner.apply(jobs.get(0)));
                 }
+            } else if (jobs.size() == 1) {
+                try (JobTracing.Scope in = traces.get(jobs.get(0)).enter()) {
+                    ends = groups.apply(grouping.handler(), grouping.key(), jobs, traces);
+                }
             } else {
-                Grouping grouping = groupingOf(jobs.get(0));
                 String tenant = jobs.get(0).command().tenant();
                 try (MDC.MDCCloseable groupTenant = MDC.putCloseable(LogFields.TENANT, tenant == null ? "" : tenant)) {
                     ends = groups.apply(grouping.handler(), grouping.key(), jobs, traces);

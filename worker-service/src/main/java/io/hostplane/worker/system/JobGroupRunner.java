@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Applies consecutive started jobs of one resource (see {@link CommandGroupHandler}) together: each gets its own
- * end, as it would have alone.
+ * Applies consecutive started jobs of one resource (see {@link CommandGroupHandler}) together — a single one too,
+ * through the same path (one transaction with its warnings, on the DNS store) — and each gets its own end, as it
+ * would have alone.
  *
  * <p>A transient fault retries the whole group with backoff, up to the attempts a single job has, and then fails
  * each job with {@code BACKEND_ERROR}, as it would have alone. Any other failure of the group as a whole (the
@@ -39,7 +40,7 @@ class JobGroupRunner {
         List<JobEnd> ends = new ArrayList<>();
         List<ReceivedCommand> rest = jobs;
         int attempt = 1;
-        while (rest.size() > 1) {
+        while (!rest.isEmpty()) {
             List<JobResult> results;
             try {
                 results = handler.handleTogether(
@@ -55,21 +56,36 @@ class JobGroupRunner {
                 runner.pause("group of " + rest.size() + " jobs on " + key, attempt, fault.getMessage());
                 attempt++;
                 continue;
-            } catch (RuntimeException groupFailed) {
-                if (JobRunner.isInfrastructure(groupFailed)) {
-                    throw groupFailed;
+            } catch (JobFailure failure) {
+                if (rest.size() == 1) {
+                    ends.add(JobEnd.of(rest.get(0), attempt, JobResult.failed(failure)));
+                    return ends;
                 }
                 log.info(
                         "{} jobs on {} could not be applied together ({}); applying each alone",
                         rest.size(),
                         key,
-                        groupFailed.getMessage());
+                        failure.getMessage());
+                results = List.of();
+            } catch (RuntimeException groupFailed) {
+                if (JobRunner.isInfrastructure(groupFailed)) {
+                    throw groupFailed;
+                }
+                if (rest.size() > 1) {
+                    log.info(
+                            "{} jobs on {} could not be applied together ({}); applying each alone",
+                            rest.size(),
+                            key,
+                            groupFailed.getMessage());
+                }
                 results = List.of();
             }
             if (results.isEmpty()) {
                 break;
             }
-            log.info("{} of {} jobs on {} applied together", results.size(), rest.size(), key);
+            if (rest.size() > 1) {
+                log.info("{} of {} jobs on {} applied together", results.size(), rest.size(), key);
+            }
             for (int i = 0; i < results.size(); i++) {
                 ends.add(JobEnd.of(rest.get(i), attempt, results.get(i)));
             }

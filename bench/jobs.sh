@@ -29,6 +29,8 @@
 #   e.g.  PHASES=idle bench/jobs.sh          PHASES="latency" bench/jobs.sh 10 8 200
 #         PHASES="hello sustain" SUSTAIN_SECONDS=20 SUSTAIN_RATES="50 100" bench/jobs.sh 10
 # BENCH_JVM=dev measures with ./hostplane dev's own JVM options instead of the server-grade ones.
+# BENCH_KEEP_DATA=true keeps each platform's database and broker data (by default only the logs and the
+# measurement files stay in its data folder).
 set -euo pipefail
 SECONDS_PER=${1:-30}
 CONCURRENCY=${2:-8}
@@ -50,7 +52,14 @@ BENCH_MANUAL_START=1
 source "$(dirname "${BASH_SOURCE[0]}")/platform.sh"
 # shellcheck source=bench/costs.sh
 source "$ROOT/bench/costs.sh"
-trap 'costs_stop_sampler; cleanup' EXIT
+# Each platform's database, broker data and PostgreSQL binaries go once it has stopped (three platforms a run).
+stop_stack() {
+  platform_stop
+  if [ -n "$DATA" ] && [ "${BENCH_KEEP_DATA:-false}" != true ]; then
+    rm -rf "$DATA/postgres/data" "$DATA/kafka/logs" "$DATA/pg-bin"
+  fi
+}
+trap 'costs_stop_sampler; stop_stack' EXIT
 
 has() { [[ "$PHASES" == *" $1 "* ]]; }
 if has pgbench; then
@@ -256,7 +265,7 @@ SQL
       --num-records 10000 --producer-acks all --record-size 512 2>/dev/null | grep -E "Avg latency|Percentiles"
     echo
   fi
-  platform_stop
+  stop_stack
 fi
 
 # ---- Acceptance alone: a platform without workers, hello measured on it too. ----
@@ -266,7 +275,7 @@ if has acceptonly; then
   jobbench acceptonly_hello hello http://127.0.0.1:8080 "$DATA/bench-token" "$SECONDS_PER" "$CONCURRENCY"
   jobbench acceptonly accept http://127.0.0.1:8080 "$DATA/bench-token" "$SECONDS_PER" "$CONCURRENCY"
   echo
-  platform_stop
+  stop_stack
 fi
 
 # ---- Each service in a JVM of its own: memory and each service's share of a job. ----
@@ -280,7 +289,7 @@ if has memory; then
   jobbench memory latency http://127.0.0.1:8080 "$DATA/bench-token" "$MEMORY_RATE" "$SECONDS_PER"
   costs_end memory
   echo
-  platform_stop
+  stop_stack
 fi
 
 # ---- Summary ----

@@ -5,8 +5,9 @@
 #   costs_init                 once per platform start (pg_stat_statements in the postgres database)
 #   costs_begin NAME           start of a window
 #   … load …
-#   costs_end NAME [TARGET]    waits (bounded) until the jobs are done and the audit log has caught up, ends the
-#                              window and prints its table; TARGET = the window whose result keys the summary uses
+#   costs_end NAME [KEY]       waits (bounded) until the jobs are done and the audit log has caught up, ends the
+#                              window and prints its tables; the figures also go to $RESULTS as KEY.* (KEY
+#                              defaults to NAME), where bench/jobs.sh's summary reads them
 #
 # Per window: CPU time of each platform process from /proc (the one platform JVM, or api, worker and audit
 # and the launcher with HOSTPLANE_DEV_PROCESSES=true; the Kafka broker JVM; PostgreSQL: the postmaster and
@@ -224,7 +225,7 @@ costs_report() {
         ms = d[p] * 1000 / hz
         cpu += ms
         label = p == "platform" ? "CPU ms, platform JVM (api, worker, audit)" \
-          : p == "kafka" ? "CPU ms, Kafka broker" : p == "postgres" ? "CPU ms, PostgreSQL (all backends)" \
+          : p == "kafka" ? "CPU ms, Kafka broker" : p == "postgres" ? "CPU ms, PostgreSQL (postmaster and all its processes)" \
           : "CPU ms, " p " JVM"
         row(label, ms, jobs)
         printf "%s.cpu_ms_per_job.%s %.3f\n", key, p, per(ms, jobs) >> results

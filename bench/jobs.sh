@@ -75,7 +75,7 @@ result() { awk -v k="$1" '$1 == k {v = $2} END {print v}' "$RESULTS"; }
 record() { echo "$1 $2" >> "$RESULTS"; }
 
 export PGPASSWORD=hostplane
-PSQL=(psql -X -q -t -A -h 127.0.0.1 -p 15432 -U hostplane -d hostplane)
+PSQL=(env PGOPTIONS="-c client_min_messages=warning" psql -X -q -t -A -h 127.0.0.1 -p 15432 -U hostplane -d hostplane)
 active_jobs() { "${PSQL[@]}" -c "select count(*) from api.jobs where status in ('queued','running')"; }
 # Waits (at most DRAIN_SECONDS) until no job is queued or running; prints what is left.
 drain() {

@@ -1,7 +1,6 @@
 package io.hostplane.api.dns;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import io.hostplane.api.system.ShortLivedCache;
 import io.hostplane.common.dns.DnsRecord;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,14 +20,11 @@ import reactor.core.publisher.Mono;
 class DnsRecordStore {
 
     private final DatabaseClient db;
-    private final Cache<String, List<DnsRecord>> cnames;
+    private final ShortLivedCache<String, List<DnsRecord>> cnames;
 
     DnsRecordStore(DatabaseClient db, DnsProperties properties) {
         this.db = db;
-        this.cnames = Caffeine.newBuilder()
-                .expireAfterWrite(properties.cnameCacheTtl())
-                .maximumSize(100_000)
-                .build();
+        this.cnames = new ShortLivedCache<>(properties.cnameCacheTtl(), 100_000);
     }
 
     Flux<DnsRecord> list(String zone, List<String> types, String name, UUID after, int limit) {
@@ -157,17 +153,14 @@ class DnsRecordStore {
     }
 
     private Mono<List<DnsRecord>> cnamesOf(String zone) {
-        List<DnsRecord> known = cnames.getIfPresent(zone);
-        if (known != null) {
-            return Mono.just(known);
-        }
-        return db.sql("select id, name, type, ttl, content, priority from api.dns_records "
-                        + "where zone = :zone and type = 'CNAME' and not deleted")
-                .bind("zone", zone)
-                .map((row, meta) -> record(row))
-                .all()
-                .collectList()
-                .doOnNext(found -> cnames.put(zone, found));
+        return cnames.get(
+                zone,
+                z -> db.sql("select id, name, type, ttl, content, priority from api.dns_records "
+                                + "where zone = :zone and type = 'CNAME' and not deleted")
+                        .bind("zone", z)
+                        .map((row, meta) -> record(row))
+                        .all()
+                        .collectList());
     }
 
     Mono<DnsRecord> find(String zone, UUID id) {

@@ -1,7 +1,6 @@
 package io.hostplane.api.domains;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import io.hostplane.api.system.ShortLivedCache;
 import io.r2dbc.spi.Readable;
 import java.time.OffsetDateTime;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -18,28 +17,27 @@ import reactor.core.publisher.Mono;
 public class DomainStore {
 
     private final DatabaseClient db;
-    private final Cache<String, DomainView> recent;
+    private final ShortLivedCache<String, DomainView> recent;
 
     DomainStore(DatabaseClient db, DomainProperties properties) {
         this.db = db;
-        this.recent = Caffeine.newBuilder()
-                .expireAfterWrite(properties.cacheTtl())
-                .maximumSize(100_000)
-                .build();
+        this.recent = new ShortLivedCache<>(properties.cacheTtl(), 100_000);
     }
 
     public Mono<DomainView> find(String name) {
+        return read(name).doOnNext(found -> recent.put(found.name(), found));
+    }
+
+    private Mono<DomainView> read(String name) {
         return db.sql("select name, tenant_id, status, created_at from api.domains where name = :name")
                 .bind("name", name)
                 .map((row, meta) -> view(row))
-                .one()
-                .doOnNext(found -> recent.put(found.name(), found));
+                .one();
     }
 
     /** The domain as this replica last read it within the cache's time to live, else as it is now. */
     Mono<DomainView> findRecent(String name) {
-        DomainView known = recent.getIfPresent(name);
-        return known != null ? Mono.just(known) : find(name);
+        return recent.get(name, this::read);
     }
 
     Flux<DomainView> list(String tenant, String after, int limit) {

@@ -1,7 +1,6 @@
 package io.hostplane.api.jobs;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import io.hostplane.api.system.ShortLivedCache;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.beans.factory.annotation.Value;
@@ -21,7 +20,7 @@ class ActiveJobCounts {
 
     private final DatabaseClient db;
     private final int limit;
-    private final Cache<String, AtomicLong> counts;
+    private final ShortLivedCache<String, AtomicLong> counts;
 
     ActiveJobCounts(
             DatabaseClient db,
@@ -29,10 +28,7 @@ class ActiveJobCounts {
             @Value("${hostplane.jobs.active-count-freshness:1s}") Duration freshness) {
         this.db = db;
         this.limit = limit;
-        this.counts = Caffeine.newBuilder()
-                .expireAfterWrite(freshness)
-                .maximumSize(100_000)
-                .build();
+        this.counts = new ShortLivedCache<>(freshness, 100_000);
     }
 
     int limit() {
@@ -41,17 +37,15 @@ class ActiveJobCounts {
 
     /** The tenant's active jobs as last known (counting at most {@link #limit} from the database). */
     Mono<Long> current(String tenant) {
-        AtomicLong known = counts.getIfPresent(tenant);
-        if (known != null) {
-            return Mono.just(known.get());
-        }
-        return db.sql("select count(*) as active from (select 1 from api.jobs where tenant_id = :tenant "
-                        + "and status in ('queued', 'running') limit :limit) a")
-                .bind("tenant", tenant)
-                .bind("limit", limit)
-                .map((row, meta) -> row.get("active", Long.class))
-                .one()
-                .doOnNext(n -> counts.put(tenant, new AtomicLong(n)));
+        return counts.get(
+                        tenant,
+                        t -> db.sql("select count(*) as active from (select 1 from api.jobs where tenant_id = :tenant "
+                                        + "and status in ('queued', 'running') limit :limit) a")
+                                .bind("tenant", t)
+                                .bind("limit", limit)
+                                .map((row, meta) -> new AtomicLong(row.get("active", Long.class)))
+                                .one())
+                .map(AtomicLong::get);
     }
 
     void accepted(String tenant) {

@@ -1,9 +1,8 @@
 package io.hostplane.api.tokens;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.hostplane.api.system.ClientAddress;
 import io.hostplane.api.system.RequestContext;
+import io.hostplane.api.system.ShortLivedCache;
 import io.hostplane.common.token.ApiTokenFormat;
 import java.net.InetAddress;
 import java.time.Instant;
@@ -30,16 +29,13 @@ class ApiTokenIntrospector implements ReactiveOpaqueTokenIntrospector {
     private final TokenStore tokens;
     private final TokenHasher hasher;
     private final LastUsedTracker lastUsed;
-    private final Cache<String, Optional<TokenStore.StoredToken>> cache;
+    private final ShortLivedCache<String, Optional<TokenStore.StoredToken>> cache;
 
     ApiTokenIntrospector(TokenStore tokens, TokenHasher hasher, LastUsedTracker lastUsed, TokenProperties properties) {
         this.tokens = tokens;
         this.hasher = hasher;
         this.lastUsed = lastUsed;
-        this.cache = Caffeine.newBuilder()
-                .expireAfterWrite(properties.cacheTtl())
-                .maximumSize(100_000)
-                .build();
+        this.cache = new ShortLivedCache<>(properties.cacheTtl(), 100_000);
     }
 
     void evictAll() {
@@ -54,14 +50,9 @@ class ApiTokenIntrospector implements ReactiveOpaqueTokenIntrospector {
         }
         byte[] hash = hasher.hash(token);
         String key = Base64.getEncoder().encodeToString(hash);
-        Optional<TokenStore.StoredToken> cached = cache.getIfPresent(key);
-        Mono<Optional<TokenStore.StoredToken>> lookup = cached != null
-                ? Mono.just(cached)
-                : tokens.findByHash(hash)
-                        .map(Optional::of)
-                        .defaultIfEmpty(Optional.empty())
-                        .doOnNext(found -> cache.put(key, found))
-                        .onErrorMap(e -> new OAuth2IntrospectionException("Token store unavailable.", e));
+        Mono<Optional<TokenStore.StoredToken>> lookup = cache.get(
+                        key, k -> tokens.findByHash(hash).map(Optional::of).defaultIfEmpty(Optional.empty()))
+                .onErrorMap(e -> new OAuth2IntrospectionException("Token store unavailable.", e));
         return lookup.flatMap(found -> Mono.deferContextual(ctx -> {
             if (found.isEmpty()) {
                 return Mono.error(new BadOpaqueTokenException("Unknown token."));

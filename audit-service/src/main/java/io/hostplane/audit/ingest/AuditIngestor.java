@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.postgresql.PGConnection;
@@ -46,8 +48,9 @@ import tools.jackson.databind.JsonNode;
  * record that cannot be read is quarantined and is a link too (its offset is part of the stream), and an
  * event whose {@code (source, id)} is already stored (a producer retry at a later offset) is skipped and is not
  * a link, so that it is stored once. A redelivered record at or below the chain's last link was handled
- * before and is skipped as well. The chain's tail is read under a per-chain advisory lock, so that two
- * consumers briefly owning one partition during a rebalance cannot fork it.
+ * before and is skipped as well. Each poll takes its chains' advisory locks (one statement), so that two
+ * consumers briefly owning one partition during a rebalance cannot fork a chain; a chain's tail is read once and
+ * then kept, and each poll checks in one statement that no one else moved the kept tails.
  *
  * <p>The store, not the committed offset, says where a chain goes on: on assignment each partition is read
  * from its chain's last link on (from the start of the topic when the chain is empty), so a store whose tables
@@ -85,14 +88,30 @@ public class AuditIngestor implements ConsumerSeekAware {
         Types.VARCHAR,
         Types.BINARY
     };
-    private static final String TAIL = "select kafka_offset, hash from ("
-            + "(select kafka_offset, hash from audit.events where topic = ? and kafka_partition = ? and hash is not null"
-            + " order by kafka_offset desc limit 1) union all "
-            + "(select kafka_offset, hash from audit.quarantine where topic = ? and kafka_partition = ?"
+    private static final String TAIL = "select kafka_offset, hash, stored_at from ("
+            + "(select kafka_offset, hash, stored_at from audit.events where topic = ? and kafka_partition = ?"
+            + " and hash is not null order by kafka_offset desc limit 1) union all "
+            + "(select kafka_offset, hash, stored_at from audit.quarantine where topic = ? and kafka_partition = ?"
             + " order by kafka_offset desc limit 1) union all "
             // A chain whose links have all expired continues from its last dropped link.
-            + "(select last_offset, last_hash from audit.expirations where topic = ? and kafka_partition = ?"
+            + "(select last_offset, last_hash, null from audit.expirations where topic = ? and kafka_partition = ?"
             + " and last_hash is not null order by last_offset desc limit 1)) t order by kafka_offset desc limit 1";
+
+    /**
+     * The chains (of those whose tail this ingestor keeps) that someone else moved since: a link beyond the kept
+     * tail, or none at it (the store was dropped and rebuilt). Probes only the partitions stored since the kept
+     * tail's own time, so it stays cheap however long the store is kept.
+     */
+    private static final String MOVED =
+            "select c.t, c.p from unnest(?::text[], ?::int[], ?::bigint[], ?::timestamptz[])"
+                    + " as c(t, p, o, s) where exists (select 1 from audit.events e where e.topic = c.t"
+                    + " and e.kafka_partition = c.p and e.kafka_offset > c.o and e.stored_at >= c.s)"
+                    + " or exists (select 1 from audit.quarantine q where q.topic = c.t and q.kafka_partition = c.p"
+                    + " and q.kafka_offset > c.o and q.stored_at >= c.s)"
+                    + " or not (exists (select 1 from audit.events e where e.topic = c.t and e.kafka_partition = c.p"
+                    + " and e.kafka_offset = c.o and e.stored_at >= c.s)"
+                    + " or exists (select 1 from audit.quarantine q where q.topic = c.t and q.kafka_partition = c.p"
+                    + " and q.kafka_offset = c.o and q.stored_at >= c.s))";
 
     /** The longest id, source, type, tenant, request id or job id stored (each is in an index). */
     static final int MAX_INDEXED_CHARS = 400;
@@ -146,6 +165,8 @@ public class AuditIngestor implements ConsumerSeekAware {
         try {
             counts = tx.execute(status -> store(records));
         } catch (RuntimeException e) {
+            // Whatever this poll's chains looked like, read them again.
+            records.forEach(r -> tails.remove(new TopicPartition(r.topic(), r.partition())));
             if (partitionsEnsuredUntil.equals(Instant.EPOCH)) {
                 throw e;
             }
@@ -154,6 +175,14 @@ public class AuditIngestor implements ConsumerSeekAware {
             partitionsEnsuredUntil = Instant.EPOCH;
             counts = tx.execute(status -> store(records));
         }
+        // Kept only once committed: a rolled-back poll's tails were never the chains'.
+        counts.tails().forEach((chain, tail) -> {
+            if (tail.storedAt() != null) {
+                tails.put(chain, tail);
+            } else {
+                tails.remove(chain);
+            }
+        });
         // After the commit: a rolled-back poll is retried and must not count twice.
         storedEvents.increment(counts.stored());
         quarantinedRecords.increment(counts.quarantined());
@@ -185,8 +214,14 @@ public class AuditIngestor implements ConsumerSeekAware {
     }
 
     @Override
+    public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
+        partitions.forEach(tails::remove);
+    }
+
+    @Override
     public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
         for (TopicPartition tp : assignments.keySet()) {
+            tails.remove(tp);
             long last;
             try {
                 last = lastLinkOffset(tp.topic(), tp.partition());
@@ -206,7 +241,7 @@ public class AuditIngestor implements ConsumerSeekAware {
     }
 
     /** What one poll did: events stored, records quarantined, records skipped as already handled. */
-    private record Counts(int stored, int quarantined, int skipped) {}
+    private record Counts(int stored, int quarantined, int skipped, Map<TopicPartition, Tail> tails) {}
 
     private static Counter ingested(MeterRegistry registry, String outcome) {
         return Counter.builder("hostplane.audit.ingested")
@@ -215,7 +250,16 @@ public class AuditIngestor implements ConsumerSeekAware {
                 .register(registry);
     }
 
-    private record Tail(long offset, byte[] hash) {}
+    /** A chain's last link: its offset, hash and when it was stored (null for a link that expired). */
+    private record Tail(long offset, byte[] hash, OffsetDateTime storedAt) {}
+
+    /**
+     * The tail of each chain as this ingestor last wrote or read it, so that a poll does not read every chain's
+     * tail again: a poll takes its chains' locks, then checks in one statement that no one moved the kept tails
+     * ({@link #MOVED}); only chains not kept, or moved, have their tail read. Dropped when a poll fails and when
+     * partitions are revoked.
+     */
+    private final Map<TopicPartition, Tail> tails = new ConcurrentHashMap<>();
 
     /** A record as read: the event and its canonical JSON (computed once: it is both checked and hashed). */
     private record Parsed(ConsumerRecord<String, String> record, CloudEvent event, String canonical, String reason) {}
@@ -240,11 +284,13 @@ public class AuditIngestor implements ConsumerSeekAware {
         List<Object[]> checkpoints = new ArrayList<>();
         int i = 0;
         int skipped = 0;
+        OffsetDateTime storedAt = lockChains(chains.keySet());
+        Map<TopicPartition, Tail> known = keptTails(chains.keySet());
+        Map<TopicPartition, Tail> written = new LinkedHashMap<>();
         for (Map.Entry<TopicPartition, List<ConsumerRecord<String, String>>> chain : chains.entrySet()) {
             String topic = chain.getKey().topic();
             int partition = chain.getKey().partition();
-            jdbc.queryForList("select pg_advisory_xact_lock(hashtext(?), ?)", topic, partition);
-            Tail tail = tail(topic, partition);
+            Tail tail = known.containsKey(chain.getKey()) ? known.get(chain.getKey()) : tail(topic, partition);
             for (int n = 0; n < chain.getValue().size(); n++, i++) {
                 Parsed p = parsed.get(i);
                 long offset = p.record().offset();
@@ -277,7 +323,10 @@ public class AuditIngestor implements ConsumerSeekAware {
                         topic, partition, offset, hash, s.signedAt().atOffset(ZoneOffset.UTC), s.keyId(), s.signature()
                     });
                 }
-                tail = new Tail(offset, hash);
+                tail = new Tail(offset, hash, storedAt);
+            }
+            if (tail != null) {
+                written.put(chain.getKey(), tail);
             }
         }
         if (eventCount > 0) {
@@ -293,7 +342,7 @@ public class AuditIngestor implements ConsumerSeekAware {
         if (skipped > 0) {
             log.debug("skipped {} records already stored", skipped);
         }
-        return new Counts(eventCount, quarantined.size(), skipped);
+        return new Counts(eventCount, quarantined.size(), skipped, written);
     }
 
     private Parsed parse(ConsumerRecord<String, String> record) {
@@ -380,10 +429,56 @@ public class AuditIngestor implements ConsumerSeekAware {
         return keys;
     }
 
+    /**
+     * Takes the advisory lock of every chain of the poll, in one statement and in one order (so two consumers
+     * briefly sharing partitions during a rebalance cannot deadlock), so that two writers of one chain cannot fork
+     * it; returns the transaction's time, which every row of the poll is stored with.
+     */
+    private OffsetDateTime lockChains(java.util.Collection<TopicPartition> chains) {
+        List<TopicPartition> ordered = chains.stream()
+                .sorted(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition))
+                .toList();
+        List<OffsetDateTime> now = jdbc.query(
+                // Every row of the inner select takes its lock (the count reads them all), in the array's order.
+                "select now(), count(*) from (select pg_advisory_xact_lock(hashtext(c.t), c.p) from "
+                        + "unnest(?::text[], ?::int[]) with ordinality as c(t, p, n) order by c.n) locked",
+                (rs, n) -> rs.getObject(1, OffsetDateTime.class),
+                ordered.stream().map(TopicPartition::topic).toArray(String[]::new),
+                ordered.stream().map(TopicPartition::partition).toArray(Integer[]::new));
+        return now.get(0);
+    }
+
+    /** The kept tails of {@code chains} that no one has moved since (one statement); the others are forgotten. */
+    private Map<TopicPartition, Tail> keptTails(java.util.Collection<TopicPartition> chains) {
+        Map<TopicPartition, Tail> kept = new LinkedHashMap<>();
+        for (TopicPartition chain : chains) {
+            Tail tail = tails.get(chain);
+            if (tail != null) {
+                kept.put(chain, tail);
+            }
+        }
+        if (kept.isEmpty()) {
+            return kept;
+        }
+        List<TopicPartition> asked = List.copyOf(kept.keySet());
+        jdbc.query(
+                MOVED,
+                rs -> {
+                    TopicPartition moved = new TopicPartition(rs.getString(1), rs.getInt(2));
+                    kept.remove(moved);
+                    tails.remove(moved);
+                },
+                asked.stream().map(TopicPartition::topic).toArray(String[]::new),
+                asked.stream().map(TopicPartition::partition).toArray(Integer[]::new),
+                asked.stream().map(c -> kept.get(c).offset()).toArray(Long[]::new),
+                asked.stream().map(c -> kept.get(c).storedAt()).toArray(OffsetDateTime[]::new));
+        return kept;
+    }
+
     private Tail tail(String topic, int partition) {
         List<Tail> rows = jdbc.query(
                 TAIL,
-                (rs, n) -> new Tail(rs.getLong(1), rs.getBytes(2)),
+                (rs, n) -> new Tail(rs.getLong(1), rs.getBytes(2), rs.getObject(3, OffsetDateTime.class)),
                 topic,
                 partition,
                 topic,

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hostplane.audit.AuditServiceTest;
+import io.hostplane.audit.chain.CheckpointSigner;
 import io.hostplane.common.audit.ChainLink;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.event.RequestRecorded;
 import io.hostplane.common.topic.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,11 +18,80 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 class AuditIngestorTest extends AuditServiceTest {
+
+    @Autowired
+    AuditIngestor ingestor;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    TransactionTemplate tx;
+
+    @Autowired
+    CheckpointSigner signer;
+
+    /**
+     * An ingestor keeps each chain's tail between polls instead of reading it every time; when another writer
+     * (a consumer that held the partition during a rebalance) extends the chain meanwhile, the next poll sees that
+     * the kept tail moved and continues from the real one: the chain does not fork.
+     */
+    @Test
+    void aChainExtendedByAnotherWriterIsContinuedFromItsRealTail() throws Exception {
+        String topic = "test.chain-" + UUID.randomUUID().toString().substring(0, 8);
+        AuditIngestor other = new AuditIngestor(jdbc, tx, codec, signer, new SimpleMeterRegistry());
+        assertThat(ingestor.ingest(records(topic, 0, 5))).isEqualTo(5);
+        assertThat(other.ingest(records(topic, 5, 10))).isEqualTo(5);
+        assertThat(ingestor.ingest(records(topic, 10, 15))).isEqualTo(5);
+        // A redelivery of what the other one stored is skipped by the first one too, by its offsets.
+        assertThat(ingestor.ingest(records(topic, 5, 10))).isZero();
+
+        byte[] previous = ChainLink.GENESIS;
+        try (Connection c = owner();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select kafka_offset, prev_hash, hash from audit.events where topic = '"
+                        + topic + "' order by kafka_offset")) {
+            int rows = 0;
+            while (rs.next()) {
+                assertThat(rs.getLong(1)).isEqualTo(rows);
+                assertThat(rs.getBytes(2))
+                        .as("offset %d continues the chain", rows)
+                        .isEqualTo(previous);
+                previous = rs.getBytes(3);
+                rows++;
+            }
+            assertThat(rows).isEqualTo(15);
+        }
+    }
+
+    private List<ConsumerRecord<String, String>> records(String topic, int from, int to) {
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        for (int offset = from; offset < to; offset++) {
+            String path = "/chain/" + offset;
+            CloudEvent event = codec.event(
+                    "/test",
+                    EventTypes.REQUEST_RECORDED,
+                    path,
+                    "t_chain",
+                    "r" + offset,
+                    null,
+                    null,
+                    new RequestRecorded("r" + offset, "GET", path, null, 200, "tok_1", "demo", null, null, 1, null));
+            records.add(new ConsumerRecord<>(topic, 0, offset, "t_chain", codec.write(event)));
+        }
+        return records;
+    }
 
     @Test
     void storesEachEventOnceEvenWhenItArrivesTwice() throws Exception {

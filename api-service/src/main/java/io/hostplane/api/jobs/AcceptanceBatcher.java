@@ -23,9 +23,9 @@ import reactor.core.publisher.MonoSink;
 /**
  * Group commit for job acceptances: acceptances that arrive while a write is under way are queued and
  * written together — every job row, every outbox row (each job's command and its request's record) and every
- * idempotency-key binding of the group in one transaction of three statements — so the commit (the durable
+ * idempotency-key binding of the group in one transaction of one statement — so the commit (the durable
  * write a {@code 202} promises) is shared instead of paid per request, and the rows come back from the insert
- * instead of being read again. The outbox statement also deletes rows acknowledged since the last group, and
+ * instead of being read again. The statement also deletes outbox rows acknowledged since the last group, and
  * says whether an earlier row is overdue.
  *
  * <p>Then the group's rows are published from memory ({@link OutboxPublisher}) and each caller is answered once
@@ -73,7 +73,7 @@ class AcceptanceBatcher {
 
     private record Waiting(Acceptance acceptance, MonoSink<JobView> sink) {}
 
-    private record OutboxRows(boolean relay, List<OutboxPublisher.Message> messages, List<Long> seqs) {}
+    private record OutboxRows(boolean relay, List<Long> seqs) {}
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
@@ -197,11 +197,26 @@ class AcceptanceBatcher {
     }
 
     /**
-     * The three statements of a group: job rows (returned as stored); outbox rows in order, which also deletes
-     * the {@code acknowledged} rows and says whether an earlier row is overdue; key bindings.
+     * A group's one statement: the job rows (returned as stored), their outbox rows in order and their key
+     * bindings, together with the deletion of the {@code acknowledged} outbox rows and whether an earlier row is
+     * overdue. A job that names a domain is stored only while the domain is the tenant's and not being deleted
+     * (its caller may have found the domain in a cache: {@code OwnedDomains.forJob}); the outbox rows and key
+     * binding of a job not stored are not written either.
      */
     private Mono<Written> insert(List<Acceptance> group, List<Long> acknowledged) {
-        Mono<Map<UUID, JobView>> jobRows = db.sql("insert into api.jobs "
+        List<OutboxPublisher.Message> messages = new ArrayList<>();
+        List<UUID> owners = new ArrayList<>();
+        for (Acceptance a : group) {
+            for (OutboxPublisher.Message m : a.messages()) {
+                messages.add(m);
+                owners.add(a.id());
+            }
+        }
+        List<Acceptance> keyed = group.stream().filter(a -> a.binding() != null).toList();
+        return db.sql("with overdue as (select exists (select 1 from api.outbox "
+                        + "where publish_by <= clock_timestamp() and seq <> all(cast(:acked as bigint[]))) as relay), "
+                        + "gone as (delete from api.outbox where seq = any(cast(:acked as bigint[]))), "
+                        + "stored as (insert into api.jobs "
                         + "(id, tenant_id, type, status, resource, request_id, token_id, callback_url) "
                         + "select u.id, u.tenant, u.type, 'queued', u.resource, u.request_id, u.token_id, "
                         + "coalesce(u.callback, (select t.callback_url from api.tokens t where t.id = u.token_id)) "
@@ -209,11 +224,25 @@ class AcceptanceBatcher {
                         + "cast(:resources as text[]), cast(:requestIds as text[]), cast(:tokenIds as text[]), "
                         + "cast(:callbacks as text[]), cast(:domains as text[])) "
                         + "as u(id, tenant, type, resource, request_id, token_id, callback, domain) "
-                        // A job that names a domain is stored only while the domain is the tenant's and not being
-                        // deleted: its caller may have found the domain in a cache (OwnedDomains.forJob).
                         + "where u.domain is null or exists (select 1 from api.domains d where d.name = u.domain "
                         + "and d.tenant_id = u.tenant and d.status <> 'deleting') "
-                        + "returning " + JobStore.COLUMNS)
+                        + "returning " + JobStore.COLUMNS + "), "
+                        + "added as (insert into api.outbox (topic, message_key, payload, publish_by) "
+                        + "select m.topic, m.message_key, m.payload, clock_timestamp() + case when "
+                        + "(select relay from overdue) then interval '0' else :graceMs * interval '1 millisecond' end "
+                        + "from unnest(cast(:topics as text[]), cast(:keys as text[]), cast(:payloads as text[]), "
+                        + "cast(:owners as uuid[])) with ordinality as m(topic, message_key, payload, job_id, n) "
+                        + "where m.job_id in (select id from stored) order by m.n returning seq), "
+                        + "bound as (update api.idempotency_keys k set job_id = b.job_id "
+                        + "from unnest(cast(:keyTenants as text[]), cast(:keyNames as text[]), cast(:keyJobs as uuid[])) "
+                        + "as b(tenant_id, idem_key, job_id) "
+                        + "where k.tenant_id = b.tenant_id and k.idem_key = b.idem_key "
+                        // Indexable, so that the keys are found by primary key, not by a scan.
+                        + "and k.tenant_id = any(cast(:keyTenants as text[])) "
+                        + "and k.idem_key = any(cast(:keyNames as text[])) and b.job_id in (select id from stored)) "
+                        + "select stored.*, (select relay from overdue) as relay, "
+                        + "array(select seq from added order by seq) as seqs from stored")
+                .bind("acked", acknowledged.toArray(Long[]::new))
                 .bind("ids", column(group, Acceptance::id, UUID[]::new))
                 .bind("tenants", column(group, Acceptance::tenant, String[]::new))
                 .bind("types", column(group, Acceptance::type, String[]::new))
@@ -222,32 +251,6 @@ class AcceptanceBatcher {
                 .bind("tokenIds", column(group, Acceptance::tokenId, String[]::new))
                 .bind("callbacks", column(group, Acceptance::callbackUrl, String[]::new))
                 .bind("domains", column(group, Acceptance::domain, String[]::new))
-                .map((row, meta) -> jobs.view(row))
-                .all()
-                .collectMap(view -> UUID.fromString(view.id()));
-        return jobRows.flatMap(stored -> {
-            List<Acceptance> kept =
-                    group.stream().filter(a -> stored.containsKey(a.id())).toList();
-            return rest(kept, acknowledged)
-                    .map(rows -> new Written(stored, rows.messages(), rows.seqs(), rows.relay()));
-        });
-    }
-
-    /** The outbox rows and key bindings of the jobs that were stored. */
-    private Mono<OutboxRows> rest(List<Acceptance> group, List<Long> acknowledged) {
-        List<OutboxPublisher.Message> messages =
-                group.stream().flatMap(a -> a.messages().stream()).toList();
-        Mono<OutboxRows> outboxRows = db.sql(
-                        "with overdue as (select exists (select 1 from api.outbox "
-                                + "where publish_by <= clock_timestamp() and seq <> all(cast(:acked as bigint[]))) as relay), "
-                                + "gone as (delete from api.outbox where seq = any(cast(:acked as bigint[]))), "
-                                + "added as (insert into api.outbox (topic, message_key, payload, publish_by) "
-                                + "select u.topic, u.message_key, u.payload, clock_timestamp() + case when "
-                                + "(select relay from overdue) then interval '0' else :graceMs * interval '1 millisecond' end "
-                                + "from unnest(cast(:topics as text[]), cast(:keys as text[]), cast(:payloads as text[])) "
-                                + "with ordinality as u(topic, message_key, payload, n) order by u.n returning seq) "
-                                + "select (select relay from overdue) as relay, array(select seq from added order by seq) as seqs")
-                .bind("acked", acknowledged.toArray(Long[]::new))
                 .bind("graceMs", (double) publisher.timeout().toMillis())
                 .bind(
                         "topics",
@@ -258,28 +261,35 @@ class AcceptanceBatcher {
                 .bind(
                         "payloads",
                         messages.stream().map(OutboxPublisher.Message::payload).toArray(String[]::new))
-                .map((row, meta) -> outboxRows(row, messages))
-                .one();
-        List<Acceptance> keyed = group.stream().filter(a -> a.binding() != null).toList();
-        Mono<Void> bindings = keyed.isEmpty()
-                ? Mono.empty()
-                : db.sql(
-                                "update api.idempotency_keys k set job_id = u.job_id "
-                                        + "from unnest(cast(:tenants as text[]), cast(:keys as text[]), cast(:jobIds as uuid[])) "
-                                        + "as u(tenant_id, idem_key, job_id) "
-                                        + "where k.tenant_id = u.tenant_id and k.idem_key = u.idem_key "
-                                        // Indexable, so that the keys are found by primary key, not by a scan.
-                                        + "and k.tenant_id = any(cast(:tenants as text[])) and k.idem_key = any(cast(:keys as text[]))")
-                        .bind("tenants", column(keyed, a -> a.binding().tenant(), String[]::new))
-                        .bind("keys", column(keyed, a -> a.binding().key(), String[]::new))
-                        .bind("jobIds", column(keyed, Acceptance::id, UUID[]::new))
-                        .then();
-        return outboxRows.flatMap(rows -> bindings.thenReturn(rows));
+                .bind("owners", owners.toArray(UUID[]::new))
+                .bind("keyTenants", column(keyed, a -> a.binding().tenant(), String[]::new))
+                .bind("keyNames", column(keyed, a -> a.binding().key(), String[]::new))
+                .bind("keyJobs", column(keyed, Acceptance::id, UUID[]::new))
+                .map((row, meta) -> new StoredRow(jobs.view(row), outboxRows(row)))
+                .all()
+                .collectList()
+                .map(rows -> {
+                    Map<UUID, JobView> stored = new java.util.LinkedHashMap<>();
+                    rows.forEach(r -> stored.put(UUID.fromString(r.job().id()), r.job()));
+                    List<OutboxPublisher.Message> kept = new ArrayList<>();
+                    for (int i = 0; i < messages.size(); i++) {
+                        if (stored.containsKey(owners.get(i))) {
+                            kept.add(messages.get(i));
+                        }
+                    }
+                    OutboxRows outbox = rows.isEmpty()
+                            ? new OutboxRows(false, List.of())
+                            : rows.get(0).outbox();
+                    return new Written(stored, kept, outbox.seqs(), outbox.relay());
+                });
     }
 
-    private static OutboxRows outboxRows(Readable row, List<OutboxPublisher.Message> messages) {
+    /** A row of the group's statement: a stored job, and (the same on every row) what its outbox insert did. */
+    private record StoredRow(JobView job, OutboxRows outbox) {}
+
+    private static OutboxRows outboxRows(Readable row) {
         Long[] seqs = row.get("seqs", Long[].class);
-        return new OutboxRows(Boolean.TRUE.equals(row.get("relay", Boolean.class)), messages, List.of(seqs));
+        return new OutboxRows(Boolean.TRUE.equals(row.get("relay", Boolean.class)), List.of(seqs));
     }
 
     private static <T> T[] column(List<Acceptance> group, Function<Acceptance, T> field, IntFunction<T[]> array) {

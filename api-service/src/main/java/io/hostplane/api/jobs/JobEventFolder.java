@@ -75,7 +75,8 @@ class JobEventFolder {
     /**
      * Folds one poll's events in one transaction, set-based: per job the furthest state the poll holds (an
      * outcome over {@code running}; the earliest event time as its start), all moved by one statement, then
-     * the succeeded jobs' outcomes applied by their features and the callbacks of the finished ones queued by
+     * the succeeded jobs' outcomes applied by their features and the callbacks of the finished ones (those with a
+     * callback URL, which the move tells) queued by
      * one more. If the transaction fails, the whole poll is retried (the error handler retries for ever);
      * folding is idempotent, so events already folded by an earlier try change nothing.
      *
@@ -182,12 +183,14 @@ class JobEventFolder {
         Mono<Void> work = jobs.transitionAll(moves)
                 .collectMap(JobStore.Moved::id)
                 .flatMap(moved -> {
-                    List<UUID> finished = new ArrayList<>();
+                    List<UUID> withCallback = new ArrayList<>();
                     List<Event> succeeded = new ArrayList<>();
                     furthest.forEach((id, e) -> {
                         if (moved.containsKey(id) && e.change().status().isTerminal()) {
-                            finished.add(id);
                             JobStore.Moved row = moved.get(id);
+                            if (row.callback()) {
+                                withCallback.add(id);
+                            }
                             finishedMeters.add(() -> metrics.finished(
                                     row.type(), e.change().status(), Duration.between(row.createdAt(), Instant.now())));
                             finishedTenants.add(e.event().tenant());
@@ -196,7 +199,7 @@ class JobEventFolder {
                             }
                         }
                     });
-                    return applied(succeeded).then(callbacks.enqueueIfTerminal(finished));
+                    return applied(succeeded).then(callbacks.enqueueIfTerminal(withCallback));
                 });
         tx.transactional(work).block(Duration.ofSeconds(60));
         finishedTenants.forEach(activeJobs::finished);

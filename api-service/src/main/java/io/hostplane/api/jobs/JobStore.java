@@ -112,8 +112,11 @@ class JobStore {
      * A job moves only forward ({@code queued → running → terminal}) and never out of a terminal state, so a
      * redelivered or late event changes nothing.
      */
-    /** A job that a transition moved, with its type and acceptance time (for the job meters). */
-    record Moved(UUID id, String type, Instant createdAt) {}
+    /**
+     * A job that a transition moved, with its type and acceptance time (for the job meters) and whether it has a
+     * callback URL (only then is a delivery queued for it).
+     */
+    record Moved(UUID id, String type, Instant createdAt, boolean callback) {}
 
     private static String micros(Instant time) {
         return time.truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString();
@@ -143,7 +146,7 @@ class JobStore {
                         + "and (" + RANK.replace("$", "u") + " > " + RANK.replace("$", "j")
                         + " or (u.status = 'running' and j.status = 'running' "
                         + "and u.progress > coalesce(j.progress, -1)))"
-                        + " returning j.id, j.type, j.created_at")
+                        + " returning j.id, j.type, j.created_at, j.callback_url is not null as callback")
                 .bind("ids", moves.stream().map(Transition::id).toArray(UUID[]::new))
                 .bind("statuses", moves.stream().map(m -> m.status().wireName()).toArray(String[]::new))
                 .bind("attempts", moves.stream().map(Transition::attempts).toArray(Integer[]::new))
@@ -158,7 +161,8 @@ class JobStore {
                 .map((row, meta) -> new Moved(
                         row.get("id", UUID.class),
                         row.get("type", String.class),
-                        instant(row.get("created_at", OffsetDateTime.class))))
+                        instant(row.get("created_at", OffsetDateTime.class)),
+                        Boolean.TRUE.equals(row.get("callback", Boolean.class))))
                 .all();
     }
 

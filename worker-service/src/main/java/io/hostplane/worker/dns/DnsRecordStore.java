@@ -81,7 +81,7 @@ class DnsRecordStore {
         return tx.execute(status -> {
             lockZone(zone);
             Touched touched = new Touched(zone, publisher);
-            DnsBackend.Applied applied = create(zone, record, touched);
+            DnsBackend.Applied applied = create(zone, record, touched).applied();
             finish(zone, touched, publisher);
             return applied;
         });
@@ -141,34 +141,49 @@ class DnsRecordStore {
 
     private ZoneChange.Result step(String zone, ZoneChange job, Touched touched) {
         if (job.create() != null) {
-            DnsBackend.Applied created = create(zone, job.create(), touched);
-            return new ZoneChange.Result(created, null, warnings.afterCreate(zone, created), null);
+            Created created = create(zone, job.create(), touched);
+            return new ZoneChange.Result(
+                    created.applied(), null, warnings.afterCreate(zone, created.applied(), created.known()), null);
         }
         List<ApplyDnsChanges.Change> applied = apply(zone, job.changes(), touched);
         return new ZoneChange.Result(null, applied, warnings.afterChanges(zone, applied), null);
     }
 
-    private DnsBackend.Applied create(String zone, DnsRecord record, Touched touched) {
-        // The records already at the name (usually none or a few): enough to find an identical one and to keep a
-        // CNAME alone at its name, in one read.
-        List<DnsRecord> atName = jdbc.query(
+    /** A created record, and whether the name beside it that its warnings ask about exists (read with it). */
+    private record Created(DnsBackend.Applied applied, Map<String, Boolean> known) {}
+
+    private Created create(String zone, DnsRecord record, Touched touched) {
+        // One read: the records already at the name (usually none or a few), enough to find an identical one and to
+        // keep a CNAME alone at its name; and those at the wildcard beside it, which its warnings ask about.
+        String sibling = record.name().equals("@") || record.name().startsWith("*")
+                ? null
+                : DnsWarnings.wildcardBeside(record.name());
+        List<DnsRecord> read = jdbc.query(
                 "select id, name, type, ttl, content, priority from worker.local_records "
-                        + "where zone = ? and name = ? and id <> ? order by id",
+                        + "where zone = ? and (name = ? or name = ?) and id <> ? order by id",
                 RECORD,
                 zone,
                 record.name(),
+                sibling == null ? record.name() : sibling,
                 UUID.fromString(record.id()));
+        List<DnsRecord> atName =
+                read.stream().filter(r -> r.name().equals(record.name())).toList();
+        Map<String, Boolean> known = sibling == null
+                ? Map.of()
+                : Map.of(sibling, read.stream().anyMatch(r -> r.name().equals(sibling)));
         for (DnsRecord other : atName) {
             if (other.type().equals(record.type())
                     && other.content().equals(record.content())
                     && Objects.equals(other.priority(), record.priority())) {
-                return new DnsBackend.Applied(
-                        other,
-                        List.of(new Warning(
-                                "DNS",
-                                "RECORD_EXISTS",
-                                "An identical " + record.type() + " record for " + record.name()
-                                        + " already exists; nothing was changed.")));
+                return new Created(
+                        new DnsBackend.Applied(
+                                other,
+                                List.of(new Warning(
+                                        "DNS",
+                                        "RECORD_EXISTS",
+                                        "An identical " + record.type() + " record for " + record.name()
+                                                + " already exists; nothing was changed."))),
+                        known);
             }
         }
         if (!atName.isEmpty()
@@ -177,7 +192,7 @@ class DnsRecordStore {
         }
         touched.before(record.name(), record.type());
         insert(zone, record);
-        return new DnsBackend.Applied(record, List.of());
+        return new Created(new DnsBackend.Applied(record, List.of()), known);
     }
 
     private static boolean isCname(DnsRecord r) {

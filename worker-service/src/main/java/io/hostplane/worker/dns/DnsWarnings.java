@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -34,7 +35,12 @@ class DnsWarnings {
 
     /** A {@code dns.record.create} job's warnings: {@code RECORD_EXISTS} if nothing was written, else {@link #about}. */
     List<Warning> afterCreate(String zone, DnsBackend.Applied applied) {
-        return applied.warnings().isEmpty() ? about(zone, List.of(applied.record())) : applied.warnings();
+        return afterCreate(zone, applied, Map.of());
+    }
+
+    /** As above, with what is {@code known} already of whether names exist (read with the change), not read again. */
+    List<Warning> afterCreate(String zone, DnsBackend.Applied applied, Map<String, Boolean> known) {
+        return applied.warnings().isEmpty() ? about(zone, List.of(applied.record()), known) : applied.warnings();
     }
 
     /** The warnings of a job that applied {@code changes}: {@link #about} the records they wrote. */
@@ -49,6 +55,10 @@ class DnsWarnings {
 
     /** Warnings about {@code written} (records created or replaced by one job) in {@code zone}. */
     List<Warning> about(String zone, List<DnsRecord> written) {
+        return about(zone, written, Map.of());
+    }
+
+    private List<Warning> about(String zone, List<DnsRecord> written, Map<String, Boolean> known) {
         List<Warning> warnings = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         for (DnsRecord r : written) {
@@ -56,8 +66,8 @@ class DnsWarnings {
             if (TARGET_TYPES.contains(type)) {
                 String target = relativeTarget(targetOf(type, r.content()), zone);
                 if (target != null
-                        && !exists(zone, target)
-                        && !wildcardCovers(zone, target)
+                        && !exists(zone, target, known)
+                        && !wildcardCovers(zone, target, known)
                         && seen.add("t" + target)) {
                     warnings.add(new Warning(
                             "DNS",
@@ -79,7 +89,7 @@ class DnsWarnings {
                 }
             } else if (!r.name().equals("@")) {
                 String wildcard = wildcardBeside(r.name());
-                if (exists(zone, wildcard) && seen.add("n" + r.name())) {
+                if (exists(zone, wildcard, known) && seen.add("n" + r.name())) {
                     warnings.add(new Warning(
                             "DNS",
                             "WILDCARD_SHADOWED",
@@ -124,8 +134,13 @@ class DnsWarnings {
         return dot < 0 ? "*" : "*" + name.substring(dot);
     }
 
-    private boolean wildcardCovers(String zone, String name) {
-        return !name.equals("@") && exists(zone, wildcardBeside(name));
+    private boolean wildcardCovers(String zone, String name, Map<String, Boolean> known) {
+        return !name.equals("@") && exists(zone, wildcardBeside(name), known);
+    }
+
+    private boolean exists(String zone, String name, Map<String, Boolean> known) {
+        Boolean answer = known.get(name);
+        return answer != null ? answer : exists(zone, name);
     }
 
     private boolean exists(String zone, String name) {

@@ -1,5 +1,7 @@
 package io.hostplane.api.jobs;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Publishes committed outbox rows straight from memory: the replica that wrote them sends them right after the
@@ -48,16 +51,31 @@ class OutboxPublisher implements DisposableBean {
             Executors.newSingleThreadScheduledExecutor(task -> daemon(task, "outbox-cleaner"));
     private final Queue<Long> acknowledged = new ConcurrentLinkedQueue<>();
 
+    private final Timer acknowledgedAfter;
+    private final Timer handedToRelayAfter;
+
     OutboxPublisher(
             KafkaTemplate<String, String> kafka,
             DatabaseClient db,
             OutboxRelay relay,
-            @Value("${hostplane.outbox.publish-timeout:5s}") Duration timeout) {
+            @Value("${hostplane.outbox.publish-timeout:5s}") Duration timeout,
+            MeterRegistry meters) {
+        this.acknowledgedAfter = publishTimer(meters, "acknowledged");
+        this.handedToRelayAfter = publishTimer(meters, "relay");
         this.kafka = kafka;
         this.db = db;
         this.relay = relay;
         this.timeout = timeout;
         cleaner.scheduleWithFixedDelay(this::deleteAcknowledged, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    private static Timer publishTimer(MeterRegistry meters, String outcome) {
+        return Timer.builder("hostplane.outbox.publish")
+                .description("From a group's commit to Kafka's acknowledgement of its rows (or to handing them to the"
+                        + " relay)")
+                .tag("outcome", outcome)
+                .publishPercentiles(0.5, 0.99)
+                .register(meters);
     }
 
     private static Thread daemon(Runnable task, String name) {
@@ -79,7 +97,10 @@ class OutboxPublisher implements DisposableBean {
     Mono<Void> publish(List<Message> messages, List<Long> seqs, long committedAt) {
         CompletableFuture<Boolean> acked = new CompletableFuture<>();
         sender.execute(() -> send(messages, committedAt, acked));
-        return Mono.fromFuture(acked).flatMap(ok -> {
+        // The acknowledgement completes on the producer's I/O thread: what follows (answering the callers) must not
+        // run there, or every group's answer would wait for the previous one's and the acknowledgements behind it.
+        return Mono.fromFuture(acked).publishOn(Schedulers.parallel()).flatMap(ok -> {
+            (ok ? acknowledgedAfter : handedToRelayAfter).record(System.nanoTime() - committedAt, TimeUnit.NANOSECONDS);
             if (ok) {
                 acknowledged.addAll(seqs);
                 return Mono.<Void>empty();

@@ -127,6 +127,7 @@ public class AuditIngestor implements ConsumerSeekAware {
     private final Counter storedEvents;
     private final Counter quarantinedRecords;
     private final Counter skippedRecords;
+    private final Counter tailReads;
 
     AuditIngestor(
             JdbcTemplate jdbc,
@@ -137,6 +138,9 @@ public class AuditIngestor implements ConsumerSeekAware {
         this.storedEvents = ingested(registry, "stored");
         this.quarantinedRecords = ingested(registry, "quarantined");
         this.skippedRecords = ingested(registry, "skipped");
+        this.tailReads = Counter.builder("hostplane.audit.chain.tail.reads")
+                .description("Chain tails read from the store (once per chain and assignment when all is well)")
+                .register(registry);
         this.jdbc = jdbc;
         this.tx = tx;
         this.codec = codec;
@@ -167,11 +171,11 @@ public class AuditIngestor implements ConsumerSeekAware {
         } catch (RuntimeException e) {
             // Whatever this poll's chains looked like, read them again.
             records.forEach(r -> tails.remove(new TopicPartition(r.topic(), r.partition())));
-            if (partitionsEnsuredUntil.equals(Instant.EPOCH)) {
+            if (partitionsEnsuredUntil.equals(Instant.EPOCH) || !noPartition(e)) {
                 throw e;
             }
-            // The poll did not make sure of the partition: perhaps it is gone (a dropped and rebuilt store). Once
-            // more, making sure of it first.
+            // The poll did not make sure of the partition, and it is gone (a dropped and rebuilt store): once more,
+            // making sure of it first.
             partitionsEnsuredUntil = Instant.EPOCH;
             counts = tx.execute(status -> store(records));
         }
@@ -206,6 +210,16 @@ public class AuditIngestor implements ConsumerSeekAware {
     }
 
     private volatile Instant partitionsEnsuredUntil = Instant.EPOCH;
+
+    /** PostgreSQL refused a row for want of a partition of its time. */
+    private static boolean noPartition(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("no partition of relation")) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /** The offset of the chain's last link, or -1 when the store holds none of {@code topic}'s partition. */
     public long lastLinkOffset(String topic, int partition) {
@@ -471,11 +485,18 @@ public class AuditIngestor implements ConsumerSeekAware {
                 asked.stream().map(TopicPartition::topic).toArray(String[]::new),
                 asked.stream().map(TopicPartition::partition).toArray(Integer[]::new),
                 asked.stream().map(c -> kept.get(c).offset()).toArray(Long[]::new),
-                asked.stream().map(c -> kept.get(c).storedAt()).toArray(OffsetDateTime[]::new));
+                // As text: the driver binds no array of OffsetDateTime.
+                asked.stream().map(c -> kept.get(c).storedAt().toString()).toArray(String[]::new));
         return kept;
     }
 
+    /** How many chain tails this ingestor has read from the store (for tests and diagnostics). */
+    long tailReads() {
+        return (long) tailReads.count();
+    }
+
     private Tail tail(String topic, int partition) {
+        tailReads.increment();
         List<Tail> rows = jdbc.query(
                 TAIL,
                 (rs, n) -> new Tail(rs.getLong(1), rs.getBytes(2), rs.getObject(3, OffsetDateTime.class)),

@@ -31,9 +31,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 class AuditIngestorTest extends AuditServiceTest {
 
     @Autowired
-    AuditIngestor ingestor;
-
-    @Autowired
     JdbcTemplate jdbc;
 
     @Autowired
@@ -50,12 +47,19 @@ class AuditIngestorTest extends AuditServiceTest {
     @Test
     void aChainExtendedByAnotherWriterIsContinuedFromItsRealTail() throws Exception {
         String topic = "test.chain-" + UUID.randomUUID().toString().substring(0, 8);
+        AuditIngestor first = new AuditIngestor(jdbc, tx, codec, signer, new SimpleMeterRegistry());
         AuditIngestor other = new AuditIngestor(jdbc, tx, codec, signer, new SimpleMeterRegistry());
-        assertThat(ingestor.ingest(records(topic, 0, 5))).isEqualTo(5);
+        assertThat(first.ingest(records(topic, 0, 3))).isEqualTo(3);
+        assertThat(first.tailReads()).isEqualTo(1);
+        // Its own tail is kept: the next poll of the chain reads none.
+        assertThat(first.ingest(records(topic, 3, 5))).isEqualTo(2);
+        assertThat(first.tailReads()).isEqualTo(1);
         assertThat(other.ingest(records(topic, 5, 10))).isEqualTo(5);
-        assertThat(ingestor.ingest(records(topic, 10, 15))).isEqualTo(5);
+        // The kept tail moved: read again.
+        assertThat(first.ingest(records(topic, 10, 15))).isEqualTo(5);
+        assertThat(first.tailReads()).isEqualTo(2);
         // A redelivery of what the other one stored is skipped by the first one too, by its offsets.
-        assertThat(ingestor.ingest(records(topic, 5, 10))).isZero();
+        assertThat(first.ingest(records(topic, 5, 10))).isZero();
 
         byte[] previous = ChainLink.GENESIS;
         try (Connection c = owner();

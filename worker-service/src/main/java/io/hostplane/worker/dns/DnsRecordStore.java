@@ -25,7 +25,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * whole state and, for {@code powerdns} and {@code rfc2136}, the source of truth for record ids: a DNS server
  * knows records by content, not by id.
  *
- * <p>Each change runs in one transaction with the zone's row locked. Before it commits, the {@link Publisher}
+ * <p>Each change runs in one transaction with the zone's row locked (a savepoint, when the worker applies it inside
+ * its poll's transaction). Before it commits, the {@link Publisher}
  * receives the desired state of every rrset (name and type) the change touched; if publishing throws, the
  * transaction rolls back and the store is as before. If the server took the change but the commit fails, the
  * redelivered command publishes the same desired state again, which changes nothing more.
@@ -47,7 +48,10 @@ class DnsRecordStore {
 
     DnsRecordStore(JdbcTemplate jdbc, TransactionTemplate tx, DnsWarnings warnings) {
         this.jdbc = jdbc;
-        this.tx = tx;
+        // A change of its own, or a savepoint when the worker runs it inside a larger transaction (its poll's, with
+        // the outcomes): what fails a change rolls back that change alone.
+        this.tx = new TransactionTemplate(tx.getTransactionManager());
+        this.tx.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.warnings = warnings;
     }
 

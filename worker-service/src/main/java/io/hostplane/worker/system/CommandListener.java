@@ -28,6 +28,9 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.TransactionStatus;
 
 /**
  * Runs each poll of {@code hostplane.commands} (consumer group {@code hostplane-worker}; each partition, hence each
@@ -43,7 +46,9 @@ import org.springframework.stereotype.Component;
  *       group ({@link JobGroupRunner});
  *   <li>the outcomes are stored in one statement and their events sent without waiting, a segment at a time:
  *       whenever {@code hostplane.worker.outcome-flush-after} (20 ms) has passed since the segment began, and at
- *       the end of the poll, so that a long poll does not hold back the outcomes of its first jobs;
+ *       the end of the poll, so that a long poll does not hold back the outcomes of its first jobs; a segment's
+ *       changes of the worker's own database (DNS records, each in a savepoint) and its outcomes are one
+ *       transaction, so a segment costs one commit however many jobs it holds;
  *   <li>the producer is flushed once and every send confirmed before the poll's offsets are committed.
  * </ol>
  *
@@ -65,6 +70,7 @@ class CommandListener {
     private final JobClaims claims;
     private final JobOutcomeStore outcomes;
     private final RunningReports running;
+    private final PlatformTransactionManager transactions;
     private final long flushAfterNanos;
 
     CommandListener(
@@ -76,7 +82,9 @@ class CommandListener {
             JobClaims claims,
             JobOutcomeStore outcomes,
             RunningReports running,
+            PlatformTransactionManager transactions,
             @Value("${hostplane.worker.outcome-flush-after:20ms}") Duration flushAfter) {
+        this.transactions = transactions;
         this.codec = codec;
         this.kafka = kafka;
         this.runner = runner;
@@ -112,6 +120,11 @@ class CommandListener {
         private int segmentStart;
 
         private long segmentSince = System.nanoTime();
+        /**
+         * The transaction the segment's grouped changes (DNS, on the worker's own database) and then its outcomes
+         * are written in, open from the first such change to the segment's flush: one commit for all of them.
+         */
+        private TransactionStatus segmentTx;
 
         Pass(List<ConsumerRecord<String, String>> records) {
             this.records = records;
@@ -122,6 +135,7 @@ class CommandListener {
             try (RunningReports.Watch watch = running.watch(CommandListener.this::reportRunning)) {
                 runAll(watch);
             } catch (RuntimeException | Error e) {
+                rollbackSegment();
                 segment.forEach(ended -> ended.trace().close());
                 // The records before segmentStart are done once their sends are confirmed; if that fails too, the
                 // whole poll is retried (its stored outcomes are sent again, nothing is applied twice).
@@ -180,6 +194,10 @@ class CommandListener {
                         runnable.add(job);
                     }
                 }
+                if (segmentTx != null && !runnable.isEmpty() && groupingOf(runnable.get(0)) == null) {
+                    // The changes and outcomes so far are made durable and sent before a job of another kind runs.
+                    flush(i, watch);
+                }
                 apply(runnable, watch);
                 i = end;
                 if (System.nanoTime() - segmentSince >= flushAfterNanos) {
@@ -227,14 +245,17 @@ class CommandListener {
             List<JobEnd> ends;
             Grouping grouping = groupingOf(jobs.get(0));
             if (grouping == null) {
+                // A job of another kind (files, nginx, a zone) runs on its own, outside any transaction of the poll.
                 try (JobTracing.Scope in = traces.get(jobs.get(0)).enter()) {
                     ends = List.of(runner.apply(jobs.get(0)));
                 }
             } else if (jobs.size() == 1) {
+                openSegment();
                 try (JobTracing.Scope in = traces.get(jobs.get(0)).enter()) {
                     ends = groups.apply(grouping.handler(), grouping.key(), jobs, traces);
                 }
             } else {
+                openSegment();
                 String tenant = jobs.get(0).command().tenant();
                 try (MDC.MDCCloseable groupTenant = MDC.putCloseable(LogFields.TENANT, tenant == null ? "" : tenant)) {
                     ends = groups.apply(grouping.handler(), grouping.key(), jobs, traces);
@@ -269,6 +290,7 @@ class CommandListener {
                         .map(e -> new JobOutcomeStore.Outcome(
                                 e.end().job().jobId(), e.end().status().wireName(), e.event()))
                         .toList());
+                commitSegment();
                 for (Ended ended : segment) {
                     try (JobTracing.Scope in = ended.trace().enter()) {
                         send(ended.end().job(), stored.get(ended.end().job().jobId()));
@@ -279,8 +301,36 @@ class CommandListener {
                 }
                 segment.clear();
             }
+            commitSegment();
             segmentStart = next;
             segmentSince = System.nanoTime();
+        }
+
+        private void openSegment() {
+            if (segmentTx == null) {
+                segmentTx = transactions.getTransaction(TransactionDefinition.withDefaults());
+            }
+        }
+
+        /** Commits the segment's transaction, if one is open: its changes and outcomes are durable together. */
+        private void commitSegment() {
+            if (segmentTx != null) {
+                TransactionStatus committing = segmentTx;
+                segmentTx = null;
+                transactions.commit(committing);
+            }
+        }
+
+        private void rollbackSegment() {
+            if (segmentTx != null) {
+                TransactionStatus rolling = segmentTx;
+                segmentTx = null;
+                try {
+                    transactions.rollback(rolling);
+                } catch (RuntimeException e) {
+                    log.warn("rolling back a poll's transaction failed: {}", e.toString());
+                }
+            }
         }
 
         private void send(ReceivedCommand job, String event) {

@@ -57,6 +57,10 @@ public final class PostgresServer implements AutoCloseable {
                 // lost in a crash after the API answered 202. A 202 is a promise: durable commits.
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
+                // The job path inserts and deletes outbox rows hundreds of times a second; autovacuum looks at a
+                // table at most once per naptime (1 min by default), long enough for the outbox to pile up pages
+                // that every scan of it pays for. The outbox's own thresholds are in its migration (V13).
+                .setServerConfig("autovacuum_naptime", "5s")
                 .setOutputRedirector(ProcessBuilder.Redirect.appendTo(
                         dataDir.resolve("postgres.log").toFile()))
                 .setErrorRedirector(ProcessBuilder.Redirect.appendTo(

@@ -219,8 +219,11 @@ class AcceptanceBatcher {
             }
         }
         List<Acceptance> keyed = group.stream().filter(a -> a.binding() != null).toList();
-        return db.sql("with overdue as (select exists (select 1 from api.outbox "
-                        + "where publish_by <= clock_timestamp() and seq <> all(cast(:acked as bigint[]))) as relay), "
+        // The oldest row's publish_by, found by its index (an exists over publish_by was planned as a scan of the
+        // whole table, whose pages the churn of rows leaves many: 70 ms per statement, measured).
+        return db.sql("with overdue as (select coalesce((select publish_by from api.outbox "
+                        + "where seq <> all(cast(:acked as bigint[])) order by publish_by limit 1) "
+                        + "<= clock_timestamp(), false) as relay), "
                         + "gone as (delete from api.outbox where seq = any(cast(:acked as bigint[]))), "
                         + "stored as (insert into api.jobs "
                         + "(id, tenant_id, type, status, resource, request_id, token_id, callback_url) "

@@ -50,7 +50,8 @@ class OutboxRelay extends PollingLoop {
     /** Relays one batch when a row is due; returns how many rows it sent. */
     @Override
     protected int runOnce() {
-        Boolean due = db.sql("select exists (select 1 from api.outbox where publish_by <= clock_timestamp()) as due")
+        Boolean due = db.sql("select coalesce((select publish_by from api.outbox order by publish_by limit 1) "
+                        + "<= clock_timestamp(), false) as due")
                 .map((row, meta) -> row.get("due", Boolean.class))
                 .one()
                 .block(Duration.ofSeconds(30));

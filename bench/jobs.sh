@@ -28,6 +28,7 @@
 # acceptance with the workers running), polling (GET /jobs/{id} 200 and 304).
 #   e.g.  PHASES=idle bench/jobs.sh          PHASES="latency" bench/jobs.sh 10 8 200
 #         PHASES="hello sustain" SUSTAIN_SECONDS=20 SUSTAIN_RATES="50 100" bench/jobs.sh 10
+# WARMUP_SECONDS (90) of hello and jobs warm each platform up before its first measured phase (0: cold).
 # BENCH_JVM=dev measures with ./hostplane dev's own JVM options instead of the server-grade ones.
 # BENCH_KEEP_DATA=true keeps each platform's database and broker data (by default only the logs and the
 # measurement files stay in its data folder).
@@ -44,6 +45,8 @@ MEMORY_RATE=${MEMORY_RATE:-200}
 COST_RATE=${COST_RATE:-200}
 # Drains between phases and the sustain steps' backlog wait at most this long (bounded, like every loop).
 DRAIN_SECONDS=${DRAIN_SECONDS:-300}
+# Each platform is warmed up this long before anything on it is measured (0: measure cold JVMs).
+WARMUP_SECONDS=${WARMUP_SECONDS:-90}
 
 # pg_stat_statements, for the statements per job (bench/costs.sh): the embedded PostgreSQL loads it when asked.
 export HOSTPLANE_DEV_PG_STAT_STATEMENTS=${HOSTPLANE_DEV_PG_STAT_STATEMENTS:-true}
@@ -121,6 +124,24 @@ start_stack() {
   echo
 }
 
+# warm_up jobs|accept: the platform's JVMs compile the paths the phases measure before anything is measured (a
+# fresh JVM answers at half speed or less for its first minute: hello measured cold was 312 requests/s, 600+
+# warm). A third of WARMUP_SECONDS of hello, the rest jobs (created and polled at 100/s, or accepted only on a
+# platform without workers), then a drain; nothing of it is reported.
+warm_up() {
+  [ "$WARMUP_SECONDS" -gt 0 ] || return 0
+  local third=$(( (WARMUP_SECONDS + 2) / 3 ))
+  echo "(warming up for $WARMUP_SECONDS s: hello, then $1)"
+  jobbench warmup_hello hello http://127.0.0.1:8080 "$DATA/bench-token" "$third" "$CONCURRENCY" > /dev/null
+  if [ "$1" = jobs ]; then
+    jobbench warmup_jobs latency http://127.0.0.1:8080 "$DATA/bench-token" 100 "$(( WARMUP_SECONDS - third ))" > /dev/null
+    drain > /dev/null
+  else
+    jobbench warmup_accept accept http://127.0.0.1:8080 "$DATA/bench-token" "$(( WARMUP_SECONDS - third ))" "$CONCURRENCY" > /dev/null
+  fi
+  echo
+}
+
 machine
 echo "run: SECONDS=$SECONDS_PER CONCURRENCY=$CONCURRENCY RATES=\"$RATES\" PHASES=\"${PHASES# }\"; results in $RUN"
 echo
@@ -128,6 +149,7 @@ echo
 # ---- The first platform: one JVM (or what HOSTPLANE_DEV_PROCESSES says), workers running. ----
 if has hello || has idle || has latency || has costs || has sustain || has pgbench || has accept || has polling || has kafka; then
   start_stack
+  warm_up jobs
 
   if has hello; then
     echo "## Authenticated GET /api/v1/system/hello, $CONCURRENCY clients, ${SECONDS_PER} s (the reference)"
@@ -272,6 +294,7 @@ fi
 if has acceptonly; then
   echo "## Acceptance alone: no worker consumes (HOSTPLANE_DEV_WORKERS=0), beside hello on the same platform"
   start_stack HOSTPLANE_DEV_WORKERS=0
+  warm_up accept
   jobbench acceptonly_hello hello http://127.0.0.1:8080 "$DATA/bench-token" "$SECONDS_PER" "$CONCURRENCY"
   jobbench acceptonly accept http://127.0.0.1:8080 "$DATA/bench-token" "$SECONDS_PER" "$CONCURRENCY"
   echo
@@ -282,9 +305,7 @@ fi
 if has memory; then
   echo "## A process per service (HOSTPLANE_DEV_PROCESSES=true) at $MEMORY_RATE jobs/s for ${SECONDS_PER} s"
   start_stack HOSTPLANE_DEV_PROCESSES=true
-  # Fresh JVMs: a short run first so that the measured one is not mostly start-up and compilation.
-  jobbench memory_warmup latency http://127.0.0.1:8080 "$DATA/bench-token" 50 "$(( SECONDS_PER < 10 ? SECONDS_PER : 10 ))" > /dev/null
-  drain > /dev/null
+  warm_up jobs
   costs_begin memory
   jobbench memory latency http://127.0.0.1:8080 "$DATA/bench-token" "$MEMORY_RATE" "$SECONDS_PER"
   costs_end memory
@@ -322,13 +343,17 @@ echo "| idle, one job at a time: request -> 202 p50 / p99 | $(fmt "$V" "%.1f ms"
 echo "| idle, one job at a time: 202 -> succeeded visible p50 / p99 | $(fmt "$(result idle.done_p50_ms)" "%.1f ms") / $(fmt "$(result idle.done_p99_ms)" "%.1f ms") | — | |"
 for RATE in $RATES; do
   case $RATE in 50) P50=25 P99=100 ;; 200) P50=50 P99=250 ;; *) P50="" P99="" ;; esac
-  V=$(result "latency_$RATE.p50_ms")
-  W=$(result "latency_$RATE.p99_ms")
+  # The target is the issue's span, 202 -> succeeded visible; due -> succeeded visible (acceptance and any wait
+  # for a free client included) is reported beside it.
+  V=$(result "latency_$RATE.done_p50_ms")
+  W=$(result "latency_$RATE.done_p99_ms")
   if [ -n "$P50" ]; then
-    echo "| $RATE jobs/s open loop: due -> succeeded visible p50 / p99 | $(fmt "$V" "%.1f ms") / $(fmt "$W" "%.1f ms") | ≤ $P50 / ≤ $P99 ms | $(met "$V" "<=" "$P50") / $(met "$W" "<=" "$P99") |"
+    echo "| $RATE jobs/s open loop: 202 -> succeeded visible p50 / p99 | $(fmt "$V" "%.1f ms") / $(fmt "$W" "%.1f ms") | ≤ $P50 / ≤ $P99 ms | $(met "$V" "<=" "$P50") / $(met "$W" "<=" "$P99") |"
   else
-    echo "| $RATE jobs/s open loop: due -> succeeded visible p50 / p99 | $(fmt "$V" "%.1f ms") / $(fmt "$W" "%.1f ms") | — | |"
+    echo "| $RATE jobs/s open loop: 202 -> succeeded visible p50 / p99 | $(fmt "$V" "%.1f ms") / $(fmt "$W" "%.1f ms") | — | |"
   fi
+  V=$(result "latency_$RATE.p50_ms")
+  echo "| $RATE jobs/s open loop: due -> succeeded visible p50 / p99 | $(fmt "$V" "%.1f ms") / $(fmt "$(result "latency_$RATE.p99_ms")" "%.1f ms") | — | |"
   if [ -n "$(result "latency_$RATE.recorded_p50_ms")" ]; then
     echo "| $RATE jobs/s: created_at -> finished_at as the jobs record it, p50 / p99 | $(result "latency_$RATE.recorded_p50_ms") ms / $(result "latency_$RATE.recorded_p99_ms") ms | — | |"
   fi

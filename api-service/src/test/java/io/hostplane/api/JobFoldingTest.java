@@ -6,6 +6,8 @@ import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.job.JobStatus;
 import io.hostplane.common.job.Warning;
 import io.hostplane.common.topic.Topics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
@@ -15,10 +17,15 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpMethod;
 import org.springframework.kafka.core.KafkaTemplate;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Folding job events into job rows, set-based per poll: a job's running and outcome events folded together
@@ -28,6 +35,9 @@ class JobFoldingTest extends ApiIntegrationTest {
 
     @Autowired
     KafkaTemplate<String, String> kafka;
+
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void runningAndOutcomeGiveTheSameRowWhetherFoldedTogetherOrApartAndLateEventsChangeNothing() throws Exception {
@@ -76,6 +86,62 @@ class JobFoldingTest extends ApiIntegrationTest {
         assertThat(row(jobs.get(0)).status()).isEqualTo("succeeded");
         assertThat(row(jobs.get(0)).finishedAt()).isEqualTo(done.get(0).time().truncatedTo(ChronoUnit.MILLIS));
         assertThat(row(jobs.get(1)).status()).isEqualTo("succeeded");
+    }
+
+    @Test
+    void pollersWaitingOnJobsFoldedTogetherGetThemFromOneReadNotOneEach() throws Exception {
+        int n = 20;
+        List<String> jobs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            jobs.add(accept(300 + i));
+        }
+        ExecutorService pollers = Executors.newFixedThreadPool(n);
+        try {
+            List<CompletableFuture<JsonNode>> answers = new ArrayList<>();
+            for (String job : jobs) {
+                answers.add(CompletableFuture.supplyAsync(
+                        () -> json(HttpMethod.GET, "/api/v1/jobs/" + job + "?wait=30s", allToken, null, 200), pollers));
+            }
+            Gauge waitedOn = meters.get("hostplane.jobs.waited.on").gauge();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (waitedOn.value() < n && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(waitedOn.value()).isEqualTo(n);
+            double readsBefore = foldReads();
+
+            List<CloudEvent> done = new ArrayList<>();
+            for (String job : jobs) {
+                done.add(event(
+                        job,
+                        JobStatus.SUCCEEDED,
+                        List.of(new Warning("DNS", "RECORD_EXISTS", "An identical record already exists."))));
+            }
+            for (int i = 0; i < n; i++) {
+                kafka.send(Topics.JOB_EVENTS, jobs.get(i), codec.write(done.get(i)));
+            }
+            kafka.flush();
+
+            for (CompletableFuture<JsonNode> answer : answers) {
+                JsonNode job = answer.get(30, TimeUnit.SECONDS).path("data");
+                // The job as it is after the fold, whole: the waiter is handed the row the fold's read returned.
+                assertThat(job.path("status").asString()).isEqualTo("succeeded");
+                assertThat(job.path("warnings").toString()).contains("RECORD_EXISTS");
+            }
+            // The folds' reads for waiters: one per folded poll that had any (four consumers over twelve
+            // partitions take the burst in a few polls), never one per waiter.
+            double reads = foldReads() - readsBefore;
+            assertThat(reads).isBetween(1.0, n / 2.0);
+        } finally {
+            pollers.shutdownNow();
+        }
+    }
+
+    private double foldReads() {
+        return meters.get("hostplane.jobs.wait.reads")
+                .tag("by", "fold")
+                .counter()
+                .count();
     }
 
     @Test

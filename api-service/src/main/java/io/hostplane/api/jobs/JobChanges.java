@@ -1,28 +1,37 @@
 package io.hostplane.api.jobs;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.springframework.r2dbc.core.DatabaseClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 
 /**
- * Tells waiting pollers ({@code GET /jobs/{id}?wait=…}) on this replica that a job changed, without holding
- * a thread. A change folded here ticks at once. Events are folded by whichever replica consumes them, so
- * once a second one query reads the status of every job waited on here and ticks those that changed: a
- * change made on another replica is seen within a second, at the cost of one query per second per replica
- * however many pollers wait.
+ * Hands waiting pollers ({@code GET /jobs/{id}?wait=…}) on this replica the job as it is after a change, without
+ * holding a thread. A poll folded here reads the jobs it changed that somebody waits on in one statement and
+ * gives each waiter its job: one read per fold, not one per waiter. Events are folded by whichever replica
+ * consumes them, so once a second one query reads every job waited on here and hands on those whose status
+ * changed: a change made on another replica is seen within a second, at the cost of one query per second per
+ * replica however many pollers wait.
  */
 @Component
 class JobChanges {
 
+    private static final Logger log = LoggerFactory.getLogger(JobChanges.class);
+
     /** The waiters of one job: one signal, how many listen, and the status last seen. */
     private static final class Watch {
-        final Sinks.Many<Object> signal = Sinks.many().multicast().directBestEffort();
+        final Sinks.Many<JobView> signal = Sinks.many().multicast().directBestEffort();
         final AtomicInteger waiters = new AtomicInteger();
         volatile String lastStatus;
 
@@ -32,21 +41,50 @@ class JobChanges {
     }
 
     private final ConcurrentHashMap<String, Watch> watches = new ConcurrentHashMap<>();
-    private final DatabaseClient db;
+    private final JobStore store;
+    private final Counter foldReads;
+    private final Counter sweepReads;
 
-    JobChanges(DatabaseClient db) {
-        this.db = db;
+    JobChanges(JobStore store, MeterRegistry meters) {
+        this.store = store;
+        this.foldReads = Counter.builder("hostplane.jobs.wait.reads")
+                .description("Reads of jobs for waiting pollers (one per fold or sweep that has any to hand on)")
+                .tag("by", "fold")
+                .register(meters);
+        this.sweepReads = Counter.builder("hostplane.jobs.wait.reads")
+                .description("Reads of jobs for waiting pollers (one per fold or sweep that has any to hand on)")
+                .tag("by", "sweep")
+                .register(meters);
+        Gauge.builder("hostplane.jobs.waited.on", watches, Map::size)
+                .description("Jobs that GET /jobs/{id}?wait= requests on this replica wait on")
+                .register(meters);
     }
 
-    void changed(String jobId) {
-        Watch watch = watches.get(jobId);
-        if (watch != null) {
-            watch.signal.tryEmitNext(Boolean.TRUE);
+    /** The jobs of a committed fold: those waited on here are read (one statement) and handed to their waiters. */
+    void changed(Collection<UUID> jobs) {
+        if (watches.isEmpty()) {
+            return;
         }
+        UUID[] watched =
+                jobs.stream().filter(id -> watches.containsKey(id.toString())).toArray(UUID[]::new);
+        if (watched.length == 0) {
+            return;
+        }
+        foldReads.increment();
+        // Not waited for: the folding thread goes on with its next poll while the read runs.
+        store.findAll(watched)
+                .doOnNext(view -> hand(view, true))
+                .subscribe(
+                        null,
+                        error ->
+                                log.warn("Reading changed jobs for waiting pollers failed (the sweep retries)", error));
     }
 
-    /** Ticks whenever {@code jobId} may have changed from {@code knownStatus}; the caller re-reads it. */
-    Flux<Object> ticks(String jobId, String knownStatus) {
+    /**
+     * Every job {@code jobId} becomes after it was {@code knownStatus}, as handed on by a fold or the sweep
+     * (possibly with the status unchanged: the caller filters).
+     */
+    Flux<JobView> views(String jobId, String knownStatus) {
         return Flux.defer(() -> {
             Watch watch = watches.compute(jobId, (id, existing) -> {
                 Watch w = existing == null ? new Watch(knownStatus) : existing;
@@ -65,25 +103,22 @@ class JobChanges {
         return watches.size();
     }
 
+    private void hand(JobView view, boolean always) {
+        Watch watch = watches.get(view.id());
+        if (watch != null && (always || !view.status().wireName().equals(watch.lastStatus))) {
+            watch.lastStatus = view.status().wireName();
+            // A fold's read and the sweep may hand on at the same moment: the second waits its turn.
+            watch.signal.emitNext(view, Sinks.EmitFailureHandler.busyLooping(Duration.ofMillis(100)));
+        }
+    }
+
     @Scheduled(fixedDelayString = "${hostplane.jobs.wait-sweep-interval-ms:1000}")
     void sweep() {
         if (watches.isEmpty()) {
             return;
         }
         UUID[] ids = watches.keySet().stream().map(UUID::fromString).toArray(UUID[]::new);
-        db.sql("select id, status from api.jobs where id = any(:ids)")
-                .bind("ids", ids)
-                .map((row, meta) ->
-                        new String[] {row.get("id", UUID.class).toString(), row.get("status", String.class)})
-                .all()
-                .doOnNext(found -> {
-                    Watch watch = watches.get(found[0]);
-                    if (watch != null && !found[1].equals(watch.lastStatus)) {
-                        watch.lastStatus = found[1];
-                        watch.signal.tryEmitNext(Boolean.TRUE);
-                    }
-                })
-                .then()
-                .block(Duration.ofSeconds(10));
+        sweepReads.increment();
+        store.findAll(ids).doOnNext(view -> hand(view, false)).then().block(Duration.ofSeconds(10));
     }
 }

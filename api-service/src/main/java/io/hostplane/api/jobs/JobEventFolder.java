@@ -205,7 +205,7 @@ class JobEventFolder {
         finishedTenants.forEach(activeJobs::finished);
         // Counted after the commit, so a retried poll does not count its jobs twice.
         finishedMeters.forEach(Runnable::run);
-        furthest.keySet().forEach(id -> changes.changed(id.toString()));
+        changes.changed(furthest.keySet());
     }
 
     private static int progress(JobStateChanged change) {

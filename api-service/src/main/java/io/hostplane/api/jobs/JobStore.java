@@ -40,6 +40,14 @@ class JobStore {
                 .one();
     }
 
+    /** Many jobs in one statement, in no particular order (those that exist). */
+    Flux<JobView> findAll(UUID[] ids) {
+        return db.sql("select " + COLUMNS + " from api.jobs where id = any(:ids)")
+                .bind("ids", ids)
+                .map((row, meta) -> view(row))
+                .all();
+    }
+
     /** What {@code GET /jobs} may filter by; empty lists and nulls mean "any". */
     record Filter(
             String tenant,

@@ -4,9 +4,12 @@
 # /proc before and after (named by `jcmd Thread.print`, grouped by bench/threads.py: HTTP, PostgreSQL client,
 # publishing, folding, worker, audit, Kafka I/O, JIT, GC…), beside the Kafka broker's and PostgreSQL's CPU
 # (bench/costs.sh). With PROFILE=jfr a JDK Flight Recorder profile of the window is kept and its hottest frames
-# printed. Bounded in count and time like every load loop.
+# printed. MODE=latency measures the window with clients that follow each job with long polls of
+# GET /jobs/{id}?wait= until it has succeeded (as bench/jobs.sh's latency phase does) instead of nobody polling.
+# Bounded in count and time like every load loop.
 #
 #   bench/profile.sh [RATE] [SECONDS] [WARMUP_SECONDS]     e.g. bench/profile.sh 200 20 30
+#   MODE=latency bench/profile.sh 50 30 120
 set -euo pipefail
 RATE=${1:-200}
 SECONDS_PER=${2:-20}
@@ -39,9 +42,11 @@ for _ in $(seq 1 60); do
   sleep 1
 done
 JVM="$(pgrep -f 'local-0.1.0-SNAPSHOT-exec.jar' | head -1)"
-offer() { # KEY SECONDS
+MODE=${MODE:-offer}
+case "$MODE" in offer|latency) ;; *) echo "profile: MODE is offer or latency" >&2; exit 2 ;; esac
+offer() { # KEY SECONDS [MODE]
   java -Xmx512m -Dzones="$ZONES" -Dbench.results="$RESULTS" -Dbench.key="$1" -cp "$CP" io.hostplane.bench.JobBench \
-    offer http://127.0.0.1:8080 "$DATA/bench-token" "$RATE" "$2"
+    "${3:-offer}" http://127.0.0.1:8080 "$DATA/bench-token" "$RATE" "$2"
 }
 drain() {
   for _ in $(seq 1 300); do
@@ -51,9 +56,9 @@ drain() {
 }
 
 machine
-echo "platform JVM $JVM: ${BENCH_JAVA_OPTS[*]:-the defaults of ./hostplane dev}; $RATE jobs/s offered for $SECONDS_PER s after $WARMUP s of warm-up"
+echo "platform JVM $JVM: ${BENCH_JAVA_OPTS[*]:-the defaults of ./hostplane dev}; $RATE jobs/s offered for $SECONDS_PER s after $WARMUP s of warm-up ($MODE: $([ "$MODE" = latency ] && echo "clients poll each job until it succeeds" || echo "nobody polls"))"
 echo
-offer warmup "$WARMUP" > /dev/null
+offer warmup "$WARMUP" "$MODE" > /dev/null
 drain
 sleep 2
 
@@ -66,7 +71,7 @@ if [ "${PROFILE:-}" = jfr ]; then
   jcmd "$JVM" JFR.start name=profile settings=profile filename="$RUN/window.jfr" > /dev/null
 fi
 costs_begin profile
-offer window "$SECONDS_PER"
+offer window "$SECONDS_PER" "$MODE"
 costs_end profile
 if [ "${PROFILE:-}" = jfr ]; then
   jcmd "$JVM" JFR.stop name=profile > /dev/null

@@ -73,7 +73,7 @@ class JobChanges {
         foldReads.increment();
         // Not waited for: the folding thread goes on with its next poll while the read runs.
         store.findAll(watched)
-                .doOnNext(view -> hand(view, true))
+                .doOnNext(this::handFolded)
                 .subscribe(
                         null,
                         error ->
@@ -103,13 +103,30 @@ class JobChanges {
         return watches.size();
     }
 
-    private void hand(JobView view, boolean always) {
+    /** A fold's read: every waiter of the job gets it (the status it last saw is the sweep's to keep). */
+    private void handFolded(JobView view) {
         Watch watch = watches.get(view.id());
-        if (watch != null && (always || !view.status().wireName().equals(watch.lastStatus))) {
-            watch.lastStatus = view.status().wireName();
-            // A fold's read and the sweep may hand on at the same moment: the second waits its turn.
-            watch.signal.emitNext(view, Sinks.EmitFailureHandler.busyLooping(Duration.ofMillis(100)));
+        if (watch != null) {
+            emit(watch, view);
         }
+    }
+
+    /**
+     * The sweep's read: hands the job on when its status differs from what the sweep last saw. The fold's hand-on
+     * does not move that mark on purpose: a waiter that registered just before a fold but subscribed just after
+     * it missed the fold's hand-on, and is answered by the sweep within a second instead of at the end of its wait.
+     */
+    private void handSwept(JobView view) {
+        Watch watch = watches.get(view.id());
+        if (watch != null && !view.status().wireName().equals(watch.lastStatus)) {
+            watch.lastStatus = view.status().wireName();
+            emit(watch, view);
+        }
+    }
+
+    private static void emit(Watch watch, JobView view) {
+        // A fold's read and the sweep may hand on at the same moment: the second waits its turn.
+        watch.signal.emitNext(view, Sinks.EmitFailureHandler.busyLooping(Duration.ofMillis(100)));
     }
 
     @Scheduled(fixedDelayString = "${hostplane.jobs.wait-sweep-interval-ms:1000}")
@@ -119,6 +136,6 @@ class JobChanges {
         }
         UUID[] ids = watches.keySet().stream().map(UUID::fromString).toArray(UUID[]::new);
         sweepReads.increment();
-        store.findAll(ids).doOnNext(view -> hand(view, false)).then().block(Duration.ofSeconds(10));
+        store.findAll(ids).doOnNext(this::handSwept).then().block(Duration.ofSeconds(10));
     }
 }

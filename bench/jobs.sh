@@ -28,7 +28,8 @@
 # acceptance with the workers running), polling (GET /jobs/{id} 200 and 304).
 #   e.g.  PHASES=idle bench/jobs.sh          PHASES="latency" bench/jobs.sh 10 8 200
 #         PHASES="hello sustain" SUSTAIN_SECONDS=20 SUSTAIN_RATES="50 100" bench/jobs.sh 10
-# WARMUP_SECONDS (90) of hello and jobs warm each platform up before its first measured phase (0: cold).
+# WARMUP_SECONDS (240) of hello and jobs warm each platform up before its first measured phase (0: cold; the JIT
+# compiler is still busy after 90 s). A full run takes about 30 minutes.
 # BENCH_JVM=dev measures with ./hostplane dev's own JVM options instead of the server-grade ones.
 # BENCH_KEEP_DATA=true keeps each platform's database and broker data (by default only the logs and the
 # measurement files stay in its data folder).
@@ -46,7 +47,7 @@ COST_RATE=${COST_RATE:-200}
 # Drains between phases and the sustain steps' backlog wait at most this long (bounded, like every loop).
 DRAIN_SECONDS=${DRAIN_SECONDS:-300}
 # Each platform is warmed up this long before anything on it is measured (0: measure cold JVMs).
-WARMUP_SECONDS=${WARMUP_SECONDS:-90}
+WARMUP_SECONDS=${WARMUP_SECONDS:-240}
 
 # pg_stat_statements, for the statements per job (bench/costs.sh): the embedded PostgreSQL loads it when asked.
 export HOSTPLANE_DEV_PG_STAT_STATEMENTS=${HOSTPLANE_DEV_PG_STAT_STATEMENTS:-true}

@@ -19,6 +19,7 @@ import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import tools.jackson.databind.JsonNode;
@@ -35,6 +36,12 @@ class DnsRecordValidator {
 
     /** Longest character-string in a TXT record (RFC 1035 3.3). */
     static final int MAX_TXT_STRING = 255;
+
+    /** Most octets of text a TXT record may hold, all its character-strings together (docs/dns.md). */
+    static final int MAX_TXT_TOTAL = 4096;
+
+    /** Types whose owner names may have labels with underscores (_dmarc, _sip._tcp, _acme-challenge). */
+    static final Set<String> UNDERSCORE_TYPES = Set.of("TXT", "SRV", "CNAME");
 
     private final DnsProperties properties;
 
@@ -71,7 +78,7 @@ class DnsRecordValidator {
         Name owner = null;
         String relative = null;
         if (rawName != null) {
-            owner = owner(rawName, origin, prefix, errors);
+            owner = owner(rawName, origin, type, prefix, errors);
             if (owner != null) {
                 relative = owner.equals(origin) ? "@" : owner.relativize(origin).toString();
             }
@@ -94,7 +101,17 @@ class DnsRecordValidator {
 
     record Result(DnsRecord record, List<FieldError> errors) {}
 
-    private Name owner(String raw, Name origin, String prefix, List<FieldError> errors) {
+    /**
+     * The owner name as RFC 1035/1123 allow it in a zone: labels of letters, digits and hyphens (not first or last),
+     * 1-63 octets, 255 in all (dnsjava checks the lengths); a wildcard only as the whole leftmost label; underscores
+     * only for the types that use them (TXT, SRV, CNAME); no whitespace, control characters or escapes. Names are
+     * given in the zone's presentation form or as Unicode (IDNA).
+     */
+    private Name owner(String raw, Name origin, String type, String prefix, List<FieldError> errors) {
+        if (raw.chars().anyMatch(c -> Character.isWhitespace(c) || c == '\\')) {
+            errors.add(new FieldError(prefix + "name", ErrorCodes.INVALID, "A name has no whitespace or backslashes."));
+            return null;
+        }
         try {
             String ascii = raw.equals("@")
                     ? "@"
@@ -107,11 +124,53 @@ class DnsRecordValidator {
                         "Name " + raw + " is not within zone " + origin + "."));
                 return null;
             }
+            String problem = labelProblem(name, origin, type);
+            if (problem != null) {
+                errors.add(new FieldError(prefix + "name", ErrorCodes.INVALID, problem));
+                return null;
+            }
             return name;
         } catch (TextParseException | IllegalArgumentException e) {
             errors.add(new FieldError(prefix + "name", ErrorCodes.INVALID, "Not a valid DNS name: " + e.getMessage()));
             return null;
         }
+    }
+
+    /** What is wrong with the labels below the zone, or null. */
+    static String labelProblem(Name name, Name origin, String type) {
+        int below = name.labels() - origin.labels();
+        for (int i = 0; i < below; i++) {
+            String label = name.getLabelString(i);
+            if (label.equals("*")) {
+                if (i != 0) {
+                    return "A wildcard (*) may only be the leftmost label.";
+                }
+                continue;
+            }
+            for (int k = 0; k < label.length(); k++) {
+                char c = label.charAt(k);
+                boolean letterOrDigit = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+                if (letterOrDigit) {
+                    continue;
+                }
+                if (c == '-' && k > 0 && k < label.length() - 1) {
+                    continue;
+                }
+                if (c == '_' && (type == null || UNDERSCORE_TYPES.contains(type))) {
+                    continue;
+                }
+                if (c == '_') {
+                    return "Underscores are allowed in names of " + UNDERSCORE_TYPES + " records only.";
+                }
+                return "Label '" + label + "' may hold letters, digits and hyphens (not first or last) only.";
+            }
+        }
+        return null;
+    }
+
+    /** A character below U+0020, DEL, or a C1 control character. */
+    static boolean hasControlCharacter(String text) {
+        return text.chars().anyMatch(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f));
     }
 
     private int ttl(JsonNode body, String prefix, List<FieldError> errors) {
@@ -172,6 +231,27 @@ class DnsRecordValidator {
         }
         try {
             Record record = Record.fromString(owner, Type.value(type), DClass.IN, ttl, text, origin);
+            if (record instanceof TXTRecord txt) {
+                int total = 0;
+                for (byte[] string : txt.getStringsAsByteArrays()) {
+                    if (string.length > MAX_TXT_STRING) {
+                        errors.add(new FieldError(
+                                prefix + "content",
+                                ErrorCodes.INVALID,
+                                "A quoted TXT string holds at most " + MAX_TXT_STRING
+                                        + " octets; split it, or send the text unquoted to have it split."));
+                        return null;
+                    }
+                    total += string.length;
+                }
+                if (total > MAX_TXT_TOTAL) {
+                    errors.add(new FieldError(
+                            prefix + "content",
+                            ErrorCodes.TOO_LARGE,
+                            "A TXT record holds at most " + MAX_TXT_TOTAL + " octets of text."));
+                    return null;
+                }
+            }
             if (record instanceof AAAARecord aaaa) {
                 return compressed(aaaa.getAddress().getHostAddress());
             }
@@ -268,6 +348,14 @@ class DnsRecordValidator {
         }
         if (!node.isString() || node.asString().isBlank()) {
             errors.add(new FieldError(prefix + field, ErrorCodes.INVALID, field + " must be a non-empty string."));
+            return null;
+        }
+        // Checked before trimming, which would quietly drop control characters at either end.
+        if (hasControlCharacter(node.asString())) {
+            errors.add(new FieldError(
+                    prefix + field,
+                    ErrorCodes.INVALID,
+                    field + " must not contain control characters (line breaks, tabs, NUL)."));
             return null;
         }
         return node.asString().trim();

@@ -107,4 +107,77 @@ class DnsRecordValidatorTest {
         assertThat(DnsRecordValidator.compressed("2001:db8:0:1:1:1:1:1")).isEqualTo("2001:db8:0:1:1:1:1:1");
         assertThat(DnsRecordValidator.compressed("2001:0:0:1:0:0:0:1")).isEqualTo("2001:0:0:1::1");
     }
+
+    /** A JSON string literal of {@code text} (quotes and control characters escaped). */
+    private String quote(String text) {
+        return json.writeValueAsString(text);
+    }
+
+    private DnsRecordValidator.Result record(String name, String type, String content) {
+        return check("{\"name\":" + quote(name) + ",\"type\":\"" + type + "\",\"content\":" + quote(content) + "}");
+    }
+
+    @Test
+    void ownerNamesFollowTheHostnameRules() {
+        for (String bad : new String[] {
+            "a b",
+            "a\u0000b",
+            "x\nevil 60 IN A 6.6.6.6",
+            "tab\there",
+            "a\\032b",
+            "-lead",
+            "trail-",
+            "a!b",
+            "a.*",
+            "x" + "a".repeat(63),
+            "a.".repeat(130) + "b"
+        }) {
+            assertThat(record(bad, "A", "192.0.2.1").errors())
+                    .as(bad)
+                    .extracting(FieldError::field)
+                    .containsExactly("name");
+        }
+        assertThat(record("_dmarc", "A", "192.0.2.1").errors())
+                .extracting(FieldError::field)
+                .containsExactly("name");
+        for (String good :
+                new String[] {"www", "*", "*.dev", "a-b.c1", "xn--bcher-kva", "bücher", "@", "a".repeat(63)}) {
+            assertThat(record(good, "A", "192.0.2.1").errors()).as(good).isEmpty();
+        }
+        assertThat(record("_dmarc", "TXT", "v=DMARC1; p=none").errors()).isEmpty();
+        assertThat(record("_sip._tcp", "SRV", "5 5060 sip.example.test.").errors())
+                .extracting(FieldError::field)
+                .containsExactly("priority");
+        assertThat(record("_acme-challenge", "CNAME", "acme.other.test.").errors())
+                .isEmpty();
+    }
+
+    @Test
+    void contentWithControlCharactersIsRefused() {
+        assertThat(record("t", "TXT", "line one\nline two").errors())
+                .extracting(FieldError::field)
+                .containsExactly("content");
+        assertThat(record("t", "TXT", "nul\u0000").errors())
+                .extracting(FieldError::field)
+                .containsExactly("content");
+        assertThat(record("m", "CNAME", "target.test.\r\nevil").errors())
+                .extracting(FieldError::field)
+                .containsExactly("content");
+    }
+
+    @Test
+    void txtStringsAreAtMost255OctetsAndARecordAtMost4096() {
+        var unquoted = record("t", "TXT", "k".repeat(300));
+        assertThat(unquoted.errors()).isEmpty();
+        assertThat(unquoted.record().content()).isEqualTo("\"" + "k".repeat(255) + "\" \"" + "k".repeat(45) + "\"");
+        assertThat(record("t", "TXT", "\"" + "q".repeat(300) + "\"").errors())
+                .extracting(FieldError::field)
+                .containsExactly("content");
+        assertThat(record("t", "TXT", "k".repeat(DnsRecordValidator.MAX_TXT_TOTAL))
+                        .errors())
+                .isEmpty();
+        assertThat(record("t", "TXT", "k".repeat(70_000)).errors())
+                .extracting(FieldError::code)
+                .containsExactly("TOO_LARGE");
+    }
 }

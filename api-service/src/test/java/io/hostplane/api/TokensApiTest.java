@@ -166,6 +166,26 @@ class TokensApiTest extends ApiIntegrationTest {
     }
 
     @Test
+    void aRotationRequestThatIsNotAnObjectOrHasAnOutOfRangeGraceRotatesNothing() throws Exception {
+        String token = create("{\"scopes\":[\"profile.read\"],\"description\":\"keep\"}");
+        String id = json(HttpMethod.GET, "/api/v1/system/hello", token, null, 200)
+                .path("data")
+                .path("token_id")
+                .asString();
+        for (String body : new String[] {
+            "\"x\"", "[]", "1", "{\"grace_seconds\":99999999999999999999999}", "{\"grace_seconds\":-1}"
+        }) {
+            assertThat(message(HttpMethod.POST, "/api/v1/tokens/" + id + "/rotate", allToken, body, 400))
+                    .as(body)
+                    .containsAnyOf("JSON object", "grace_seconds");
+        }
+        // Still the one active token of that id: nothing was rotated or revoked.
+        json(HttpMethod.GET, "/api/v1/system/hello", token, null, 200);
+        assertThat(count("select count(*) from api.tokens where description = 'keep' and revoked_at is null"))
+                .isEqualTo(1);
+    }
+
+    @Test
     void rotationIssuesASuccessorAndRetiresTheOldTokenAfterTheGrace() throws Exception {
         String old = create("{\"scopes\":[\"profile.read\"],\"description\":\"deploy\"}");
         String oldId = json(HttpMethod.GET, "/api/v1/system/hello", old, null, 200)

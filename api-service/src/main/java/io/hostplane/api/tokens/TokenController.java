@@ -106,9 +106,17 @@ class TokenController {
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
         long grace = 0;
+        // No body, or an object: a string, array or number is no rotation request (it used to rotate all the same).
+        if (body != null && !body.isNull() && !body.isObject()) {
+            throw ApiException.badRequest(
+                    "The body must be a JSON object, or empty.",
+                    List.of(new FieldError(
+                            null, ErrorCodes.INVALID, "A JSON object such as {\"grace_seconds\": 60}.")));
+        }
         JsonNode g = body == null ? null : body.get("grace_seconds");
         if (g != null && !g.isNull()) {
-            if (!g.isIntegralNumber() || g.longValue() < 0 || g.longValue() > 86_400) {
+            // canConvertToLong first: longValue() of a number beyond 64 bits throws (it was a 500).
+            if (!g.isIntegralNumber() || !g.canConvertToLong() || g.longValue() < 0 || g.longValue() > 86_400) {
                 throw ApiException.badRequest(
                         "grace_seconds must be between 0 and 86400.",
                         List.of(new FieldError("grace_seconds", ErrorCodes.INVALID, "Between 0 and 86400.")));

@@ -168,10 +168,7 @@ class TokensApiTest extends ApiIntegrationTest {
     @Test
     void aRotationRequestThatIsNotAnObjectOrHasAnOutOfRangeGraceRotatesNothing() throws Exception {
         String token = create("{\"scopes\":[\"profile.read\"],\"description\":\"keep\"}");
-        String id = json(HttpMethod.GET, "/api/v1/system/hello", token, null, 200)
-                .path("data")
-                .path("token_id")
-                .asString();
+        String id = idOf(token);
         for (String body : new String[] {
             "\"x\"", "[]", "1", "{\"grace_seconds\":99999999999999999999999}", "{\"grace_seconds\":-1}"
         }) {
@@ -188,10 +185,7 @@ class TokensApiTest extends ApiIntegrationTest {
     @Test
     void rotationIssuesASuccessorAndRetiresTheOldTokenAfterTheGrace() throws Exception {
         String old = create("{\"scopes\":[\"profile.read\"],\"description\":\"deploy\"}");
-        String oldId = json(HttpMethod.GET, "/api/v1/system/hello", old, null, 200)
-                .path("data")
-                .path("token_id")
-                .asString();
+        String oldId = idOf(old);
         JsonNode rotated = json(
                         HttpMethod.POST, "/api/v1/tokens/" + oldId + "/rotate", allToken, "{\"grace_seconds\":60}", 201)
                 .path("data");
@@ -275,6 +269,14 @@ class TokensApiTest extends ApiIntegrationTest {
         String created = awaitAuditFact(accountId, "io.hostplane.token.created.v1");
         assertThat(created).contains(issued.path("id").asString()).doesNotContain(tenantToken);
         assertThat(awaitAuditFact(accountId, "io.hostplane.account.created.v1")).contains(name);
+    }
+
+    /** The id of {@code token}, as the token itself sees it. */
+    private String idOf(String token) {
+        return json(HttpMethod.GET, "/api/v1/system/hello", token, null, 200)
+                .path("data")
+                .path("token_id")
+                .asString();
     }
 
     private String create(String body) {

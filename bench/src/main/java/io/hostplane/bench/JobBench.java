@@ -372,20 +372,8 @@ public final class JobBench {
                 sorted.length,
                 refused.get(),
                 failed.get());
-        System.out.printf(
-                Locale.ROOT,
-                "due -> succeeded visible at GET /jobs/{id}: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                LoadDriver.percentile(sorted, 0.50) / 1000.0,
-                LoadDriver.percentile(sorted, 0.90) / 1000.0,
-                LoadDriver.percentile(sorted, 0.99) / 1000.0,
-                sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1000.0);
-        System.out.printf(
-                Locale.ROOT,
-                "202 -> succeeded visible at GET /jobs/{id}: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                LoadDriver.percentile(done, 0.50) / 1000.0,
-                LoadDriver.percentile(done, 0.90) / 1000.0,
-                LoadDriver.percentile(done, 0.99) / 1000.0,
-                done.length == 0 ? 0 : done[done.length - 1] / 1000.0);
+        printSpan("due -> succeeded visible at GET /jobs/{id}", sorted);
+        printSpan("202 -> succeeded visible at GET /jobs/{id}", done);
         result("due", total);
         result("succeeded", sorted.length);
         result("refused", refused.get());
@@ -394,6 +382,18 @@ public final class JobBench {
         result("p99_ms", LoadDriver.percentile(sorted, 0.99) / 1000.0);
         result("done_p50_ms", LoadDriver.percentile(done, 0.50) / 1000.0);
         result("done_p99_ms", LoadDriver.percentile(done, 0.99) / 1000.0);
+    }
+
+    /** One line: the span's p50, p90, p99 and maximum, from microseconds sorted ascending. */
+    private static void printSpan(String span, long[] sorted) {
+        System.out.printf(
+                Locale.ROOT,
+                "%s: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                span,
+                LoadDriver.percentile(sorted, 0.50) / 1000.0,
+                LoadDriver.percentile(sorted, 0.90) / 1000.0,
+                LoadDriver.percentile(sorted, 0.99) / 1000.0,
+                sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1000.0);
     }
 
     /** Long-polls the job until it succeeds (true), ends otherwise or the deadline passes (false). */

@@ -211,10 +211,14 @@ public class AuditIngestor implements ConsumerSeekAware {
 
     private volatile Instant partitionsEnsuredUntil = Instant.EPOCH;
 
-    /** PostgreSQL refused a row for want of a partition of its time. */
+    /**
+     * PostgreSQL refused a row for want of a partition of its time: SQLSTATE 23514, as a check violation (read from
+     * the state, not the message, which follows the server's locale). Another check violation is retried once too,
+     * and fails again.
+     */
     private static boolean noPartition(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains("no partition of relation")) {
+            if (t instanceof java.sql.SQLException sql && "23514".equals(sql.getSQLState())) {
                 return true;
             }
         }

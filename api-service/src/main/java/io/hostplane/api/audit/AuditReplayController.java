@@ -3,6 +3,7 @@ package io.hostplane.api.audit;
 import io.hostplane.api.jobs.JobService;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.RequestIds;
+import io.hostplane.api.system.RequestJson;
 import io.hostplane.api.system.Responses;
 import io.hostplane.api.tokens.ApiPrincipal;
 import io.hostplane.common.envelope.ApiEnvelope;
@@ -114,14 +115,8 @@ class AuditReplayController {
         Integer rate = null;
         JsonNode rateNode = body.get("rate");
         if (rateNode != null && !rateNode.isNull()) {
-            if (!rateNode.isIntegralNumber() || rateNode.asLong() < 1 || rateNode.asLong() > MAX_RATE) {
-                errors.add(new FieldError(
-                        "rate",
-                        ErrorCodes.INVALID,
-                        "Records per second, 1 to " + MAX_RATE + "; leave out for no limit."));
-            } else {
-                rate = rateNode.asInt();
-            }
+            Long checked = RequestJson.integer(rateNode, "rate", 1, MAX_RATE, errors);
+            rate = checked == null ? null : checked.intValue();
         }
         ReplayAudit.Target target = target(body.get("target"), caller, tenant, errors);
         if (target != null && target.kind().equals(ReplayAudit.Target.STORE)) {
@@ -243,33 +238,22 @@ class AuditReplayController {
                 errors.add(new FieldError(field + ".topic", ErrorCodes.INVALID, "One of " + Topics.AUDITED + "."));
                 continue;
             }
-            if (!r.path("partition").isIntegralNumber()
-                    || r.path("partition").asLong() < 0
-                    || r.path("partition").asLong() > Integer.MAX_VALUE) {
-                errors.add(new FieldError(field + ".partition", ErrorCodes.INVALID, "A partition number."));
-                continue;
-            }
-            if (!r.path("from").isIntegralNumber() || r.path("from").asLong() < 0) {
-                errors.add(new FieldError(field + ".from", ErrorCodes.INVALID, "The first offset (0 or more)."));
-                continue;
-            }
+            int before = errors.size();
+            Long partition =
+                    RequestJson.integer(r.get("partition"), field + ".partition", 0, Integer.MAX_VALUE, errors);
+            Long from = RequestJson.integer(r.get("from"), field + ".from", 0, Long.MAX_VALUE, errors);
             Long to = null;
-            if (r.has("to") && !r.get("to").isNull()) {
-                if (!r.get("to").isIntegralNumber()
-                        || r.get("to").asLong() <= r.path("from").asLong()) {
-                    errors.add(new FieldError(
-                            field + ".to", ErrorCodes.INVALID, "The offset after the last one, above from."));
-                    continue;
-                }
-                to = r.get("to").asLong();
+            if (from != null && r.has("to") && !r.get("to").isNull()) {
+                to = RequestJson.integer(r.get("to"), field + ".to", from + 1, Long.MAX_VALUE, errors);
             }
-            int partition = r.path("partition").asInt();
+            if (errors.size() > before) {
+                continue;
+            }
             if (!seen.add(topic + "/" + partition)) {
                 errors.add(new FieldError(field, ErrorCodes.INVALID, "One range per partition."));
                 continue;
             }
-            ranges.add(
-                    new ReplayAudit.OffsetRange(topic, partition, r.path("from").asLong(), to));
+            ranges.add(new ReplayAudit.OffsetRange(topic, partition.intValue(), from, to));
         }
         return ranges;
     }

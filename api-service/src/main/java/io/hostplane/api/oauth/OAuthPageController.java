@@ -2,6 +2,7 @@ package io.hostplane.api.oauth;
 
 import io.hostplane.api.ratelimit.TokenRateLimiters;
 import io.hostplane.api.system.ClientAddress;
+import io.hostplane.api.system.RequestForms;
 import io.hostplane.api.users.Passwords;
 import io.hostplane.api.users.UserStore;
 import java.time.Instant;
@@ -87,7 +88,7 @@ class OAuthPageController {
                             "Too many sign-in attempts from your address; try again in " + decision.retryAfterSeconds()
                                     + " seconds.")));
         }
-        return exchange.getFormData()
+        return RequestForms.read(exchange)
                 .flatMap(form -> withRequest(id, r -> {
                     String username = first(form, "username").toLowerCase(Locale.ROOT);
                     String password = first(form, "password");
@@ -134,7 +135,7 @@ class OAuthPageController {
                     page(HttpStatus.FORBIDDEN, message("Refused", "This form can only be sent from this site.")));
         }
         String cookie = cookie(exchange);
-        return exchange.getFormData()
+        return RequestForms.read(exchange)
                 .flatMap(form -> withRequest(
                         id,
                         r -> signedInUser(exchange)

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.MethodParameter;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -15,6 +16,10 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.reactive.resource.NoResourceFoundException;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.ResponseStatusException;
@@ -73,6 +78,14 @@ class ApiErrorHandler implements WebExceptionHandler {
                     "Request body is not valid JSON.",
                     List.of(new FieldError(null, ErrorCodes.MALFORMED_JSON, "The body could not be parsed as JSON.")));
         }
+        if (ex instanceof ServerWebInputException input && parameterOf(input) != null) {
+            String name = parameterOf(input);
+            return writer.writeError(
+                    exchange,
+                    HttpStatus.BAD_REQUEST,
+                    "Parameter " + name + " is missing or not of the expected type.",
+                    List.of(new FieldError(name, ErrorCodes.INVALID, "Missing, or not of the expected type.")));
+        }
         if (ex instanceof ResponseStatusException status) {
             status.getHeaders().forEach((name, values) -> headers.put(name, values));
             HttpStatus code = HttpStatus.resolve(status.getStatusCode().value());
@@ -94,6 +107,27 @@ class ApiErrorHandler implements WebExceptionHandler {
                 HttpStatus.INTERNAL_SERVER_ERROR,
                 "Internal error; quote request id " + RequestIds.of(exchange) + " when reporting it.",
                 List.of());
+    }
+
+    /** The request parameter (query, path or header) that {@code input} is about, or null. */
+    private static String parameterOf(ServerWebInputException input) {
+        MethodParameter parameter = input.getMethodParameter();
+        if (parameter == null || parameter.hasParameterAnnotation(RequestBody.class)) {
+            return null;
+        }
+        RequestParam query = parameter.getParameterAnnotation(RequestParam.class);
+        if (query != null && !query.name().isEmpty()) {
+            return query.name();
+        }
+        PathVariable path = parameter.getParameterAnnotation(PathVariable.class);
+        if (path != null && !path.name().isEmpty()) {
+            return path.name();
+        }
+        RequestHeader header = parameter.getParameterAnnotation(RequestHeader.class);
+        if (header != null && !header.name().isEmpty()) {
+            return header.name();
+        }
+        return parameter.getParameterName();
     }
 
     private static boolean isBodyTooLarge(Throwable ex) {

@@ -1,11 +1,14 @@
 package io.hostplane.api.system;
 
+import io.hostplane.common.envelope.ErrorCodes;
+import io.hostplane.common.envelope.FieldError;
 import java.util.List;
 import java.util.Map;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -15,7 +18,9 @@ import reactor.core.publisher.Mono;
  * Request limits, checked before authentication so that no work is spent on a request that will be
  * refused: headers over 8 KiB → 431, a declared body over 1 MiB → 413, both in the envelope. (A body
  * without {@code Content-Length} is cut at 1 MiB by the codecs, also 413.) Netty's own header limit is set
- * higher ({@code server.max-http-request-header-size}) so that this filter, not Netty, answers.
+ * higher ({@code server.max-http-request-header-size}) so that this filter, not Netty, answers. Query
+ * parameters are held to what {@link RequestJson} holds JSON strings to (no NUL, no unpaired surrogate): 400
+ * naming the parameter.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
@@ -50,6 +55,46 @@ class RequestLimitsFilter implements WebFilter {
             return writer.writeError(
                     exchange, HttpStatus.PAYLOAD_TOO_LARGE, "Request body is larger than 1 MiB.", List.of());
         }
+        FieldError query = queryProblem(exchange);
+        if (query != null) {
+            return writer.writeError(
+                    exchange,
+                    HttpStatus.BAD_REQUEST,
+                    (query.field() == null ? "The query string " : "Query parameter " + query.field() + " ")
+                            + query.message(),
+                    List.of(query));
+        }
         return chain.filter(exchange);
+    }
+
+    /**
+     * The first query parameter whose name or value no field may hold ({@link RequestJson#problemIn}), or one
+     * that cannot be decoded; null when all are fine. Bytes that are not UTF-8 decode to U+FFFD, as the
+     * URL standard says.
+     */
+    private static FieldError queryProblem(ServerWebExchange exchange) {
+        if (exchange.getRequest().getURI().getRawQuery() == null) {
+            return null;
+        }
+        MultiValueMap<String, String> parameters;
+        try {
+            parameters = exchange.getRequest().getQueryParams();
+        } catch (IllegalArgumentException e) {
+            return new FieldError(null, ErrorCodes.INVALID, "is not valid percent-encoding.");
+        }
+        for (Map.Entry<String, List<String>> parameter : parameters.entrySet()) {
+            String name = parameter.getKey();
+            String problem = RequestJson.problemIn(name);
+            if (problem != null) {
+                return new FieldError(null, ErrorCodes.INVALID, "name " + problem + ".");
+            }
+            for (String value : parameter.getValue()) {
+                problem = value == null ? null : RequestJson.problemIn(value);
+                if (problem != null) {
+                    return new FieldError(name, ErrorCodes.INVALID, problem + ".");
+                }
+            }
+        }
+        return null;
     }
 }

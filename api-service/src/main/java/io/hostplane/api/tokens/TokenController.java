@@ -4,12 +4,14 @@ import io.hostplane.api.callbacks.CallbackUrls;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.Paging;
 import io.hostplane.api.system.RequestIds;
+import io.hostplane.api.system.RequestJson;
 import io.hostplane.api.system.Responses;
 import io.hostplane.common.envelope.ApiEnvelope;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -105,23 +107,16 @@ class TokenController {
             @RequestBody(required = false) JsonNode body,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
+        // The body, when there is one, is an object (checked as request JSON is read).
         long grace = 0;
-        // No body, or an object: a string, array or number is no rotation request (it used to rotate all the same).
-        if (body != null && !body.isNull() && !body.isObject()) {
-            throw ApiException.badRequest(
-                    "The body must be a JSON object, or empty.",
-                    List.of(new FieldError(
-                            null, ErrorCodes.INVALID, "A JSON object such as {\"grace_seconds\": 60}.")));
-        }
         JsonNode g = body == null ? null : body.get("grace_seconds");
         if (g != null && !g.isNull()) {
-            // canConvertToLong first: longValue() of a number beyond 64 bits throws (it was a 500).
-            if (!g.isIntegralNumber() || !g.canConvertToLong() || g.longValue() < 0 || g.longValue() > 86_400) {
-                throw ApiException.badRequest(
-                        "grace_seconds must be between 0 and 86400.",
-                        List.of(new FieldError("grace_seconds", ErrorCodes.INVALID, "Between 0 and 86400.")));
+            List<FieldError> errors = new ArrayList<>();
+            Long checked = RequestJson.integer(g, "grace_seconds", 0, 86_400, errors);
+            if (checked == null) {
+                throw ApiException.badRequest("grace_seconds must be between 0 and 86400.", errors);
             }
-            grace = g.longValue();
+            grace = checked;
         }
         long graceSeconds = grace;
         return visible(id, caller)

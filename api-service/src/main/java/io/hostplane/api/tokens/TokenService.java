@@ -5,6 +5,7 @@ import io.hostplane.api.domains.DomainNames;
 import io.hostplane.api.jobs.Outbox;
 import io.hostplane.api.system.ApiEvents;
 import io.hostplane.api.system.ApiException;
+import io.hostplane.api.system.RequestJson;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
 import io.hostplane.common.event.EventCodec;
@@ -122,16 +123,10 @@ public class TokenService {
         if (r != null && !r.isNull()) {
             JsonNode l = r.get("limit");
             JsonNode p = r.get("period_seconds");
-            if (l == null || !l.isIntegralNumber() || l.intValue() < 1 || l.intValue() > 1_000_000) {
-                errors.add(new FieldError("rate_limit.limit", ErrorCodes.INVALID, "Between 1 and 1000000."));
-            } else {
-                limit = l.intValue();
-            }
-            if (p == null || !p.isIntegralNumber() || p.intValue() < 1 || p.intValue() > 86_400) {
-                errors.add(new FieldError("rate_limit.period_seconds", ErrorCodes.INVALID, "Between 1 and 86400."));
-            } else {
-                period = p.intValue();
-            }
+            Long l2 = RequestJson.integer(l, "rate_limit.limit", 1, 1_000_000, errors);
+            Long p2 = RequestJson.integer(p, "rate_limit.period_seconds", 1, 86_400, errors);
+            limit = l2 == null ? null : l2.intValue();
+            period = p2 == null ? null : p2.intValue();
         }
         String callbackUrl = null;
         JsonNode cb = body.get("callback_url");

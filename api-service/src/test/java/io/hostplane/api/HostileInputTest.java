@@ -126,6 +126,51 @@ class HostileInputTest extends OAuthTestSupport {
     }
 
     @Test
+    void aBodyOfAnotherContentTypeIsA415NamingWhatTheRouteTakes() throws Exception {
+        String[][] routes = {
+            {"POST", "/api/v1/tokens"},
+            {"POST", "/api/v1/domains"},
+            {"POST", "/api/v1/domains/" + zone + "/dns/records"},
+            {"PATCH", "/api/v1/domains/" + zone + "/dns/records"},
+            {"PUT", "/api/v1/domains/" + zone + "/ssl"},
+            {"POST", "/api/v1/backups"},
+            {"POST", "/api/v1/audit/replays"},
+        };
+        for (String[] route : routes) {
+            for (MediaType type : new MediaType[] {MediaType.TEXT_PLAIN, MediaType.APPLICATION_XML}) {
+                JsonNode refused = http.method(HttpMethod.valueOf(route[0]))
+                        .uri(route[1])
+                        .header("Authorization", "Bearer " + allToken)
+                        .contentType(type)
+                        .bodyValue("{\"scopes\":[\"dns.read\"]}")
+                        .exchange()
+                        .expectStatus()
+                        .isEqualTo(415)
+                        .expectHeader()
+                        .exists("X-Request-Id")
+                        .expectBody(JsonNode.class)
+                        .returnResult()
+                        .getResponseBody();
+                assertThat(refused.path("message").asString()).as(route[1]).isNotBlank();
+            }
+        }
+        String requestId = request(http, "[\"dns.read\"]").path("id").asString();
+        from("127.0.0.1")
+                .post()
+                .uri("/oauth/authorize/" + requestId + "/sign-in")
+                .header("Origin", origin)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"username\":\"x\"}")
+                .exchange()
+                .expectStatus()
+                .isEqualTo(415)
+                .expectHeader()
+                .exists("X-Request-Id");
+        assertThat(count("select count(*) from api.jobs where tenant_id = '" + tenant + "'"))
+                .isZero();
+    }
+
+    @Test
     void queryParametersAreCheckedLikeJsonFields() {
         JsonNode nul = json(HttpMethod.GET, "/api/v1/audit/events?type=a%00b", allToken, null, 400);
         assertThat(nul.path("errors").get(0).path("field").asString()).isEqualTo("type");

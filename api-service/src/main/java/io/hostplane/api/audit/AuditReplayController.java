@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -51,7 +52,7 @@ class AuditReplayController {
         this.jobs = jobs;
     }
 
-    @PostMapping("/api/v1/audit/replays")
+    @PostMapping(path = "/api/v1/audit/replays", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<ApiEnvelope>> replay(
             @RequestBody(required = false) JsonNode body,
             @AuthenticationPrincipal ApiPrincipal caller,

@@ -90,7 +90,7 @@ class BackupController {
         });
     }
 
-    @PostMapping
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<ApiEnvelope>> create(
             @RequestBody(required = false) JsonNode body,
             @AuthenticationPrincipal ApiPrincipal caller,

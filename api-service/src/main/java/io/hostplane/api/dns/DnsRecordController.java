@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.function.IntFunction;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -75,7 +76,7 @@ class DnsRecordController {
                 .map(page -> Responses.ok(exchange, page.items().size() + " records.", page));
     }
 
-    @PostMapping
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<ApiEnvelope>> create(
             @PathVariable String domain,
             @RequestBody JsonNode body,
@@ -115,7 +116,7 @@ class DnsRecordController {
                 .map(r -> Responses.ok(exchange, "Record " + r.id() + ".", r));
     }
 
-    @PutMapping("/{id}")
+    @PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<ApiEnvelope>> replace(
             @PathVariable String domain,
             @PathVariable String id,
@@ -158,7 +159,7 @@ class DnsRecordController {
      * {@code PATCH}: an atomic batch of {@code create}, {@code replace} and {@code delete} changes, one job.
      * Every invalid item is reported by index ({@code changes[1].record.content}) and nothing is accepted.
      */
-    @PatchMapping
+    @PatchMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<ApiEnvelope>> batch(
             @PathVariable String domain,
             @RequestBody JsonNode body,

@@ -9,6 +9,7 @@ import io.hostplane.common.envelope.ApiEnvelope;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
 import java.util.List;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -69,7 +70,7 @@ class DomainController {
                 .map(job -> Responses.accepted(exchange, job.id(), job));
     }
 
-    @PostMapping
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<ApiEnvelope>> create(
             @RequestBody JsonNode body, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
         if (caller.tenant() == null) {

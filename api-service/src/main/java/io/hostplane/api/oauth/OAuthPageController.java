@@ -71,7 +71,7 @@ class OAuthPageController {
                         .defaultIfEmpty(page(HttpStatus.OK, signIn(r, null))));
     }
 
-    @PostMapping("/oauth/authorize/{id}/sign-in")
+    @PostMapping(path = "/oauth/authorize/{id}/sign-in", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
     Mono<ResponseEntity<String>> signIn(@PathVariable String id, ServerWebExchange exchange) {
         if (!sameOrigin(exchange)) {
             return Mono.just(
@@ -128,7 +128,7 @@ class OAuthPageController {
                 }));
     }
 
-    @PostMapping("/oauth/authorize/{id}/decision")
+    @PostMapping(path = "/oauth/authorize/{id}/decision", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
     Mono<ResponseEntity<String>> decide(@PathVariable String id, ServerWebExchange exchange) {
         if (!sameOrigin(exchange)) {
             return Mono.just(

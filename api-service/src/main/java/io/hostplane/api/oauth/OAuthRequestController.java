@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -60,7 +61,7 @@ class OAuthRequestController {
 
     record TokenView(String id, String token, Instant tokenExpire) {}
 
-    @PostMapping("/api/v1/oauth/requests")
+    @PostMapping(path = "/api/v1/oauth/requests", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<ApiEnvelope>> create(@RequestBody JsonNode body, ServerWebExchange exchange) {
         String base = publicUrl(exchange, properties);
         return service.create(body, ClientAddress.of(exchange).getHostAddress()).map(created -> {

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -95,7 +96,7 @@ class SslController {
                 .switchIfEmpty(Mono.error(ApiException.notFound("No certificate for " + domain + ".")));
     }
 
-    @PutMapping
+    @PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<ApiEnvelope>> install(
             @PathVariable String domain,
             @RequestBody JsonNode body,

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -50,7 +51,7 @@ class TokenController {
         this.db = db;
     }
 
-    @PostMapping
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<ApiEnvelope>> create(
             @RequestBody JsonNode body, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
         return tenantOfNewToken(body, caller)
@@ -101,7 +102,7 @@ class TokenController {
                 .map(t -> Responses.ok(exchange, "Token revoked.", TokenView.of(t, null, Instant.now())));
     }
 
-    @PostMapping("/{id}/rotate")
+    @PostMapping(path = "/{id}/rotate", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<ApiEnvelope>> rotate(
             @PathVariable String id,
             @RequestBody(required = false) JsonNode body,

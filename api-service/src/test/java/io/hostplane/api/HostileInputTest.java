@@ -171,6 +171,27 @@ class HostileInputTest extends OAuthTestSupport {
     }
 
     @Test
+    void anIdempotencyKeyIsPrintableAsciiOfAtMost255Characters() throws Exception {
+        for (String key : new String[] {"a".repeat(256), "caf\u00e9"}) {
+            JsonNode refused = http.post()
+                    .uri("/api/v1/domains/" + zone + "/dns/records")
+                    .header("Authorization", "Bearer " + allToken)
+                    .header("Idempotency-Key", key)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"type\":\"A\",\"name\":\"www\",\"content\":\"192.0.2.1\",\"ttl\":300}")
+                    .exchange()
+                    .expectStatus()
+                    .isEqualTo(400)
+                    .expectBody(JsonNode.class)
+                    .returnResult()
+                    .getResponseBody();
+            assertThat(refused.path("errors").get(0).path("field").asString()).isEqualTo("Idempotency-Key");
+        }
+        assertThat(count("select count(*) from api.jobs where tenant_id = '" + tenant + "'"))
+                .isZero();
+    }
+
+    @Test
     void queryParametersAreCheckedLikeJsonFields() {
         JsonNode nul = json(HttpMethod.GET, "/api/v1/audit/events?type=a%00b", allToken, null, 400);
         assertThat(nul.path("errors").get(0).path("field").asString()).isEqualTo("type");

@@ -7,6 +7,8 @@ import io.hostplane.api.system.RequestIds;
 import io.hostplane.api.tokens.ApiPrincipal;
 import io.hostplane.api.tokens.TokenProperties;
 import io.hostplane.common.envelope.ApiEnvelope;
+import io.hostplane.common.envelope.ErrorCodes;
+import io.hostplane.common.envelope.FieldError;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -82,8 +84,10 @@ class IdempotencyFilter implements WebFilter {
         if (key == null || HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || !isJobRoute(exchange)) {
             return chain.filter(exchange);
         }
-        if (key.isBlank() || key.length() > 255) {
-            return Mono.error(ApiException.badRequest("Idempotency-Key must be 1 to 255 characters.", List.of()));
+        if (key.isBlank() || key.length() > 255 || !key.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            return Mono.error(ApiException.badRequest(
+                    "Idempotency-Key must be 1 to 255 printable ASCII characters.",
+                    List.of(new FieldError(HEADER, ErrorCodes.INVALID, "1 to 255 printable ASCII characters."))));
         }
         // A Mono<Void> completes empty on success, so "no caller" must not be detected with switchIfEmpty:
         // that would run the chain a second time after the first answer.

@@ -138,7 +138,12 @@ class BackupApiTest extends ApiIntegrationTest {
                 .path("data");
         assertThat(page.path("items").get(0).path("id").asString()).isEqualTo(secondId);
         String cursor = page.path("next_cursor").asString();
-        JsonNode next = json(HttpMethod.GET, "/api/v1/backups?limit=1&cursor=" + cursor, allToken, null, 200)
+        JsonNode next = json(
+                        HttpMethod.GET,
+                        "/api/v1/backups?domain=" + zone + "&limit=1&cursor=" + cursor,
+                        allToken,
+                        null,
+                        200)
                 .path("data");
         assertThat(next.path("items").get(0).path("id").asString()).isEqualTo(backupId);
         assertThat(next.path("next_cursor").isNull()).isTrue();

@@ -3,6 +3,7 @@ package io.hostplane.api.accounts;
 import io.hostplane.api.jobs.Outbox;
 import io.hostplane.api.system.ApiEvents;
 import io.hostplane.api.system.ApiException;
+import io.hostplane.api.system.Cursors;
 import io.hostplane.api.system.Paging;
 import io.hostplane.api.system.RequestIds;
 import io.hostplane.api.system.Responses;
@@ -42,9 +43,12 @@ class AccountController {
     private final TransactionalOperator tx;
     private final Outbox outbox;
     private final EventCodec codec;
+    private final Cursors cursors;
 
-    AccountController(AccountStore accounts, TransactionalOperator tx, Outbox outbox, EventCodec codec) {
+    AccountController(
+            AccountStore accounts, TransactionalOperator tx, Outbox outbox, EventCodec codec, Cursors cursors) {
         this.accounts = accounts;
+        this.cursors = cursors;
         this.tx = tx;
         this.outbox = outbox;
         this.codec = codec;
@@ -97,12 +101,14 @@ class AccountController {
     Mono<ResponseEntity<ApiEnvelope>> list(
             @RequestParam(defaultValue = "50") int limit,
             @RequestParam(required = false) String cursor,
+            @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
         Paging.checkLimit(limit);
-        return accounts.list(cursor, limit + 1)
+        Cursors.Query pages = cursors.query("accounts", caller);
+        return accounts.list(pages.after(cursor), limit + 1)
                 .map(AccountView::of)
                 .collectList()
-                .map(rows -> Paging.page(rows, limit, AccountView::id))
+                .map(rows -> Paging.page(rows, limit, a -> pages.next(a.id())))
                 .map(page -> Responses.ok(exchange, page.items().size() + " accounts.", page));
     }
 

@@ -1,5 +1,6 @@
 package io.hostplane.api.audit;
 
+import io.hostplane.api.system.Cursors;
 import io.hostplane.api.system.Paging;
 import io.hostplane.api.system.Responses;
 import io.hostplane.api.tokens.ApiPrincipal;
@@ -33,9 +34,11 @@ class AuditEventController {
 
     private final AuditEventStore events;
     private final AuditApiProperties properties;
+    private final Cursors cursors;
 
-    AuditEventController(AuditEventStore events, AuditApiProperties properties) {
+    AuditEventController(AuditEventStore events, AuditApiProperties properties, Cursors cursors) {
         this.events = events;
+        this.cursors = cursors;
         this.properties = properties;
     }
 
@@ -65,9 +68,10 @@ class AuditEventController {
                 AuditQuery.filters(tenant, from, to, types, actor, resource, jobId, requestId, outcome, order),
                 caller,
                 properties.tenantMaxRange());
+        Cursors.Query pages = cursors.query("audit/events", caller, query.fingerprint());
         AuditQuery.Position after = null;
-        if (cursor != null) {
-            AuditQuery.Continued continued = query.after(cursor);
+        AuditQuery.Continued continued = pages.after(cursor, query::after);
+        if (continued != null) {
             query = continued.query();
             after = continued.position();
         }
@@ -78,7 +82,8 @@ class AuditEventController {
                 : "";
         return events.find(q, after, limit + 1)
                 .collectList()
-                .map(rows -> Paging.page(rows, limit, e -> q.cursor(new AuditQuery.Position(e.time(), e.seq()))))
+                .map(rows -> Paging.page(
+                        rows, limit, e -> pages.next(q.position(new AuditQuery.Position(e.time(), e.seq())))))
                 .map(page -> Responses.ok(exchange, page.items().size() + " events." + note, page));
     }
 

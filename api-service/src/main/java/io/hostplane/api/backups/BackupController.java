@@ -1,7 +1,9 @@
 package io.hostplane.api.backups;
 
+import io.hostplane.api.domains.DomainView;
 import io.hostplane.api.domains.OwnedDomains;
 import io.hostplane.api.system.ApiException;
+import io.hostplane.api.system.Cursors;
 import io.hostplane.api.system.Paging;
 import io.hostplane.api.system.RequestIds;
 import io.hostplane.api.system.Responses;
@@ -13,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -51,9 +54,12 @@ class BackupController {
     private final BackupJobs jobs;
     private final Path storeDir;
     private final Path sitesDir;
+    private final Cursors cursors;
 
-    BackupController(OwnedDomains owned, BackupStore backups, BackupJobs jobs, BackupProperties properties) {
+    BackupController(
+            OwnedDomains owned, BackupStore backups, BackupJobs jobs, BackupProperties properties, Cursors cursors) {
         this.owned = owned;
+        this.cursors = cursors;
         this.backups = backups;
         this.jobs = jobs;
         this.storeDir = properties.storeDir().toAbsolutePath().normalize();
@@ -71,14 +77,21 @@ class BackupController {
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
         Paging.checkLimit(limit);
-        UUID before = cursor == null ? null : cursor(cursor);
-        Mono<List<BackupView.Stored>> rows = domain == null
-                ? backups.list(caller.isOperator() ? null : caller.tenant(), null, before, limit + 1)
-                        .collectList()
-                : owned.find(domain, caller)
-                        .flatMap(d -> backups.list(d.tenant(), d.name(), before, limit + 1)
-                                .collectList());
-        return rows.map(found -> Paging.page(found, limit, b -> b.view().id())).map(page -> {
+        // With a domain, the cursor is read once the domain is found (404 before 400) and bound to its name.
+        Mono<Optional<DomainView>> scope = domain == null
+                ? Mono.just(Optional.empty())
+                : owned.find(domain, caller).map(Optional::of);
+        Mono<io.hostplane.common.envelope.Page<BackupView.Stored>> found = scope.flatMap(d -> {
+            String name = d.map(DomainView::name).orElse(null);
+            String tenant = d.map(DomainView::tenant).orElse(caller.isOperator() ? null : caller.tenant());
+            Cursors.Query pages = cursors.query("backups", caller, name);
+            UUID before = pages.after(cursor, UUID::fromString);
+            return backups.list(tenant, name, before, limit + 1)
+                    .collectList()
+                    .map(rows ->
+                            Paging.page(rows, limit, b -> pages.next(b.view().id())));
+        });
+        return found.map(page -> {
             List<BackupView> items = page.items().stream()
                     .filter(b -> caller.mayActOn(b.view().domain()))
                     .map(BackupView.Stored::view)
@@ -204,15 +217,5 @@ class BackupController {
                 .filter(b -> caller.canAccessTenant(b.tenant())
                         && caller.mayActOn(b.view().domain()))
                 .switchIfEmpty(Mono.error(ApiException.notFound("No backup " + id + ".")));
-    }
-
-    private static UUID cursor(String cursor) {
-        try {
-            return UUID.fromString(cursor);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(
-                    "Invalid cursor.",
-                    List.of(new FieldError("cursor", ErrorCodes.INVALID, "Not a cursor from this API.")));
-        }
     }
 }

@@ -4,6 +4,7 @@ import io.hostplane.api.domains.DomainView;
 import io.hostplane.api.domains.OwnedDomains;
 import io.hostplane.api.jobs.JobService;
 import io.hostplane.api.system.ApiException;
+import io.hostplane.api.system.Cursors;
 import io.hostplane.api.system.Paging;
 import io.hostplane.api.system.RequestIds;
 import io.hostplane.api.system.Responses;
@@ -47,9 +48,16 @@ class DnsRecordController {
     private final DnsRecordStore records;
     private final DnsRecordValidator validator;
     private final JobService jobs;
+    private final Cursors cursors;
 
-    DnsRecordController(OwnedDomains owned, DnsRecordStore records, DnsRecordValidator validator, JobService jobs) {
+    DnsRecordController(
+            OwnedDomains owned,
+            DnsRecordStore records,
+            DnsRecordValidator validator,
+            JobService jobs,
+            Cursors cursors) {
         this.owned = owned;
+        this.cursors = cursors;
         this.records = records;
         this.validator = validator;
         this.jobs = jobs;
@@ -65,14 +73,17 @@ class DnsRecordController {
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
         Paging.checkLimit(limit);
-        UUID after = cursor == null ? null : cursor(cursor);
         List<String> typeFilter = types == null
                 ? List.of()
                 : types.stream().map(t -> t.toUpperCase(Locale.ROOT)).toList();
         return owned.find(domain, caller)
-                .flatMap(d -> records.list(d.name(), typeFilter, name, after, limit + 1)
-                        .collectList())
-                .map(rows -> Paging.page(rows, limit, DnsRecord::id))
+                .flatMap(d -> {
+                    Cursors.Query pages = cursors.query("dns/records", caller, d.name(), typeFilter, name);
+                    UUID after = pages.after(cursor, UUID::fromString);
+                    return records.list(d.name(), typeFilter, name, after, limit + 1)
+                            .collectList()
+                            .map(rows -> Paging.page(rows, limit, r -> pages.next(r.id())));
+                })
                 .map(page -> Responses.ok(exchange, page.items().size() + " records.", page));
     }
 
@@ -286,15 +297,5 @@ class DnsRecordController {
             throw ApiException.notFound("No record " + id + ".");
         }
         return parsed;
-    }
-
-    private static UUID cursor(String cursor) {
-        try {
-            return UUID.fromString(cursor);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(
-                    "Invalid cursor.",
-                    List.of(new FieldError("cursor", ErrorCodes.INVALID, "Not a cursor from this API.")));
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.hostplane.api.domains;
 
 import io.hostplane.api.system.ApiException;
+import io.hostplane.api.system.Cursors;
 import io.hostplane.api.system.Paging;
 import io.hostplane.api.system.RequestIds;
 import io.hostplane.api.system.Responses;
@@ -33,9 +34,12 @@ class DomainController {
     private final DomainService service;
     private final DomainDeletion deletion;
     private final OwnedDomains owned;
+    private final Cursors cursors;
 
-    DomainController(DomainStore domains, DomainService service, DomainDeletion deletion, OwnedDomains owned) {
+    DomainController(
+            DomainStore domains, DomainService service, DomainDeletion deletion, OwnedDomains owned, Cursors cursors) {
         this.owned = owned;
+        this.cursors = cursors;
         this.domains = domains;
         this.service = service;
         this.deletion = deletion;
@@ -48,10 +52,11 @@ class DomainController {
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
         Paging.checkLimit(limit);
-        return domains.list(caller.isOperator() ? null : caller.tenant(), cursor, limit + 1)
+        Cursors.Query pages = cursors.query("domains", caller);
+        return domains.list(caller.isOperator() ? null : caller.tenant(), pages.after(cursor), limit + 1)
                 .filter(d -> caller.mayActOn(d.name()))
                 .collectList()
-                .map(rows -> Paging.page(rows, limit, DomainView::name))
+                .map(rows -> Paging.page(rows, limit, d -> pages.next(d.name())))
                 .map(page -> Responses.ok(exchange, page.items().size() + " domains.", page));
     }
 

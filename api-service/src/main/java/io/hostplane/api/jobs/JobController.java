@@ -2,6 +2,7 @@ package io.hostplane.api.jobs;
 
 import io.hostplane.api.callbacks.CallbackStore;
 import io.hostplane.api.system.ApiException;
+import io.hostplane.api.system.Cursors;
 import io.hostplane.api.system.Paging;
 import io.hostplane.api.system.RequestIds;
 import io.hostplane.api.system.Responses;
@@ -55,9 +56,17 @@ class JobController {
     private final JsonMapper json;
 
     private final CallbackStore callbacks;
+    private final Cursors cursors;
 
-    JobController(JobService jobs, JobStore store, JobChanges changes, JsonMapper json, CallbackStore callbacks) {
+    JobController(
+            JobService jobs,
+            JobStore store,
+            JobChanges changes,
+            JsonMapper json,
+            CallbackStore callbacks,
+            Cursors cursors) {
         this.callbacks = callbacks;
+        this.cursors = cursors;
         this.jobs = jobs;
         this.store = store;
         this.changes = changes;
@@ -205,29 +214,24 @@ class JobController {
         }
         Instant after = instant(createdAfter, "created_after", errors);
         Instant before = instant(createdBefore, "created_before", errors);
-        UUID cursorId = null;
-        if (cursor != null) {
-            try {
-                cursorId = UUID.fromString(cursor);
-            } catch (IllegalArgumentException e) {
-                errors.add(new FieldError("cursor", ErrorCodes.INVALID, "Not a cursor from this API."));
-            }
-        }
         if (!errors.isEmpty()) {
             throw ApiException.badRequest("Invalid query.", errors);
         }
+        List<String> typeNames = types == null ? List.of() : types;
+        // Checked once the filters are: the cursor is bound to them (as parsed, so that equal filters match).
+        Cursors.Query pages = cursors.query("jobs", caller, jobIds, statusNames, typeNames, resource, after, before);
         JobStore.Filter filter = new JobStore.Filter(
                 caller.isOperator() ? null : caller.tenant(),
                 jobIds,
                 statusNames,
-                types == null ? List.of() : types,
+                typeNames,
                 resource,
                 after,
                 before,
-                cursorId);
+                pages.after(cursor, UUID::fromString));
         return store.list(filter, limit + 1)
                 .collectList()
-                .map(rows -> Paging.page(rows, limit, JobView::id))
+                .map(rows -> Paging.page(rows, limit, j -> pages.next(j.id())))
                 .map(page -> ResponseEntity.ok(
                         ApiEnvelope.ok(page.items().size() + " jobs.", page, List.of(), RequestIds.of(exchange))));
     }

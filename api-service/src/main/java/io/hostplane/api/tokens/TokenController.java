@@ -2,6 +2,7 @@ package io.hostplane.api.tokens;
 
 import io.hostplane.api.callbacks.CallbackUrls;
 import io.hostplane.api.system.ApiException;
+import io.hostplane.api.system.Cursors;
 import io.hostplane.api.system.Paging;
 import io.hostplane.api.system.RequestIds;
 import io.hostplane.api.system.RequestJson;
@@ -43,9 +44,11 @@ class TokenController {
     private final DatabaseClient db;
 
     private final CallbackUrls urls;
+    private final Cursors cursors;
 
-    TokenController(TokenStore tokens, TokenService service, DatabaseClient db, CallbackUrls urls) {
+    TokenController(TokenStore tokens, TokenService service, DatabaseClient db, CallbackUrls urls, Cursors cursors) {
         this.urls = urls;
+        this.cursors = cursors;
         this.tokens = tokens;
         this.service = service;
         this.db = db;
@@ -79,11 +82,12 @@ class TokenController {
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
         Paging.checkLimit(limit);
+        Cursors.Query pages = cursors.query("tokens", caller);
         Instant now = Instant.now();
-        return tokens.list(caller.isOperator() ? null : caller.tenant(), cursor, limit + 1)
+        return tokens.list(caller.isOperator() ? null : caller.tenant(), pages.after(cursor), limit + 1)
                 .map(t -> TokenView.of(t, null, now))
                 .collectList()
-                .map(rows -> Paging.page(rows, limit, TokenView::id))
+                .map(rows -> Paging.page(rows, limit, t -> pages.next(t.id())))
                 .map(page -> Responses.ok(exchange, page.items().size() + " tokens.", page));
     }
 

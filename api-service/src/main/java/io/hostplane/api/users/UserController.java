@@ -4,6 +4,7 @@ import io.hostplane.api.accounts.AccountStore;
 import io.hostplane.api.jobs.Outbox;
 import io.hostplane.api.system.ApiEvents;
 import io.hostplane.api.system.ApiException;
+import io.hostplane.api.system.Cursors;
 import io.hostplane.api.system.Paging;
 import io.hostplane.api.system.RequestIds;
 import io.hostplane.api.system.Responses;
@@ -62,6 +63,7 @@ class UserController {
     private final TransactionalOperator tx;
     private final Outbox outbox;
     private final EventCodec codec;
+    private final Cursors cursors;
 
     UserController(
             UserStore users,
@@ -71,7 +73,9 @@ class UserController {
             TokenService tokenService,
             TransactionalOperator tx,
             Outbox outbox,
-            EventCodec codec) {
+            EventCodec codec,
+            Cursors cursors) {
+        this.cursors = cursors;
         this.users = users;
         this.accounts = accounts;
         this.passwords = passwords;
@@ -157,10 +161,11 @@ class UserController {
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
         Paging.checkLimit(limit);
-        return users.list(caller.isOperator() ? null : caller.tenant(), cursor, limit + 1)
+        Cursors.Query pages = cursors.query("users", caller);
+        return users.list(caller.isOperator() ? null : caller.tenant(), pages.after(cursor), limit + 1)
                 .map(UserView::of)
                 .collectList()
-                .map(rows -> Paging.page(rows, limit, UserView::id))
+                .map(rows -> Paging.page(rows, limit, u -> pages.next(u.id())))
                 .map(page -> Responses.ok(exchange, page.items().size() + " users.", page));
     }
 

@@ -223,6 +223,25 @@ class AuditApiTest {
         String operator = operator();
         assertThat(paths(get("/api/v1/audit/events?tenant=" + tenant + "&limit=1&" + window, operator, 200)))
                 .containsExactly("/api/v1/r4");
+
+        // The cursor is signed and bound to the account, the list and the filters (issue 18): changed in one
+        // character, another account's, the operator's and another list's are each a 400 naming it.
+        String next = "/api/v1/audit/events?limit=2&" + window + "&cursor=";
+        String changed = (cursor.charAt(0) == 'A' ? "B" : "A") + cursor.substring(1);
+        assertThat(field(get(next + changed, token, 400))).isEqualTo("cursor");
+        assertThat(field(get(next + cursor, other, 400))).isEqualTo("cursor");
+        String operators = get("/api/v1/audit/events?limit=1&" + window, operator, 200)
+                .path("data")
+                .path("next_cursor")
+                .asString();
+        assertThat(field(get(next + operators, token, 400))).isEqualTo("cursor");
+        String tokensCursor = get("/api/v1/tokens?limit=1", operator, 200)
+                .path("data")
+                .path("next_cursor")
+                .asString();
+        assertThat(field(get("/api/v1/audit/events?limit=1&" + window + "&cursor=" + tokensCursor, operator, 400)))
+                .isEqualTo("cursor");
+        assertThat(paths(get(next + cursor, token, 200))).containsExactly("/api/v1/r2", "/api/v1/r1");
     }
 
     @Test

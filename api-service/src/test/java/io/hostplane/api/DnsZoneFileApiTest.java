@@ -2,6 +2,10 @@ package io.hostplane.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -99,7 +103,7 @@ class DnsZoneFileApiTest extends ApiIntegrationTest {
                 "host.other.test. IN A 192.0.2.2",
                 "alias IN CNAME www",
                 "alias IN A 192.0.2.3",
-                "ptr IN PTR www");
+                "hw IN HINFO \"PC\" \"Linux\"");
 
         JsonNode refused = put(file, 400);
         List<String> fields = new ArrayList<>();
@@ -114,6 +118,59 @@ class DnsZoneFileApiTest extends ApiIntegrationTest {
                         "lines[5].type CNAME_NOT_EXCLUSIVE");
         assertThat(count("select count(*) from api.jobs where tenant_id = '" + tenant + "'"))
                 .isEqualTo(jobsBefore);
+    }
+
+    @Test
+    void aZoneFileIsTextDnsOrTextPlainAndAnyOtherTypeIs415InTheEnvelope() throws Exception {
+        int jobsBefore = count("select count(*) from api.jobs where tenant_id = '" + tenant + "'");
+        String file = "www IN A 192.0.2.1\n";
+        for (String type :
+                new String[] {"application/json", "application/octet-stream", "text/html", "multipart/form-data"}) {
+            JsonNode refused = http.put()
+                    .uri("/api/v1/domains/" + zone + "/dns/zonefile")
+                    .header("Authorization", "Bearer " + allToken)
+                    .header("Content-Type", type)
+                    .bodyValue(type.equals("application/json") ? JSON.writeValueAsString(file) : file)
+                    .exchange()
+                    .expectStatus()
+                    .isEqualTo(415)
+                    .expectHeader()
+                    .exists("X-Request-Id")
+                    .expectHeader()
+                    .valueMatches("Accept", ".*text/dns.*")
+                    .expectBody(JsonNode.class)
+                    .returnResult()
+                    .getResponseBody();
+            assertThat(refused.path("success").asBoolean(true)).as(type).isFalse();
+            assertThat(refused.path("message").asString()).as(type).contains(type);
+        }
+        // A body without a Content-Type is not a zone file either (WebTestClient would name one: plain HTTP here).
+        HttpResponse<String> untyped = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.getProperty("local.server.port")
+                                        + "/api/v1/domains/" + zone + "/dns/zonefile"))
+                                .header("Authorization", "Bearer " + allToken)
+                                .PUT(HttpRequest.BodyPublishers.ofString(file))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(untyped.statusCode()).isEqualTo(415);
+        assertThat(JSON.readTree(untyped.body()).path("status").asInt()).isEqualTo(415);
+        assertThat(untyped.headers().firstValue("X-Request-Id")).isPresent();
+        assertThat(count("select count(*) from api.jobs where tenant_id = '" + tenant + "'"))
+                .isEqualTo(jobsBefore);
+
+        JsonNode plain = http.put()
+                .uri("/api/v1/domains/" + zone + "/dns/zonefile")
+                .header("Authorization", "Bearer " + allToken)
+                .header("Content-Type", "text/plain; charset=utf-8")
+                .bodyValue(file)
+                .exchange()
+                .expectStatus()
+                .isEqualTo(202)
+                .expectBody(JsonNode.class)
+                .returnResult()
+                .getResponseBody();
+        assertThat(plain.path("data").path("type").asString()).isEqualTo("dns.batch");
     }
 
     @Test

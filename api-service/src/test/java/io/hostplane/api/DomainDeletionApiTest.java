@@ -13,6 +13,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
 import org.springframework.kafka.core.KafkaTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -67,7 +68,14 @@ class DomainDeletionApiTest extends ApiIntegrationTest {
                 allToken,
                 "{\"certificate\":\"x\",\"private_key\":\"y\"}",
                 409);
-        exchange(HttpMethod.PUT, "/api/v1/domains/" + zone + "/dns/zonefile", allToken, "\"www IN A 192.0.2.3\"", 409);
+        http.put()
+                .uri("/api/v1/domains/" + zone + "/dns/zonefile")
+                .header("Authorization", "Bearer " + allToken)
+                .contentType(MediaType.parseMediaType("text/dns"))
+                .bodyValue("www IN A 192.0.2.3\n")
+                .exchange()
+                .expectStatus()
+                .isEqualTo(409);
 
         succeed(jobId);
         awaitGone();

@@ -3,7 +3,6 @@ package io.hostplane.api.dns;
 import io.hostplane.common.dns.DnsRecord;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
-import java.io.IOException;
 import java.net.IDN;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,17 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.springframework.stereotype.Component;
-import org.xbill.DNS.AAAARecord;
-import org.xbill.DNS.CNAMERecord;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.MXRecord;
-import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.SRVRecord;
-import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
-import org.xbill.DNS.Type;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -32,16 +22,15 @@ import tools.jackson.databind.JsonNode;
 @Component
 class DnsRecordValidator {
 
-    static final Set<String> TYPES = Set.of("A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA", "NS");
-
-    /** Longest character-string in a TXT record (RFC 1035 3.3). */
-    static final int MAX_TXT_STRING = 255;
-
-    /** Most octets of text a TXT record may hold, all its character-strings together (docs/dns.md). */
-    static final int MAX_TXT_TOTAL = 4096;
+    static final Set<String> TYPES = Set.of("A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA", "NS", "PTR");
 
     /** Types whose owner names may have labels with underscores (_dmarc, _sip._tcp, _acme-challenge). */
     static final Set<String> UNDERSCORE_TYPES = Set.of("TXT", "SRV", "CNAME");
+
+    /** Longest label, and longest name with the zone's labels and the root, in octets (RFC 1035 2.3.4). */
+    static final int MAX_LABEL = 63;
+
+    static final int MAX_NAME = 255;
 
     private final DnsProperties properties;
 
@@ -91,7 +80,7 @@ class DnsRecordValidator {
         }
         String normalised = null;
         if (owner != null && type != null && content != null && errors.isEmpty()) {
-            normalised = content(owner, origin, type, ttl, priority, content, prefix, errors);
+            normalised = DnsRecordContent.canonical(owner, origin, type, ttl, priority, content, prefix, errors);
         }
         if (!errors.isEmpty()) {
             return new Result(null, errors);
@@ -103,9 +92,9 @@ class DnsRecordValidator {
 
     /**
      * The owner name as RFC 1035/1123 allow it in a zone: labels of letters, digits and hyphens (not first or last),
-     * 1-63 octets, 255 in all (dnsjava checks the lengths); a wildcard only as the whole leftmost label; underscores
-     * only for the types that use them (TXT, SRV, CNAME); no whitespace, control characters or escapes. Names are
-     * given in the zone's presentation form or as Unicode (IDNA).
+     * 1-63 octets, 255 in all with the zone; a wildcard only as the whole leftmost label; underscores only for the
+     * types that use them (TXT, SRV, CNAME); no whitespace, control characters or escapes. Names are given in the
+     * zone's presentation form or as Unicode (IDNA).
      */
     private Name owner(String raw, Name origin, String type, String prefix, List<FieldError> errors) {
         if (raw.chars().anyMatch(c -> Character.isWhitespace(c) || c == '\\')) {
@@ -113,9 +102,14 @@ class DnsRecordValidator {
             return null;
         }
         try {
-            String ascii = raw.equals("@")
-                    ? "@"
-                    : IDN.toASCII(raw, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+            // ASCII names skip IDNA, whose own length check would hide which rule a name breaks.
+            boolean unicode = raw.chars().anyMatch(c -> c > 0x7f);
+            String ascii = (unicode ? IDN.toASCII(raw, IDN.ALLOW_UNASSIGNED) : raw).toLowerCase(Locale.ROOT);
+            String length = lengthProblem(ascii, origin);
+            if (length != null) {
+                errors.add(new FieldError(prefix + "name", ErrorCodes.INVALID, length));
+                return null;
+            }
             Name name = ascii.equals("@") ? origin : Name.fromString(ascii, origin);
             if (!name.subdomain(origin)) {
                 errors.add(new FieldError(
@@ -136,7 +130,36 @@ class DnsRecordValidator {
         }
     }
 
-    /** What is wrong with the labels below the zone, or null. */
+    /**
+     * A label over 63 octets or a name over 255 with the zone (RFC 1035 2.3.4: in wire form, each label with its
+     * length octet, and the root), or null; {@code ascii} is relative to {@code origin} unless it ends with a dot.
+     */
+    static String lengthProblem(String ascii, Name origin) {
+        if (ascii.equals("@")) {
+            return null;
+        }
+        boolean absolute = ascii.endsWith(".");
+        String[] labels = (absolute ? ascii.substring(0, ascii.length() - 1) : ascii).split("\\.", -1);
+        int octets = absolute ? 1 : origin.length();
+        for (String label : labels) {
+            int length = label.getBytes(StandardCharsets.UTF_8).length;
+            if (length > MAX_LABEL) {
+                return "A label is at most " + MAX_LABEL + " octets (RFC 1035 2.3.4); one here has " + length + ".";
+            }
+            octets += length + 1;
+        }
+        if (octets > MAX_NAME) {
+            return "A name is at most " + MAX_NAME + " octets with the zone (RFC 1035 2.3.4); this one would have "
+                    + octets + ".";
+        }
+        return null;
+    }
+
+    /**
+     * What is wrong with the labels below the zone, or null: the label rules of {@link #owner}, and those of the
+     * type: an SRV record is at {@code _service._proto[.name]} (RFC 2782), an NS record not at a wildcard (RFC 4592
+     * 4.2: a wildcard delegation is undefined).
+     */
     static String labelProblem(Name name, Name origin, String type) {
         int below = name.labels() - origin.labels();
         for (int i = 0; i < below; i++) {
@@ -145,25 +168,42 @@ class DnsRecordValidator {
                 if (i != 0) {
                     return "A wildcard (*) may only be the leftmost label.";
                 }
+                if ("NS".equals(type)) {
+                    return "An NS record cannot be at a wildcard name (RFC 4592 4.2).";
+                }
                 continue;
             }
-            for (int k = 0; k < label.length(); k++) {
-                char c = label.charAt(k);
-                boolean letterOrDigit = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-                if (letterOrDigit) {
-                    continue;
-                }
-                if (c == '-' && k > 0 && k < label.length() - 1) {
-                    continue;
-                }
-                if (c == '_' && (type == null || UNDERSCORE_TYPES.contains(type))) {
-                    continue;
-                }
-                if (c == '_') {
-                    return "Underscores are allowed in names of " + UNDERSCORE_TYPES + " records only.";
-                }
-                return "Label '" + label + "' may hold letters, digits and hyphens (not first or last) only.";
+            boolean underscores = type == null || UNDERSCORE_TYPES.contains(type);
+            if (!underscores && label.indexOf('_') >= 0) {
+                return "Underscores are allowed in names of " + UNDERSCORE_TYPES + " records only.";
             }
+            String problem = labelCharsProblem(label, underscores);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        if ("SRV".equals(type)
+                && (below < 2
+                        || !name.getLabelString(0).startsWith("_")
+                        || !name.getLabelString(1).startsWith("_"))) {
+            return "An SRV record's name is _service._protocol, maybe followed by a name (RFC 2782): _sip._tcp.";
+        }
+        return null;
+    }
+
+    /** What is wrong with the characters of one label, or null: letters, digits, hyphens not first or last. */
+    static String labelCharsProblem(String label, boolean underscores) {
+        for (int k = 0; k < label.length(); k++) {
+            char c = label.charAt(k);
+            boolean letterOrDigit = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            if (letterOrDigit || (c == '_' && underscores)) {
+                continue;
+            }
+            if (c == '-' && k > 0 && k < label.length() - 1) {
+                continue;
+            }
+            return "Label '" + label + "' may hold letters, digits and hyphens (not first or last)"
+                    + (underscores ? " and underscores" : "") + " only.";
         }
         return null;
     }
@@ -208,133 +248,12 @@ class DnsRecordValidator {
                     prefix + "priority", ErrorCodes.INVALID, "Only MX and SRV records have a priority."));
             return null;
         }
-        if (!node.isIntegralNumber() || node.intValue() < 0 || node.intValue() > 65535) {
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 0 || node.intValue() > 65535) {
             errors.add(
                     new FieldError(prefix + "priority", ErrorCodes.INVALID, "Priority must be between 0 and 65535."));
             return null;
         }
         return node.intValue();
-    }
-
-    private static String content(
-            Name owner,
-            Name origin,
-            String type,
-            int ttl,
-            Integer priority,
-            String content,
-            String prefix,
-            List<FieldError> errors) {
-        String text = priority == null ? content : priority + " " + content;
-        if ("TXT".equals(type) && !content.startsWith("\"")) {
-            text = quotedStrings(content);
-        }
-        try {
-            Record record = Record.fromString(owner, Type.value(type), DClass.IN, ttl, text, origin);
-            if (record instanceof TXTRecord txt) {
-                int total = 0;
-                for (byte[] string : txt.getStringsAsByteArrays()) {
-                    if (string.length > MAX_TXT_STRING) {
-                        errors.add(new FieldError(
-                                prefix + "content",
-                                ErrorCodes.INVALID,
-                                "A quoted TXT string holds at most " + MAX_TXT_STRING
-                                        + " octets; split it, or send the text unquoted to have it split."));
-                        return null;
-                    }
-                    total += string.length;
-                }
-                if (total > MAX_TXT_TOTAL) {
-                    errors.add(new FieldError(
-                            prefix + "content",
-                            ErrorCodes.TOO_LARGE,
-                            "A TXT record holds at most " + MAX_TXT_TOTAL + " octets of text."));
-                    return null;
-                }
-            }
-            if (record instanceof AAAARecord aaaa) {
-                return compressed(aaaa.getAddress().getHostAddress());
-            }
-            if (record instanceof MXRecord mx) {
-                return mx.getTarget().toString();
-            }
-            if (record instanceof SRVRecord srv) {
-                return srv.getWeight() + " " + srv.getPort() + " " + srv.getTarget();
-            }
-            if (record instanceof CNAMERecord cname) {
-                return cname.getTarget().toString();
-            }
-            if (record instanceof NSRecord ns) {
-                return ns.getTarget().toString();
-            }
-            return record.rdataToString();
-        } catch (IOException | IllegalArgumentException e) {
-            errors.add(new FieldError(
-                    prefix + "content", ErrorCodes.INVALID, "Invalid " + type + " content: " + e.getMessage()));
-            return null;
-        }
-    }
-
-    /**
-     * Unquoted TXT content is one text (as users paste an SPF or DKIM value), not whitespace-separated
-     * strings: it becomes quoted character-strings of at most 255 bytes each, which resolvers join again.
-     */
-    static String quotedStrings(String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        StringBuilder out = new StringBuilder();
-        for (int from = 0; from < bytes.length; from += MAX_TXT_STRING) {
-            if (from > 0) {
-                out.append(' ');
-            }
-            out.append('"');
-            for (int i = from; i < Math.min(bytes.length, from + MAX_TXT_STRING); i++) {
-                int b = bytes[i] & 0xff;
-                if (b == '"' || b == '\\') {
-                    out.append('\\').append((char) b);
-                } else if (b < 0x20 || b >= 0x7f) {
-                    out.append(String.format(Locale.ROOT, "\\%03d", b));
-                } else {
-                    out.append((char) b);
-                }
-            }
-            out.append('"');
-        }
-        return out.isEmpty() ? "\"\"" : out.toString();
-    }
-
-    /** An IPv6 address in RFC 5952 form: lower case, no leading zeros, the longest run of zero groups as ::. */
-    static String compressed(String address) {
-        String[] groups = address.split(":");
-        int bestStart = -1;
-        int bestLength = 0;
-        for (int i = 0; i < groups.length; ) {
-            if (Integer.parseInt(groups[i], 16) != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < groups.length && Integer.parseInt(groups[j], 16) == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j;
-        }
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < groups.length; i++) {
-            if (bestLength >= 2 && i == bestStart) {
-                out.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (!out.isEmpty() && out.charAt(out.length() - 1) != ':') {
-                out.append(':');
-            }
-            out.append(Integer.toHexString(Integer.parseInt(groups[i], 16)));
-        }
-        return out.toString();
     }
 
     private static String string(

@@ -76,9 +76,10 @@ class DnsZoneFileController {
     /**
      * Makes the file the zone's records: records in both stay (a changed TTL is a delete and a create), records
      * only in the file are created, records only in the zone are deleted — all in one job, all or nothing.
-     * Every bad line is reported ({@code lines[N]}, N counted from 1) and then nothing is accepted.
+     * Every bad line is reported ({@code lines[N]}, N counted from 1) and then nothing is accepted. The body is
+     * {@code text/dns} or {@code text/plain}; any other type (or none) is a 415 before this runs.
      */
-    @PutMapping
+    @PutMapping(consumes = {"text/dns", MediaType.TEXT_PLAIN_VALUE})
     Mono<ResponseEntity<ApiEnvelope>> importFile(
             @PathVariable String domain,
             @RequestBody(required = false) String body,

@@ -89,6 +89,12 @@ final class ZoneFiles {
             if (body.isBlank()) {
                 continue;
             }
+            // Tabs separate fields; any other control character (a lone CR, NUL, ESC) is refused, not read.
+            if (DnsRecordValidator.hasControlCharacter(body.replace('\t', ' '))) {
+                errors.add(new FieldError(
+                        field, ErrorCodes.INVALID, "A line holds no control characters other than tabs."));
+                continue;
+            }
             if (body.startsWith("$")) {
                 String[] parts = body.trim().split("\\s+");
                 String directive = parts[0].toUpperCase(Locale.ROOT);

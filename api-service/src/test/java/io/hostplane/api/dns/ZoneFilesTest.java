@@ -54,19 +54,22 @@ class ZoneFilesTest {
                 "\n",
                 "www IN A 192.0.2.1",
                 "bad IN A not-an-address",
-                "ptr IN PTR host.example.test.",
+                "hw IN HINFO \"PC\" \"Linux\"",
                 "$INCLUDE other.zone",
                 "ok IN TXT \"fine\"",
+                "nul\u0000 IN A 192.0.2.2",
+                "cr IN TXT \"a\rb\"",
+                "ptr IN PTR host.example.test.",
                 "open IN TXT ( \"never closed\"");
         ZoneFiles.Parsed parsed = ZoneFiles.parse("example.test", file, 3600);
 
         assertThat(parsed.errors())
                 .extracting(FieldError::field)
-                .containsExactly("lines[2]", "lines[3]", "lines[4]", "lines[6]");
+                .containsExactly("lines[2]", "lines[3]", "lines[4]", "lines[6]", "lines[7]", "lines[9]");
         assertThat(parsed.errors())
                 .extracting(FieldError::code)
-                .containsExactly("INVALID", "UNSUPPORTED", "UNSUPPORTED", "INVALID");
-        assertThat(parsed.records()).extracting(ZoneFiles.Line::number).containsExactly(1, 5);
+                .containsExactly("INVALID", "UNSUPPORTED", "UNSUPPORTED", "INVALID", "INVALID", "INVALID");
+        assertThat(parsed.records()).extracting(ZoneFiles.Line::number).containsExactly(1, 5, 8);
     }
 
     @Test

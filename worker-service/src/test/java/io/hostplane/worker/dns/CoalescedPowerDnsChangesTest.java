@@ -16,10 +16,21 @@ import io.hostplane.common.job.Warning;
 import io.hostplane.worker.WorkerApplication;
 import io.hostplane.worker.WorkerJobs;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +46,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The worker on a real Kafka, PostgreSQL and PowerDNS, given several DNS jobs for one zone in one poll: the
@@ -243,6 +255,125 @@ class CoalescedPowerDnsChangesTest {
         assertThat(patchesSent()).isEqualTo(patches);
         assertThat(dns.answers(fqdn("r"), Type.A)).containsExactly("192.0.2.51");
         assertThat(stored()).isEqualTo(7);
+    }
+
+    @Test
+    void cnameRacesTheApiAcceptedFailOneJobByNameAndPowerDnsNeverHoldsACnameBesideAnotherRecord() throws Exception {
+        // Each pair was accepted by the API at once: it checks the applied records, where neither record was yet.
+        DnsRecord a = record("www", "A", "192.0.2.70");
+        DnsRecord cname = record("www", "CNAME", "host.example.net.");
+        DnsRecord alias = record("alias", "CNAME", "host.example.net.");
+        DnsRecord beside = record("alias", "TXT", "\"beside\"");
+        DnsRecord cname2 = record("mail", "CNAME", "host.example.net.");
+        DnsRecord mx = new DnsRecord(Ids.uuidV7().toString(), "mail", "MX", TTL, "mx.example.net.", 10);
+
+        try (ZoneWatch watch = new ZoneWatch()) {
+            // Polled together: applied in one change to PowerDNS, each job on its own.
+            List<JobStateChanged> together = sendTogetherAndAwait(List.of(create(a), create(cname)));
+            // Sent one after the other without waiting: the second arrives before the first is applied or after.
+            String first = jobs.send(create(alias));
+            String second = jobs.send(jobs.command(
+                    JobTypes.DNS_BATCH,
+                    new ApplyDnsChanges(zone, List.of(new ApplyDnsChanges.Change("create", beside.id(), beside)))));
+            List<JobStateChanged> apart = List.of(last(jobs.awaitTerminal(first)), last(jobs.awaitTerminal(second)));
+            // The other way round: the CNAME comes to a name that has just received an MX.
+            List<JobStateChanged> reversed = sendTogetherAndAwait(List.of(create(mx), create(cname2)));
+
+            for (List<JobStateChanged> pair : List.of(together, apart, reversed)) {
+                assertThat(pair)
+                        .extracting(JobStateChanged::status)
+                        .containsExactly(JobStatus.SUCCEEDED, JobStatus.FAILED);
+                assertThat(pair.get(1).error().code()).isEqualTo("CNAME_NOT_EXCLUSIVE");
+            }
+            assertThat(together.get(1).error().message()).contains("www");
+            assertThat(apart.get(1).error().message()).contains("alias");
+            assertThat(reversed.get(1).error().message()).contains("mail");
+
+            watch.stop();
+            assertThat(watch.samples)
+                    .as("snapshots of the zone taken while the jobs ran")
+                    .isGreaterThan(3);
+            assertThat(watch.violations).isEmpty();
+        }
+        assertThat(cnameBesideOthers(rrsets())).isEmpty();
+        assertThat(dns.answers(fqdn("www"), Type.A)).containsExactly("192.0.2.70");
+        assertThat(dns.answers(fqdn("alias"), Type.CNAME)).containsExactly("host.example.net.");
+        assertThat(dns.answers(fqdn("mail"), Type.MX)).containsExactly("10 mx.example.net.");
+        assertThat(stored()).isEqualTo(3);
+    }
+
+    /** Reads the zone's rrsets from PowerDNS's API over and over, noting any name with a CNAME beside other data. */
+    private final class ZoneWatch implements AutoCloseable {
+
+        final List<String> violations = new CopyOnWriteArrayList<>();
+        volatile int samples;
+        private volatile boolean running = true;
+        private final Thread thread = new Thread(this::run, "zone-watch");
+
+        ZoneWatch() {
+            thread.start();
+        }
+
+        private void run() {
+            while (running) {
+                violations.addAll(cnameBesideOthers(rrsets()));
+                samples++;
+            }
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join(10_000);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop();
+        }
+    }
+
+    /** The names of {@code rrsets} (name and type each) that have a CNAME and another type. */
+    private static List<String> cnameBesideOthers(List<List<String>> rrsets) {
+        Map<String, Set<String>> types = new TreeMap<>();
+        rrsets.forEach(
+                r -> types.computeIfAbsent(r.get(0), n -> new TreeSet<>()).add(r.get(1)));
+        return types.entrySet().stream()
+                .filter(e -> e.getValue().contains("CNAME") && e.getValue().size() > 1)
+                .map(e -> e.getKey() + " " + e.getValue())
+                .toList();
+    }
+
+    /** The zone's rrsets (name, type) as PowerDNS holds them, read through its HTTP API. */
+    private List<List<String>> rrsets() {
+        try {
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(
+                                    pdns.server().apiUrl() + "/api/v1/servers/localhost/zones/" + zone + "."))
+                            .header("X-API-Key", pdns.server().apiKey())
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            List<List<String>> rrsets = new ArrayList<>();
+            JSON.readTree(response.body())
+                    .path("rrsets")
+                    .forEach(r -> rrsets.add(
+                            List.of(r.path("name").asString(), r.path("type").asString())));
+            return rrsets;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static JobStateChanged last(List<JobStateChanged> events) {
+        return events.get(events.size() - 1);
     }
 
     // --- helpers ---

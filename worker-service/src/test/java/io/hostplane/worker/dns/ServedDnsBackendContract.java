@@ -157,7 +157,9 @@ abstract class ServedDnsBackendContract {
                 record("@", "TXT", "\"v=spf1 -all\""),
                 record("_sip._tcp", "SRV", "5 5060 sip." + zone + ".", 20),
                 record("@", "CAA", "0 issue \"letsencrypt.org\""),
-                record("sub", "NS", "ns.example.net."));
+                record("sub", "NS", "ns.example.net."),
+                record("10", "PTR", "host.example.net."),
+                record("nomail", "MX", ".", 0)); // a null MX (RFC 7505)
         for (DnsRecord r : records) {
             assertThat(backend.createRecord(zone, r).warnings()).isEmpty();
         }
@@ -174,6 +176,8 @@ abstract class ServedDnsBackendContract {
         assertThat(dns.answers(fqdn("@"), Type.CAA)).containsExactly("0 issue \"letsencrypt.org\"");
         // A delegation: the server refers the resolver to the child's name server.
         assertThat(dns.authority(fqdn("sub"), Type.NS)).containsExactly("ns.example.net.");
+        assertThat(dns.answers(fqdn("10"), Type.PTR)).containsExactly("host.example.net.");
+        assertThat(dns.answers(fqdn("nomail"), Type.MX)).containsExactly("0 .");
         assertThat(stored(zone)).isEqualTo(records.size());
     }
 

@@ -1,6 +1,7 @@
 package io.hostplane.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,28 +16,42 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpMethod;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The edges of HTTP (docs/http.md), over raw sockets since no HTTP client sends these requests: every answer made
- * before routing is in the envelope with an {@code X-Request-Id}.
+ * before routing is in the envelope with an {@code X-Request-Id}, and a connection is closed when a request head
+ * takes longer than its deadline or the connection idles too long between requests, but never while a request is
+ * answered. The deadlines are shortened here: 1 s for a head, 3 s idle.
  */
+@TestPropertySource(properties = {"hostplane.http.request-head-timeout=1s", "hostplane.http.idle-timeout=3s"})
 class HttpEdgesTest extends ApiIntegrationTest {
 
-    /** How long a test waits for anything the server should do. */
+    private static final Duration HEAD_DEADLINE = Duration.ofSeconds(1);
+    private static final Duration IDLE_DEADLINE = Duration.ofSeconds(3);
+    /** How long a test waits for anything the server should do at once or at a deadline: far beyond both. */
     private static final Duration PATIENCE = Duration.ofSeconds(20);
 
     private static final String ULID = "[0-9A-HJKMNP-TV-Z]{26}";
     private static final String HOST = "Host: 127.0.0.1\r\n";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    private final ExecutorService readers = Executors.newCachedThreadPool();
     private final List<Socket> sockets = new ArrayList<>();
 
     @AfterEach
     void closeSockets() throws IOException {
+        readers.shutdownNow();
         for (Socket socket : sockets) {
             socket.close();
         }
@@ -168,6 +183,105 @@ class HttpEdgesTest extends ApiIntegrationTest {
         }
     }
 
+    // --- deadlines ---
+
+    @Test
+    void twentyHalfSentHeadsAreAnswered408AndClosedAtTheHeadDeadline() throws Exception {
+        List<CompletableFuture<Closing>> closings = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            long opened = System.nanoTime();
+            Socket socket = connect();
+            send(socket, "GET /api/v1/system/hello HTTP/1.1\r\n" + HOST + "X-Half: sent");
+            closings.add(untilClosed(socket, opened));
+        }
+        await().atMost(PATIENCE).until(() -> closings.stream().allMatch(CompletableFuture::isDone));
+        for (CompletableFuture<Closing> closing : closings) {
+            Closing closed = closing.get();
+            assertThat(closed.after()).isGreaterThanOrEqualTo(HEAD_DEADLINE);
+            Response response = parse(closed.received());
+            assertEnvelope(response, 408);
+            assertThat(response.header("connection")).isEqualTo("close");
+        }
+    }
+
+    @Test
+    void aHeadTricklingInByteByByteIsStillCutAtTheHeadDeadline() throws Exception {
+        long opened = System.nanoTime();
+        Socket socket = connect();
+        CompletableFuture<Closing> closing = untilClosed(socket, opened);
+        byte[] head = ("GET /api/v1/system/hello HTTP/1.1\r\n" + HOST + "X-Slow: " + "s".repeat(200) + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+        try {
+            int[] next = {0};
+            // One byte every 100 ms: each arrives well within any idle timeout, the whole head takes 25 s.
+            trickle.scheduleAtFixedRate(
+                    () -> {
+                        try {
+                            socket.getOutputStream().write(head[next[0]++]);
+                        } catch (IOException | ArrayIndexOutOfBoundsException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    0,
+                    100,
+                    TimeUnit.MILLISECONDS);
+            await().atMost(PATIENCE).until(closing::isDone);
+        } finally {
+            trickle.shutdownNow();
+        }
+        Closing closed = closing.get();
+        assertThat(closed.after()).isBetween(HEAD_DEADLINE, HEAD_DEADLINE.multipliedBy(8));
+        assertEnvelope(parse(closed.received()), 408);
+    }
+
+    @Test
+    void aConnectionThatSendsNothingIsClosedAtTheHeadDeadlineWithoutAnAnswer() throws Exception {
+        long opened = System.nanoTime();
+        Socket socket = connect();
+        CompletableFuture<Closing> closing = untilClosed(socket, opened);
+        await().atMost(PATIENCE).until(closing::isDone);
+        assertThat(closing.get().after()).isGreaterThanOrEqualTo(HEAD_DEADLINE);
+        assertThat(closing.get().received()).isEmpty();
+    }
+
+    @Test
+    void anIdleKeepAliveConnectionIsClosedAtTheIdleDeadlineNotTheHeadOne() throws Exception {
+        Socket socket = connect();
+        long asked = System.nanoTime();
+        send(socket, "GET /api/v1/health HTTP/1.1\r\n" + HOST + "\r\n");
+        read(socket);
+        // Measured from the request, which was answered at once: the idle deadline counts from the answer.
+        CompletableFuture<Closing> closing = untilClosed(socket, asked);
+        await().atMost(PATIENCE).until(closing::isDone);
+        assertThat(closing.get().after()).isBetween(IDLE_DEADLINE, IDLE_DEADLINE.multipliedBy(3));
+        assertThat(closing.get().received()).isEmpty();
+    }
+
+    @Test
+    void aLongPollLongerThanBothDeadlinesCompletesAndTheConnectionLivesOn() throws Exception {
+        JsonNode accepted = json(
+                HttpMethod.POST,
+                "/api/v1/domains/" + zone + "/dns/records",
+                allToken,
+                "{\"name\":\"www\",\"type\":\"A\",\"ttl\":300,\"content\":\"192.0.2.7\"}",
+                202);
+        String job = accepted.path("data").path("id").asString();
+        Socket socket = connect();
+        long asked = System.nanoTime();
+        // No worker runs here: the job stays queued, and the poll is answered when its wait ends.
+        send(
+                socket,
+                "GET /api/v1/jobs/" + job + "?wait=5s HTTP/1.1\r\n" + HOST + "Authorization: Bearer " + allToken
+                        + "\r\n\r\n");
+        Response poll = read(socket);
+        assertThat(Duration.ofNanos(System.nanoTime() - asked)).isGreaterThan(IDLE_DEADLINE.plusSeconds(1));
+        assertThat(poll.status()).isEqualTo(200);
+        assertThat(poll.json().path("data").path("id").asString()).isEqualTo(job);
+        send(socket, "GET /api/v1/health HTTP/1.1\r\n" + HOST + "\r\n");
+        assertThat(read(socket).header("x-request-id")).matches(ULID);
+    }
+
     // --- raw HTTP ---
 
     record Response(int status, Map<String, String> headers, String body) {
@@ -184,6 +298,9 @@ class HttpEdgesTest extends ApiIntegrationTest {
             return json().path("message").asString();
         }
     }
+
+    /** What a connection received until the server closed it, and how long after {@code since} that was. */
+    record Closing(byte[] received, Duration after) {}
 
     private static void assertEnvelope(Response response, int status) {
         assertThat(response.status()).as(response.toString()).isEqualTo(status);
@@ -266,5 +383,26 @@ class HttpEdgesTest extends ApiIntegrationTest {
         } catch (SocketException reset) {
             assertThat(reset.getMessage()).contains("reset");
         }
+    }
+
+    /** Reads everything the server sends until it closes the connection, on a thread of its own. */
+    private CompletableFuture<Closing> untilClosed(Socket socket, long since) {
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    ByteArrayOutputStream received = new ByteArrayOutputStream();
+                    try {
+                        InputStream in = socket.getInputStream();
+                        byte[] buffer = new byte[4096];
+                        for (int n; (n = in.read(buffer)) >= 0; ) {
+                            received.write(buffer, 0, n);
+                        }
+                    } catch (SocketException reset) {
+                        // closed with a reset: closed all the same
+                    } catch (IOException e) {
+                        throw new IllegalStateException("not closed: " + e, e);
+                    }
+                    return new Closing(received.toByteArray(), Duration.ofNanos(System.nanoTime() - since));
+                },
+                readers);
     }
 }

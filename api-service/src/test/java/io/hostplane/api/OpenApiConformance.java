@@ -77,6 +77,24 @@ final class OpenApiConformance {
         return problems;
     }
 
+    /** What keeps {@code body} from being the document's error envelope ({@code ErrorEnvelope}); empty if it is one. */
+    List<String> errorEnvelopeProblems(byte[] body) {
+        List<String> problems = new ArrayList<>();
+        try {
+            JsonNode instance = json.readTree(body);
+            ProcessingReport report = schemas.getJsonSchema(document, "/components/schemas/ErrorEnvelope")
+                    .validate(instance, true);
+            for (ProcessingMessage message : report) {
+                if (message.getLogLevel().compareTo(LogLevel.ERROR) >= 0) {
+                    problems.add(message.getMessage());
+                }
+            }
+        } catch (IOException | ProcessingException e) {
+            problems.add("not JSON: " + e.getMessage());
+        }
+        return problems;
+    }
+
     private JsonNode resolve(JsonNode node) {
         String ref = node.path("$ref").asText("");
         return ref.startsWith("#/") ? document.at(ref.substring(1)) : node;

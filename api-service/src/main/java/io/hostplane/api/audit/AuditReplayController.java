@@ -16,6 +16,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.http.MediaType;
@@ -154,6 +155,20 @@ class AuditReplayController {
             return null;
         }
         String kind = node.path("kind").asString();
+        // A member of another kind of target is a mistake, not something to ignore (a path on a topic target).
+        Set<String> members = switch (kind) {
+            case ReplayAudit.Target.TOPIC -> Set.of("kind", "topic");
+            case ReplayAudit.Target.FILE -> Set.of("kind", "path");
+            case ReplayAudit.Target.STORE -> Set.of("kind");
+            default -> Set.of();
+        };
+        for (Map.Entry<String, JsonNode> member : node.properties()) {
+            if (!members.isEmpty() && !members.contains(member.getKey())) {
+                errors.add(new FieldError(
+                        "target." + member.getKey(), ErrorCodes.INVALID, "Not used by a " + kind + " target."));
+                return null;
+            }
+        }
         switch (kind) {
             case ReplayAudit.Target.TOPIC -> {
                 String topic =

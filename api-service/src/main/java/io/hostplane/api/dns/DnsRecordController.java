@@ -76,6 +76,14 @@ class DnsRecordController {
         List<String> typeFilter = types == null
                 ? List.of()
                 : types.stream().map(t -> t.toUpperCase(Locale.ROOT)).toList();
+        for (String type : typeFilter) {
+            if (!DnsRecordValidator.TYPES.contains(type)) {
+                throw ApiException.badRequest(
+                        "type must be one of " + DnsRecordValidator.TYPES + ".",
+                        List.of(new FieldError(
+                                "type", ErrorCodes.INVALID, "One of " + DnsRecordValidator.TYPES + ".")));
+            }
+        }
         return owned.find(domain, caller)
                 .flatMap(d -> {
                     Cursors.Query pages = cursors.query("dns/records", caller, d.name(), typeFilter, name);
@@ -196,6 +204,11 @@ class DnsRecordController {
                     continue;
                 }
                 String id = null;
+                if (op.equals("create") && item.has("id")) {
+                    errors.add(new FieldError(
+                            at + ".id", ErrorCodes.INVALID, "A create change has no id: the record gets a new one."));
+                    continue;
+                }
                 if (!op.equals("create")) {
                     id = item.path("id").isString() ? item.path("id").asString() : null;
                     UUID parsed = id == null ? null : parseOrNull(id);

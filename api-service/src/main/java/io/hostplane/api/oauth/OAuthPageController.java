@@ -1,10 +1,13 @@
 package io.hostplane.api.oauth;
 
 import io.hostplane.api.ratelimit.TokenRateLimiters;
+import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.ClientAddress;
 import io.hostplane.api.system.RequestForms;
 import io.hostplane.api.users.Passwords;
 import io.hostplane.api.users.UserStore;
+import io.hostplane.common.envelope.ErrorCodes;
+import io.hostplane.common.envelope.FieldError;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -155,7 +158,14 @@ class OAuthPageController {
                                                                 "Refused",
                                                                 "The form was not sent from this page; reload it and try again.")));
                                     }
-                                    boolean approve = "approve".equals(first(form, "decision"));
+                                    String decision = first(form, "decision");
+                                    if (!decision.equals("approve") && !decision.equals("deny")) {
+                                        return Mono.error(ApiException.badRequest(
+                                                "decision must be approve or deny.",
+                                                List.of(new FieldError(
+                                                        "decision", ErrorCodes.INVALID, "approve or deny."))));
+                                    }
+                                    boolean approve = decision.equals("approve");
                                     if (approve) {
                                         List<String> missing = OAuthService.ungrantable(r, user);
                                         if (!missing.isEmpty()) {

@@ -2,6 +2,11 @@ package io.hostplane.api.system;
 
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.springframework.core.Ordered;
@@ -67,14 +72,66 @@ class RequestLimitsFilter implements WebFilter {
         return chain.filter(exchange);
     }
 
+    private static String nameOf(String rawName) {
+        try {
+            return URLDecoder.decode(rawName, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return rawName;
+        }
+    }
+
+    /** Whether the percent-encoded {@code text} decodes to UTF-8 (a bad escape is not for this check to say). */
+    private static boolean isUtf8(String text) {
+        if (text.indexOf('%') < 0) {
+            return true;
+        }
+        byte[] bytes = new byte[text.length()];
+        int n = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '%'
+                    && i + 2 < text.length()
+                    && Character.digit(text.charAt(i + 1), 16) >= 0
+                    && Character.digit(text.charAt(i + 2), 16) >= 0) {
+                bytes[n++] = (byte) Integer.parseInt(text, i + 1, i + 3, 16);
+                i += 2;
+            } else if (c < 0x80) {
+                bytes[n++] = (byte) c;
+            } else {
+                return true; // not from a URI the server accepted: leave it to the decoding below
+            }
+        }
+        try {
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, 0, n));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
     /**
      * The first query parameter whose name or value no field may hold ({@link RequestJson#problemIn}), or one
-     * that cannot be decoded; null when all are fine. Bytes that are not UTF-8 decode to U+FFFD, as the
-     * URL standard says.
+     * that is not percent-encoded UTF-8; null when all are fine.
      */
     private static FieldError queryProblem(ServerWebExchange exchange) {
-        if (exchange.getRequest().getURI().getRawQuery() == null) {
+        String raw = exchange.getRequest().getURI().getRawQuery();
+        if (raw == null) {
             return null;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String rawName = eq < 0 ? pair : pair.substring(0, eq);
+            if (!isUtf8(rawName)) {
+                return new FieldError(
+                        null, ErrorCodes.INVALID, "has a parameter name that is not percent-encoded UTF-8.");
+            }
+            if (eq >= 0 && !isUtf8(pair.substring(eq + 1))) {
+                return new FieldError(nameOf(rawName), ErrorCodes.INVALID, "is not percent-encoded UTF-8.");
+            }
         }
         MultiValueMap<String, String> parameters;
         try {

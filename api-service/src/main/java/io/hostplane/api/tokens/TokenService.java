@@ -82,6 +82,9 @@ public class TokenService {
         JsonNode e = body.get("expires_at");
         if (e != null && !e.isNull()) {
             try {
+                if (!e.isString()) {
+                    throw new DateTimeParseException("not a string", e.toString(), 0);
+                }
                 expires = Instant.parse(e.asString());
                 if (!expires.isAfter(now)) {
                     errors.add(new FieldError("expires_at", ErrorCodes.TOO_SMALL, "Must be in the future."));

@@ -60,7 +60,7 @@ public final class PostgresServer implements AutoCloseable {
             // The reason is in the server's log (a FATAL line), not in the embedded library's "gave up waiting".
             String reason = Leftovers.lastLine(dataDir.resolve("postgres.log"), "FATAL", logStart)
                     .map(line -> line.substring(line.indexOf("FATAL")))
-                    .orElse(e.getMessage());
+                    .orElse(e.getMessage() == null ? e.toString() : e.getMessage());
             throw new IOException(reason + " (log: " + dataDir.resolve("postgres.log") + ")", e);
         }
         Files.writeString(dataDir.resolve(READY_MARKER), "");

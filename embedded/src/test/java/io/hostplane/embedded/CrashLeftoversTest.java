@@ -59,15 +59,28 @@ class CrashLeftoversTest {
         Process sleeper = helper("sleep", "120");
         assertThat(Leftovers.pidState(sleeper.pid(), dir.resolve("data"))).isEqualTo(Leftovers.PidState.OTHER_PROGRAM);
         restartOver(dir, port, sleeper.pid());
-
-        assertThat(readRows(port)).contains("before the crash");
     }
 
     @Test
-    void aPostgresqlStillRunningOnTheFolderIsRefusedOrTakenOver() throws Exception {
+    void aPostgresqlLeftRunningByAKilledLauncherIsRefusedOrTakenOver() throws Exception {
         Path dir = work.resolve("pg-orphan");
         int port = FreePorts.next();
-        started(new PostgresServer(dir, binaries, port));
+        // A launcher of its own, killed with SIGKILL: its PostgreSQL runs on, orphaned.
+        Process launcher = helper(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                HoldPostgres.class.getName(),
+                dir.toString(),
+                binaries.toString(),
+                Integer.toString(port));
+        String said = new BufferedReader(new InputStreamReader(launcher.getInputStream(), StandardCharsets.UTF_8))
+                .lines()
+                .filter(l -> l.startsWith("ready") || l.startsWith("failed"))
+                .findFirst()
+                .orElse("ended");
+        assertThat(said).isEqualTo("ready");
+        launcher.destroyForcibly().waitFor();
         long running = postmasterPid(dir);
         assertThat(Leftovers.pidState(running, dir.resolve("data"))).isEqualTo(Leftovers.PidState.SERVER);
 
@@ -75,9 +88,28 @@ class CrashLeftoversTest {
                 .hasMessageContaining("in use by a running PostgreSQL (PID " + running + ")");
 
         PostgresServer second = started(new PostgresServer(dir, binaries, port).takeOverOrphans(true));
-        assertThat(ProcessHandle.of(running).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
         assertThat(postmasterPid(dir)).isNotEqualTo(running);
+        assertThat(readRows(port)).contains("kept by the orphan");
         second.close();
+        assertThat(Leftovers.pidState(running, dir.resolve("data"))).isNotEqualTo(Leftovers.PidState.SERVER);
+    }
+
+    /** The orphan's launcher: starts PostgreSQL, writes a row, says "ready" and waits to be killed. */
+    public static final class HoldPostgres {
+        public static void main(String[] args) throws Exception {
+            try {
+                PostgresServer server =
+                        new PostgresServer(Path.of(args[0]), Path.of(args[1]), Integer.parseInt(args[2]));
+                server.start();
+                server.ensureDatabase("leftovers", "hostplane", "hostplane");
+                writeRow(Integer.parseInt(args[2]), "kept by the orphan");
+                System.out.println("ready");
+            } catch (Exception e) {
+                System.out.println("failed " + e);
+            }
+            System.out.flush();
+            Thread.sleep(Long.MAX_VALUE);
+        }
     }
 
     @Test

@@ -14,8 +14,11 @@ class DevLoggingTest {
 
     @Test
     void aTextLineIsTimeLevelServiceMessageAndTheRequestAndJobIds() {
-        LoggingEvent event = event("io.hostplane.api.jobs.JobService", Level.INFO, "job accepted: dns.record.create");
-        event.setMDCPropertyMap(Map.of("request_id", "01M9REQ", "job_id", "01a2-job", "tenant", "t_1"));
+        LoggingEvent event = event(
+                "io.hostplane.api.jobs.JobService",
+                Level.INFO,
+                "job accepted: dns.record.create",
+                Map.of("request_id", "01M9REQ", "job_id", "01a2-job", "tenant", "t_1"));
         assertThat(DevLogEncoder.text(event))
                 .matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  api     job accepted: dns.record.create "
                         + "\\[request 01M9REQ, job 01a2-job\\]\\R");
@@ -70,13 +73,17 @@ class DevLoggingTest {
     }
 
     private static LoggingEvent event(String logger, Level level, String message) {
+        return event(logger, level, message, Map.of());
+    }
+
+    private static LoggingEvent event(String logger, Level level, String message, Map<String, String> mdc) {
         LoggingEvent event = new LoggingEvent();
         event.setLoggerName(logger);
         event.setLevel(level);
         event.setMessage(message);
         event.setTimeStamp(System.currentTimeMillis());
         event.setThreadName("main");
-        event.setMDCPropertyMap(Map.of());
+        event.setMDCPropertyMap(mdc);
         return event;
     }
 }

@@ -1,5 +1,6 @@
 package io.hostplane.local;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -16,7 +17,13 @@ public final class HostplaneDev {
     private HostplaneDev() {}
 
     public static void main(String[] args) throws Exception {
+        // Spring's structured JSON encoder logs (at debug) while Logback is being set up; SLF4J then prints three
+        // lines to stderr about replaying that one call, before the first JSON line. Nothing a user can act on.
+        System.setProperty("slf4j.internal.verbosity", "ERROR");
         Map<String, String> env = System.getenv();
+        // The embedded PostgreSQL writes a script there to learn the Linux distribution, and says so at ERROR if
+        // the folder is missing (the ./hostplane script makes it; a launcher started otherwise may not have).
+        Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
         DevStack.Settings settings;
         try {
             DevLogging.configure(env);

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -14,8 +16,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Debian's {@code chromium} driven through Debian's {@code chromedriver} by Selenium, for the browser tests;
- * nothing downloads a browser or a driver. {@code .ci/run} installs both packages; elsewhere a test class
- * that starts one is skipped when they are missing.
+ * nothing downloads a browser or a driver. {@code .ci/run} installs both packages; elsewhere each test of a class
+ * marked {@code @ExtendWith(HeadlessChromium.Required.class)} is reported as skipped, with the reason, when they are
+ * missing (in CI, with {@code CI} set, it fails instead).
  */
 final class HeadlessChromium {
 
@@ -24,11 +27,43 @@ final class HeadlessChromium {
 
     private HeadlessChromium() {}
 
-    /** A headless browser with a fresh profile; skips the calling test where Chromium is missing, outside CI. */
+    /**
+     * Skips each test (not the class, which would be reported as no tests at all) where Chromium is missing,
+     * outside CI.
+     */
+    static final class Required implements ExecutionCondition {
+
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            return evaluate(context.getTestMethod().isPresent(), System.getenv("CI") != null, CHROMIUM, CHROMEDRIVER);
+        }
+
+        static ConditionEvaluationResult evaluate(boolean aTest, boolean ci, Path chromium, Path driver) {
+            if (!aTest || ci || isInstalled(chromium, driver)) {
+                return ConditionEvaluationResult.enabled("Chromium is installed, or CI requires it");
+            }
+            return ConditionEvaluationResult.disabled(missing(chromium, driver));
+        }
+    }
+
+    static boolean isInstalled(Path chromium, Path driver) {
+        return Files.isExecutable(chromium) && Files.isExecutable(driver);
+    }
+
+    static String missing(Path chromium, Path driver) {
+        return "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver): " + chromium
+                + (Files.isExecutable(chromium) ? " is there, " : " is missing, ") + driver
+                + (Files.isExecutable(driver) ? " is there" : " is missing");
+    }
+
+    /**
+     * A headless browser with a fresh profile, or {@code null} where Chromium is missing outside CI (its tests are
+     * then skipped by {@link Required}); in CI a missing Chromium fails.
+     */
     static WebDriver start() throws IOException {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (System.getenv("CI") == null) {
-            Assumptions.assumeTrue(present, "Debian's chromium and chromium-driver are not installed");
+        boolean present = isInstalled(CHROMIUM, CHROMEDRIVER);
+        if (!present && System.getenv("CI") == null) {
+            return null;
         }
         assertThat(present)
                 .as("CI must have chromium and chromium-driver (installed by .ci/run)")

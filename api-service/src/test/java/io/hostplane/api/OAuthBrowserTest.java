@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
@@ -22,8 +23,9 @@ import tools.jackson.databind.JsonNode;
  * The approval page end to end in a real headless Chromium (Debian's {@code chromium}, driven through
  * Debian's {@code chromedriver} by Selenium; nothing downloads a browser or a driver): a user opens the app's
  * {@code redirect_url}, signs in, sees the app and its scopes, and approves or denies; an expired request
- * refuses. {@code .ci/run} installs both packages; elsewhere the test is skipped when they are missing.
+ * refuses. {@code .ci/run} installs both packages; elsewhere each test is reported as skipped, with the reason, when they are missing.
  */
+@ExtendWith(HeadlessChromium.Required.class)
 class OAuthBrowserTest extends OAuthTestSupport {
 
     static WebDriver browser;

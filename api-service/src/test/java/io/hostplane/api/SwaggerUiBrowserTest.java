@@ -8,6 +8,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -19,8 +20,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * Swagger UI at {@code /docs} in a real headless Chromium ({@link HeadlessChromium}): the
  * page loads the document, a token given under "Authorize" is kept, and "Try it out" on {@code GET /me}
- * reaches the API with it (same origin) and shows the caller's tenant. Skipped without chromium outside CI.
+ * reaches the API with it (same origin) and shows the caller's tenant. Each test is reported as skipped, with the reason, without chromium outside CI.
  */
+@ExtendWith(HeadlessChromium.Required.class)
 class SwaggerUiBrowserTest extends ApiIntegrationTest {
 
     static WebDriver browser;

@@ -125,6 +125,16 @@ final class JobLoad {
         return new ArrayList<>(jobs);
     }
 
+    /** The zones the load's records go to. */
+    List<String> zones() {
+        return zones;
+    }
+
+    /** The client the load sends with (a token of its own, no rate limit in the way). */
+    Sdk client() {
+        return client;
+    }
+
     /** How many of {@code jobs} have succeeded now. */
     int succeededCount(List<String> jobs) throws Exception {
         return statuses(jobs).getOrDefault("succeeded", 0);

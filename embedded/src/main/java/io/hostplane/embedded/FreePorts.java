@@ -18,4 +18,15 @@ public final class FreePorts {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** Whether nothing listens on 127.0.0.1:{@code port} (so a server of ours can). */
+    public static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 }

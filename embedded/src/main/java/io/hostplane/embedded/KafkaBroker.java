@@ -1,6 +1,8 @@
 package io.hostplane.embedded;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +30,8 @@ public final class KafkaBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private Process process;
+    private boolean takeOverOrphans;
+    private long logStart;
 
     public KafkaBroker(Path dataDir, int port, int controllerPort) {
         this.dataDir = dataDir.toAbsolutePath();
@@ -39,10 +43,25 @@ public final class KafkaBroker implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /**
+     * Whether a broker still running on this data folder is an orphan to stop (its launcher died) rather than a
+     * reason to refuse: only for a caller that knows nobody else uses the folder (the launcher, under its lock).
+     */
+    public KafkaBroker takeOverOrphans(boolean takeOver) {
+        this.takeOverOrphans = takeOver;
+        return this;
+    }
+
     /** Formats the storage on first use, starts the broker and waits until it answers. */
     public KafkaBroker start() throws IOException, InterruptedException {
         Files.createDirectories(dataDir);
         Path logs = dataDir.resolve("logs");
+        clearLeftovers(logs);
+        for (int p : new int[] {port, controllerPort}) {
+            if (!FreePorts.isFree(p)) {
+                throw new IOException("port " + p + " on 127.0.0.1 is in use by another program");
+            }
+        }
         Path config = writeServerProperties(logs);
         Path log4j = writeLog4jConfig();
         if (!Files.exists(logs.resolve("meta.properties"))) {
@@ -61,10 +80,41 @@ public final class KafkaBroker implements AutoCloseable {
                 throw new IOException("Kafka storage format failed; see " + dataDir.resolve("kafka.log"));
             }
         }
+        logStart = Leftovers.size(dataDir.resolve("kafka.log"));
         process = javaProcess(log4j, "kafka.Kafka", config.toString()).start();
         awaitReady();
         log.info("Kafka broker ready on {} (data in {})", bootstrapServers(), dataDir);
         return this;
+    }
+
+    /**
+     * What a crash can leave: a broker of this folder still running without its launcher (it runs in a session of
+     * its own, so it outlives a launcher killed with SIGKILL, holding the port and the log folder's lock), and a
+     * log folder whose formatting never finished ({@code meta.properties}, written last, missing: no broker ever
+     * ran on it). The lock file itself ({@code logs/.lock}) needs nothing: it is an OS lock, released when its
+     * holder dies.
+     */
+    void clearLeftovers(Path logs) throws IOException {
+        for (ProcessHandle orphan : Leftovers.running(
+                "kafka.Kafka", dataDir.resolve("server.properties").toString())) {
+            if (process != null && orphan.pid() == process.pid()) {
+                continue;
+            }
+            if (!takeOverOrphans) {
+                throw new IOException(
+                        "data folder " + dataDir + " is in use by a running broker (PID " + orphan.pid() + ")");
+            }
+            log.info("Stopping Kafka broker PID {} left running on {} by an earlier launcher", orphan.pid(), dataDir);
+            Leftovers.stop(orphan, Duration.ofSeconds(20));
+        }
+        if (Files.isDirectory(logs) && !Files.exists(logs.resolve("meta.properties"))) {
+            try (var entries = Files.list(logs)) {
+                if (entries.findAny().isPresent()) {
+                    Path aside = Leftovers.moveAside(logs);
+                    log.info("Kafka's log folder {} was never formatted completely; moved it to {}", logs, aside);
+                }
+            }
+        }
     }
 
     private ProcessBuilder javaProcess(Path log4j, String mainClass, String... args) {
@@ -90,8 +140,23 @@ public final class KafkaBroker implements AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.PIPE);
     }
 
+    /**
+     * Waits until the listener accepts connections, then until the broker answers an admin request. Kafka's clients
+     * log a warning for every refused connection, so none is made before the port is open.
+     */
     private void awaitReady() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!accepts()) {
+            if (!process.isAlive()) {
+                throw new IOException(exitReason());
+            }
+            if (System.nanoTime() > deadline) {
+                close();
+                throw new IOException("not listening on " + bootstrapServers() + " within " + START_TIMEOUT + "; see "
+                        + dataDir.resolve("kafka.log"));
+            }
+            Thread.sleep(100);
+        }
         Map<String, Object> config = Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
@@ -99,8 +164,7 @@ public final class KafkaBroker implements AutoCloseable {
         try (Admin admin = Admin.create(config)) {
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
-                    throw new IOException("Kafka broker exited with " + process.exitValue() + "; see "
-                            + dataDir.resolve("kafka.log"));
+                    throw new IOException(exitReason());
                 }
                 try {
                     admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
@@ -113,6 +177,24 @@ public final class KafkaBroker implements AutoCloseable {
         close();
         throw new IOException(
                 "Kafka broker not ready within " + START_TIMEOUT + "; see " + dataDir.resolve("kafka.log"));
+    }
+
+    private boolean accepts() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    /** The broker's own last error line, or its exit code. */
+    private String exitReason() {
+        Path log = dataDir.resolve("kafka.log");
+        return Leftovers.lastLine(log, "ERROR", logStart)
+                .map(line -> "broker exited with " + process.exitValue() + ": " + line.substring(line.indexOf("ERROR"))
+                        + " (log: " + log + ")")
+                .orElse("broker exited with " + process.exitValue() + " (log: " + log + ")");
     }
 
     private Path writeServerProperties(Path logs) throws IOException {

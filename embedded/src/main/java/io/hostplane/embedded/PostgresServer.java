@@ -23,6 +23,7 @@ public final class PostgresServer implements AutoCloseable {
     private final Path binariesDir;
     private final int port;
     private EmbeddedPostgres postgres;
+    private boolean takeOverOrphans;
 
     /**
      * @param dataDir where the cluster's files live
@@ -35,16 +36,142 @@ public final class PostgresServer implements AutoCloseable {
         this.port = port;
     }
 
+    /**
+     * Whether a PostgreSQL still running on this data folder is an orphan to stop (its launcher died) rather than a
+     * reason to refuse: only for a caller that knows nobody else uses the folder (the launcher, under its lock).
+     */
+    public PostgresServer takeOverOrphans(boolean takeOver) {
+        this.takeOverOrphans = takeOver;
+        return this;
+    }
+
     public PostgresServer start() throws IOException {
         Files.createDirectories(dataDir);
         Files.createDirectories(binariesDir);
+        Path data = dataDir.resolve("data");
+        clearLeftovers(data);
+        if (!FreePorts.isFree(port)) {
+            throw new IOException("port " + port + " on 127.0.0.1 is in use by another program");
+        }
+        long logStart = Leftovers.size(dataDir.resolve("postgres.log"));
+        try {
+            startServer(data);
+        } catch (IOException | RuntimeException e) {
+            // The reason is in the server's log (a FATAL line), not in the embedded library's "gave up waiting".
+            String reason = Leftovers.lastLine(dataDir.resolve("postgres.log"), "FATAL", logStart)
+                    .map(line -> line.substring(line.indexOf("FATAL")))
+                    .orElse(e.getMessage() == null ? e.toString() : e.getMessage());
+            throw new IOException(reason + " (log: " + dataDir.resolve("postgres.log") + ")", e);
+        }
+        Files.writeString(dataDir.resolve(READY_MARKER), "");
+        log.info("PostgreSQL ready on 127.0.0.1:{} (data in {})", port, dataDir);
+        return this;
+    }
+
+    /** Written after the first start that succeeded: a data folder without it was never finished. */
+    static final String READY_MARKER = "cluster-ready";
+
+    /**
+     * What a crash can leave in the data folder: a {@code postmaster.pid} whose process is gone, a zombie or
+     * another program (PostgreSQL itself only recognises the first, and waits on the others for ever), a server of
+     * this folder still running without its launcher, and a cluster whose {@code initdb} never finished.
+     */
+    void clearLeftovers(Path data) throws IOException {
+        Path pidFile = data.resolve("postmaster.pid");
+        if (Files.exists(pidFile)) {
+            long pid = postmasterPid(pidFile);
+            Leftovers.PidState state = pid > 0 ? Leftovers.pidState(pid, data) : Leftovers.PidState.GONE;
+            if (state == Leftovers.PidState.SERVER) {
+                if (!takeOverOrphans) {
+                    throw new IOException(
+                            "data folder " + data + " is in use by a running PostgreSQL (PID " + pid + ")");
+                }
+                log.info("Stopping PostgreSQL PID {} left running on {} by an earlier launcher", pid, data);
+                ProcessHandle.of(pid).ifPresent(p -> Leftovers.stop(p, Duration.ofSeconds(30)));
+                state = Leftovers.pidState(pid, data);
+            }
+            if (state != Leftovers.PidState.SERVER) {
+                log.info("Removing a stale postmaster.pid (PID {}: {})", pid, describe(state));
+                Files.deleteIfExists(pidFile);
+            }
+        }
+        if (Files.isDirectory(data) && !Files.exists(dataDir.resolve(READY_MARKER)) && !isComplete(data)) {
+            Path aside = Leftovers.moveAside(data);
+            log.info("The cluster in {} was never finished (initdb interrupted); moved it to {}", data, aside);
+        }
+    }
+
+    private static String describe(Leftovers.PidState state) {
+        return switch (state) {
+            case GONE -> "no such process";
+            case ZOMBIE -> "a zombie, not yet reaped";
+            case OTHER_PROGRAM -> "now another program";
+            case SERVER -> "the server itself";
+        };
+    }
+
+    private static long postmasterPid(Path pidFile) {
+        try (var lines = Files.lines(pidFile)) {
+            return lines.findFirst().map(String::trim).map(Long::parseLong).orElse(-1L);
+        } catch (IOException | RuntimeException halfWritten) {
+            return -1; // an empty or torn file: nobody can be running on it
+        }
+    }
+
+    /**
+     * A cluster from before {@link #READY_MARKER} existed, or one whose first start was cut short after
+     * {@code initdb}: the files {@code initdb} writes last are there (its configuration, the control file and the
+     * three databases). An empty folder is complete too: the embedded library runs {@code initdb} into it.
+     */
+    private static boolean isComplete(Path data) throws IOException {
+        try (var entries = Files.list(data)) {
+            if (entries.findAny().isEmpty()) {
+                return true;
+            }
+        }
+        if (!Files.exists(data.resolve("postgresql.conf"))
+                || !Files.exists(data.resolve("PG_VERSION"))
+                || !Files.exists(data.resolve("global").resolve("pg_control"))
+                || !Files.isDirectory(data.resolve("base"))) {
+            return false;
+        }
+        try (var databases = Files.list(data.resolve("base"))) {
+            return databases.count() >= 3;
+        }
+    }
+
+    /**
+     * Removes binaries whose unpacking a crash cut short (no {@code .exists} marker, which the embedded library
+     * writes last), so that they are unpacked again. Only for a caller that is alone on the folder: another JVM may
+     * be unpacking into it right now (the tests share one).
+     */
+    public static void removeHalfUnpackedBinaries(Path binariesDir) throws IOException {
+        if (!Files.isDirectory(binariesDir)) {
+            return;
+        }
+        try (var dirs = Files.list(binariesDir)) {
+            for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith("PG-"))
+                    .filter(d -> !Files.exists(d.resolve(".exists")))
+                    .toList()) {
+                log.info("Removing half-unpacked PostgreSQL binaries in {}", dir);
+                try (var tree = Files.walk(dir)) {
+                    for (Path p :
+                            tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        }
+    }
+
+    private void startServer(Path data) throws IOException {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
         if (Boolean.parseBoolean(System.getenv("HOSTPLANE_DEV_PG_STAT_STATEMENTS"))) {
             // Benchmarks count statements per job (bench/jobs.sh); the embedded binaries ship the module.
             builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
         }
         postgres = builder.setPort(port)
-                .setDataDirectory(dataDir.resolve("data"))
+                .setDataDirectory(data)
                 .setCleanDataDirectory(false)
                 .setOverrideWorkingDirectory(binariesDir.toFile())
                 .setPGStartupWait(Duration.ofSeconds(60))
@@ -66,8 +193,6 @@ public final class PostgresServer implements AutoCloseable {
                 .setErrorRedirector(ProcessBuilder.Redirect.appendTo(
                         dataDir.resolve("postgres.log").toFile()))
                 .start();
-        log.info("PostgreSQL ready on 127.0.0.1:{} (data in {})", port, dataDir);
-        return this;
     }
 
     public int port() {
@@ -89,18 +214,22 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     /**
-     * Creates a login role without any privilege, unless it exists (the audit store's writer and reader roles:
+     * Creates a login role without any privilege, or sets the password of the existing one (the audit store's writer and reader roles:
      * creating roles takes a superuser, which the services' own login is not).
      */
     public void ensureRole(String user, String password) throws SQLException {
         requireIdentifier(user);
         try (Connection c = postgres.getPostgresDatabase().getConnection();
                 Statement s = c.createStatement()) {
+            String quoted = "'" + password.replace("'", "''") + "'";
             try (var rs = s.executeQuery("select 1 from pg_roles where rolname = '" + user + "'")) {
                 if (!rs.next()) {
-                    s.execute("create role " + user + " login password '" + password.replace("'", "''") + "'");
+                    s.execute("create role " + user + " login password " + quoted);
+                    return;
                 }
             }
+            // The password file beside the data may be new (replaced after a crash cut it short): it is the truth.
+            s.execute("alter role " + user + " login password " + quoted);
         }
     }
 

@@ -19,7 +19,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 /**
  * One Kafka broker and one PostgreSQL database per test JVM, started on first use.
  *
- * <p>By default both are real servers started here on free loopback ports. Environment variables point the
+ * <p>By default both are real servers: in containers where a Docker engine is reachable (Testcontainers' Kafka and
+ * PostgreSQL modules, {@link TestContainers}), otherwise started here on free loopback ports from Kafka's jars and
+ * embedded PostgreSQL binaries; {@code HOSTPLANE_TEST_INFRA=embedded|containers} forces either
+ * ({@link TestInfraChoice}). Environment variables point the
  * tests at external ones instead: {@code HOSTPLANE_TEST_KAFKA_BOOTSTRAP_SERVERS}, and
  * {@code HOSTPLANE_TEST_POSTGRES_URL} (a JDBC URL of a database the user may {@code CREATE DATABASE} from)
  * with {@code HOSTPLANE_TEST_POSTGRES_USER} and {@code HOSTPLANE_TEST_POSTGRES_PASSWORD}. On an external
@@ -80,19 +83,48 @@ public final class TestInfrastructure {
     }
 
     private static TestInfrastructure start() throws Exception {
+        TestInfraChoice choice = TestInfraChoice.choose(
+                System.getenv(TestInfraChoice.VARIABLE), () -> TestContainers.dockerUnavailableReason() == null);
+        return start(choice);
+    }
+
+    /** Starts what {@code choice} names; an external server named by the environment is used instead of either. */
+    static TestInfrastructure start(TestInfraChoice choice) throws Exception {
         Path work = workDir();
         String kafka = System.getenv("HOSTPLANE_TEST_KAFKA_BOOTSTRAP_SERVERS");
-        if (kafka == null || kafka.isBlank()) {
+        if (kafka != null && !kafka.isBlank()) {
+            log.info("Tests use the external Kafka at {}", kafka);
+        } else if (choice == TestInfraChoice.CONTAINERS) {
+            var container = TestContainers.kafka();
+            Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "test-kafka-container-stop"));
+            kafka = container.getBootstrapServers();
+            log.info("Tests use Kafka in a container ({}) at {}", TestContainers.KAFKA_IMAGE, kafka);
+        } else {
             Path dir = work.resolve("kafka-" + UUID.randomUUID());
             KafkaBroker broker = new KafkaBroker(dir, FreePorts.next(), FreePorts.next());
             Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "test-kafka-stop"));
             kafka = broker.start().bootstrapServers();
-        } else {
-            log.info("Tests use the external Kafka at {}", kafka);
         }
         String database =
                 "hp_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         String externalUrl = System.getenv("HOSTPLANE_TEST_POSTGRES_URL");
+        if ((externalUrl == null || externalUrl.isBlank()) && choice == TestInfraChoice.CONTAINERS) {
+            var container = TestContainers.postgres();
+            Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "test-postgres-container-stop"));
+            String host = container.getHost();
+            int port = container.getMappedPort(5432);
+            String admin = "jdbc:postgresql://" + host + ":" + port + "/postgres";
+            try (Connection c = DriverManager.getConnection(admin, "postgres", "postgres");
+                    Statement s = c.createStatement()) {
+                s.execute("create role hostplane login password 'hostplane'");
+                s.execute("create database " + database + " owner hostplane");
+                s.execute("create role " + AUDIT_WRITER + " login password '" + AUDIT_PASSWORD + "'");
+                s.execute("create role " + AUDIT_READER + " login password '" + AUDIT_PASSWORD + "'");
+            }
+            log.info("Tests use PostgreSQL in a container ({}) at {}:{}", TestContainers.POSTGRES_IMAGE, host, port);
+            return new TestInfrastructure(
+                    kafka, host, port, database, "hostplane", "hostplane", admin, "postgres", "postgres");
+        }
         if (externalUrl == null || externalUrl.isBlank()) {
             int port = FreePorts.next();
             PostgresServer server =

@@ -2,7 +2,9 @@ package io.hostplane.local;
 
 import io.hostplane.api.ApiApplication;
 import io.hostplane.audit.AuditApplication;
+import io.hostplane.embedded.FreePorts;
 import io.hostplane.embedded.KafkaBroker;
+import io.hostplane.embedded.Leftovers;
 import io.hostplane.embedded.PostgresServer;
 import io.hostplane.worker.WorkerApplication;
 import java.io.IOException;
@@ -10,10 +12,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.StandardOpenOption;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
@@ -51,6 +56,18 @@ public final class DevStack implements AutoCloseable {
 
         public static Settings defaults(Path dataDir) {
             return new Settings(dataDir, 8080, 8090, 8095, 19092, 19093, 15432);
+        }
+
+        /** Every port moved by {@code offset} ({@code HOSTPLANE_DEV_PORT_OFFSET}). */
+        public Settings offset(int offset) {
+            return new Settings(
+                    dataDir,
+                    apiPort + offset,
+                    workerPort + offset,
+                    auditPort + offset,
+                    kafkaPort + offset,
+                    kafkaControllerPort + offset,
+                    postgresPort + offset);
         }
     }
 
@@ -95,23 +112,96 @@ public final class DevStack implements AutoCloseable {
         return r2dbcUrl;
     }
 
-    /** Starts everything and returns once {@code /api/v1/health} answers 200. */
+    /**
+     * A start that failed, naming the part that failed ({@code PostgreSQL}, {@code Kafka}, {@code api-service}, …)
+     * and why, in one line.
+     */
+    public static final class StartFailure extends Exception {
+
+        private final String part;
+
+        StartFailure(String part, Throwable cause) {
+            super(part + ": " + reason(cause), cause);
+            this.part = part;
+        }
+
+        StartFailure(String part, String reason) {
+            super(part + ": " + reason);
+            this.part = part;
+        }
+
+        public String part() {
+            return part;
+        }
+
+        /** The innermost message that says something, on one line. */
+        static String reason(Throwable e) {
+            String reason = null;
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                    reason = t.getMessage();
+                }
+                if (t instanceof StartFailure) {
+                    break;
+                }
+            }
+            reason = reason == null ? e.getClass().getSimpleName() : reason;
+            return reason.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+        }
+    }
+
+    private interface Step<T> {
+        T run() throws Exception;
+    }
+
+    private static <T> T part(String name, Step<T> step) throws StartFailure {
+        try {
+            return step.run();
+        } catch (StartFailure e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StartFailure(name, e);
+        }
+    }
+
+    /**
+     * Starts everything and returns once {@code /api/v1/health} answers 200; a {@link StartFailure} names the part
+     * that did not start.
+     */
     public DevStack start(Duration readyTimeout) throws Exception {
         Path data = settings.dataDir().toAbsolutePath();
-        Files.createDirectories(data);
+        part("data folder", () -> {
+            Files.createDirectories(data);
+            lockDataFolder(data);
+            // Under the lock, whatever still runs on this folder was left by a launcher that died.
+            for (ProcessHandle orphan : Leftovers.running(ServiceProcess.DATA_DIR_OPTION + data)) {
+                System.out.println(
+                        "hostplane: stopping service process " + orphan.pid() + " left running by an earlier launcher");
+                Leftovers.stop(orphan, Duration.ofSeconds(30));
+            }
+            PostgresServer.removeHalfUnpackedBinaries(data.resolve("pg-bin"));
+            return null;
+        });
         String user = env.getOrDefault("SPRING_R2DBC_USERNAME", "hostplane");
         String password = env.getOrDefault("SPRING_R2DBC_PASSWORD", "hostplane");
         r2dbcUrl = env.get("SPRING_R2DBC_URL");
         if (blank(r2dbcUrl)) {
-            postgres = new PostgresServer(data.resolve("postgres"), data.resolve("pg-bin"), settings.postgresPort());
+            postgres = new PostgresServer(data.resolve("postgres"), data.resolve("pg-bin"), settings.postgresPort())
+                    .takeOverOrphans(true);
             started.add(postgres);
-            postgres.start();
-            postgres.ensureDatabase("hostplane", "hostplane", "hostplane");
+            part("PostgreSQL", () -> {
+                postgres.start();
+                postgres.ensureDatabase("hostplane", "hostplane", "hostplane");
+                return null;
+            });
             // The audit store's roles take a superuser to create (docs/audit.md, Roles): the writer may only
             // insert and read, the API's reader only read; the audit service grants them.
             String auditPassword = auditDbPassword(data);
-            postgres.ensureRole(AUDIT_WRITER, auditPassword);
-            postgres.ensureRole(AUDIT_READER, auditPassword);
+            part("PostgreSQL", () -> {
+                postgres.ensureRole(AUDIT_WRITER, auditPassword);
+                postgres.ensureRole(AUDIT_READER, auditPassword);
+                return null;
+            });
             auditLogins = List.of(
                     "--hostplane.audit.writer.username=" + AUDIT_WRITER,
                     "--hostplane.audit.writer.password=" + auditPassword,
@@ -123,9 +213,10 @@ public final class DevStack implements AutoCloseable {
         }
         bootstrapServers = env.get("SPRING_KAFKA_BOOTSTRAP_SERVERS");
         if (blank(bootstrapServers)) {
-            kafka = new KafkaBroker(data.resolve("kafka"), settings.kafkaPort(), settings.kafkaControllerPort());
+            kafka = new KafkaBroker(data.resolve("kafka"), settings.kafkaPort(), settings.kafkaControllerPort())
+                    .takeOverOrphans(true);
             started.add(kafka);
-            bootstrapServers = kafka.start().bootstrapServers();
+            bootstrapServers = part("Kafka", () -> kafka.start().bootstrapServers());
         }
         boolean processes = Boolean.parseBoolean(env.getOrDefault("HOSTPLANE_DEV_PROCESSES", "false"));
         List<String> common = new ArrayList<>(List.of(
@@ -171,14 +262,59 @@ public final class DevStack implements AutoCloseable {
 
         // HOSTPLANE_DEV_WORKERS=0 leaves the workers to the caller (tests that run them as processes).
         int workers = Integer.parseInt(env.getOrDefault("HOSTPLANE_DEV_WORKERS", "1"));
+        requireFree("api-service", settings.apiPort());
+        if (workers > 0) {
+            requireFree("worker-service", settings.workerPort());
+        }
+        requireFree("audit-service", settings.auditPort());
         if (processes) {
-            startProcesses(data, audit, workers > 0 ? worker : null, api);
+            part("services", () -> {
+                startProcesses(data, audit, workers > 0 ? worker : null, api);
+                return null;
+            });
         } else {
             startInThisJvm(audit, workers > 0 ? worker : null, api);
         }
-        awaitHealthy(readyTimeout, workers > 0);
-        awaitTokenFiles(data, readyTimeout);
+        part("api-service", () -> {
+            awaitHealthy(readyTimeout, workers > 0);
+            awaitTokenFiles(data, readyTimeout);
+            return null;
+        });
         return this;
+    }
+
+    private static void requireFree(String part, int port) throws StartFailure {
+        if (!FreePorts.isFree(port)) {
+            throw new StartFailure(part, "port " + port + " on 127.0.0.1 is in use by another program");
+        }
+    }
+
+    private FileChannel lockChannel;
+
+    /**
+     * One launcher per data folder: an OS lock on {@code launcher.lock}, released when the launcher ends however it
+     * ends (a SIGKILL too), so it is never stale. The file holds the holder's process id, for the refusal.
+     */
+    private void lockDataFolder(Path data) throws IOException, StartFailure {
+        Path file = data.resolve("launcher.lock");
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException sameJvm) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            String holder = Files.readString(file).trim();
+            throw new StartFailure(
+                    "data folder",
+                    data + " is in use by another ./hostplane dev" + (holder.isEmpty() ? "" : " (PID " + holder + ")"));
+        }
+        channel.truncate(0);
+        channel.write(java.nio.ByteBuffer.wrap(
+                Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)));
+        lockChannel = channel;
     }
 
     /**
@@ -223,7 +359,7 @@ public final class DevStack implements AutoCloseable {
                 Map<String, String> settings = ServiceProcess.settings(serviceArgs);
                 String name = service.getKey();
                 String main = service.getValue();
-                launchers.put(name, () -> ServiceProcess.start(name, main, settings, jvm, tmp));
+                launchers.put(name, () -> ServiceProcess.start(name, main, settings, jvm, data, tmp));
                 ServiceProcess process = launchers.get(name).start();
                 started.add(process);
                 processes.add(process);
@@ -232,22 +368,27 @@ public final class DevStack implements AutoCloseable {
     }
 
     /** The default: the three services as three Spring contexts in this JVM (quickest to start, least memory). */
-    private void startInThisJvm(List<String> audit, List<String> worker, List<String> api) {
+    private void startInThisJvm(List<String> audit, List<String> worker, List<String> api) throws StartFailure {
         ExecutorService starter = Executors.newFixedThreadPool(3);
         try {
             // Closed in reverse order of this list: the API first, the infrastructure last.
-            List<CompletableFuture<ConfigurableApplicationContext>> contexts = new ArrayList<>();
-            contexts.add(CompletableFuture.supplyAsync(run(AuditApplication::builder, audit), starter));
+            Map<String, CompletableFuture<ConfigurableApplicationContext>> contexts = new LinkedHashMap<>();
+            contexts.put(
+                    "audit-service",
+                    CompletableFuture.supplyAsync(run("audit", AuditApplication::builder, audit), starter));
             if (worker != null) {
-                contexts.add(CompletableFuture.supplyAsync(run(WorkerApplication::builder, worker), starter));
+                contexts.put(
+                        "worker-service",
+                        CompletableFuture.supplyAsync(run("worker", WorkerApplication::builder, worker), starter));
             }
-            contexts.add(CompletableFuture.supplyAsync(run(ApiApplication::builder, api), starter));
-            RuntimeException failure = null;
-            for (CompletableFuture<ConfigurableApplicationContext> context : contexts) {
+            contexts.put(
+                    "api-service", CompletableFuture.supplyAsync(run("api", ApiApplication::builder, api), starter));
+            StartFailure failure = null;
+            for (var context : contexts.entrySet()) {
                 try {
-                    started.add(context.join());
+                    started.add(context.getValue().join());
                 } catch (RuntimeException e) {
-                    failure = failure == null ? e : failure;
+                    failure = failure == null ? new StartFailure(context.getKey(), e) : failure;
                 }
             }
             if (failure != null) {
@@ -258,9 +399,10 @@ public final class DevStack implements AutoCloseable {
         }
     }
 
+    /** A service's context, started on a thread that names the service on log lines ({@link ServiceName}). */
     private static Supplier<ConfigurableApplicationContext> run(
-            Supplier<SpringApplicationBuilder> builder, List<String> args) {
-        return () -> builder.get().run(args.toArray(String[]::new));
+            String service, Supplier<SpringApplicationBuilder> builder, List<String> args) {
+        return () -> ServiceName.runAs(service, () -> builder.get().run(args.toArray(String[]::new)));
     }
 
     /** Waits for {@code /api/v1/health}: a 200, or without workers any answer (health needs a worker). */
@@ -275,7 +417,7 @@ public final class DevStack implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             for (ServiceProcess process : processes) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("the " + process.name() + " service stopped while starting");
+                    throw new StartFailure(process.name() + "-service", "stopped while starting (its log is above)");
                 }
             }
             try {
@@ -294,15 +436,7 @@ public final class DevStack implements AutoCloseable {
 
     /** The token pepper of this data folder: made once, kept (mode 600) so that tokens survive restarts. */
     private static String pepper(Path data) throws IOException {
-        Path file = data.resolve("pepper");
-        if (!Files.exists(file)) {
-            byte[] secret = new byte[32];
-            new SecureRandom().nextBytes(secret);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(
-                    file, Base64.getUrlEncoder().withoutPadding().encodeToString(secret), StandardCharsets.US_ASCII);
-        }
-        return Files.readString(file, StandardCharsets.US_ASCII).trim();
+        return DataFiles.secret(data.resolve("pepper"), () -> randomBase64Url(32), s -> s.length() >= 43);
     }
 
     /**
@@ -310,38 +444,41 @@ public final class DevStack implements AutoCloseable {
      * kept (mode 600) so that stored keys stay readable across restarts.
      */
     private static String sslEncryptionKey(Path data) throws IOException {
-        Path file = data.resolve("ssl-encryption-key");
-        if (!Files.exists(file)) {
-            byte[] secret = new byte[32];
-            new SecureRandom().nextBytes(secret);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, Base64.getEncoder().encodeToString(secret), StandardCharsets.US_ASCII);
-        }
-        return Files.readString(file, StandardCharsets.US_ASCII).trim();
+        return DataFiles.secret(
+                data.resolve("ssl-encryption-key"),
+                () -> {
+                    byte[] secret = new byte[32];
+                    new SecureRandom().nextBytes(secret);
+                    return Base64.getEncoder().encodeToString(secret);
+                },
+                DataFiles::isBase64Of32Bytes);
     }
 
     /** The password of the audit store's writer and reader logins in this data folder: made once, mode 600. */
     private static String auditDbPassword(Path data) throws IOException {
-        Path file = data.resolve("audit-db-password");
-        if (!Files.exists(file)) {
-            byte[] secret = new byte[24];
-            new SecureRandom().nextBytes(secret);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(
-                    file, Base64.getUrlEncoder().withoutPadding().encodeToString(secret), StandardCharsets.US_ASCII);
-        }
-        return Files.readString(file, StandardCharsets.US_ASCII).trim();
+        return DataFiles.secret(data.resolve("audit-db-password"), () -> randomBase64Url(24), s -> s.length() >= 32);
+    }
+
+    private static String randomBase64Url(int bytes) {
+        byte[] secret = new byte[bytes];
+        new SecureRandom().nextBytes(secret);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     }
 
     /**
      * The Ed25519 key that signs audit checkpoints in this data folder: {@code audit-signing-key} (PKCS#8, base64,
      * mode 600) and its public half {@code audit-verify-key} (X.509, base64) for the API. Made once and kept, so
-     * that earlier checkpoints stay verifiable. Returns {private, public}.
+     * that earlier checkpoints stay verifiable. The public half is written first and each file whole (a temporary
+     * file renamed), so a crash leaves either both or no private key: a missing or unreadable private key was never
+     * used, and both are made again. Returns {private, public}.
      */
     private static String[] auditSigningKeys(Path data) throws IOException {
         Path privateFile = data.resolve("audit-signing-key");
         Path publicFile = data.resolve("audit-verify-key");
-        if (!Files.exists(privateFile) || !Files.exists(publicFile)) {
+        if (!DataFiles.isEd25519Pair(privateFile, publicFile)) {
+            if (Files.exists(privateFile) || Files.exists(publicFile)) {
+                System.out.println("hostplane: replacing the unfinished audit signing key in " + data);
+            }
             KeyPair pair;
             try {
                 pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
@@ -349,16 +486,14 @@ public final class DevStack implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
             Files.deleteIfExists(privateFile);
-            Files.createFile(
-                    privateFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(
-                    privateFile,
-                    Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()),
-                    StandardCharsets.US_ASCII);
-            Files.writeString(
+            DataFiles.writeWhole(
                     publicFile,
                     Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()),
-                    StandardCharsets.US_ASCII);
+                    false);
+            DataFiles.writeWhole(
+                    privateFile,
+                    Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()),
+                    true);
         }
         return new String[] {
             Files.readString(privateFile, StandardCharsets.US_ASCII).trim(),
@@ -410,6 +545,14 @@ public final class DevStack implements AutoCloseable {
         }
         started.clear();
         processes.clear();
+        if (lockChannel != null) {
+            try {
+                lockChannel.close();
+            } catch (IOException e) {
+                // Released by the OS when this process ends anyway.
+            }
+            lockChannel = null;
+        }
     }
 
     /**

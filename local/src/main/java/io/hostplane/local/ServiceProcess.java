@@ -20,6 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ServiceProcess implements AutoCloseable {
 
+    /** On each service's command line, so that a service left running by a launcher that died can be found. */
+    static final String DATA_DIR_OPTION = "-Dhostplane.data-dir=";
+
     private final String name;
     private final Process process;
 
@@ -34,7 +37,12 @@ final class ServiceProcess implements AutoCloseable {
      * the loader with {@code loader.main}; from a plain class path (tests) it runs the main class directly.
      */
     static ServiceProcess start(
-            String name, String mainClass, Map<String, String> settings, List<String> jvmOptions, Path tmpDir)
+            String name,
+            String mainClass,
+            Map<String, String> settings,
+            List<String> jvmOptions,
+            Path dataDir,
+            Path tmpDir)
             throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classPath = System.getProperty("java.class.path");
@@ -43,6 +51,7 @@ final class ServiceProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.add("-Djava.io.tmpdir=" + tmpDir);
         command.add("-Dhostplane.service=" + name);
+        command.add(DATA_DIR_OPTION + dataDir);
         command.add("-cp");
         command.add(classPath);
         if (isExecutableJar(classPath)) {

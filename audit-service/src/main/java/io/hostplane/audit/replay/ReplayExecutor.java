@@ -324,6 +324,7 @@ class ReplayExecutor implements SmartLifecycle {
                     percent -> {
                         if (percent > 0 && System.nanoTime() - lastReport[0] >= PROGRESS_EVERY.toNanos()) {
                             lastReport[0] = System.nanoTime();
+                            log.info("replay {} at {} %", jobId, percent);
                             report(command, JobStatus.RUNNING, percent, List.of(), null, null);
                         }
                     },

@@ -41,7 +41,10 @@ class OutOfOrderFoldingTest extends ApiIntegrationTest {
 
         succeed(second, 20, "replace", id, "192.0.2.20");
         succeed(first, 10, "replace", id, "192.0.2.10");
+        // Job events are keyed by job id, so the two may be folded on different partitions in either order:
+        // wait for both, then the later command's content must be the one kept.
         awaitSucceeded(first);
+        awaitSucceeded(second);
         assertThat(json(HttpMethod.GET, path, allToken, null, 200)
                         .path("data")
                         .path("content")
@@ -56,6 +59,7 @@ class OutOfOrderFoldingTest extends ApiIntegrationTest {
         succeed(delete, 40, "delete", id, null);
         succeed(late, 30, "replace", id, "192.0.2.30");
         awaitSucceeded(late);
+        awaitSucceeded(delete);
         json(HttpMethod.GET, path, allToken, null, 404);
         assertThat(json(HttpMethod.GET, "/api/v1/domains/" + zone + "/dns/records", allToken, null, 200)
                         .path("data")

@@ -1,13 +1,20 @@
 package io.hostplane.api;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The API talks to the other services through Kafka and the contract only. */
+/**
+ * The API's boundaries: it talks to the other services through Kafka and the contract only; its feature packages
+ * ({@code io.hostplane.api.*}) form no cycle; {@code system} (security, errors, HTTP) depends on no feature; and
+ * the job engine's internals stay inside {@code jobs}.
+ */
 class ApiArchitectureTest {
 
     private final JavaClasses api = new ClassFileImporter()
@@ -31,9 +38,30 @@ class ApiArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .haveFullyQualifiedName("io.hostplane.api.jobs.JobStore")
-                .orShould()
+                .check(api);
+        // Features write outbox rows through Outbox; only the job engine's acceptance path wakes the relay itself.
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("io.hostplane.api.jobs..", "io.hostplane.api.outbox..")
+                .should()
                 .dependOnClassesThat()
-                .haveFullyQualifiedName("io.hostplane.api.jobs.OutboxRelay")
+                .haveFullyQualifiedName("io.hostplane.api.outbox.OutboxRelay")
+                .check(api);
+    }
+
+    @Test
+    void featurePackagesFormNoCycle() {
+        slices().matching("io.hostplane.api.(*)..").should().beFreeOfCycles().check(api);
+    }
+
+    @Test
+    void systemDependsOnNoFeature() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.hostplane.api.system..")
+                .should()
+                .dependOnClassesThat(
+                        resideInAPackage("io.hostplane.api..").and(not(resideInAPackage("io.hostplane.api.system.."))))
                 .check(api);
     }
 }

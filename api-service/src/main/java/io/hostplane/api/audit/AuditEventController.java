@@ -3,7 +3,7 @@ package io.hostplane.api.audit;
 import io.hostplane.api.system.Cursors;
 import io.hostplane.api.system.Paging;
 import io.hostplane.api.system.Responses;
-import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.api.system.security.ApiPrincipal;
 import io.hostplane.common.envelope.ApiEnvelope;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.hostplane.api.audit;
 
 import io.hostplane.api.system.ApiException;
-import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.api.system.security.ApiPrincipal;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
 import io.hostplane.common.event.EventTypes;

@@ -4,7 +4,7 @@ import io.hostplane.api.domains.DomainView;
 import io.hostplane.api.jobs.JobService;
 import io.hostplane.api.jobs.JobView;
 import io.hostplane.api.system.ApiException;
-import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.api.system.security.ApiPrincipal;
 import io.hostplane.common.event.CreateBackup;
 import io.hostplane.common.event.DeleteBackup;
 import io.hostplane.common.event.RestoreBackup;

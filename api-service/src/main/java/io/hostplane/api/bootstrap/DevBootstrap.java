@@ -3,7 +3,7 @@ package io.hostplane.api.bootstrap;
 import io.hostplane.api.accounts.AccountStore;
 import io.hostplane.api.domains.DomainService;
 import io.hostplane.api.domains.DomainStore;
-import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.api.system.security.ApiPrincipal;
 import io.hostplane.api.tokens.TokenStore;
 import io.hostplane.common.id.Ids;
 import io.hostplane.common.scope.Scope;

@@ -1,7 +1,8 @@
 package io.hostplane.api.callbacks;
 
+import io.hostplane.api.system.CallbackSecrets;
 import io.hostplane.api.system.Hmac;
-import io.hostplane.api.tokens.TokenProperties;
+import io.hostplane.api.system.security.TokenProperties;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -14,7 +15,7 @@ import org.springframework.stereotype.Component;
  * "t.body" under the secret>}; a receiver recomputes it and rejects old timestamps (replays).
  */
 @Component
-public class CallbackSigner {
+public class CallbackSigner implements CallbackSecrets {
 
     public static final String HEADER = "Hostplane-Signature";
 
@@ -26,6 +27,7 @@ public class CallbackSigner {
     }
 
     /** The tenant's signing secret. */
+    @Override
     public String secretOf(String tenant) {
         return "hpcs_" + Base64.getUrlEncoder().withoutPadding().encodeToString(mac(key, "callback-secret|" + tenant));
     }

@@ -1,5 +1,6 @@
 package io.hostplane.api.callbacks;
 
+import io.hostplane.api.jobs.JobEndings;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -13,7 +14,7 @@ import reactor.core.publisher.Mono;
 
 /** Callback deliveries in {@code api.job_callbacks} and their attempts in {@code api.job_callback_attempts}. */
 @Repository
-public class CallbackStore {
+public class CallbackStore implements JobEndings {
 
     private final DatabaseClient db;
 
@@ -30,19 +31,16 @@ public class CallbackStore {
 
     public record Attempt(int attempt, Instant at, Integer statusCode, String error, int durationMs) {}
 
-    /**
-     * Queues the job's callback if the job has a URL and has reached a terminal state; run in the
-     * transaction that made it terminal, so a terminal job with a URL always has its delivery.
-     */
-    public Mono<Void> enqueueIfTerminal(UUID jobId) {
-        return db.sql("insert into api.job_callbacks (job_id, tenant_id, url) select id, tenant_id, callback_url "
-                        + "from api.jobs where id = :id and callback_url is not null "
-                        + "and status in ('succeeded', 'failed', 'cancelled') on conflict (job_id) do nothing")
-                .bind("id", jobId)
-                .then();
+    @Override
+    public Mono<Void> ended(List<UUID> jobIds) {
+        return enqueueIfTerminal(jobIds);
     }
 
-    /** {@link #enqueueIfTerminal(UUID)} for many jobs in one statement. */
+    /**
+     * Queues the callbacks of those of {@code jobIds} that have a URL and have reached a terminal state, in one
+     * statement; run in the transaction that made them terminal, so a terminal job with a URL always has its
+     * delivery.
+     */
     public Mono<Void> enqueueIfTerminal(List<UUID> jobIds) {
         if (jobIds.isEmpty()) {
             return Mono.empty();

@@ -1,5 +1,6 @@
 package io.hostplane.api.callbacks;
 
+import io.hostplane.api.jobs.JobService;
 import io.hostplane.api.system.EnvelopeWriter;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
@@ -46,7 +47,7 @@ class CallbackUrlFilter implements WebFilter {
         return urls.problem(url)
                 .map(problem -> refuse(exchange, problem))
                 .defaultIfEmpty(Mono.defer(
-                        () -> chain.filter(exchange).contextWrite(ctx -> ctx.put(JobCallbacks.CONTEXT_KEY, url))))
+                        () -> chain.filter(exchange).contextWrite(ctx -> ctx.put(JobService.CALLBACK_URL_KEY, url))))
                 .flatMap(next -> next);
     }
 

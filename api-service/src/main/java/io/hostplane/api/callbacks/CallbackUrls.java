@@ -1,6 +1,6 @@
 package io.hostplane.api.callbacks;
 
-import io.hostplane.api.tokens.Cidr;
+import io.hostplane.api.system.security.Cidr;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;

@@ -6,7 +6,7 @@ import io.hostplane.api.jobs.JobService;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.RequestIds;
 import io.hostplane.api.system.Responses;
-import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.api.system.security.ApiPrincipal;
 import io.hostplane.common.dns.DnsRecord;
 import io.hostplane.common.envelope.ApiEnvelope;
 import io.hostplane.common.envelope.ErrorCodes;

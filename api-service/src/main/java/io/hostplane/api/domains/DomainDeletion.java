@@ -4,7 +4,7 @@ import io.hostplane.api.jobs.JobOutcomeApplier;
 import io.hostplane.api.jobs.JobService;
 import io.hostplane.api.jobs.JobView;
 import io.hostplane.api.system.ApiException;
-import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.api.system.security.ApiPrincipal;
 import io.hostplane.common.event.DeleteZone;
 import io.hostplane.common.event.JobStateChanged;
 import io.hostplane.common.job.JobTypes;

@@ -4,7 +4,7 @@ import io.hostplane.api.jobs.JobOutcomeApplier;
 import io.hostplane.api.jobs.JobService;
 import io.hostplane.api.jobs.JobView;
 import io.hostplane.api.system.ApiException;
-import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.api.system.security.ApiPrincipal;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
 import io.hostplane.common.event.CreateZone;

@@ -1,7 +1,7 @@
 package io.hostplane.api.domains;
 
 import io.hostplane.api.system.ApiException;
-import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.api.system.security.ApiPrincipal;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 

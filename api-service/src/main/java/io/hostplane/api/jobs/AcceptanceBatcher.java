@@ -1,5 +1,6 @@
 package io.hostplane.api.jobs;
 
+import io.hostplane.api.outbox.OutboxRelay;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -1,12 +1,10 @@
 package io.hostplane.api.jobs;
 
-import io.hostplane.api.callbacks.CallbackStore;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.Cursors;
 import io.hostplane.api.system.Paging;
 import io.hostplane.api.system.RequestIds;
-import io.hostplane.api.system.Responses;
-import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.api.system.security.ApiPrincipal;
 import io.hostplane.common.envelope.ApiEnvelope;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
@@ -55,17 +53,9 @@ class JobController {
     private final JobChanges changes;
     private final JsonMapper json;
 
-    private final CallbackStore callbacks;
     private final Cursors cursors;
 
-    JobController(
-            JobService jobs,
-            JobStore store,
-            JobChanges changes,
-            JsonMapper json,
-            CallbackStore callbacks,
-            Cursors cursors) {
-        this.callbacks = callbacks;
+    JobController(JobService jobs, JobStore store, JobChanges changes, JsonMapper json, Cursors cursors) {
         this.cursors = cursors;
         this.jobs = jobs;
         this.store = store;
@@ -93,42 +83,6 @@ class JobController {
                                 .next()
                                 .timeout(waitFor, jobs.find(jobId)))
                 .map(job -> answer(job, ifNoneMatch, exchange));
-    }
-
-    /** The job's completion callback: its URL, state and every attempt (empty when the job names none). */
-    record Deliveries(
-            String jobId,
-            String callbackUrl,
-            String state,
-            int attempts,
-            Instant nextAttemptAt,
-            Instant finishedAt,
-            List<CallbackStore.Attempt> items) {}
-
-    @GetMapping("/{id}/deliveries")
-    Mono<ResponseEntity<ApiEnvelope>> deliveries(
-            @PathVariable String id, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
-        UUID jobId = parse(id);
-        return visible(jobId, caller)
-                .flatMap(job -> callbacks
-                        .delivery(jobId)
-                        .flatMap(d -> callbacks
-                                .attempts(jobId)
-                                .collectList()
-                                .map(attempts -> new Deliveries(
-                                        job.id(),
-                                        d.url(),
-                                        d.state(),
-                                        d.attempts(),
-                                        d.state().equals("pending") ? d.nextAttemptAt() : null,
-                                        d.finishedAt(),
-                                        attempts)))
-                        // No delivery yet: the job names no callback, or has not finished.
-                        .switchIfEmpty(callbacks
-                                .urlOf(jobId)
-                                .map(url -> new Deliveries(job.id(), url, "waiting", 0, null, null, List.of()))
-                                .defaultIfEmpty(new Deliveries(job.id(), null, "none", 0, null, null, List.of()))))
-                .map(d -> Responses.ok(exchange, d.items().size() + " delivery attempts.", d));
     }
 
     private ResponseEntity<ApiEnvelope> answer(JobView job, String ifNoneMatch, ServerWebExchange exchange) {
@@ -237,9 +191,7 @@ class JobController {
     }
 
     private Mono<JobView> visible(UUID jobId, ApiPrincipal caller) {
-        return jobs.find(jobId)
-                .filter(job -> caller.canAccessTenant(job.tenant()))
-                .switchIfEmpty(Mono.error(ApiException.notFound("No job " + jobId + ".")));
+        return jobs.visibleTo(jobId, caller);
     }
 
     /** A strong validator of everything the job shows: any change to the job changes it. */

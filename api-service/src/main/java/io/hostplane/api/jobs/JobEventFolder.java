@@ -1,6 +1,5 @@
 package io.hostplane.api.jobs;
 
-import io.hostplane.api.callbacks.CallbackStore;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
@@ -47,7 +46,7 @@ class JobEventFolder {
 
     private final JobChanges changes;
 
-    private final CallbackStore callbacks;
+    private final JobEndings endings;
     private final ActiveJobCounts activeJobs;
     private final JobMetrics metrics;
 
@@ -57,11 +56,11 @@ class JobEventFolder {
             TransactionalOperator tx,
             List<JobOutcomeApplier> appliers,
             JobChanges changes,
-            CallbackStore callbacks,
+            JobEndings endings,
             ActiveJobCounts activeJobs,
             JobMetrics metrics) {
         this.metrics = metrics;
-        this.callbacks = callbacks;
+        this.endings = endings;
         this.activeJobs = activeJobs;
         this.changes = changes;
         this.jobs = jobs;
@@ -199,7 +198,7 @@ class JobEventFolder {
                             }
                         }
                     });
-                    return applied(succeeded).then(callbacks.enqueueIfTerminal(withCallback));
+                    return applied(succeeded).then(endings.ended(withCallback));
                 });
         tx.transactional(work).block(Duration.ofSeconds(60));
         finishedTenants.forEach(activeJobs::finished);

@@ -1,11 +1,10 @@
 package io.hostplane.api.jobs;
 
-import io.hostplane.api.callbacks.CallbackStore;
-import io.hostplane.api.callbacks.JobCallbacks;
+import io.hostplane.api.outbox.Outbox;
 import io.hostplane.api.system.ApiEvents;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.RequestContext;
-import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.api.system.security.ApiPrincipal;
 import io.hostplane.common.envelope.FieldError;
 import io.hostplane.common.event.CancelReplay;
 import io.hostplane.common.event.CloudEvent;
@@ -37,6 +36,9 @@ import reactor.util.context.ContextView;
 @Service
 public class JobService {
 
+    /** Reactor context key under which a request\'s checked callback URL reaches job acceptance. */
+    public static final String CALLBACK_URL_KEY = "hostplane.callbackUrl";
+
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
 
     private final JobStore jobs;
@@ -45,7 +47,7 @@ public class JobService {
     private final Outbox outbox;
 
     private final DatabaseClient db;
-    private final CallbackStore callbacks;
+    private final JobEndings endings;
     private final ActiveJobCounts activeJobs;
     private final AcceptanceBatcher batcher;
 
@@ -57,13 +59,13 @@ public class JobService {
             TransactionalOperator tx,
             Outbox outbox,
             DatabaseClient db,
-            CallbackStore callbacks,
+            JobEndings endings,
             ActiveJobCounts activeJobs,
             AcceptanceBatcher batcher,
             JobMetrics metrics) {
         this.metrics = metrics;
         this.batcher = batcher;
-        this.callbacks = callbacks;
+        this.endings = endings;
         this.activeJobs = activeJobs;
         this.db = db;
         this.jobs = jobs;
@@ -199,7 +201,7 @@ public class JobService {
                 job.resource(),
                 requestId,
                 caller.tokenId(),
-                ctx.<String>getOrEmpty(JobCallbacks.CONTEXT_KEY).orElse(null),
+                ctx.<String>getOrEmpty(CALLBACK_URL_KEY).orElse(null),
                 job.domain(),
                 messages,
                 ctx.<IdempotencyFilter.Binding>getOrEmpty(IdempotencyFilter.CONTEXT_KEY)
@@ -263,9 +265,7 @@ public class JobService {
                                 .fetch()
                                 .rowsUpdated()
                                 .flatMap(n -> n == 1
-                                        ? callbacks
-                                                .enqueueIfTerminal(id)
-                                                .doOnSuccess(x -> activeJobs.finished(job.tenant()))
+                                        ? endings.ended(List.of(id)).doOnSuccess(x -> activeJobs.finished(job.tenant()))
                                         : Mono.error(notCancellable("running"))));
         return tx.transactional(work).then(jobs.find(id));
     }
@@ -316,6 +316,12 @@ public class JobService {
                 "Job is " + state + "; only a queued job can be cancelled.",
                 List.of(new FieldError("status", state.toUpperCase(Locale.ROOT), "The job is " + state + ".")),
                 null);
+    }
+
+    /** The job, if {@code caller} may see it; else a 404 (also for another tenant's job). */
+    public Mono<JobView> visibleTo(UUID id, ApiPrincipal caller) {
+        return find(id).filter(job -> caller.canAccessTenant(job.tenant()))
+                .switchIfEmpty(Mono.error(ApiException.notFound("No job " + id + ".")));
     }
 
     public Mono<JobView> find(UUID id) {

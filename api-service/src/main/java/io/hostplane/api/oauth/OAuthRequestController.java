@@ -3,7 +3,7 @@ package io.hostplane.api.oauth;
 import io.hostplane.api.system.ClientAddress;
 import io.hostplane.api.system.RequestIds;
 import io.hostplane.api.system.Responses;
-import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.api.system.security.ApiPrincipal;
 import io.hostplane.common.envelope.ApiEnvelope;
 import java.net.URI;
 import java.net.URLEncoder;

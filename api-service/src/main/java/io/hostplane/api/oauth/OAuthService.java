@@ -1,12 +1,12 @@
 package io.hostplane.api.oauth;
 
 import io.hostplane.api.accounts.AccountStore;
-import io.hostplane.api.jobs.Outbox;
+import io.hostplane.api.outbox.Outbox;
 import io.hostplane.api.system.ApiEvents;
 import io.hostplane.api.system.ApiException;
-import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.api.system.security.ApiPrincipal;
+import io.hostplane.api.system.security.TokenProperties;
 import io.hostplane.api.tokens.TokenHasher;
-import io.hostplane.api.tokens.TokenProperties;
 import io.hostplane.api.tokens.TokenService;
 import io.hostplane.api.tokens.TokenStore;
 import io.hostplane.api.users.UserStore;

@@ -1,7 +1,7 @@
 package io.hostplane.api.oauth;
 
 import io.hostplane.api.system.Hmac;
-import io.hostplane.api.tokens.TokenProperties;
+import io.hostplane.api.system.security.TokenProperties;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;

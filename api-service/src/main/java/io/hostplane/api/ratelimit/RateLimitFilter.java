@@ -2,7 +2,7 @@ package io.hostplane.api.ratelimit;
 
 import io.hostplane.api.system.ClientAddress;
 import io.hostplane.api.system.EnvelopeWriter;
-import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.api.system.security.ApiPrincipal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;

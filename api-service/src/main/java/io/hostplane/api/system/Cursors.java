@@ -1,7 +1,7 @@
 package io.hostplane.api.system;
 
-import io.hostplane.api.tokens.ApiPrincipal;
-import io.hostplane.api.tokens.TokenProperties;
+import io.hostplane.api.system.security.ApiPrincipal;
+import io.hostplane.api.system.security.TokenProperties;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.hostplane.api.system;
 
-import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.api.system.security.ApiPrincipal;
 import java.util.function.Function;
 import org.springframework.web.server.ServerWebExchange;
 

@@ -1,6 +1,6 @@
 package io.hostplane.api.system;
 
-import io.hostplane.api.tokens.Cidr;
+import io.hostplane.api.system.security.Cidr;
 import io.hostplane.common.id.Ids;
 import io.hostplane.platform.Traceparents;
 import io.micrometer.tracing.Span;

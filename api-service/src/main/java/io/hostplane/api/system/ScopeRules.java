@@ -1,6 +1,6 @@
 package io.hostplane.api.system;
 
-import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.api.system.security.ApiPrincipal;
 import io.hostplane.common.scope.Scope;
 import java.util.List;
 import org.springframework.http.HttpMethod;

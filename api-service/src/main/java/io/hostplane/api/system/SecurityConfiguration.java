@@ -1,12 +1,12 @@
 package io.hostplane.api.system;
 
-import io.hostplane.api.tokens.BearerAuthenticationManager;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AuthenticationServiceException;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.server.resource.introspection.BadOpaqueTokenException;
@@ -30,7 +30,7 @@ class SecurityConfiguration {
 
     @Bean
     SecurityWebFilterChain apiSecurity(
-            ServerHttpSecurity http, BearerAuthenticationManager bearer, EnvelopeWriter writer, CorsProperties cors) {
+            ServerHttpSecurity http, ReactiveAuthenticationManager bearer, EnvelopeWriter writer, CorsProperties cors) {
         ServerAuthenticationEntryPoint entryPoint = unauthorized(writer);
         ServerAccessDeniedHandler denied = forbidden(writer);
         if (cors.allowedOrigins().stream().anyMatch(o -> !o.isBlank())) {

@@ -1,7 +1,6 @@
 package io.hostplane.api.system;
 
-import io.hostplane.api.callbacks.CallbackSigner;
-import io.hostplane.api.tokens.ApiPrincipal;
+import io.hostplane.api.system.security.ApiPrincipal;
 import io.hostplane.common.envelope.ApiEnvelope;
 import io.hostplane.common.scope.Scope;
 import java.time.Instant;
@@ -20,9 +19,9 @@ import reactor.core.publisher.Mono;
 class SystemController {
 
     private final HealthProbe health;
-    private final CallbackSigner signer;
+    private final CallbackSecrets signer;
 
-    SystemController(HealthProbe health, CallbackSigner signer) {
+    SystemController(HealthProbe health, CallbackSecrets signer) {
         this.health = health;
         this.signer = signer;
     }

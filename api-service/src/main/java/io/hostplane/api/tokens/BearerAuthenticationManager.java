@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jwt.JWTParser;
 import io.hostplane.api.accounts.AccountStore;
 import io.hostplane.api.system.RequestContext;
+import io.hostplane.api.system.security.ApiPrincipal;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;

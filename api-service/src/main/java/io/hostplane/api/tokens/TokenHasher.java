@@ -1,6 +1,7 @@
 package io.hostplane.api.tokens;
 
 import io.hostplane.api.system.Hmac;
+import io.hostplane.api.system.security.TokenProperties;
 import java.nio.charset.StandardCharsets;
 import org.springframework.stereotype.Component;
 

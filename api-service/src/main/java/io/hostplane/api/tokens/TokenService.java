@@ -2,10 +2,13 @@ package io.hostplane.api.tokens;
 
 import io.hostplane.api.callbacks.CallbackUrls;
 import io.hostplane.api.domains.DomainNames;
-import io.hostplane.api.jobs.Outbox;
+import io.hostplane.api.outbox.Outbox;
 import io.hostplane.api.system.ApiEvents;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.RequestJson;
+import io.hostplane.api.system.security.ApiPrincipal;
+import io.hostplane.api.system.security.Cidr;
+import io.hostplane.api.system.security.TokenProperties;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
 import io.hostplane.common.event.EventCodec;

@@ -3,8 +3,8 @@ package io.hostplane.api.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hostplane.api.tokens.ApiPrincipal;
-import io.hostplane.api.tokens.TokenProperties;
+import io.hostplane.api.system.security.ApiPrincipal;
+import io.hostplane.api.system.security.TokenProperties;
 import io.hostplane.common.scope.Scope;
 import java.time.Duration;
 import java.util.EnumSet;

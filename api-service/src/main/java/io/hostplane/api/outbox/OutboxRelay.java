@@ -1,4 +1,4 @@
-package io.hostplane.api.jobs;
+package io.hostplane.api.outbox;
 
 import io.hostplane.api.system.PollingLoop;
 import java.time.Duration;
@@ -23,7 +23,7 @@ import reactor.core.publisher.Mono;
  * <p>Looking costs one short query every {@code hostplane.outbox.recovery-interval} (1 s), or at once when woken.
  */
 @Component
-class OutboxRelay extends PollingLoop {
+public class OutboxRelay extends PollingLoop {
 
     private static final long LOCK_KEY = 0x6870_6f75_7462_6f78L; // "hpoutbox"
 

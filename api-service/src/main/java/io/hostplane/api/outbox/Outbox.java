@@ -1,4 +1,4 @@
-package io.hostplane.api.jobs;
+package io.hostplane.api.outbox;
 
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
@@ -11,7 +11,7 @@ import reactor.core.publisher.Mono;
  * must not be lost and must not be published unless their state change commits (token, user and OAuth events, a
  * replay's cancellation). Such a row is due at once: the caller {@link #wake}s the relay after the commit, and the
  * {@link OutboxRelay} sends it. Job acceptances, the hot path, publish their own rows instead
- * ({@link AcceptanceBatcher}).
+ * (the jobs feature's {@code AcceptanceBatcher}).
  */
 @Component
 public class Outbox {

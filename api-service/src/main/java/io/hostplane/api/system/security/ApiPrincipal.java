@@ -1,4 +1,4 @@
-package io.hostplane.api.tokens;
+package io.hostplane.api.system.security;
 
 import io.hostplane.common.scope.Scope;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.hostplane.api.tokens;
+package io.hostplane.api.system.security;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,4 +1,4 @@
-package io.hostplane.api.tokens;
+package io.hostplane.api.system.security;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;

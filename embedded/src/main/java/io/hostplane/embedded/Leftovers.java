@@ -101,6 +101,31 @@ public final class Leftovers {
      * Moves an unfinished folder aside ({@code name.incomplete-<time>}) rather than deleting it: nothing in it was
      * ever used, but a person may want to see what the crash left. Returns where it went.
      */
+    /**
+     * The processes whose working directory is {@code dir}: a PostgreSQL server's processes all work in its data
+     * folder, so these are the backends, checkpointer and writers a killed postmaster left behind (they outlive it
+     * for a moment, holding its shared memory, and a new server on the folder refuses to start while they do).
+     */
+    public static List<ProcessHandle> workingIn(Path dir) {
+        Path real;
+        try {
+            real = dir.toRealPath();
+        } catch (IOException e) {
+            return List.of();
+        }
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.pid() != ProcessHandle.current().pid())
+                .filter(p -> {
+                    try {
+                        return Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd"))
+                                .equals(real);
+                    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                        return false; // gone meanwhile, a zombie, or not ours to look at
+                    }
+                })
+                .toList();
+    }
+
     public static Path moveAside(Path dir) throws IOException {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path target = dir.resolveSibling(dir.getFileName() + ".incomplete-" + stamp);

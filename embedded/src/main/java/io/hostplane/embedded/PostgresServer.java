@@ -91,6 +91,12 @@ public final class PostgresServer implements AutoCloseable {
                 state = Leftovers.pidState(pid, data);
             }
             if (state != Leftovers.PidState.SERVER) {
+                // The dead postmaster's children may still be exiting, holding its shared memory: a new server
+                // would refuse to start beside them. They work in the data folder, and nothing else does.
+                for (ProcessHandle child : Leftovers.workingIn(data)) {
+                    log.info("Stopping PID {}, left in {} by the dead server", child.pid(), data);
+                    Leftovers.stop(child, Duration.ofSeconds(5));
+                }
                 log.info("Removing a stale postmaster.pid (PID {}: {})", pid, describe(state));
                 Files.deleteIfExists(pidFile);
             }
@@ -179,6 +185,10 @@ public final class PostgresServer implements AutoCloseable {
                 // end): a hook of its own would stop PostgreSQL while the services still finish their work.
                 .setRegisterShutdownHook(false)
                 .setServerConfig("listen_addresses", "127.0.0.1")
+                // TCP on loopback only, no Unix socket: a socket's lock file lives in /tmp, outside the data folder,
+                // and names the old postmaster's PID; after a crash that PID is a zombie for a while, which
+                // PostgreSQL takes for a live server ("lock file /tmp/.s.PGSQL.<port>.lock already exists").
+                .setServerConfig("unix_socket_directories", "")
                 .setServerConfig("max_connections", "200")
                 // The embedded defaults are -F and synchronous_commit=off: fast, but a commit could be
                 // lost in a crash after the API answered 202. A 202 is a promise: durable commits.

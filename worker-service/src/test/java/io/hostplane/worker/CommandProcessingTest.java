@@ -26,8 +26,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -131,6 +135,48 @@ class CommandProcessingTest {
         List<JobStateChanged> events = awaitTerminal(slow);
         assertThat(events).extracting(JobStateChanged::status).containsExactly(JobStatus.RUNNING, JobStatus.SUCCEEDED);
         assertThat(events.get(0).startedAt()).isEqualTo(events.get(1).startedAt());
+    }
+
+    /**
+     * Key-ordered parallel processing: a quick job on another key of the same partition is done while a slow job is
+     * at work, the slow job's key keeps its order, and the partition's committed offset stays at the slow job (its
+     * lowest unfinished record) until it is done.
+     */
+    @Test
+    void anotherKeyOfTheSamePartitionIsDoneWhileAKeyIsAtWorkAndEachKeyKeepsItsOrder() throws Exception {
+        int partition = 0;
+        String otherKey = Topics.commandKey("t_other", "zone", "other-" + zone);
+        int mark = jobs.seen();
+        CloudEvent slow = command(SLOW_JOB, java.util.Map.of("millis", 4000));
+        CloudEvent afterSlow = command(SLOW_JOB, java.util.Map.of("millis", 1));
+        CloudEvent quick = command(SLOW_JOB, java.util.Map.of("millis", 1));
+        long slowOffset = jobs.sendTo(partition, key(), slow);
+        long afterSlowOffset = jobs.sendTo(partition, key(), afterSlow);
+        jobs.sendTo(partition, otherKey, quick);
+
+        CloudEvent firstOutcome = jobs.awaitEvent(mark, e -> isTerminal(e) && isOneOf(e, slow, afterSlow, quick));
+        assertThat(firstOutcome.jobid()).isEqualTo(quick.jobid());
+        try (Admin admin = Admin.create(
+                java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrapServers()))) {
+            // The quick job (after the slow one in the partition) is done, and its offset is not committed past the
+            // slow one, which is still at work (its outcome is not out yet).
+            assertThat(jobs.seen(slow.jobid(), JobStatus.SUCCEEDED)).isFalse();
+            Long committed = committedOffset(admin, partition);
+            assertThat(committed == null || committed <= slowOffset)
+                    .as("committed %s while %d is unfinished", committed, slowOffset)
+                    .isTrue();
+
+            List<CloudEvent> outcomes =
+                    List.of(last(awaitTerminalEvents(slow.jobid())), last(awaitTerminalEvents(afterSlow.jobid())));
+            assertThat(jobs.indexOf(outcomes.get(0))).isLessThan(jobs.indexOf(outcomes.get(1)));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while ((committed = committedOffset(admin, partition)) != null
+                    && committed <= afterSlowOffset
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(committed).isGreaterThan(afterSlowOffset);
+        }
     }
 
     @Test
@@ -425,8 +471,24 @@ class CommandProcessingTest {
         return jobs.send(type, data);
     }
 
-    private static JobStateChanged last(List<JobStateChanged> events) {
+    private static <T> T last(List<T> events) {
         return events.get(events.size() - 1);
+    }
+
+    private boolean isTerminal(CloudEvent event) {
+        return codec.data(event, JobStateChanged.class).status().isTerminal();
+    }
+
+    private static boolean isOneOf(CloudEvent event, CloudEvent... commands) {
+        return java.util.Arrays.stream(commands).anyMatch(c -> c.jobid().equals(event.jobid()));
+    }
+
+    private static Long committedOffset(Admin admin, int partition) throws Exception {
+        OffsetAndMetadata offset = admin.listConsumerGroupOffsets(Topics.WORKER_GROUP)
+                .partitionsToOffsetAndMetadata()
+                .get()
+                .get(new TopicPartition(Topics.COMMANDS, partition));
+        return offset == null ? null : offset.offset();
     }
 
     private List<JobStateChanged> awaitTerminal(String jobId) {

@@ -5,6 +5,7 @@ import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.event.JobStateChanged;
 import io.hostplane.common.id.Ids;
+import io.hostplane.common.job.JobStatus;
 import io.hostplane.common.topic.Topics;
 import io.hostplane.embedded.TestInfrastructure;
 import java.time.Duration;
@@ -81,6 +82,14 @@ public final class WorkerJobs implements AutoCloseable {
         return command.jobid();
     }
 
+    /** Sends {@code command} with {@code key} to {@code partition} of the commands topic; returns its offset. */
+    public long sendTo(int partition, String key, CloudEvent command) throws Exception {
+        return kafka.send(Topics.COMMANDS, partition, key, codec.write(command))
+                .get()
+                .getRecordMetadata()
+                .offset();
+    }
+
     /** The job's events up to and including its terminal one. */
     public List<JobStateChanged> awaitTerminal(String jobId) {
         return awaitTerminalEvents(jobId).stream()
@@ -105,6 +114,19 @@ public final class WorkerJobs implements AutoCloseable {
     /** The next job event, among those not seen yet, that matches. */
     public CloudEvent awaitEvent(Predicate<CloudEvent> match) {
         return awaitEvent(seen(), match);
+    }
+
+    /** True if an event of {@code jobId} with {@code status} was seen (reading what has arrived first). */
+    public boolean seen(String jobId, JobStatus status) {
+        jobEvents.poll(Duration.ofMillis(100)).forEach(r -> seen.add(codec.read(r.value())));
+        return seen.stream()
+                .anyMatch(e -> jobId.equals(e.jobid())
+                        && codec.data(e, JobStateChanged.class).status() == status);
+    }
+
+    /** Where {@code event} is among the events seen, in the order they arrived. */
+    public int indexOf(CloudEvent event) {
+        return seen.indexOf(event);
     }
 
     /** How many job events this has seen so far: a mark for {@link #awaitEvent(int, Predicate)}. */

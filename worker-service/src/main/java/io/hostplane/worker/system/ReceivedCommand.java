@@ -1,13 +1,17 @@
 package io.hostplane.worker.system;
 
 import io.hostplane.common.event.CloudEvent;
+import java.util.Objects;
 import java.util.UUID;
 
 /** A readable command as the listener took it from its partition; {@code offset} becomes its outcome's sequence. */
-record ReceivedCommand(int partition, long offset, CloudEvent command, String jobType, UUID jobId) {
+record ReceivedCommand(int partition, long offset, String key, CloudEvent command, String jobType, UUID jobId) {
 
-    /** True when {@code next} directly follows this command in the same partition. */
-    boolean followedBy(ReceivedCommand next) {
-        return next.partition == partition && next.offset == offset + 1;
+    /**
+     * True when {@code next} comes later on the same key of the same partition: the two change the same resource,
+     * in this order (records of other keys in between change other resources).
+     */
+    boolean sameKeyBefore(ReceivedCommand next) {
+        return next.partition == partition && next.offset > offset && Objects.equals(next.key, key);
     }
 }

@@ -42,7 +42,7 @@ class RunningReports implements DisposableBean {
         this.after = after;
     }
 
-    /** A watch over the jobs of one poll; close it when the poll is done. */
+    /** A watch over the jobs of one batch; close it when the batch is done. */
     Watch watch(Reporter reporter) {
         return new Watch(reporter);
     }

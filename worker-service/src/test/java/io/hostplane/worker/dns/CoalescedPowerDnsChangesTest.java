@@ -15,6 +15,7 @@ import io.hostplane.common.job.JobTypes;
 import io.hostplane.common.job.Warning;
 import io.hostplane.worker.WorkerApplication;
 import io.hostplane.worker.WorkerJobs;
+import io.hostplane.worker.system.CommandConsumer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,9 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -78,7 +77,7 @@ class CoalescedPowerDnsChangesTest {
     EventCodec codec;
 
     @Autowired
-    KafkaListenerEndpointRegistry listeners;
+    CommandConsumer consumer;
 
     @Autowired
     MeterRegistry meters;
@@ -391,19 +390,18 @@ class CoalescedPowerDnsChangesTest {
 
     /** Sends the commands while the worker's listener is paused, so that they are polled together. */
     private void sendTogether(List<CloudEvent> commands) throws Exception {
-        MessageListenerContainer container = listeners.getListenerContainer("worker-commands");
-        container.pause();
+        consumer.pause();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!container.isContainerPaused() && System.nanoTime() < deadline) {
+        while (!consumer.isPaused() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(container.isContainerPaused()).isTrue();
+        assertThat(consumer.isPaused()).isTrue();
         try {
             for (CloudEvent command : commands) {
                 jobs.send(command);
             }
         } finally {
-            container.resume();
+            consumer.resume();
         }
     }
 

@@ -24,43 +24,41 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.TransactionStatus;
 
 /**
- * Runs each poll of {@code hostplane.commands} (consumer group {@code hostplane-worker}; each partition, hence each
- * zone, is handled by one worker at a time, in order) in one pass, with a handful of statements per poll rather than
- * per job:
+ * Runs one batch of {@code hostplane.commands} records that {@link CommandConsumer} hands over (the turns of some
+ * keys, each key's records in offset order), with a handful of statements per batch rather than per job:
  *
  * <ol>
- *   <li>the poll's jobs are claimed in one statement, committed before any is applied, which also reads what was
+ *   <li>the batch's jobs are claimed in one statement, committed before any is applied, which also reads what was
  *       there before: a job the API cancelled first is skipped and reported {@code cancelled}, and a redelivered
  *       job's stored outcome is sent again instead of the change being applied twice;
- *   <li>the claimed jobs are applied in offset order: alone ({@link JobRunner}), or, where consecutive commands of
- *       one partition change the same resource and a {@link CommandGroupHandler} can apply them together, as a
- *       group ({@link JobGroupRunner});
+ *   <li>the claimed jobs are applied in order: alone ({@link JobRunner}), or, where consecutive commands of one
+ *       key change the same resource and a {@link CommandGroupHandler} can apply them together, as a group
+ *       ({@link JobGroupRunner});
  *   <li>the outcomes are stored in one statement and their events sent without waiting, a segment at a time:
  *       whenever {@code hostplane.worker.outcome-flush-after} (20 ms) has passed since the segment began, and at
- *       the end of the poll, so that a long poll does not hold back the outcomes of its first jobs; a segment's
+ *       the end of the batch, so that a long batch does not hold back the outcomes of its first jobs; a segment's
  *       changes of the worker's own database (DNS records, each in a savepoint) and its outcomes are one
  *       transaction, so a segment costs one commit however many jobs it holds;
- *   <li>the producer is flushed once and every send confirmed before the poll's offsets are committed.
+ *   <li>the producer is flushed once and every send confirmed before the batch counts as done (and its records'
+ *       offsets may be committed).
  * </ol>
  *
  * <p>{@code running} is sent only for jobs still at work after a while ({@link RunningReports}). A record that is
  * not a readable command goes to {@code hostplane.commands.dlq} with the reason. If the worker's own database
- * fails, the sends already made are confirmed, the offsets up to the first job whose outcome is not stored are
- * committed, and the container retries from there for as long as it takes.
+ * fails, the sends already made are confirmed and {@link Failed} says how many of the batch's records are done
+ * (their outcomes stored and sent); the consumer gives the rest out again later, for as long as it takes.
  */
 @Component
-class CommandListener {
+class CommandBatchRunner {
 
-    private static final Logger log = LoggerFactory.getLogger(CommandListener.class);
+    private static final Logger log = LoggerFactory.getLogger(CommandBatchRunner.class);
 
     private final EventCodec codec;
     private final KafkaTemplate<String, String> kafka;
@@ -73,7 +71,7 @@ class CommandListener {
     private final PlatformTransactionManager transactions;
     private final long flushAfterNanos;
 
-    CommandListener(
+    CommandBatchRunner(
             EventCodec codec,
             KafkaTemplate<String, String> kafka,
             JobRunner runner,
@@ -96,20 +94,42 @@ class CommandListener {
         this.flushAfterNanos = flushAfter.toNanos();
     }
 
-    @KafkaListener(id = "worker-commands", topics = Topics.COMMANDS, groupId = Topics.WORKER_GROUP, batch = "true")
-    void onCommands(List<ConsumerRecord<String, String>> records) {
+    /**
+     * A batch that did not finish: its first {@link #done} records have their outcomes stored and sent; the others
+     * are to be run again (nothing of theirs is applied twice: their claims and stored outcomes say how far each
+     * got).
+     */
+    static final class Failed extends RuntimeException {
+
+        private final int done;
+
+        Failed(String message, Throwable cause, int done) {
+            super(message, cause);
+            this.done = done;
+        }
+
+        int done() {
+            return done;
+        }
+    }
+
+    /**
+     * Runs {@code records} (each key's records in offset order, a key's records together) to their outcomes, stored
+     * and sent; throws {@link Failed} if that could not be done for all of them.
+     */
+    void run(List<ConsumerRecord<String, String>> records) {
         new Pass(records).run();
     }
 
     /** A record as read: the command, or why it is not a readable one. */
     private record Taken(ReceivedCommand command, String unreadable) {}
 
-    /** A job that ended in this poll and whose outcome is not stored yet. */
+    /** A job that ended in this batch and whose outcome is not stored yet. */
     private record Ended(JobEnd end, String event, JobTracing.JobTrace trace) {}
 
     private record Grouping(CommandGroupHandler handler, String key) {}
 
-    /** One poll, from its records to its confirmed sends. */
+    /** One batch, from its records to its confirmed sends. */
     private final class Pass {
 
         private final List<ConsumerRecord<String, String>> records;
@@ -128,17 +148,17 @@ class CommandListener {
 
         Pass(List<ConsumerRecord<String, String>> records) {
             this.records = records;
-            this.taken = records.stream().map(CommandListener.this::take).toList();
+            this.taken = records.stream().map(CommandBatchRunner.this::take).toList();
         }
 
         void run() {
-            try (RunningReports.Watch watch = running.watch(CommandListener.this::reportRunning)) {
+            try (RunningReports.Watch watch = running.watch(CommandBatchRunner.this::reportRunning)) {
                 runAll(watch);
             } catch (RuntimeException | Error e) {
                 rollbackSegment();
                 segment.forEach(ended -> ended.trace().close());
                 // The records before segmentStart are done once their sends are confirmed; if that fails too, the
-                // whole poll is retried (its stored outcomes are sent again, nothing is applied twice).
+                // whole batch is run again (its stored outcomes are sent again, nothing is applied twice).
                 int retryFrom;
                 try {
                     confirmSends();
@@ -147,12 +167,12 @@ class CommandListener {
                     e.addSuppressed(sendsFailed);
                     retryFrom = 0;
                 }
-                throw new BatchListenerFailedException("processing a command failed", e, retryFrom);
+                throw new Failed("processing a command failed", e, retryFrom);
             }
             try {
                 confirmSends();
             } catch (RuntimeException e) {
-                throw new BatchListenerFailedException("sending job events failed", e, 0);
+                throw new Failed("sending job events failed", e, 0);
             }
         }
 
@@ -178,7 +198,7 @@ class CommandListener {
                 for (int k = i; k < end; k++) {
                     ReceivedCommand job = taken.get(k).command();
                     if (!seen.add(job.jobId())) {
-                        continue; // a repeat within this poll: the first one's outcome goes out
+                        continue; // a repeat within this batch: the first one's outcome goes out
                     }
                     JobClaims.Claim claim = claimed.get(job.jobId());
                     if (claim == null) {
@@ -216,7 +236,7 @@ class CommandListener {
                         && taken.get(end).command() != null
                         && taken.get(end - 1)
                                 .command()
-                                .followedBy(taken.get(end).command())
+                                .sameKeyBefore(taken.get(end).command())
                         && grouping.equals(groupingOf(taken.get(end).command()))) {
                     end++;
                 }
@@ -245,7 +265,7 @@ class CommandListener {
             List<JobEnd> ends;
             Grouping grouping = groupingOf(jobs.get(0));
             if (grouping == null) {
-                // A job of another kind (files, nginx, a zone) runs on its own, outside any transaction of the poll.
+                // A job of another kind (files, nginx, a zone) runs on its own, outside any transaction of the batch.
                 try (JobTracing.Scope in = traces.get(jobs.get(0)).enter()) {
                     ends = List.of(runner.apply(jobs.get(0)));
                 }
@@ -328,7 +348,7 @@ class CommandListener {
                 try {
                     transactions.rollback(rolling);
                 } catch (RuntimeException e) {
-                    log.warn("rolling back a poll's transaction failed: {}", e.toString());
+                    log.warn("rolling back a batch's transaction failed: {}", e.toString());
                 }
             }
         }
@@ -356,7 +376,7 @@ class CommandListener {
             sends.add(kafka.send(dead));
         }
 
-        /** Flushes the producer once and waits for every send of the poll: then its offsets may be committed. */
+        /** Flushes the producer once and waits for every send of the batch: then its records' offsets may be committed. */
         private void confirmSends() {
             if (sends.isEmpty()) {
                 return;
@@ -406,7 +426,12 @@ class CommandListener {
             }
             return new Taken(
                     new ReceivedCommand(
-                            record.partition(), record.offset(), command, jobType, UUID.fromString(command.jobid())),
+                            record.partition(),
+                            record.offset(),
+                            record.key(),
+                            command,
+                            jobType,
+                            UUID.fromString(command.jobid())),
                     null);
         } catch (RuntimeException e) {
             return new Taken(null, String.valueOf(e.getMessage()));

@@ -37,12 +37,24 @@ final class JobLoad {
      * of its own whose rate limit does not get in the way; returns once the zones are active.
      */
     static JobLoad withNewZones(Sdk demo, String r2dbcUrl, String prefix, int zoneCount) throws Exception {
+        return withNewZones(demo, r2dbcUrl, prefix, zoneCount, -1, 0);
+    }
+
+    /**
+     * As above, with zones whose commands all go to {@code partition} of the commands topic's {@code partitions}
+     * (a negative partition: any).
+     */
+    static JobLoad withNewZones(Sdk demo, String r2dbcUrl, String prefix, int zoneCount, int partition, int partitions)
+            throws Exception {
         Sdk client = demo.withUnlimitedToken(prefix);
+        String tenant = partition < 0 ? null : client.system.getMe().getData().getTenant();
         List<String> zones = new ArrayList<>();
         List<String> domainJobs = new ArrayList<>();
         for (int i = 0; i < zoneCount; i++) {
-            String zone =
-                    prefix + i + "-" + java.util.UUID.randomUUID().toString().substring(0, 6) + ".test";
+            String zone;
+            do {
+                zone = prefix + i + "-" + java.util.UUID.randomUUID().toString().substring(0, 6) + ".test";
+            } while (partition >= 0 && partitionOf(tenant, zone, partitions) != partition);
             zones.add(zone);
             domainJobs.add(client.domains
                     .createDomain(new DomainCreate().name(zone), null, null)
@@ -53,6 +65,14 @@ final class JobLoad {
         JobLoad load = new JobLoad(client, r2dbcUrl, zones);
         load.awaitTerminal(domainJobs, Duration.ofSeconds(120));
         return load;
+    }
+
+    /** The partition of the commands topic that the commands on {@code zone} of {@code tenant} go to. */
+    static int partitionOf(String tenant, String zone, int partitions) {
+        byte[] key = io.hostplane.common.topic.Topics.commandKey(tenant, "zone", zone)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key))
+                % partitions;
     }
 
     JobLoad(Sdk client, String r2dbcUrl, List<String> zones) {

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Workers as separate processes sharing the commands through their consumer group, on real Kafka and
  * PostgreSQL: two share the work and a third joins mid-run; one is killed with SIGKILL mid-run; one is
- * stopped with SIGTERM mid-run. Every time, every job reaches {@code succeeded} and each change is applied
+ * stopped with SIGTERM mid-run; the worker holding two busy zones of one partition (run at the same time, each in
+ * order) is killed with SIGKILL. Every time, every job reaches {@code succeeded} and each change is applied
  * exactly once in effect (one record in the backend per job, one stored outcome per job). The tests run in
  * order on one stack: the fleet each leaves is the next one's start.
  */
@@ -104,7 +105,56 @@ class WorkerFleetTest {
         assertThat(awaitGroup(1)).hasSize(1);
     }
 
+    /**
+     * Two zones of one partition are worked on at the same time (key-ordered parallel processing), so when their
+     * worker dies, records of both are in flight, finished ones lie beyond unfinished ones, and the committed
+     * offset is below all of them: the next owner reads them again, runs what is not finished and sends the stored
+     * outcomes of the rest.
+     */
+    @Test
+    @Order(4)
+    void aWorkerKilledWithTwoZonesOfOnePartitionInFlightLosesAndDoublesNothing() throws Exception {
+        startWorker("worker-d");
+        awaitGroup(2);
+        Sdk demo = Sdk.withTokenFile(stack.apiUrl(), data, "demo-token");
+        int partition = 5;
+        JobLoad onePartition = JobLoad.withNewZones(demo, stack.r2dbcUrl(), "shared", 2, partition, 12);
+        String[] killed = {null};
+        List<String> jobs = onePartition.submit("shared", JOBS, () -> {
+            try {
+                killed[0] = ownerOf(partition);
+                workers.remove(killed[0]).kill();
+                startWorker(killed[0] + "-again");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(killed[0]).isNotNull();
+        onePartition.awaitTerminal(jobs, Duration.ofSeconds(180));
+        onePartition.assertAppliedOnce("shared", jobs);
+    }
+
     // --- helpers ---
+
+    /** The worker (by the name it was started with) that holds {@code partition} of the commands. */
+    private static String ownerOf(int partition) throws Exception {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()))) {
+            var group = admin.describeConsumerGroups(List.of(Topics.WORKER_GROUP))
+                    .all()
+                    .get()
+                    .get(Topics.WORKER_GROUP);
+            for (MemberDescription m : group.members()) {
+                boolean holds = m.assignment().topicPartitions().stream()
+                        .anyMatch(tp -> tp.topic().equals(Topics.COMMANDS) && tp.partition() == partition);
+                String name = m.clientId().replaceAll("-commands$", "");
+                if (holds && workers.containsKey(name)) {
+                    return name;
+                }
+            }
+        }
+        throw new AssertionError("no worker holds partition " + partition);
+    }
 
     private static void startWorker(String name) {
         try {
@@ -128,7 +178,7 @@ class WorkerFleetTest {
                 assigned = new HashMap<>();
                 for (MemberDescription m : group.members()) {
                     assigned.merge(
-                            m.clientId().replaceAll("-\\d+$", ""),
+                            m.clientId().replaceAll("-commands$", ""),
                             m.assignment().topicPartitions().size(),
                             Integer::sum);
                 }

@@ -110,7 +110,7 @@ public class CommandConsumer implements SmartLifecycle {
             thread.setDaemon(true);
             return thread;
         });
-        consumer = consumers.createConsumer(Topics.WORKER_GROUP, "worker-commands");
+        consumer = consumers.createConsumer(Topics.WORKER_GROUP, null, "-commands");
         poller = new Thread(this::pollLoop, "worker-commands-poll");
         poller.start();
     }

@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * Applies consecutive commands that change one resource together, in one call to the backend, while each job
- * keeps its own outcome. The {@link CommandListener} asks it about every command; commands with the same
- * {@link #groupKey} that follow each other in one partition (contiguous offsets, so nothing else of that
- * partition lies between them) are handed over together, in acceptance order.
+ * keeps its own outcome. The {@link CommandBatchRunner} asks it about every command; commands with the same
+ * {@link #groupKey} that follow each other on one Kafka key in a batch (nothing else of that key between them)
+ * are handed over together, in acceptance order.
  */
 public interface CommandGroupHandler {
 

@@ -1,5 +1,7 @@
 package io.hostplane.audit;
 
+import static org.awaitility.Awaitility.await;
+
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
@@ -16,6 +18,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.UUID;
+import org.awaitility.core.ConditionTimeoutException;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -71,14 +74,14 @@ public abstract class AuditServiceTest {
 
     /** Waits up to two minutes until {@code sql} counts at least {@code expected}; returns the last count. */
     protected long awaitAtLeast(String sql, long expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         try (Connection c = owner()) {
-            long count = count(c, sql);
-            while (System.nanoTime() < deadline && count < expected) {
-                Thread.sleep(100);
-                count = count(c, sql);
+            long[] count = {count(c, sql)};
+            try {
+                await().atMost(Duration.ofSeconds(120)).until(() -> (count[0] = count(c, sql)) >= expected);
+            } catch (ConditionTimeoutException e) {
+                // The caller asserts on the count it gets back, with its own message.
             }
-            return count;
+            return count[0];
         }
     }
 

@@ -2,6 +2,7 @@ package io.hostplane.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -12,6 +13,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -211,9 +213,7 @@ class CrashLeftoversTest {
                 new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.US_ASCII))
                         .readLine()
                         .trim());
-        while (Leftovers.pidState(pid, work) != Leftovers.PidState.ZOMBIE) {
-            Thread.sleep(20);
-        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> Leftovers.pidState(pid, work) == Leftovers.PidState.ZOMBIE);
         return pid;
     }
 

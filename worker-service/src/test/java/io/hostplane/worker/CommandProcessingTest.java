@@ -1,6 +1,7 @@
 package io.hostplane.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hostplane.common.dns.DnsRecord;
 import io.hostplane.common.event.ApplyDnsChanges;
@@ -169,13 +170,9 @@ class CommandProcessingTest {
             List<CloudEvent> outcomes =
                     List.of(last(awaitTerminalEvents(slow.jobid())), last(awaitTerminalEvents(afterSlow.jobid())));
             assertThat(jobs.indexOf(outcomes.get(0))).isLessThan(jobs.indexOf(outcomes.get(1)));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while ((committed = committedOffset(admin, partition)) != null
-                    && committed <= afterSlowOffset
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertThat(committed).isGreaterThan(afterSlowOffset);
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(
+                            () -> assertThat(committedOffset(admin, partition)).isGreaterThan(afterSlowOffset));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.hostplane.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hostplane.common.dns.DnsRecord;
 import io.hostplane.common.event.CloudEvent;
@@ -164,38 +165,36 @@ class JobLogsAndTracesTest {
      * The lines printed since {@code mark} that name one of {@code jobIds}, once each job has its outcome line;
      * every line printed since {@code mark} must be JSON.
      */
-    private static List<JsonNode> awaitJobLines(CapturedOutput output, int mark, Iterable<String> jobIds)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            List<JsonNode> lines = new ArrayList<>();
-            for (String text : output.getOut().substring(mark).split("\n")) {
-                if (text.isBlank()) {
-                    continue;
-                }
-                assertThat(text).as("every log line is JSON").startsWith("{");
-                JsonNode line = JSON.readTree(text);
-                for (String job : jobIds) {
-                    if (line.path("message").asString().contains(job)) {
-                        lines.add(line);
-                        break;
+    private static List<JsonNode> awaitJobLines(CapturedOutput output, int mark, Iterable<String> jobIds) {
+        return await().atMost(Duration.ofSeconds(10))
+                .alias("every job's outcome is in the log")
+                .until(() -> jobLines(output.getOut().substring(mark), jobIds), lines -> {
+                    boolean complete = true;
+                    for (String job : jobIds) {
+                        complete &= lines.stream()
+                                .anyMatch(l -> l.path("message").asString().matches("job " + job + " succeeded.*"));
                     }
+                    return complete;
+                });
+    }
+
+    /** The lines of {@code printed} that name one of {@code jobIds}; each of them must be JSON. */
+    private static List<JsonNode> jobLines(String printed, Iterable<String> jobIds) {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String text : printed.split("\n")) {
+            if (text.isBlank()) {
+                continue;
+            }
+            assertThat(text).as("every log line is JSON").startsWith("{");
+            JsonNode line = JSON.readTree(text);
+            for (String job : jobIds) {
+                if (line.path("message").asString().contains(job)) {
+                    lines.add(line);
+                    break;
                 }
             }
-            boolean complete = true;
-            for (String job : jobIds) {
-                complete &= lines.stream()
-                        .anyMatch(l -> l.path("message").asString().matches("job " + job + " succeeded.*"));
-            }
-            if (complete) {
-                return lines;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not every job's outcome is in the log:\n"
-                        + output.getOut().substring(mark));
-            }
-            Thread.sleep(100);
         }
+        return lines;
     }
 
     private static String hex(int bytes) {

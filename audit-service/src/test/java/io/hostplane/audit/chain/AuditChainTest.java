@@ -2,6 +2,7 @@ package io.hostplane.audit.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.hostplane.audit.AuditServiceTest;
 import io.hostplane.common.audit.ChainLink;
@@ -17,6 +18,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,10 +55,7 @@ class AuditChainTest extends AuditServiceTest {
                         + bad.offset() + " and kafka_partition = " + partition,
                 1);
         // The ingest meters count the same, after the commit (so wait for them too).
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (ingested("quarantined") - quarantinedBefore < 1 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> ingested("quarantined") - quarantinedBefore >= 1);
         assertThat(ingested("stored") - storedBefore).isGreaterThanOrEqualTo(2);
         assertThat(ingested("quarantined") - quarantinedBefore).isEqualTo(1);
         assertThat(ingested("skipped") - skippedBefore).isGreaterThanOrEqualTo(1);

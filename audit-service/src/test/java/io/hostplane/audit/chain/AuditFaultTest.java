@@ -1,6 +1,7 @@
 package io.hostplane.audit.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hostplane.audit.AuditServiceTest;
 import io.hostplane.common.audit.ChainVerifier;
@@ -9,7 +10,9 @@ import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.topic.Topics;
 import java.security.PublicKey;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -84,8 +88,9 @@ class AuditFaultTest extends AuditServiceTest {
             }
         }
         awaitAtLeast("select count(*) from audit.events where tenant = '" + tenant + "'", events);
-        // Give a wrongly redelivered duplicate time to show up before counting.
-        Thread.sleep(1000);
+        // Every record sent is consumed and its offset committed before counting: a wrongly redelivered duplicate
+        // would be in the store by then.
+        awaitCommittedToTheEnd(firstOffsets.keySet());
         StringBuilder inStream = new StringBuilder("false");
         firstOffsets.forEach((tp, offset) -> inStream.append(" or (kafka_partition = ")
                 .append(tp.partition())
@@ -128,20 +133,34 @@ class AuditFaultTest extends AuditServiceTest {
         offsets.forEach((tp, offset) -> target.put(tp, new OffsetAndMetadata(offset)));
         try (Admin admin =
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrapServers()))) {
-            Exception last = null;
-            for (int attempt = 0; attempt < 100; attempt++) {
-                try {
-                    admin.alterConsumerGroupOffsets(Topics.AUDIT_GROUP, target)
-                            .all()
-                            .get();
-                    return;
-                } catch (Exception e) {
-                    // The group is not empty until the stopped consumers have left it.
-                    last = e;
-                    Thread.sleep(200);
-                }
-            }
-            throw last;
+            // The group is not empty until the stopped consumers have left it: until then the change is refused.
+            await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+                admin.alterConsumerGroupOffsets(Topics.AUDIT_GROUP, target)
+                        .all()
+                        .get();
+                return true;
+            });
+        }
+    }
+
+    /** Waits until the audit group's committed offset of each of {@code partitions} is at its end. */
+    private void awaitCommittedToTheEnd(Collection<TopicPartition> partitions) throws Exception {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(Topics.AUDIT_GROUP)
+                        .partitionsToOffsetAndMetadata()
+                        .get();
+                ends.forEach((tp, end) -> assertThat(committed.get(tp))
+                        .as("committed offset of %s", tp)
+                        .isNotNull()
+                        .extracting(OffsetAndMetadata::offset)
+                        .isEqualTo(end));
+            });
         }
     }
 }

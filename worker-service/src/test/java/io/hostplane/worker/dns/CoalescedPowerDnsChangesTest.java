@@ -1,6 +1,7 @@
 package io.hostplane.worker.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hostplane.common.dns.DnsRecord;
 import io.hostplane.common.event.ApplyDnsChanges;
@@ -391,11 +392,7 @@ class CoalescedPowerDnsChangesTest {
     /** Sends the commands while the worker's listener is paused, so that they are polled together. */
     private void sendTogether(List<CloudEvent> commands) throws Exception {
         consumer.pause();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!consumer.isPaused() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(consumer.isPaused()).isTrue();
+        await().atMost(Duration.ofSeconds(30)).until(consumer::isPaused);
         try {
             for (CloudEvent command : commands) {
                 jobs.send(command);

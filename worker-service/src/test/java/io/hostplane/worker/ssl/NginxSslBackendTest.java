@@ -1,6 +1,7 @@
 package io.hostplane.worker.ssl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hostplane.common.event.CloudEvent;
@@ -205,15 +206,9 @@ class NginxSslBackendTest {
 
     /** nginx applies a reload asynchronously: waits (bounded) until the handshake shows {@code fingerprint}. */
     private static void awaitServed(String fingerprint) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        String served = null;
-        while (System.nanoTime() < deadline) {
-            served = SslTestCertificates.served(nginx.port(), DOMAIN);
-            if (fingerprint.equals(served)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("nginx serves " + served + ", not " + fingerprint);
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(SslTestCertificates.served(nginx.port(), DOMAIN))
+                        .as("the certificate nginx serves")
+                        .isEqualTo(fingerprint));
     }
 }

@@ -2,6 +2,7 @@ package io.hostplane.worker.ssl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hostplane.common.event.EventCodec;
@@ -167,14 +168,10 @@ class NginxSslRemovalTest {
     }
 
     private static void awaitReloaded(Set<Long> before) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            Set<Long> now = nginxWorkers();
-            if (!now.isEmpty() && now.stream().noneMatch(before::contains)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("nginx was not reloaded: its workers are still " + nginxWorkers());
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(nginxWorkers())
+                        .as("nginx's workers after a reload")
+                        .isNotEmpty()
+                        .doesNotContainAnyElementsOf(before));
     }
 }

@@ -1,5 +1,6 @@
 package io.hostplane.bench;
 
+import io.hostplane.api.audit.AuditStoreProbe;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
@@ -545,45 +546,29 @@ public final class AuditBench {
         }
     }
 
-    /** The API's query (api-service AuditEventStore.find: tenant, from, to, newest first, limit 51). */
-    static final String API_QUERY = "select seq, event_id, source, type, subject, occurred_at, tenant, request_id,"
-            + " job_id, topic, kafka_partition, kafka_offset, event -> 'data' as data,"
-            + " coalesce(event -> 'data' ->> 'token_id', event -> 'data' ->> 'actor_token_id') as actor,"
-            + " case when type = 'io.hostplane.job.succeeded.v1' then 'succeeded'"
-            + " when type = 'io.hostplane.job.failed.v1' then 'failed'"
-            + " when type = 'io.hostplane.job.cancelled.v1' then 'cancelled'"
-            + " when type like 'io.hostplane.job.%' then 'pending'"
-            + " when type like 'io.hostplane.command.%' then 'accepted'"
-            + " when type = 'io.hostplane.api.request.recorded.v1' then"
-            + "  case when (event -> 'data' ->> 'status')::int < 400 then 'succeeded' else 'failed' end"
-            + " else 'succeeded' end as outcome"
-            + " from audit.events where true and tenant = ? and occurred_at >= ? and occurred_at < ?"
-            + " order by occurred_at desc, seq desc limit ?";
-
     /**
-     * The same (tenant, day) pairs (same seed) through the API's SQL over JDBC, one connection, as the owner: the
-     * database's share of the request, measured from a client on the same machine at the same moment.
+     * The same (tenant, day) pairs (same seed) through the API's own query code ({@code AuditEventStore.find}, via
+     * {@link AuditStoreProbe}) on one connection, as the owner: the store's share of the request, measured from a
+     * client on the same machine at the same moment.
      */
     private static void sqlDirect(String jdbcUrl, int tenants, LocalDate firstDay, int days, int count, int warmup)
             throws Exception {
         SplittableRandom random = new SplittableRandom(7);
         long[] nanos = new long[count];
-        try (Connection db = connect(jdbcUrl);
-                PreparedStatement q = db.prepareStatement(API_QUERY)) {
+        try (AuditStoreProbe store = new AuditStoreProbe(
+                jdbcUrl.replaceFirst("^jdbc:", "r2dbc:"),
+                System.getenv().getOrDefault("PGUSER", "hostplane"),
+                System.getenv().getOrDefault("PGPASSWORD", ""))) {
             for (int i = -warmup; i < count; i++) {
                 int t = random.nextInt(tenants);
                 String tenant = t == tenants - 1 ? "bench-export" : String.format(Locale.ROOT, "bench-s%04d", t);
                 LocalDate day = firstDay.plusDays(random.nextInt(days));
-                q.setString(1, tenant);
-                q.setObject(2, day.atStartOfDay().atOffset(ZoneOffset.UTC));
-                q.setObject(3, day.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC));
-                q.setInt(4, 51);
                 long s = System.nanoTime();
-                try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next()) {
-                        rs.getString("data");
-                    }
-                }
+                store.firstPage(
+                        tenant,
+                        day.atStartOfDay().toInstant(ZoneOffset.UTC),
+                        day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC),
+                        50);
                 if (i >= 0) {
                     nanos[i] = System.nanoTime() - s;
                 }
@@ -592,7 +577,7 @@ public final class AuditBench {
         Arrays.sort(nanos);
         System.out.printf(
                 Locale.ROOT,
-                "the API's SQL over JDBC, same pairs, 1 connection: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                "the API's query code (AuditEventStore.find), same pairs, 1 connection: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
                 pct(nanos, 50),
                 pct(nanos, 99),
                 nanos[count - 1] / 1e6);

@@ -6,7 +6,6 @@ import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.topic.Topics;
 import io.hostplane.platform.LogFields;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,7 +22,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -81,7 +79,7 @@ class CommandBatchRunner {
             JobOutcomeStore outcomes,
             RunningReports running,
             PlatformTransactionManager transactions,
-            @Value("${hostplane.worker.outcome-flush-after:20ms}") Duration flushAfter) {
+            WorkerProperties settings) {
         this.transactions = transactions;
         this.codec = codec;
         this.kafka = kafka;
@@ -91,7 +89,7 @@ class CommandBatchRunner {
         this.claims = claims;
         this.outcomes = outcomes;
         this.running = running;
-        this.flushAfterNanos = flushAfter.toNanos();
+        this.flushAfterNanos = settings.outcomeFlushAfter().toNanos();
     }
 
     /**

@@ -83,7 +83,7 @@ public class CommandConsumer implements SmartLifecycle {
             ConsumerFactory<String, String> consumers,
             CommandBatchRunner runner,
             MeterRegistry meters,
-            CommandConsumerProperties settings) {
+            WorkerProperties settings) {
         this.consumers = consumers;
         this.runner = runner;
         this.concurrency = settings.concurrency();

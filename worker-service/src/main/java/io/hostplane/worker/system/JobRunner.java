@@ -15,7 +15,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
@@ -45,17 +44,12 @@ class JobRunner {
     private final Duration firstBackoff;
     private final JobTracing tracing;
 
-    JobRunner(
-            JobTracing tracing,
-            EventCodec codec,
-            List<CommandHandler> handlers,
-            @Value("${hostplane.worker.max-attempts:4}") int maxAttempts,
-            @Value("${hostplane.worker.first-backoff:200ms}") Duration firstBackoff) {
+    JobRunner(JobTracing tracing, EventCodec codec, List<CommandHandler> handlers, WorkerProperties settings) {
         this.tracing = tracing;
         this.codec = codec;
         this.handlers = handlers.stream().collect(Collectors.toMap(CommandHandler::jobType, Function.identity()));
-        this.maxAttempts = maxAttempts;
-        this.firstBackoff = firstBackoff;
+        this.maxAttempts = settings.maxAttempts();
+        this.firstBackoff = settings.firstBackoff();
     }
 
     int maxAttempts() {

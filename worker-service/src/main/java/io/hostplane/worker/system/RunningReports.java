@@ -11,7 +11,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,8 +37,8 @@ class RunningReports implements DisposableBean {
     });
     private final Duration after;
 
-    RunningReports(@Value("${hostplane.worker.running-after:1s}") Duration after) {
-        this.after = after;
+    RunningReports(WorkerProperties settings) {
+        this.after = settings.runningAfter();
     }
 
     /** A watch over the jobs of one batch; close it when the batch is done. */

@@ -3,7 +3,6 @@ package io.hostplane.worker.system;
 import io.hostplane.platform.DatabaseSettings;
 import io.hostplane.platform.SchemaMigrator;
 import javax.sql.DataSource;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -13,8 +12,8 @@ import org.springframework.core.env.Environment;
 class WorkerConfiguration {
 
     @Bean
-    DataSource dataSource(Environment env, @Value("${hostplane.worker.db-pool-size:8}") int poolSize) {
-        return DatabaseSettings.from(env).newDataSource("worker", poolSize);
+    DataSource dataSource(Environment env, WorkerProperties settings) {
+        return DatabaseSettings.from(env).newDataSource("worker", settings.dbPoolSize());
     }
 
     @Bean

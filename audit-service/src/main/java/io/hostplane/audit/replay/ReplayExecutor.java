@@ -13,6 +13,7 @@ import io.hostplane.common.job.JobStatus;
 import io.hostplane.common.job.JobTypes;
 import io.hostplane.common.job.Warning;
 import io.hostplane.common.topic.Topics;
+import io.hostplane.platform.KafkaTopicsProperties;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,7 +38,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
@@ -95,7 +95,7 @@ class ReplayExecutor implements SmartLifecycle {
             AuditIngestor ingestor,
             AuditSchema schema,
             AuditProperties properties,
-            @Value("${hostplane.kafka.partitions:12}") int partitions) {
+            KafkaTopicsProperties topics) {
         this.jdbc = jdbc;
         this.dataSource = dataSource;
         this.codec = codec;
@@ -106,7 +106,7 @@ class ReplayExecutor implements SmartLifecycle {
         this.ingestor = ingestor;
         this.schema = schema;
         this.properties = properties;
-        this.partitions = partitions;
+        this.partitions = topics.partitions();
     }
 
     /** Records a replay command (once, however often it is delivered) and wakes the runner. */

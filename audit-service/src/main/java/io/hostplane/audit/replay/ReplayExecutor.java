@@ -5,18 +5,11 @@ import io.hostplane.audit.system.AuditProperties;
 import io.hostplane.audit.system.AuditSchema;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
-import io.hostplane.common.event.EventTypes;
-import io.hostplane.common.event.JobStateChanged;
 import io.hostplane.common.event.ReplayAudit;
 import io.hostplane.common.job.JobError;
 import io.hostplane.common.job.JobStatus;
-import io.hostplane.common.job.JobTypes;
 import io.hostplane.common.job.Warning;
-import io.hostplane.common.topic.Topics;
 import io.hostplane.platform.KafkaTopicsProperties;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -27,7 +20,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -39,7 +31,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -61,13 +52,12 @@ import org.springframework.stereotype.Component;
 @Component
 class ReplayExecutor implements SmartLifecycle {
 
-    static final String SOURCE = "/hostplane/audit-service";
     private static final Logger log = LoggerFactory.getLogger(ReplayExecutor.class);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
     private static final Duration CANCEL_CHECK_EVERY = Duration.ofMillis(500);
 
-    private final JdbcTemplate jdbc;
-    private final DataSource dataSource;
+    private final ReplayLog replays;
+    private final ReplayReports reports;
     private final EventCodec codec;
     private final KafkaTemplate<String, String> kafka;
     private final KafkaAdmin admin;
@@ -85,8 +75,8 @@ class ReplayExecutor implements SmartLifecycle {
     private Thread thread;
 
     ReplayExecutor(
-            JdbcTemplate jdbc,
-            DataSource dataSource,
+            ReplayLog replays,
+            ReplayReports reports,
             EventCodec codec,
             KafkaTemplate<String, String> kafka,
             KafkaAdmin admin,
@@ -96,8 +86,8 @@ class ReplayExecutor implements SmartLifecycle {
             AuditSchema schema,
             AuditProperties properties,
             KafkaTopicsProperties topics) {
-        this.jdbc = jdbc;
-        this.dataSource = dataSource;
+        this.replays = replays;
+        this.reports = reports;
         this.codec = codec;
         this.kafka = kafka;
         this.admin = admin;
@@ -111,17 +101,13 @@ class ReplayExecutor implements SmartLifecycle {
 
     /** Records a replay command (once, however often it is delivered) and wakes the runner. */
     void received(UUID jobId, String command) {
-        jdbc.update(
-                "insert into audit_replay.log (job_id, state, command) values (?, 'received', ?::jsonb) "
-                        + "on conflict do nothing",
-                jobId,
-                command);
+        replays.received(jobId, command);
         wake.release();
     }
 
     /** Records a cancellation; a running replay stops at its next poll, a waiting one never starts. */
     void cancel(UUID jobId) {
-        jdbc.update("insert into audit_replay.log (job_id, state) values (?, 'cancel') on conflict do nothing", jobId);
+        replays.cancel(jobId);
         cancelled.add(jobId);
         wake.release();
     }
@@ -207,50 +193,22 @@ class ReplayExecutor implements SmartLifecycle {
         }
     }
 
-    private record Pending(UUID jobId, String command) {}
-
     private void runPending() {
-        List<Pending> pending = jdbc.query(
-                "select r.job_id, r.command::text from audit_replay.log r where r.state = 'received' and not exists "
-                        + "(select 1 from audit_replay.log f where f.job_id = r.job_id and f.state = 'finished') "
-                        + "order by r.at limit 20",
-                (rs, n) -> new Pending(rs.getObject(1, UUID.class), rs.getString(2)));
-        for (Pending p : pending) {
+        for (ReplayLog.Pending p : replays.pending(20)) {
             if (!running) {
                 return;
             }
-            try (Connection lock = dataSource.getConnection()) {
-                if (!advisory(lock, "pg_try_advisory_lock", p.jobId())) {
+            try (ReplayLog.Lock lock = replays.tryLock(p.jobId())) {
+                if (lock == null) {
                     continue; // another replica runs it
                 }
-                try {
-                    if (!finished(p.jobId())) {
-                        run(p);
-                    }
-                } finally {
-                    advisory(lock, "pg_advisory_unlock", p.jobId());
+                if (!replays.finished(p.jobId())) {
+                    run(p);
                 }
             } catch (SQLException e) {
                 log.warn("cannot lock replay {}, will try again: {}", p.jobId(), e.toString());
             }
         }
-    }
-
-    private static boolean advisory(Connection c, String function, UUID jobId) throws SQLException {
-        try (PreparedStatement s =
-                c.prepareStatement("select " + function + "(hashtext('audit.replay'), hashtext(?))")) {
-            s.setString(1, jobId.toString());
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
-            }
-        }
-    }
-
-    private boolean finished(UUID jobId) {
-        return Boolean.TRUE.equals(jdbc.queryForObject(
-                "select exists (select 1 from audit_replay.log where job_id = ? and state = 'finished')",
-                Boolean.class,
-                jobId));
     }
 
     /**
@@ -273,10 +231,7 @@ class ReplayExecutor implements SmartLifecycle {
         if (cancelled.contains(jobId)) {
             return true;
         }
-        boolean asked = Boolean.TRUE.equals(jdbc.queryForObject(
-                "select exists (select 1 from audit_replay.log where job_id = ? and state = 'cancel')",
-                Boolean.class,
-                jobId));
+        boolean asked = replays.cancelRequested(jobId);
         if (asked) {
             cancelled.add(jobId);
         }
@@ -284,7 +239,7 @@ class ReplayExecutor implements SmartLifecycle {
     }
 
     /** Runs one replay to its end and reports it; never throws for the replay's own faults. */
-    private void run(Pending p) {
+    private void run(ReplayLog.Pending p) {
         CloudEvent command = codec.read(p.command());
         ReplayAudit replay;
         try {
@@ -413,8 +368,7 @@ class ReplayExecutor implements SmartLifecycle {
     }
 
     private void markFinished(UUID jobId) {
-        jdbc.update(
-                "insert into audit_replay.log (job_id, state) values (?, 'finished') on conflict do nothing", jobId);
+        replays.markFinished(jobId);
         cancelled.remove(jobId);
     }
 
@@ -425,46 +379,6 @@ class ReplayExecutor implements SmartLifecycle {
             List<Warning> warnings,
             JobError error,
             Object result) {
-        JobStateChanged change = new JobStateChanged(
-                command.jobid(),
-                JobTypes.AUDIT_REPLAY,
-                status,
-                1,
-                warnings,
-                error,
-                result == null ? null : codec.tree(result),
-                null,
-                progress);
-        CloudEvent event = codec.event(
-                SOURCE,
-                EventTypes.job(status),
-                command.subject(),
-                command.tenant(),
-                command.requestid(),
-                command.jobid(),
-                command.traceparent(),
-                change);
-        String value = codec.write(event);
-        if (!status.isTerminal()) {
-            // Progress is not waited for: the replay reads on while the broker acknowledges it (the first report
-            // after a start also waits for the producer to connect). Sent by the same idempotent producer under
-            // the job's key, it still arrives before the outcome.
-            try {
-                kafka.send(Topics.JOB_EVENTS, command.jobid(), value).whenComplete((sent, e) -> {
-                    if (e != null) {
-                        log.warn("cannot report progress of replay {}: {}", command.jobid(), e.toString());
-                    }
-                });
-            } catch (RuntimeException e) {
-                log.warn("cannot report progress of replay {}: {}", command.jobid(), e.toString());
-            }
-            return;
-        }
-        try {
-            kafka.send(Topics.JOB_EVENTS, command.jobid(), value).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // Not finished then: the replay runs again, and reports again.
-            throw new IllegalStateException("cannot report replay " + command.jobid() + " " + status, e);
-        }
+        reports.report(command, status, progress, warnings, error, result);
     }
 }

@@ -19,13 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -196,7 +191,7 @@ public final class DevStack implements AutoCloseable {
             });
             // The audit store's roles take a superuser to create (docs/audit.md, Roles): the writer may only
             // insert and read, the API's reader only read; the audit service grants them.
-            String auditPassword = auditDbPassword(data);
+            String auditPassword = DataFolderSecrets.auditDbPassword(data);
             part("PostgreSQL", () -> {
                 postgres.ensureRole(AUDIT_WRITER, auditPassword);
                 postgres.ensureRole(AUDIT_READER, auditPassword);
@@ -234,12 +229,12 @@ public final class DevStack implements AutoCloseable {
         api.add("--hostplane.bootstrap.dir=" + data);
         api.add("--hostplane.domains.allow-reserved-tlds=true");
         if (blank(env.get("HOSTPLANE_TOKENS_PEPPER"))) {
-            api.add("--hostplane.tokens.pepper=" + pepper(data));
+            api.add("--hostplane.tokens.pepper=" + DataFolderSecrets.pepper(data));
         }
         List<String> worker = new ArrayList<>(common);
         worker.add("--server.port=" + settings.workerPort());
         if (blank(env.get("HOSTPLANE_SSL_ENCRYPTION_KEY"))) {
-            String sslKey = sslEncryptionKey(data);
+            String sslKey = DataFolderSecrets.sslEncryptionKey(data);
             api.add("--hostplane.ssl.encryption-key=" + sslKey);
             worker.add("--hostplane.ssl.encryption-key=" + sslKey);
         }
@@ -253,10 +248,10 @@ public final class DevStack implements AutoCloseable {
         audit.addAll(auditLogins);
         auditLogins.stream().filter(a -> a.contains(".reader.")).forEach(api::add);
         if (blank(env.get("HOSTPLANE_AUDIT_SIGNING_KEY"))) {
-            String[] keys = auditSigningKeys(data);
-            audit.add("--hostplane.audit.signing-key=" + keys[0]);
+            DataFolderSecrets.SigningKeys keys = DataFolderSecrets.auditSigningKeys(data);
+            audit.add("--hostplane.audit.signing-key=" + keys.privateKey());
             if (blank(env.get("HOSTPLANE_AUDIT_VERIFY_KEYS"))) {
-                api.add("--hostplane.audit.verify-keys=" + keys[1]);
+                api.add("--hostplane.audit.verify-keys=" + keys.publicKey());
             }
         }
 
@@ -432,73 +427,6 @@ public final class DevStack implements AutoCloseable {
             Thread.sleep(250);
         }
         throw new IllegalStateException("Hostplane did not become healthy within " + timeout + ": " + last);
-    }
-
-    /** The token pepper of this data folder: made once, kept (mode 600) so that tokens survive restarts. */
-    private static String pepper(Path data) throws IOException {
-        return DataFiles.secret(data.resolve("pepper"), () -> randomBase64Url(32), s -> s.length() >= 43);
-    }
-
-    /**
-     * The key that encrypts uploaded private keys in this data folder (base64 of 32 random bytes): made once,
-     * kept (mode 600) so that stored keys stay readable across restarts.
-     */
-    private static String sslEncryptionKey(Path data) throws IOException {
-        return DataFiles.secret(
-                data.resolve("ssl-encryption-key"),
-                () -> {
-                    byte[] secret = new byte[32];
-                    new SecureRandom().nextBytes(secret);
-                    return Base64.getEncoder().encodeToString(secret);
-                },
-                DataFiles::isBase64Of32Bytes);
-    }
-
-    /** The password of the audit store's writer and reader logins in this data folder: made once, mode 600. */
-    private static String auditDbPassword(Path data) throws IOException {
-        return DataFiles.secret(data.resolve("audit-db-password"), () -> randomBase64Url(24), s -> s.length() >= 32);
-    }
-
-    private static String randomBase64Url(int bytes) {
-        byte[] secret = new byte[bytes];
-        new SecureRandom().nextBytes(secret);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-    }
-
-    /**
-     * The Ed25519 key that signs audit checkpoints in this data folder: {@code audit-signing-key} (PKCS#8, base64,
-     * mode 600) and its public half {@code audit-verify-key} (X.509, base64) for the API. Made once and kept, so
-     * that earlier checkpoints stay verifiable. The public half is written first and each file whole (a temporary
-     * file renamed), so a crash leaves either both or no private key: a missing or unreadable private key was never
-     * used, and both are made again. Returns {private, public}.
-     */
-    private static String[] auditSigningKeys(Path data) throws IOException {
-        Path privateFile = data.resolve("audit-signing-key");
-        Path publicFile = data.resolve("audit-verify-key");
-        if (!DataFiles.isEd25519Pair(privateFile, publicFile)) {
-            if (Files.exists(privateFile) || Files.exists(publicFile)) {
-                System.out.println("hostplane: replacing the unfinished audit signing key in " + data);
-            }
-            KeyPair pair;
-            try {
-                pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-            Files.deleteIfExists(privateFile);
-            DataFiles.writeWhole(
-                    publicFile,
-                    Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()),
-                    false);
-            DataFiles.writeWhole(
-                    privateFile,
-                    Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()),
-                    true);
-        }
-        return new String[] {
-            Files.readString(privateFile, StandardCharsets.US_ASCII).trim(),
-            Files.readString(publicFile, StandardCharsets.US_ASCII).trim()
-        };
     }
 
     private static boolean blank(String s) {

@@ -93,11 +93,12 @@ class FairnessTest {
                 .getData()
                 .getId();
         worker = WorkerProcess.start("worker-2", stack.kafkaBootstrapServers(), stack.r2dbcUrl(), data);
-        // ?wait= returns as soon as the job's state changes.
+        // ?wait=…&until=terminal returns as soon as the job has ended.
         JobStatus status = JobStatus.QUEUED;
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (status != JobStatus.SUCCEEDED && System.nanoTime() < deadline) {
-            status = quiet.jobs.getJob(single, "10s", null).getData().getStatus();
+            status =
+                    quiet.jobs.getJob(single, "10s", "terminal", null).getData().getStatus();
         }
         assertThat(status).isEqualTo(JobStatus.SUCCEEDED);
         int stillActive = BURST - busyLoad.succeededCount(burst);

@@ -268,14 +268,15 @@ class JobController {
     }
 
     /**
-     * {@code change} (the default: answer when the job's status changes) or {@code terminal} (answer when the job
-     * has ended). Anything else adds a field error naming {@code until}.
+     * {@code change} (the default, when absent: answer when the job's status changes) or {@code terminal} (answer
+     * when the job has ended), exactly as the document lists them. Anything else, empty included, adds a field error
+     * naming {@code until}.
      */
     static JobChanges.Until until(String until, List<FieldError> errors) {
-        if (until == null || until.isBlank()) {
+        if (until == null) {
             return JobChanges.Until.CHANGE;
         }
-        return switch (until.trim().toLowerCase(Locale.ROOT)) {
+        return switch (until) {
             case "change" -> JobChanges.Until.CHANGE;
             case "terminal" -> JobChanges.Until.TERMINAL;
             default -> {

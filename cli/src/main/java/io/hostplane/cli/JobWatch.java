@@ -7,8 +7,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Follows a job to its end with long polls that the API holds until the job has ended ({@code
  * ?wait=30s&until=terminal}: one request for a job that ends within 30 s, and no busy polling), printing a progress
- * line on stderr after each that the job outlasted, and returns the exit code its end means: 0 succeeded, 5 failed
- * or cancelled.
+ * line on stderr first and after each long poll that the job outlasted, and returns the exit code its end means:
+ * 0 succeeded, 5 failed or cancelled.
  */
 final class JobWatch {
 
@@ -29,6 +29,8 @@ final class JobWatch {
     static int watch(Api api, String jobId, Duration timeout, Output output, PrintWriter err) {
         long started = System.nanoTime();
         long deadline = started + timeout.toNanos();
+        err.printf("job %s: waiting for it to end (at most %d s)%n", jobId, timeout.toSeconds());
+        err.flush();
         JsonNode job = poll(api, jobId, deadline);
         while (!terminal(job)) {
             if (System.nanoTime() >= deadline) {

@@ -12,6 +12,7 @@
 #
 # JOBS measured (default 2000) after WARMUP_JOBS (200) that warm the JVMs up; nothing new starts after MAX_SECONDS
 # (900). B_PORT (8081) must be free. The platform's log is $DATA/platform.log, B's $DATA/replica-b.log.
+# BENCH_KEEP_DATA=true keeps the platform's database and broker data too.
 set -euo pipefail
 JOBS=${1:-2000}
 MAX_SECONDS=${2:-900}
@@ -36,7 +37,16 @@ stop_b() {
   kill -KILL "$REPLICA_B" 2>/dev/null || true
   REPLICA_B=""
 }
-trap 'stop_b; platform_stop' EXIT
+# The platform's database, broker data and PostgreSQL binaries go once it has stopped (BENCH_KEEP_DATA=true keeps
+# them); the logs stay in its data folder.
+stop_all() {
+  stop_b
+  platform_stop
+  if [ -n "$DATA" ] && [ "${BENCH_KEEP_DATA:-false}" != true ]; then
+    rm -rf "$DATA/postgres/data" "$DATA/kafka/logs" "$DATA/pg-bin"
+  fi
+}
+trap stop_all EXIT
 
 if port_busy "$B_PORT"; then
   echo "bench: something already listens on 127.0.0.1:$B_PORT; stop it first or set B_PORT" >&2

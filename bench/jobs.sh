@@ -15,7 +15,7 @@
 #   idle        one client, one job at a time on an idle platform (IDLE_JOBS, default 200): time to the 202
 #               and 202 -> succeeded visible
 #   latency     open loop at each of RATES: due -> succeeded visible, and the window's costs per job (the
-#               clients' long polls of GET /jobs/{id} included: about two per job)
+#               clients' long polls of GET /jobs/{id}?until=terminal included: about one per job)
 #   costs       the costs per job again at COST_RATE (200) jobs/s with nobody polling: the job path alone
 #   sustain     the highest offered rate at which the non-terminal jobs do not grow: steps of
 #               SUSTAIN_SECONDS (60) at SUSTAIN_FRACTIONS of the hello rate ("0.05 0.1 0.2 0.3 0.4 0.5"),

@@ -5,7 +5,7 @@
 # publishing, folding, worker, audit, Kafka I/O, JIT, GC…), beside the Kafka broker's and PostgreSQL's CPU
 # (bench/costs.sh). With PROFILE=jfr a JDK Flight Recorder profile of the window is kept and its hottest frames
 # printed. MODE=latency measures the window with clients that follow each job with long polls of
-# GET /jobs/{id}?wait= until it has succeeded (as bench/jobs.sh's latency phase does) instead of nobody polling.
+# GET /jobs/{id}?wait=…&until=terminal until it has succeeded (as bench/jobs.sh's latency phase does) instead of nobody polling.
 # Bounded in count and time like every load loop.
 #
 #   bench/profile.sh [RATE] [SECONDS] [WARMUP_SECONDS]     e.g. bench/profile.sh 200 20 30

@@ -2,17 +2,31 @@ package io.hostplane.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hostplane.common.job.JobError;
+import io.hostplane.common.job.JobStatus;
+import io.hostplane.common.topic.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpMethod;
+import org.springframework.kafka.core.KafkaTemplate;
 import tools.jackson.databind.JsonNode;
 
 /** Polling made cheap: ETag/304 (free of rate limit), Retry-After, ?wait long polls, many ids, filters. */
 class JobPollingApiTest extends ApiIntegrationTest {
+
+    @Autowired
+    KafkaTemplate<String, String> kafka;
+
+    @Autowired
+    MeterRegistry meters;
 
     /** The job's ETag as a poller last saw it. */
     private String etagOf(String job) {
@@ -226,5 +240,109 @@ class JobPollingApiTest extends ApiIntegrationTest {
         JsonNode bad =
                 json(HttpMethod.GET, "/api/v1/jobs?status=lost&id=nope&created_before=yesterday", allToken, null, 400);
         assertThat(bad.path("errors").toString()).contains("\"status\"", "\"id\"", "created_before");
+    }
+
+    @Test
+    void untilTerminalHoldsTheRequestThroughRunningToTheJobsEnd() throws Exception {
+        String job = newJob(allToken);
+        String queued = etagOf(job);
+        double atWaitEnd = meters.get("hostplane.jobs.wait.answers")
+                .tag("when", "at_wait_end")
+                .counter()
+                .count();
+        ExecutorService pollers = Executors.newFixedThreadPool(2);
+        try {
+            CompletableFuture<JsonNode> end = CompletableFuture.supplyAsync(
+                    () -> json(HttpMethod.GET, "/api/v1/jobs/" + job + "?wait=25s&until=terminal", allToken, null, 200),
+                    pollers);
+            // Waits for a change from the state last seen: answered at once if it arrives after the change.
+            CompletableFuture<JsonNode> change = CompletableFuture.supplyAsync(
+                    () -> http.get()
+                            .uri("/api/v1/jobs/" + job + "?wait=25s&until=change")
+                            .header("Authorization", "Bearer " + allToken)
+                            .header("If-None-Match", queued)
+                            .exchange()
+                            .expectStatus()
+                            .isOk()
+                            .expectBody(JsonNode.class)
+                            .returnResult()
+                            .getResponseBody(),
+                    pollers);
+            kafka.send(
+                            Topics.JOB_EVENTS,
+                            job,
+                            codec.write(
+                                    workerEvent(job, "dns.record.create", JobStatus.RUNNING, List.of(), null, null)))
+                    .get();
+            assertThat(change.get(30, TimeUnit.SECONDS)
+                            .path("data")
+                            .path("status")
+                            .asString())
+                    .isEqualTo("running");
+            assertThat(end).as("held through running").isNotDone();
+            kafka.send(
+                            Topics.JOB_EVENTS,
+                            job,
+                            codec.write(workerEvent(
+                                    job,
+                                    "dns.record.create",
+                                    JobStatus.FAILED,
+                                    List.of(),
+                                    new JobError("BACKEND_REFUSED", "refused"),
+                                    null)))
+                    .get();
+            JsonNode ended = end.get(30, TimeUnit.SECONDS).path("data");
+            assertThat(ended.path("status").asString()).isEqualTo("failed");
+            assertThat(ended.path("error").path("code").asString()).isEqualTo("BACKEND_REFUSED");
+            assertThat(meters.get("hostplane.jobs.wait.answers")
+                            .tag("when", "at_wait_end")
+                            .counter()
+                            .count())
+                    .as("answered by the change, not at the end of a wait")
+                    .isEqualTo(atWaitEnd);
+        } finally {
+            pollers.shutdownNow();
+        }
+    }
+
+    @Test
+    void untilIsChangeOrTerminalAndWaitAReadableDurationElseA400NamingThem() {
+        String job = newJob(allToken);
+        JsonNode until = json(HttpMethod.GET, "/api/v1/jobs/" + job + "?wait=5s&until=finished", allToken, null, 400);
+        assertThat(until.path("success").asBoolean()).isFalse();
+        assertThat(until.path("message").asString()).isEqualTo("until must be change or terminal.");
+        assertThat(until.path("errors")).hasSize(1);
+        assertThat(until.path("errors").get(0).path("field").asString()).isEqualTo("until");
+        assertThat(until.path("errors").get(0).path("code").asString()).isEqualTo("INVALID");
+
+        for (String wait : List.of("-1s", "soon", "1h", "999999999999999999m", "5 s")) {
+            JsonNode bad = json(HttpMethod.GET, "/api/v1/jobs/" + job + "?wait=" + wait, allToken, null, 400);
+            assertThat(bad.path("errors").get(0).path("field").asString())
+                    .as(wait)
+                    .isEqualTo("wait");
+        }
+        for (String value : List.of("", "TERMINAL", "terminal%20", "finished")) {
+            JsonNode bad = json(HttpMethod.GET, "/api/v1/jobs/" + job + "?until=" + value, allToken, null, 400);
+            assertThat(bad.path("errors").get(0).path("field").asString())
+                    .as(value)
+                    .isEqualTo("until");
+        }
+        JsonNode both = json(HttpMethod.GET, "/api/v1/jobs/" + job + "?wait=-5s&until=now", allToken, null, 400);
+        assertThat(both.path("errors").findValuesAsString("field")).containsExactly("wait", "until");
+
+        // Accepted: until without wait answers at once; each value with a short wait answers when it ends.
+        assertThat(json(HttpMethod.GET, "/api/v1/jobs/" + job + "?until=terminal", allToken, null, 200)
+                        .path("data")
+                        .path("status")
+                        .asString())
+                .isEqualTo("queued");
+        for (String value : List.of("change", "terminal")) {
+            assertThat(json(HttpMethod.GET, "/api/v1/jobs/" + job + "?wait=50ms&until=" + value, allToken, null, 200)
+                            .path("data")
+                            .path("status")
+                            .asString())
+                    .as(value)
+                    .isEqualTo("queued");
+        }
     }
 }

@@ -387,14 +387,15 @@ public final class AuditBench {
         long t1 = System.nanoTime();
         String id = JSON.readTree(accepted.body()).path("data").path("id").asString();
         long deadline = System.nanoTime() + Duration.ofMinutes(60).toNanos();
-        // Long polls, as an integrator (and the CLI's jobs watch) waits: each answers when the job changes from the
-        // state last seen (its ETag), so the end is seen at once, with a few requests rather than a busy loop
-        // that would take CPU from the replay it measures.
+        // Long polls, as an integrator (and the CLI's jobs watch) waits: each is held until the job has ended
+        // (until=terminal), or answers 304 after 30 s if nothing changed since the state last seen (its ETag), so the
+        // end is seen at once, with one request per 30 s rather than a busy loop that would take CPU from the replay
+        // it measures.
         JsonNode job;
         String etag = null;
         while (true) {
-            HttpRequest.Builder get =
-                    request(api + "/jobs/" + id + "?wait=30s", token).GET();
+            HttpRequest.Builder get = request(api + "/jobs/" + id + "?wait=30s&until=terminal", token)
+                    .GET();
             if (etag != null) {
                 get.header("If-None-Match", etag);
             }

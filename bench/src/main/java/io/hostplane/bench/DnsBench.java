@@ -349,7 +349,8 @@ public final class DnsBench {
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline) {
-            String body = send(HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs/" + m.group(1) + "?wait=20s"))
+            String body = send(HttpRequest.newBuilder(
+                                    URI.create(base + "/api/v1/jobs/" + m.group(1) + "?wait=20s&until=terminal"))
                             .header("Authorization", "Bearer " + token)
                             .GET()
                             .build())

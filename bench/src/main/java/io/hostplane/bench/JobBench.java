@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  *   <li>{@code serial URL TOKEN_FILE COUNT SECONDS}: one client, one job at a time on an otherwise idle
  *       platform: time to the 202, and from the 202 to {@code succeeded} visible;
  *   <li>{@code latency URL TOKEN_FILE RATE SECONDS}: open loop at RATE jobs/s; for each job, the time from
- *       sending the request to seeing {@code succeeded} at {@code GET /jobs/{id}?wait=…};
+ *       sending the request to seeing {@code succeeded} at {@code GET /jobs/{id}?wait=…&until=terminal};
  *   <li>{@code offer URL TOKEN_FILE RATE SECONDS}: open loop at RATE jobs/s that only submits (nobody waits
  *       for the jobs; the caller watches the backlog): acceptances per second and time to the 202.
  * </ul>
@@ -396,10 +396,14 @@ public final class JobBench {
                 sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1000.0);
     }
 
-    /** Long-polls the job until it succeeds (true), ends otherwise or the deadline passes (false). */
+    /**
+     * Long-polls the job ({@code ?wait=20s&until=terminal}: one request for a job that ends within 20 s) until it
+     * succeeds (true), ends otherwise or the deadline passes (false).
+     */
     static CompletableFuture<Boolean> awaitSucceeded(String base, String token, String job, long t0, long deadline) {
         return HTTP.sendAsync(
-                        get(base + "/api/v1/jobs/" + job + "?wait=20s", token), HttpResponse.BodyHandlers.ofString())
+                        get(base + "/api/v1/jobs/" + job + "?wait=20s&until=terminal", token),
+                        HttpResponse.BodyHandlers.ofString())
                 .thenCompose(response -> {
                     String body = response.body();
                     if (body.contains("\"status\":\"succeeded\"")) {

@@ -39,9 +39,12 @@ final class Api {
         return send("GET", path + query(query), null, Duration.ofSeconds(30));
     }
 
-    /** A long poll: the request may be held by the server for up to {@code wait}. */
-    JsonNode getWaiting(String path, Duration wait) {
-        return send("GET", path + "?wait=" + wait.toSeconds() + "s", null, wait.plusSeconds(15));
+    /**
+     * A long poll of a job ({@code ?wait=…&until=terminal}): the server holds the request until the job has ended,
+     * or for up to {@code wait}.
+     */
+    JsonNode getWhenTerminal(String path, Duration wait) {
+        return send("GET", path + "?wait=" + wait.toSeconds() + "s&until=terminal", null, wait.plusSeconds(15));
     }
 
     JsonNode post(String path, Object body) {

@@ -58,7 +58,7 @@ class ExternalInfrastructureTest {
                     .getId();
             JobStatus status = null;
             while (System.nanoTime() < deadline && status != JobStatus.SUCCEEDED) {
-                status = demo.jobs.getJob(jobId, null, null).getData().getStatus();
+                status = demo.jobs.getJob(jobId, null, null, null).getData().getStatus();
                 Thread.sleep(250);
             }
             assertThat(status).isEqualTo(JobStatus.SUCCEEDED);

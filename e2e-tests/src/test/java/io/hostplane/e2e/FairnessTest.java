@@ -114,11 +114,11 @@ class FairnessTest {
     }
 
     private static void awaitSucceeded(UUID job) throws ApiException {
-        // ?wait= returns as soon as the job's state changes.
+        // ?wait=…&until=terminal returns as soon as the job has ended.
         JobStatus status = JobStatus.QUEUED;
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (status != JobStatus.SUCCEEDED && System.nanoTime() < deadline) {
-            status = quiet.jobs.getJob(job, "10s", null).getData().getStatus();
+            status = quiet.jobs.getJob(job, "10s", "terminal", null).getData().getStatus();
         }
         assertThat(status).isEqualTo(JobStatus.SUCCEEDED);
     }

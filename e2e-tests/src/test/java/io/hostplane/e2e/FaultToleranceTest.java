@@ -97,7 +97,8 @@ class FaultToleranceTest {
             jobs[i] = accepted.getData().getData().getId();
         }
         Thread.sleep(1000);
-        assertThat(demo.jobs.getJob(jobs[0], null, null).getData().getStatus()).isEqualTo(JobStatus.QUEUED);
+        assertThat(demo.jobs.getJob(jobs[0], null, null, null).getData().getStatus())
+                .isEqualTo(JobStatus.QUEUED);
         stack.startKafka();
         for (UUID job : jobs) {
             awaitSucceeded(job);
@@ -165,7 +166,11 @@ class FaultToleranceTest {
     private static void awaitSucceeded(UUID job) throws Exception {
         awaitStatus(
                 "job " + job,
-                () -> demo.jobs.getJob(job, null, null).getData().getStatus().getValue(),
+                () -> demo.jobs
+                        .getJob(job, null, null, null)
+                        .getData()
+                        .getStatus()
+                        .getValue(),
                 "succeeded");
     }
 

@@ -64,7 +64,7 @@ class LauncherOutputTest {
                     null,
                     null);
             UUID job = accepted.getData().getData().getId();
-            Await.until(() -> demo.jobs.getJob(job, null, null).getData().getStatus() == JobStatus.SUCCEEDED);
+            Await.until(() -> demo.jobs.getJob(job, null, null, null).getData().getStatus() == JobStatus.SUCCEEDED);
             Sdk admin = Sdk.withTokenFile(launcher.apiUrl(), data, "admin-token");
             UUID replay = admin.audit
                     .createAuditReplay(

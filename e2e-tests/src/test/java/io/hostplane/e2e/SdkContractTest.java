@@ -141,9 +141,9 @@ class SdkContractTest {
         // ETag and If-None-Match: an unchanged job is a 304, which the SDK reports as an ApiException.
         assertThat(Hostplane.awaitJob(demo.jobs, job, Duration.ofSeconds(60)).getStatus())
                 .isEqualTo(JobStatus.SUCCEEDED);
-        String etag = Sdk.header(demo.jobs.getJobWithHttpInfo(job, null, null), "ETag");
+        String etag = Sdk.header(demo.jobs.getJobWithHttpInfo(job, null, null, null), "ETag");
         assertThat(etag).isNotBlank();
-        assertThat(Sdk.failure(() -> demo.jobs.getJob(job, null, etag)).getCode())
+        assertThat(Sdk.failure(() -> demo.jobs.getJob(job, null, null, etag)).getCode())
                 .isEqualTo(304);
 
         // A token allowed two requests a minute: a 429 with Retry-After within a few calls (a window may roll

@@ -86,7 +86,8 @@ class SeparateProcessesTest {
                     null);
             assertThat(accepted.getStatusCode()).isEqualTo(202);
             UUID job = accepted.getData().getData().getId();
-            Await.until(() -> client.jobs.getJob(job, null, null).getData().getStatus() == JobStatus.SUCCEEDED);
+            Await.until(
+                    () -> client.jobs.getJob(job, null, null, null).getData().getStatus() == JobStatus.SUCCEEDED);
             // The audit service, in its own process, stored the command, the outcome and the POST's record (and a
             // running event only if the job had taken more than a second), each once.
             List<String> types = new ArrayList<>();

@@ -226,7 +226,8 @@ class WalkingSkeletonTest {
                 .get(0)
                 .getId();
         assertThat(auditByJob(other, demoJob).getItems()).isEmpty();
-        assertThat(Sdk.failure(() -> other.jobs.getJob(demoJob, null, null)).getCode())
+        assertThat(Sdk.failure(() -> other.jobs.getJob(demoJob, null, null, null))
+                        .getCode())
                 .isEqualTo(404);
         assertThat(Sdk.failure(() -> other.dns.listDnsRecords("example.test", null, null, null, null))
                         .getCode())
@@ -252,7 +253,7 @@ class WalkingSkeletonTest {
         stack.close();
         stack = new DevStack(stack.settings(), Map.of()).start(Duration.ofSeconds(120));
 
-        ApiResponse<JobEnvelope> job = demo.jobs.getJobWithHttpInfo(someJob, null, null);
+        ApiResponse<JobEnvelope> job = demo.jobs.getJobWithHttpInfo(someJob, null, null, null);
         assertThat(job.getStatusCode()).isEqualTo(200);
         assertThat(job.getData().getData().getStatus()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(demo.jobs

@@ -11,7 +11,7 @@ import java.util.UUID;
 
 /**
  * The SDK's two hand-written conveniences on top of the generated client: a client that sends the token, and
- * waiting for a job with the API's long poll ({@code ?wait=}).
+ * waiting for a job with the API's long poll ({@code ?wait=…&until=terminal}).
  */
 public final class Hostplane {
 
@@ -43,19 +43,20 @@ public final class Hostplane {
     }
 
     /**
-     * Polls the job with {@code GET /api/v1/jobs/{id}?wait=…} until it is terminal or {@code timeout} has
-     * passed; returns the job as last seen (terminal unless the time ran out).
+     * Waits for the job with {@code GET /api/v1/jobs/{id}?wait=…&until=terminal}, which the API holds until the job
+     * is terminal (one request for a job that ends within 30 s), until it is terminal or {@code timeout} has passed;
+     * returns the job as last seen (terminal unless the time ran out).
      */
     public static Job awaitJob(JobsApi jobs, UUID id, Duration timeout) throws ApiException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Job job = jobs.getJob(id, null, null).getData();
-        while (!isTerminal(job)) {
+        Job job = null;
+        do {
             long left = Duration.ofNanos(deadline - System.nanoTime()).toSeconds();
             if (left <= 0) {
-                return job;
+                return job != null ? job : jobs.getJob(id, null, null, null).getData();
             }
-            job = jobs.getJob(id, Math.min(left, 30) + "s", null).getData();
-        }
+            job = jobs.getJob(id, Math.min(left, 30) + "s", "terminal", null).getData();
+        } while (!isTerminal(job));
         return job;
     }
 }

@@ -36,8 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Job polling, made cheap for integrators: {@code ETag}/{@code If-None-Match} (a 304 costs no rate limit),
- * {@code Retry-After} while a job runs, {@code ?wait=30s} long polling (no thread held), many jobs in one
- * call ({@code ?id=a&id=b}), and filters.
+ * {@code Retry-After} while a job runs, {@code ?wait=30s} long polling (no thread held) until the job changes or,
+ * with {@code &until=terminal}, until it has ended, many jobs in one call ({@code ?id=a&id=b}), and filters.
  */
 @RestController
 @RequestMapping("/api/v1/jobs")
@@ -67,22 +67,38 @@ class JobController {
     Mono<ResponseEntity<ApiEnvelope>> get(
             @PathVariable String id,
             @RequestParam(required = false) String wait,
+            @RequestParam(required = false) String until,
             @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
         UUID jobId = parse(id);
-        Duration waitFor = waitDuration(wait);
-        return visible(jobId, caller)
-                // A caller whose If-None-Match no longer matches has news already: no reason to hold it.
-                .flatMap(first -> first.status().isTerminal()
-                                || waitFor.isZero()
-                                || (ifNoneMatch != null && !matches(ifNoneMatch, etag(first)))
-                        ? Mono.just(first)
-                        : changes.views(first.id(), first.status().wireName())
-                                .filter(now -> now.status() != first.status())
-                                .next()
-                                .timeout(waitFor, jobs.find(jobId)))
-                .map(job -> answer(job, ifNoneMatch, exchange));
+        List<FieldError> errors = new ArrayList<>();
+        Duration waitFor = waitDuration(wait, errors);
+        JobChanges.Until untilWhat = until(until, errors);
+        if (!errors.isEmpty()) {
+            throw ApiException.badRequest(
+                    errors.size() > 1
+                            ? "Invalid query: wait and until."
+                            : errors.get(0).field().equals("wait")
+                                    ? "wait must be a duration such as 30s."
+                                    : "until must be change or terminal.",
+                    errors);
+        }
+        Mono<JobView> job = waitFor.isZero()
+                ? visible(jobId, caller)
+                // Registered for the job's changes before it is read: see JobChanges.await.
+                : changes.await(
+                        jobId,
+                        visible(jobId, caller),
+                        untilWhat,
+                        // A caller whose If-None-Match no longer matches has news already: no reason to hold it
+                        // for a change (a caller waiting for the end still waits for the end).
+                        first -> untilWhat == JobChanges.Until.CHANGE
+                                && ifNoneMatch != null
+                                && !matches(ifNoneMatch, etag(first)),
+                        waitFor,
+                        jobs.find(jobId));
+        return job.map(view -> answer(view, ifNoneMatch, exchange));
     }
 
     private ResponseEntity<ApiEnvelope> answer(JobView job, String ifNoneMatch, ServerWebExchange exchange) {
@@ -221,8 +237,11 @@ class JobController {
         return false;
     }
 
-    /** {@code 30s}, {@code 30} (seconds) or {@code 1m}; capped at 55 s. */
-    static Duration waitDuration(String wait) {
+    /**
+     * {@code 30s}, {@code 30} (seconds), {@code 500ms} or {@code 1m}; capped at 55 s; none is zero. A negative or
+     * unreadable value adds a field error naming {@code wait}.
+     */
+    static Duration waitDuration(String wait, List<FieldError> errors) {
         if (wait == null || wait.isBlank()) {
             return Duration.ZERO;
         }
@@ -242,11 +261,29 @@ class JobController {
                 throw new NumberFormatException();
             }
             return d.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : d;
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest(
-                    "wait must be a duration such as 30s.",
-                    List.of(new FieldError("wait", ErrorCodes.INVALID, "A duration such as 30s (at most 55s).")));
+        } catch (NumberFormatException | ArithmeticException e) {
+            errors.add(new FieldError("wait", ErrorCodes.INVALID, "A duration such as 30s (capped at 55s)."));
+            return Duration.ZERO;
         }
+    }
+
+    /**
+     * {@code change} (the default, when absent: answer when the job's status changes) or {@code terminal} (answer
+     * when the job has ended), exactly as the document lists them. Anything else, empty included, adds a field error
+     * naming {@code until}.
+     */
+    static JobChanges.Until until(String until, List<FieldError> errors) {
+        if (until == null) {
+            return JobChanges.Until.CHANGE;
+        }
+        return switch (until) {
+            case "change" -> JobChanges.Until.CHANGE;
+            case "terminal" -> JobChanges.Until.TERMINAL;
+            default -> {
+                errors.add(new FieldError("until", ErrorCodes.INVALID, "change (the default) or terminal."));
+                yield JobChanges.Until.CHANGE;
+            }
+        };
     }
 
     private static Instant instant(String text, String field, List<FieldError> errors) {

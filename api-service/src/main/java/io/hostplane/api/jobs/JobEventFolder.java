@@ -45,6 +45,7 @@ class JobEventFolder {
     private final Map<String, JobOutcomeApplier> appliers;
 
     private final JobChanges changes;
+    private final JobNotifications notifications;
 
     private final JobEndings endings;
     private final ActiveJobCounts activeJobs;
@@ -56,9 +57,11 @@ class JobEventFolder {
             TransactionalOperator tx,
             List<JobOutcomeApplier> appliers,
             JobChanges changes,
+            JobNotifications notifications,
             JobEndings endings,
             ActiveJobCounts activeJobs,
             JobMetrics metrics) {
+        this.notifications = notifications;
         this.metrics = metrics;
         this.endings = endings;
         this.activeJobs = activeJobs;
@@ -75,9 +78,10 @@ class JobEventFolder {
      * Folds one poll's events in one transaction, set-based: per job the furthest state the poll holds (an
      * outcome over {@code running}; the earliest event time as its start), all moved by one statement, then
      * the succeeded jobs' outcomes applied by their features and the callbacks of the finished ones (those with a
-     * callback URL, which the move tells) queued by
-     * one more. If the transaction fails, the whole poll is retried (the error handler retries for ever);
-     * folding is idempotent, so events already folded by an earlier try change nothing.
+     * callback URL, which the move tells) queued by one more, and the moved jobs named to the other replicas by one
+     * more ({@link JobNotifications}). After the commit this replica's own waiters are handed their jobs
+     * ({@link JobChanges}). If the transaction fails, the whole poll is retried (the error handler retries for
+     * ever); folding is idempotent, so events already folded by an earlier try change nothing.
      *
      * <p>One event whose outcome cannot be applied (a result the feature cannot read: a bug in a worker, not an
      * outage) must not stop every other job on these partitions for ever. So when the poll fails with such an
@@ -198,7 +202,10 @@ class JobEventFolder {
                             }
                         }
                     });
-                    return applied(succeeded).then(endings.ended(withCallback));
+                    // The other replicas' waiters hear of the moved jobs when (and only if) this commits.
+                    return applied(succeeded)
+                            .then(endings.ended(withCallback))
+                            .then(notifications.announce(moved.keySet()));
                 });
         tx.transactional(work).block(Duration.ofSeconds(60));
         finishedTenants.forEach(activeJobs::finished);

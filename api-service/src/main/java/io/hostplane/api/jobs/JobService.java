@@ -52,6 +52,8 @@ public class JobService {
     private final AcceptanceBatcher batcher;
 
     private final JobMetrics metrics;
+    private final JobChanges changes;
+    private final JobNotifications notifications;
 
     JobService(
             JobStore jobs,
@@ -62,8 +64,12 @@ public class JobService {
             JobEndings endings,
             ActiveJobCounts activeJobs,
             AcceptanceBatcher batcher,
-            JobMetrics metrics) {
+            JobMetrics metrics,
+            JobChanges changes,
+            JobNotifications notifications) {
         this.metrics = metrics;
+        this.changes = changes;
+        this.notifications = notifications;
         this.batcher = batcher;
         this.endings = endings;
         this.activeJobs = activeJobs;
@@ -242,7 +248,8 @@ public class JobService {
     /**
      * Cancels a queued job: claims it as cancelled in {@code control.job_claims} (a worker that claimed it
      * first has started it) and marks it {@code cancelled}, in one transaction. A worker that later
-     * receives the command finds the claim and skips it.
+     * receives the command finds the claim and skips it. Waiters on the job, here and on the other replicas, are
+     * handed it once the transaction commits, as after a fold.
      */
     public Mono<JobView> cancel(JobView job) {
         if (job.status().isTerminal()) {
@@ -265,9 +272,13 @@ public class JobService {
                                 .fetch()
                                 .rowsUpdated()
                                 .flatMap(n -> n == 1
-                                        ? endings.ended(List.of(id)).doOnSuccess(x -> activeJobs.finished(job.tenant()))
+                                        ? endings.ended(List.of(id))
+                                                .then(notifications.announce(List.of(id)))
+                                                .doOnSuccess(x -> activeJobs.finished(job.tenant()))
                                         : Mono.error(notCancellable("running"))));
-        return tx.transactional(work).then(jobs.find(id));
+        return tx.transactional(work)
+                .doOnSuccess(x -> changes.changed(List.of(id)))
+                .then(jobs.find(id));
     }
 
     /**

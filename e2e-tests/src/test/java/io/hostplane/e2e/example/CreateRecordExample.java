@@ -39,7 +39,8 @@ public final class CreateRecordExample {
         String idempotencyKey = UUID.randomUUID().toString(); // the same key makes a retry safe
         Job job = dns.createDnsRecord(domain, record, idempotencyKey, null).getData();
 
-        // Long-polls GET /api/v1/jobs/{id}?wait=30s until the job is succeeded, failed or cancelled.
+        // Long-polls GET /api/v1/jobs/{id}?wait=30s&until=terminal: answered once the job is succeeded, failed or
+        // cancelled.
         return Hostplane.awaitJob(jobs, job.getId(), Duration.ofMinutes(2));
     }
 }

@@ -5,6 +5,7 @@ import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.env.Environment;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -21,6 +22,7 @@ class AuditDatabase implements DisposableBean {
     private final DatabaseClient client;
     private final ConnectionPool pool;
 
+    @Autowired
     AuditDatabase(AuditApiProperties properties, Environment env, DatabaseClient main) {
         if (!properties.reader().configured()) {
             this.client = main;

@@ -103,7 +103,7 @@ class DenyByDefaultTest extends ApiIntegrationTest {
             }
         }
         assertThat(routes).as("the walk sees the application's routes").hasSizeGreaterThan(50);
-        assertThat(routes).contains("PATCH /api/v1/accounts/{id}", "GET /docs");
+        assertThat(routes).contains("PATCH /api/v1/accounts/{id}", "GET /api/v1/rate-limit", "GET /docs");
         assertThat(unruled).containsExactly("GET " + PROBE);
     }
 

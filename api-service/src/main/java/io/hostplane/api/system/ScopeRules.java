@@ -3,6 +3,7 @@ package io.hostplane.api.system;
 import io.hostplane.api.system.security.ApiPrincipal;
 import io.hostplane.common.scope.Scope;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.context.ApplicationContext;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.PathContainer;
@@ -143,14 +144,18 @@ public final class ScopeRules {
      * 405) the dispatcher answers, so that a mistyped path says so. Static resource mappings are not routes.
      */
     static ReactiveAuthorizationManager<AuthorizationContext> unruled(ApplicationContext context) {
+        // The mappings exist once the context is up; looked up on the first request that needs them.
+        AtomicReference<List<HandlerMapping>> mappings = new AtomicReference<>();
         return (authentication, authorization) -> authentication
                 .filter(Authentication::isAuthenticated)
                 .flatMap(auth -> {
                     var exchange = authorization.getExchange();
-                    List<HandlerMapping> routes = context.getBeansOfType(HandlerMapping.class).values().stream()
-                            .filter(m ->
-                                    m instanceof RequestMappingInfoHandlerMapping || m instanceof RouterFunctionMapping)
-                            .toList();
+                    List<HandlerMapping> routes = mappings.updateAndGet(known -> known != null
+                            ? known
+                            : context.getBeansOfType(HandlerMapping.class).values().stream()
+                                    .filter(m -> m instanceof RequestMappingInfoHandlerMapping
+                                            || m instanceof RouterFunctionMapping)
+                                    .toList());
                     return Flux.fromIterable(routes)
                             .concatMap(m -> m.getHandler(exchange).onErrorResume(e -> Mono.empty()))
                             .hasElements()

@@ -75,6 +75,7 @@ class DenyByDefaultTest extends ApiIntegrationTest {
         // A path that is no route at all still says so.
         exchange(HttpMethod.GET, "/api/v1/no-such-route", allToken, null, 404);
         exchange(HttpMethod.PUT, "/api/v1/me", allToken, null, 405);
+        exchange(HttpMethod.HEAD, "/api/v1/me", allToken, null, 200);
         // The actuator's index is an installation-wide read: the operator's, not a tenant's.
         exchange(HttpMethod.GET, "/actuator", allToken, null, 403);
         exchange(HttpMethod.GET, "/actuator", token(null, "platform.admin"), null, 200);

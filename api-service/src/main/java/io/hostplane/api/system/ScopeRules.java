@@ -102,6 +102,10 @@ public final class ScopeRules {
         }
         for (Open open : ANY_TOKEN) {
             spec.pathMatchers(open.method(), open.pattern()).authenticated();
+            if (open.method().equals(HttpMethod.GET)) {
+                // WebFlux answers HEAD with the GET handler; it reads the same.
+                spec.pathMatchers(HttpMethod.HEAD, open.pattern()).authenticated();
+            }
         }
         for (Rule rule : RULES) {
             var matcher = rule.method() == null

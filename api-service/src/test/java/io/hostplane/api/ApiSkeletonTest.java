@@ -268,13 +268,16 @@ class ApiSkeletonTest extends ApiIntegrationTest {
     }
 
     @Test
-    void theScopeListIsPublicAndOmitsPlatformAdmin() {
+    void theScopeListIsPublicAndOmitsTheOperatorOnlyScopes() {
         JsonNode body = exchange(HttpMethod.GET, "/api/v1/oauth/scopes", null, null, 200)
                 .expectBody(JsonNode.class)
                 .returnResult()
                 .getResponseBody();
-        assertThat(body.path("data").path("items").size()).isEqualTo(16);
-        assertThat(body.path("data").toString()).contains("\"dns.write\"").doesNotContain("platform.admin");
+        assertThat(body.path("data").path("items").size()).isEqualTo(15);
+        assertThat(body.path("data").toString())
+                .contains("\"dns.write\"")
+                .doesNotContain("platform.admin")
+                .doesNotContain("platform.read");
     }
 
     @Test

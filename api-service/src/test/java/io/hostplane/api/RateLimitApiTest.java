@@ -54,7 +54,7 @@ class RateLimitApiTest extends ApiIntegrationTest {
                 .returnResult()
                 .getResponseBody();
         assertThat(refused.path("status").asInt()).isEqualTo(429);
-        assertThat(refused.path("message").asString()).contains("Rate limit of 3");
+        assertThat(refused.path("message").asString()).contains("token's rate limit of 3");
         exchange(HttpMethod.GET, "/api/v1/system/hello", allToken, null, 200);
     }
 

@@ -37,6 +37,9 @@ class TenantIsolationTest extends ApiIntegrationTest {
             "GET /api/v1/accounts",
             "POST /api/v1/accounts",
             "GET /api/v1/accounts/{id}",
+            "PATCH /api/v1/accounts/{id}",
+            // The caller's own rate-limit windows (its token's and its own tenant's).
+            "GET /api/v1/rate-limit",
             // The API's own OpenAPI document: public, the same for everyone.
             "GET /api/v1/openapi.json");
 

@@ -55,6 +55,11 @@ final class Api {
         return send("PUT", path, body, Duration.ofSeconds(30));
     }
 
+    /** A JSON merge patch (RFC 7396) of one resource. */
+    JsonNode patch(String path, Object body) {
+        return send("PATCH", path, body, Duration.ofSeconds(30));
+    }
+
     JsonNode delete(String path) {
         return send("DELETE", path, null, Duration.ofSeconds(30));
     }

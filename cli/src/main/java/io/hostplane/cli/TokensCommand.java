@@ -52,6 +52,31 @@ class TokensCommand {
         return ExitCodes.OK;
     }
 
+    @Command(
+            name = "rate-limit",
+            description = "This token's and its tenant's rate-limit windows (the call is not counted).")
+    int rateLimit() {
+        var data = root.api().get("/rate-limit", Map.of()).path("data");
+        if (root.output().json()) {
+            root.output().object(data);
+            return ExitCodes.OK;
+        }
+        var flat = Api.JSON.createObjectNode();
+        for (String window : new String[] {"token", "tenant"}) {
+            var w = data.path(window);
+            flat.put(
+                    window,
+                    w.isObject()
+                            ? w.path("remaining").asLong() + " of "
+                                    + w.path("limit").asLong() + " per "
+                                    + w.path("period_seconds").asLong() + " s left, resets in "
+                                    + w.path("reset").asLong() + " s"
+                            : "none");
+        }
+        root.output().object(flat, col("token", "token"), col("tenant", "tenant"));
+        return ExitCodes.OK;
+    }
+
     @Command(name = "list", description = "List tokens (secrets are never shown again, only their hints).")
     int list(@Option(names = "--limit", defaultValue = "50") int limit, @Option(names = "--cursor") String cursor) {
         var data = root.api()

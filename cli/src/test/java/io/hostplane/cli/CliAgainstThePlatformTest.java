@@ -182,6 +182,49 @@ class CliAgainstThePlatformTest {
     }
 
     @Test
+    void operatorsLimitTenantsAndATokenSeesItsWindows() throws Exception {
+        String admin = data.resolve("admin-token").toString();
+        String name = "lim-" + UUID.randomUUID().toString().substring(0, 6);
+        CliRun tenant = cli("tenants", "create", name, "--token-file", admin, "--json");
+        assertThat(tenant.code()).as(tenant.err()).isZero();
+        String tenantId = Api.JSON.readTree(tenant.out()).path("id").asString();
+
+        CliRun limited = cli(
+                "tenants",
+                "limits",
+                tenantId,
+                "--tenant-rate-limit",
+                "5000",
+                "--active-jobs",
+                "20",
+                "--token-file",
+                admin,
+                "--json");
+        assertThat(limited.code()).as(limited.err()).isZero();
+        JsonNode limits = Api.JSON.readTree(limited.out()).path("limits");
+        assertThat(limits.path("tenant_rate_limit").path("limit").asInt()).isEqualTo(5000);
+        assertThat(limits.path("tenant_rate_limit").path("period_seconds").asInt())
+                .isEqualTo(60);
+        assertThat(limits.path("active_jobs").asInt()).isEqualTo(20);
+        assertThat(cli("tenants", "show", tenantId, "--token-file", admin).out())
+                .contains("5000 per 60 s")
+                .contains("6000 per 60 s");
+        CliRun refused = cli("tenants", "limits", tenantId, "--active-jobs", "0", "--token-file", admin);
+        assertThat(refused.code()).isNotZero();
+        assertThat(refused.err()).contains("limits.active_jobs");
+        assertThat(cli("tenants", "show", tenantId, "--token-file", admin).out())
+                .contains("20");
+
+        // The demo token sees its windows, and cannot mint a token above its own limit.
+        CliRun windows = cli("tokens", "rate-limit");
+        assertThat(windows.code()).as(windows.err()).isZero();
+        assertThat(windows.out()).contains("of 120 per 60 s left");
+        CliRun above = cli("tokens", "create", "--scope", "dns.read", "--rate-limit", "1000");
+        assertThat(above.code()).isEqualTo(ExitCodes.AUTH);
+        assertThat(above.err()).contains("rate_limit");
+    }
+
+    @Test
     void operatorsCreateTenantsTokensAndUsers() throws Exception {
         String admin = data.resolve("admin-token").toString();
         String name = "acme-" + UUID.randomUUID().toString().substring(0, 6);

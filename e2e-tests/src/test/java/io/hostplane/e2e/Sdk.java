@@ -48,7 +48,15 @@ final class Sdk {
     final JobsApi jobs;
     final AuditApi audit;
 
+    /** The local stack's data folder this client's token came from, or null: where the operator's token is. */
+    final Path dataDir;
+
     Sdk(String baseUrl, String token) {
+        this(baseUrl, token, null);
+    }
+
+    Sdk(String baseUrl, String token, Path dataDir) {
+        this.dataDir = dataDir;
         this.baseUrl = baseUrl;
         this.client = Hostplane.client(baseUrl, token);
         this.system = new SystemApi(client);
@@ -75,7 +83,7 @@ final class Sdk {
                 }
                 Thread.sleep(100);
             }
-            return new Sdk(baseUrl, Files.readString(path).trim());
+            return new Sdk(baseUrl, Files.readString(path).trim(), dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -84,15 +92,26 @@ final class Sdk {
         }
     }
 
-    /** A client with a new token of this one's account: every scope, and a rate limit that does not get in the way. */
+    /**
+     * A client with a new token of this one's account: every scope, and a rate limit that does not get in the way.
+     * A tenant's token cannot give a token more than its own limit, so the local stack's platform operator mints it
+     * for this account, as the benchmarks do.
+     */
     Sdk withUnlimitedToken(String description) throws ApiException {
-        String token = tokens.createToken(new TokenCreate()
+        if (dataDir == null) {
+            throw new IllegalStateException("an unlimited token is minted by the local stack's operator token");
+        }
+        String tenant = system.getMe().getData().getTenant();
+        Sdk operator = withTokenFile(baseUrl, dataDir, "admin-token");
+        String token = operator.tokens
+                .createToken(new TokenCreate()
+                        .tenant(tenant)
                         .description(description)
                         .scopes(List.of("*"))
                         .rateLimit(new RateLimit().limit(100_000).periodSeconds(60)))
                 .getData()
                 .getToken();
-        return new Sdk(baseUrl, token);
+        return new Sdk(baseUrl, token, dataDir);
     }
 
     /** Untyped {@code data} (maps and lists) as a JSON tree, nulls kept (the SDK's own mapper drops them). */

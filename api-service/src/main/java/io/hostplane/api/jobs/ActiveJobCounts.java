@@ -1,5 +1,7 @@
 package io.hostplane.api.jobs;
 
+import io.hostplane.api.limits.TenantLimits;
+import io.hostplane.api.limits.TenantLimitsService;
 import io.hostplane.api.system.ShortLivedCache;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,24 +21,28 @@ import reactor.core.publisher.Mono;
 class ActiveJobCounts {
 
     private final DatabaseClient db;
-    private final int limit;
+    private final TenantLimitsService limits;
     private final ShortLivedCache<String, AtomicLong> counts;
 
     ActiveJobCounts(
             DatabaseClient db,
-            @Value("${hostplane.jobs.max-active-per-tenant:1000}") int limit,
+            TenantLimitsService limits,
             @Value("${hostplane.jobs.active-count-freshness:1s}") Duration freshness) {
         this.db = db;
-        this.limit = limit;
+        this.limits = limits;
         this.counts = new ShortLivedCache<>(freshness, 100_000);
     }
 
-    int limit() {
-        return limit;
+    /**
+     * The tenant's active-job limit: its {@code limits.active_jobs}, by default
+     * {@code hostplane.jobs.max-active-per-tenant}.
+     */
+    Mono<Integer> limit(String tenant) {
+        return limits.of(tenant).map(TenantLimits::activeJobs);
     }
 
-    /** The tenant's active jobs as last known (counting at most {@link #limit} from the database). */
-    Mono<Long> current(String tenant) {
+    /** The tenant's active jobs as last known (counting at most {@code limit} from the database). */
+    Mono<Long> current(String tenant, int limit) {
         return counts.get(
                         tenant,
                         t -> db.sql("select count(*) as active from (select 1 from api.jobs where tenant_id = :tenant "

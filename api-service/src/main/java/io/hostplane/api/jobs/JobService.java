@@ -302,23 +302,23 @@ public class JobService {
     }
 
     /**
-     * Refuses a new job (429) while the tenant has {@code hostplane.jobs.max-active-per-tenant} jobs queued
+     * Refuses a new job (429) while the tenant has its {@code limits.active_jobs} jobs queued
      * or running, so that one tenant's burst cannot fill the queues everyone shares ({@link ActiveJobCounts}).
      */
     private Mono<Void> underQueueLimit(String tenant) {
         return activeJobs
-                .current(tenant)
-                .flatMap(active -> active < activeJobs.limit()
-                        ? Mono.<Void>empty()
-                        : Mono.error(new ApiException(
-                                HttpStatus.TOO_MANY_REQUESTS,
-                                "This account has " + activeJobs.limit() + " jobs queued or running, the most it may "
-                                        + "have; retry when some have finished.",
-                                List.of(new FieldError(
-                                        null,
-                                        "TOO_MANY_ACTIVE_JOBS",
-                                        "At most " + activeJobs.limit() + " active jobs.")),
-                                java.util.Map.of("Retry-After", "5"))));
+                .limit(tenant)
+                .flatMap(limit -> activeJobs
+                        .current(tenant, limit)
+                        .flatMap(active -> active < limit
+                                ? Mono.<Void>empty()
+                                : Mono.error(new ApiException(
+                                        HttpStatus.TOO_MANY_REQUESTS,
+                                        "This account has " + limit + " jobs queued or running, the most it may "
+                                                + "have; retry when some have finished.",
+                                        List.of(new FieldError(
+                                                null, "TOO_MANY_ACTIVE_JOBS", "At most " + limit + " active jobs.")),
+                                        java.util.Map.of("Retry-After", "5")))));
     }
 
     private static ApiException notCancellable(String state) {

@@ -18,7 +18,7 @@ class OAuthScopesController {
     record ScopeView(String name, String description) {}
 
     private static final List<ScopeView> SCOPES = Arrays.stream(Scope.values())
-            .filter(s -> s != Scope.PLATFORM_ADMIN)
+            .filter(s -> !s.isOperatorOnly())
             .map(s -> new ScopeView(s.wireName(), describe(s)))
             .toList();
 

@@ -1,6 +1,7 @@
 package io.hostplane.api.oauth;
 
 import io.hostplane.api.accounts.AccountStore;
+import io.hostplane.api.limits.Rate;
 import io.hostplane.api.outbox.Outbox;
 import io.hostplane.api.system.ApiEvents;
 import io.hostplane.api.system.ApiException;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -171,25 +173,39 @@ class OAuthService {
                             null,
                             null,
                             null);
-                    return tx.transactional(tokens.issueOAuth(spec, null, new TokenStore.OAuthLink(r.userId(), r.id()))
-                                    .flatMap(issued -> requests.markCollected(r.id(), issued.id())
-                                            .flatMap(collected -> collected
-                                                    ? fact(EventTypes.OAUTH_TOKEN_ISSUED, r, issued.stored(), null)
-                                                            .thenReturn(issued)
-                                                    : Mono.error(new AlreadyCollected()))))
-                            .doOnSuccess(x -> outbox.wake())
-                            .map(issued -> new PollResult(
-                                    "approved",
-                                    r,
-                                    issued.token(),
-                                    issued.stored().expiresAt(),
-                                    account.name()))
-                            .onErrorResume(
-                                    AlreadyCollected.class,
-                                    e -> Mono.just(new PollResult("approved", r, null, null, null)));
+                    return heldToUser(spec, user)
+                            .flatMap(bounded -> !bounded.expiresAt().isAfter(Instant.now())
+                                    ? Mono.just(new PollResult("expired", r, null, null, null))
+                                    : issue(r, bounded, account));
                 }))
                 // The approving user was deleted before the app collected: nothing is issued.
                 .switchIfEmpty(Mono.fromSupplier(() -> new PollResult("denied", r, null, null, null)));
+    }
+
+    /**
+     * An OAuth token never gets more than the user who approved it could give: the restrictions of the token
+     * that created the user ({@link UserStore.Restrictions}) and the tenant's {@code token_rate_limit}.
+     */
+    private Mono<TokenStore.TokenSpec> heldToUser(TokenStore.TokenSpec spec, UserStore.User user) {
+        UserStore.Restrictions limits = user.limits();
+        Rate rate = limits.rateLimit() == null || limits.ratePeriodSeconds() == null
+                ? null
+                : new Rate(limits.rateLimit(), limits.ratePeriodSeconds());
+        return tokenService.bounded(spec, limits.maxExpiresAt(), limits.allowedCidrs(), limits.allowedDomains(), rate);
+    }
+
+    private Mono<PollResult> issue(
+            OAuthRequestStore.OAuthRequest r, TokenStore.TokenSpec spec, AccountStore.Account account) {
+        return tx.transactional(tokens.issueOAuth(spec, null, new TokenStore.OAuthLink(r.userId(), r.id()))
+                        .flatMap(issued -> requests.markCollected(r.id(), issued.id())
+                                .flatMap(collected -> collected
+                                        ? fact(EventTypes.OAUTH_TOKEN_ISSUED, r, issued.stored(), null)
+                                                .thenReturn(issued)
+                                        : Mono.error(new AlreadyCollected()))))
+                .doOnSuccess(x -> outbox.wake())
+                .map(issued -> new PollResult(
+                        "approved", r, issued.token(), issued.stored().expiresAt(), account.name()))
+                .onErrorResume(AlreadyCollected.class, e -> Mono.just(new PollResult("approved", r, null, null, null)));
     }
 
     /** Thrown inside the collecting transaction to roll it back when another poll won. */
@@ -222,35 +238,50 @@ class OAuthService {
 
     /** Replaces the calling OAuth token with a new one (new expiry); the old one stops working at once. */
     Mono<Refreshed> refresh(ApiPrincipal caller, String requestId) {
-        return oauthToken(caller).flatMap(found -> {
-            TokenStore.StoredToken old = found.token();
-            var spec = new TokenStore.TokenSpec(
-                    old.tenant(),
-                    old.principal(),
-                    old.description(),
-                    old.scopes(),
-                    tokenExpiry(),
-                    old.allowedCidrs(),
-                    old.allowedDomains(),
-                    old.rateLimit(),
-                    old.ratePeriodSeconds(),
-                    old.callbackUrl());
-            return tx.transactional(tokens.issueOAuth(spec, old.id(), found.link())
-                            .flatMap(issued -> tokens.revoke(old.id(), Instant.now())
-                                    .then(tokenFact(
-                                            EventTypes.OAUTH_TOKEN_REFRESHED,
-                                            found,
-                                            issued.stored(),
-                                            old.id(),
-                                            requestId))
-                                    .thenReturn(issued)))
-                    .doOnSuccess(x -> {
-                        tokenService.forgetCachedLookups();
-                        outbox.wake();
-                    })
-                    .map(issued -> new Refreshed(
-                            issued.id(), issued.token(), issued.stored().expiresAt()));
-        });
+        // A refreshed token still never outlives the token that created its approving user.
+        return oauthToken(caller)
+                .zipWhen(found -> users.findById(found.link().userId())
+                        .map(u -> Optional.ofNullable(u.limits().maxExpiresAt()))
+                        .defaultIfEmpty(Optional.empty()))
+                .flatMap(foundAndCap -> {
+                    Found found = foundAndCap.getT1();
+                    Instant expires = tokenExpiry();
+                    Instant cap = foundAndCap.getT2().orElse(null);
+                    if (cap != null && cap.isBefore(expires)) {
+                        if (!cap.isAfter(Instant.now())) {
+                            return Mono.error(ApiException.forbidden(
+                                    "This token cannot be refreshed: the approving user's grant has expired."));
+                        }
+                        expires = cap;
+                    }
+                    TokenStore.StoredToken old = found.token();
+                    var spec = new TokenStore.TokenSpec(
+                            old.tenant(),
+                            old.principal(),
+                            old.description(),
+                            old.scopes(),
+                            expires,
+                            old.allowedCidrs(),
+                            old.allowedDomains(),
+                            old.rateLimit(),
+                            old.ratePeriodSeconds(),
+                            old.callbackUrl());
+                    return tx.transactional(tokens.issueOAuth(spec, old.id(), found.link())
+                                    .flatMap(issued -> tokens.revoke(old.id(), Instant.now())
+                                            .then(tokenFact(
+                                                    EventTypes.OAUTH_TOKEN_REFRESHED,
+                                                    found,
+                                                    issued.stored(),
+                                                    old.id(),
+                                                    requestId))
+                                            .thenReturn(issued)))
+                            .doOnSuccess(x -> {
+                                tokenService.forgetCachedLookups();
+                                outbox.wake();
+                            })
+                            .map(issued -> new Refreshed(
+                                    issued.id(), issued.token(), issued.stored().expiresAt()));
+                });
     }
 
     /** Revokes the calling OAuth token. */

@@ -1,6 +1,7 @@
 package io.hostplane.api.system;
 
 import java.util.List;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -30,7 +31,11 @@ class SecurityConfiguration {
 
     @Bean
     SecurityWebFilterChain apiSecurity(
-            ServerHttpSecurity http, ReactiveAuthenticationManager bearer, EnvelopeWriter writer, CorsProperties cors) {
+            ServerHttpSecurity http,
+            ReactiveAuthenticationManager bearer,
+            EnvelopeWriter writer,
+            CorsProperties cors,
+            ApplicationContext context) {
         ServerAuthenticationEntryPoint entryPoint = unauthorized(writer);
         ServerAccessDeniedHandler denied = forbidden(writer);
         if (cors.allowedOrigins().stream().anyMatch(o -> !o.isBlank())) {
@@ -46,7 +51,7 @@ class SecurityConfiguration {
                 .requestCache(c -> c.requestCache(NoOpServerRequestCache.getInstance()))
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
                 .exceptionHandling(e -> e.authenticationEntryPoint(entryPoint).accessDeniedHandler(denied))
-                .authorizeExchange(ScopeRules::apply)
+                .authorizeExchange(spec -> ScopeRules.apply(spec, context))
                 .oauth2ResourceServer(o -> o.bearerTokenConverter(new ApiTokenConverter())
                         .authenticationEntryPoint(entryPoint)
                         .accessDeniedHandler(denied)
@@ -124,7 +129,9 @@ class SecurityConfiguration {
     private static ServerAccessDeniedHandler forbidden(EnvelopeWriter writer) {
         return (exchange, ex) -> {
             String scope = exchange.getAttribute(RequestIds.MISSING_SCOPE_ATTRIBUTE);
-            String message = scope == null ? "Access denied." : "Token lacks scope " + scope + ".";
+            String message = scope == null
+                    ? "Access denied: this route has no scope rule, so no token may call it."
+                    : "Token lacks scope " + scope + ".";
             return writer.writeError(exchange, HttpStatus.FORBIDDEN, message, List.of())
                     .then(Mono.empty());
         };

@@ -86,7 +86,8 @@ class ApiTokenIntrospector implements ReactiveOpaqueTokenIntrospector {
                     stored.expiresAt(),
                     stored.allowedDomains(),
                     stored.rateLimit(),
-                    stored.ratePeriodSeconds());
+                    stored.ratePeriodSeconds(),
+                    stored.allowedCidrs());
             ctx.<RequestContext>getOrEmpty(RequestContext.KEY).ifPresent(rc -> rc.authenticated(principal));
             return Mono.just(principal);
         }));

@@ -141,6 +141,7 @@ public class BearerAuthenticationManager implements ReactiveAuthenticationManage
                 expires,
                 List.of(),
                 null,
-                null);
+                null,
+                List.of());
     }
 }

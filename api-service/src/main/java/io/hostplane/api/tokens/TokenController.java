@@ -59,8 +59,11 @@ class TokenController {
     Mono<ResponseEntity<ApiEnvelope>> create(
             @RequestBody JsonNode body, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
         return tenantOfNewToken(body, caller)
-                .flatMap(tenant -> {
-                    TokenStore.TokenSpec spec = service.spec(body, caller, tenant.isEmpty() ? null : tenant);
+                .zipWith(service.ceilings(caller))
+                .flatMap(found -> {
+                    String tenant = found.getT1();
+                    TokenStore.TokenSpec spec =
+                            service.spec(body, caller, tenant.isEmpty() ? null : tenant, found.getT2());
                     Mono<String> refused = spec.callbackUrl() == null ? Mono.empty() : urls.problem(spec.callbackUrl());
                     return refused.<TokenStore.IssuedToken>flatMap(problem -> Mono.error(ApiException.badRequest(
                                     "The callback URL is refused: " + problem,

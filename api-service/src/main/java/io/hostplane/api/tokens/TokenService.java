@@ -2,7 +2,10 @@ package io.hostplane.api.tokens;
 
 import io.hostplane.api.callbacks.CallbackUrls;
 import io.hostplane.api.domains.DomainNames;
+import io.hostplane.api.limits.Rate;
+import io.hostplane.api.limits.TenantLimitsService;
 import io.hostplane.api.outbox.Outbox;
+import io.hostplane.api.ratelimit.RateLimitProperties;
 import io.hostplane.api.system.ApiEvents;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.RequestJson;
@@ -41,6 +44,8 @@ public class TokenService {
     private final Outbox outbox;
     private final EventCodec codec;
     private final ApiTokenIntrospector introspector;
+    private final TenantLimitsService limits;
+    private final RateLimitProperties rateLimits;
 
     TokenService(
             TokenStore tokens,
@@ -48,7 +53,11 @@ public class TokenService {
             TransactionalOperator tx,
             Outbox outbox,
             EventCodec codec,
-            ApiTokenIntrospector introspector) {
+            ApiTokenIntrospector introspector,
+            TenantLimitsService limits,
+            RateLimitProperties rateLimits) {
+        this.limits = limits;
+        this.rateLimits = rateLimits;
         this.tokens = tokens;
         this.properties = properties;
         this.tx = tx;
@@ -57,8 +66,67 @@ public class TokenService {
         this.introspector = introspector;
     }
 
-    /** Validates a {@code POST /tokens} body into a spec for {@code caller}; every problem is reported. */
-    TokenStore.TokenSpec spec(JsonNode body, ApiPrincipal caller, String tenantOfNewToken) {
+    /** The rate limit a token without its own {@code rate_limit} gets. */
+    public Rate defaultRate() {
+        return new Rate(
+                rateLimits.defaultLimit(), (int) rateLimits.defaultPeriod().toSeconds());
+    }
+
+    /** The rate limit {@code caller} works under: its token's own, or the default. */
+    public Rate rateOf(ApiPrincipal caller) {
+        return caller.rateLimit() != null && caller.ratePeriodSeconds() != null
+                ? new Rate(caller.rateLimit(), caller.ratePeriodSeconds())
+                : defaultRate();
+    }
+
+    /** What {@code caller} may hand on: its own restrictions and, for a tenant's token, the tenant's ceiling. */
+    Mono<TokenCeilings> ceilings(ApiPrincipal caller) {
+        if (caller.tenant() == null) {
+            return Mono.just(new TokenCeilings(caller, rateOf(caller), null));
+        }
+        return limits.of(caller.tenant()).map(l -> new TokenCeilings(caller, rateOf(caller), l.tokenRateLimit()));
+    }
+
+    /**
+     * {@code spec} held to the ceilings of whoever lets it be issued without choosing its limits (the user
+     * approving an OAuth app): expiry no later than {@code maxExpires}, the given networks and domains, and a
+     * rate limit within {@code rateCeiling} (null: none) and the tenant's {@code token_rate_limit}.
+     */
+    public Mono<TokenStore.TokenSpec> bounded(
+            TokenStore.TokenSpec spec, Instant maxExpires, List<String> cidrs, List<String> domains, Rate rateCeiling) {
+        return limits.of(spec.tenant()).map(tenantLimits -> {
+            Rate ceiling = rateCeiling == null
+                    ? tenantLimits.tokenRateLimit()
+                    : rateCeiling.meet(tenantLimits.tokenRateLimit());
+            Rate wanted = spec.rateLimit() != null && spec.ratePeriodSeconds() != null
+                    ? new Rate(spec.rateLimit(), spec.ratePeriodSeconds())
+                    : defaultRate();
+            Rate rate = wanted.within(ceiling) ? wanted : wanted.meet(ceiling);
+            boolean asWanted = rate.equals(wanted);
+            Instant expires = maxExpires != null
+                            && (spec.expiresAt() == null || spec.expiresAt().isAfter(maxExpires))
+                    ? maxExpires
+                    : spec.expiresAt();
+            return new TokenStore.TokenSpec(
+                    spec.tenant(),
+                    spec.principal(),
+                    spec.description(),
+                    spec.scopes(),
+                    expires,
+                    cidrs,
+                    domains,
+                    asWanted ? spec.rateLimit() : Integer.valueOf(rate.limit()),
+                    asWanted ? spec.ratePeriodSeconds() : Integer.valueOf(rate.periodSeconds()),
+                    spec.callbackUrl());
+        });
+    }
+
+    /**
+     * Validates a {@code POST /tokens} body into a spec for {@code caller}; every problem is reported (400), then
+     * every field above the caller's {@code ceilings} (403). Restrictions the body leaves out are inherited from
+     * the caller when it has them (a token limited to some networks makes tokens limited to them).
+     */
+    TokenStore.TokenSpec spec(JsonNode body, ApiPrincipal caller, String tenantOfNewToken, TokenCeilings ceilings) {
         List<FieldError> errors = new ArrayList<>();
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("A JSON object is required.", List.of());
@@ -74,8 +142,12 @@ public class TokenService {
         }
         List<String> scopes = strings(body, "scopes", errors, true);
         if (scopes != null) {
+            int before = errors.size();
             Set<Scope> granted = scopes(scopes, tenantOfNewToken != null, errors);
-            if (!caller.isOperator() && !caller.scopes().containsAll(granted)) {
+            // A scope no tenant may hold is a 400 naming it, whoever asks; otherwise more than the caller has is a 403.
+            if (errors.size() == before
+                    && !caller.isOperator()
+                    && !caller.scopes().containsAll(granted)) {
                 throw ApiException.forbidden("A token cannot grant scopes it does not hold.");
             }
         }
@@ -147,13 +219,72 @@ public class TokenService {
         if (!errors.isEmpty()) {
             throw ApiException.badRequest("The token request is invalid.", errors);
         }
+        List<FieldError> over = new ArrayList<>();
+        if (limit != null) {
+            String problem = ceilings.rateProblem(new Rate(limit, period));
+            if (problem != null) {
+                over.add(new FieldError("rate_limit", ErrorCodes.TOO_LARGE, problem));
+            }
+        } else {
+            Rate inherited = ceilings.inheritedRate(defaultRate());
+            if (inherited != null) {
+                limit = inherited.limit();
+                period = inherited.periodSeconds();
+            }
+        }
+        boolean explicitExpiry = e != null && !e.isNull();
+        if (explicitExpiry) {
+            String problem = ceilings.expiryProblem(expires);
+            if (problem != null) {
+                over.add(new FieldError("expires_at", ErrorCodes.TOO_LARGE, problem));
+            }
+        } else if (caller.expiresAt() != null && caller.expiresAt().isBefore(expires)) {
+            expires = caller.expiresAt();
+        }
+        if (cidrs == null) {
+            cidrs = ceilings.callerCidrs();
+        } else if (cidrs.isEmpty() && !ceilings.callerCidrs().isEmpty()) {
+            over.add(new FieldError(
+                    "allowed_cidrs",
+                    ErrorCodes.TOO_LARGE,
+                    "The creating token is limited to " + ceilings.callerCidrs() + "; so is every token it makes."));
+        } else {
+            for (int i = 0; i < cidrs.size(); i++) {
+                if (!ceilings.coversCidr(cidrs.get(i))) {
+                    over.add(new FieldError(
+                            "allowed_cidrs[" + i + "]",
+                            ErrorCodes.TOO_LARGE,
+                            "Outside the creating token's allowed_cidrs " + ceilings.callerCidrs() + "."));
+                }
+            }
+        }
+        if (domains == null) {
+            normalised = new ArrayList<>(ceilings.callerDomains());
+        } else if (domains.isEmpty() && !ceilings.callerDomains().isEmpty()) {
+            over.add(new FieldError(
+                    "allowed_domains",
+                    ErrorCodes.TOO_LARGE,
+                    "The creating token is limited to " + ceilings.callerDomains() + "; so is every token it makes."));
+        } else {
+            for (int i = 0; i < normalised.size(); i++) {
+                if (!ceilings.coversDomain(normalised.get(i))) {
+                    over.add(new FieldError(
+                            "allowed_domains[" + i + "]",
+                            ErrorCodes.TOO_LARGE,
+                            "Outside the creating token's allowed_domains " + ceilings.callerDomains() + "."));
+                }
+            }
+        }
+        if (!over.isEmpty()) {
+            throw TokenCeilings.refused("The token", over);
+        }
         return new TokenStore.TokenSpec(
                 tenantOfNewToken,
                 caller.principal(),
                 description,
                 scopes,
                 expires,
-                cidrs == null ? List.of() : cidrs,
+                cidrs,
                 normalised,
                 limit,
                 period,
@@ -177,8 +308,29 @@ public class TokenService {
                 });
     }
 
-    /** Issues a successor with the same rights and revokes {@code old} after {@code grace} seconds. */
+    /**
+     * Issues a successor with the same rights and revokes {@code old} after {@code grace} seconds. A caller
+     * rotating another token than itself must hold at least that token's rights (403 naming each field
+     * otherwise): rotation hands out a fresh secret, so it must not be a way to more than the caller could
+     * create.
+     */
     Mono<TokenStore.IssuedToken> rotate(
+            TokenStore.StoredToken old, long graceSeconds, ApiPrincipal caller, String requestId) {
+        if (old.id().equals(caller.tokenId())) {
+            return rotateUnchecked(old, graceSeconds, caller, requestId);
+        }
+        Rate oldRate = old.rateLimit() != null && old.ratePeriodSeconds() != null
+                ? new Rate(old.rateLimit(), old.ratePeriodSeconds())
+                : defaultRate();
+        return ceilings(caller).flatMap(c -> {
+            List<FieldError> over = c.exceededBy(old, oldRate);
+            return over.isEmpty()
+                    ? rotateUnchecked(old, graceSeconds, caller, requestId)
+                    : Mono.error(TokenCeilings.refused("Rotating token " + old.id(), over));
+        });
+    }
+
+    private Mono<TokenStore.IssuedToken> rotateUnchecked(
             TokenStore.StoredToken old, long graceSeconds, ApiPrincipal caller, String requestId) {
         Instant now = Instant.now();
         TokenStore.TokenSpec spec = new TokenStore.TokenSpec(
@@ -230,7 +382,7 @@ public class TokenService {
 
     /**
      * The scopes named by {@code names} (wire names or {@code *}), noting unknown names and, for a tenant's
-     * token or user, {@code platform.admin} in {@code errors}.
+     * token or user, operator-only scopes ({@link Scope#isOperatorOnly()}) in {@code errors}.
      */
     public static Set<Scope> scopes(List<String> names, boolean forTenant, List<FieldError> errors) {
         if (names.isEmpty()) {
@@ -245,9 +397,16 @@ public class TokenService {
                 granted.addAll(Scope.expand(s));
             }
         }
-        if (forTenant && granted.contains(Scope.PLATFORM_ADMIN)) {
-            errors.add(new FieldError(
-                    "scopes", ErrorCodes.INVALID, "platform.admin is only for tokens without a tenant."));
+        if (forTenant) {
+            for (int i = 0; i < names.size(); i++) {
+                var named = Scope.fromWireName(names.get(i));
+                if (named.isPresent() && named.get().isOperatorOnly()) {
+                    errors.add(new FieldError(
+                            "scopes[" + i + "]",
+                            ErrorCodes.INVALID,
+                            names.get(i) + " is an operator-only scope, only for tokens without a tenant."));
+                }
+            }
         }
         return granted;
     }

@@ -1,6 +1,7 @@
 package io.hostplane.api.users;
 
 import io.hostplane.api.accounts.AccountStore;
+import io.hostplane.api.limits.Rate;
 import io.hostplane.api.outbox.Outbox;
 import io.hostplane.api.system.ApiEvents;
 import io.hostplane.api.system.ApiException;
@@ -142,9 +143,10 @@ class UserController {
                 .flatMap(taken -> taken
                         ? Mono.error(ApiException.conflict("The username " + name + " is taken.", "USERNAME_TAKEN"))
                         : passwords.hash(password))
-                .flatMap(hash -> tx.transactional(users.create(tenant, name, hash, scopes, caller.tokenId())
-                        .flatMap(user -> fact(EventTypes.USER_CREATED, user, caller, exchange)
-                                .thenReturn(user))))
+                .flatMap(hash -> tx.transactional(
+                        users.create(tenant, name, hash, scopes, caller.tokenId(), restrictionsFrom(caller))
+                                .flatMap(user -> fact(EventTypes.USER_CREATED, user, caller, exchange)
+                                        .thenReturn(user))))
                 .onErrorMap(
                         org.springframework.dao.DataIntegrityViolationException.class,
                         e -> ApiException.conflict("The username " + name + " is taken.", "USERNAME_TAKEN"))
@@ -205,5 +207,19 @@ class UserController {
             return null;
         }
         return node.asString();
+    }
+
+    /**
+     * What the creating token hands on to the user besides scopes: its expiry, networks, domains and (for a
+     * tenant's token) its rate limit; OAuth tokens the user approves are held to them.
+     */
+    private UserStore.Restrictions restrictionsFrom(ApiPrincipal caller) {
+        Rate rate = caller.isOperator() ? null : tokenService.rateOf(caller);
+        return new UserStore.Restrictions(
+                caller.expiresAt(),
+                caller.allowedCidrs() == null ? List.of() : caller.allowedCidrs(),
+                caller.allowedDomains() == null ? List.of() : caller.allowedDomains(),
+                rate == null ? null : rate.limit(),
+                rate == null ? null : rate.periodSeconds());
     }
 }

@@ -27,7 +27,8 @@ class CursorsTest {
             null,
             List.of(),
             null,
-            null);
+            null,
+            List.of());
 
     private final Cursors cursors = cursors("pepper-0123456789abcdefghijklmnopqrstuvwxyz");
 

@@ -19,6 +19,8 @@ public final class EventTypes {
     /** A tenant (customer account) was created (data: {@link AccountCreated}). */
     public static final String ACCOUNT_CREATED = PREFIX + "account.created.v1";
 
+    public static final String ACCOUNT_LIMITS_CHANGED = PREFIX + "account.limits-changed.v1";
+
     /** A user who may approve OAuth requests was created or deleted (data: {@link UserChanged}). */
     public static final String USER_CREATED = PREFIX + "user.created.v1";
 

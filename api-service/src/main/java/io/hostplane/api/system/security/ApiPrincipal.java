@@ -14,7 +14,8 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticatedPrincipal;
 
 /**
  * Who is calling: the tenant (null for the platform operator), the token id, and the scopes the token
- * grants, as Spring Security authorities {@code SCOPE_dns.write}. The token itself is not kept here.
+ * grants, as Spring Security authorities {@code SCOPE_dns.write}, and the token's restrictions (expiry, domains,
+ * rate limit, networks), which are also the most it may hand on. The token itself is not kept here.
  */
 public record ApiPrincipal(
         String tenant,
@@ -25,12 +26,14 @@ public record ApiPrincipal(
         Instant expiresAt,
         List<String> allowedDomains,
         Integer rateLimit,
-        Integer ratePeriodSeconds)
+        Integer ratePeriodSeconds,
+        List<String> allowedCidrs)
         implements OAuth2AuthenticatedPrincipal {
 
     /** A principal for work the platform does itself (e.g. the local stack's first-start set-up). */
     public static ApiPrincipal system(String tenant) {
-        return new ApiPrincipal(tenant, "system", "system", List.of(), Set.of(), null, List.of(), null, null);
+        return new ApiPrincipal(
+                tenant, "system", "system", List.of(), Set.of(), null, List.of(), null, null, List.of());
     }
 
     /** Whether the token may act on {@code domain}: tokens without a domain list may act on all of the tenant's. */
@@ -57,7 +60,7 @@ public record ApiPrincipal(
             return EnumSet.allOf(Scope.class);
         }
         if (tenant != null) {
-            scopes.remove(Scope.PLATFORM_ADMIN);
+            scopes.removeIf(Scope::isOperatorOnly);
         }
         return scopes;
     }

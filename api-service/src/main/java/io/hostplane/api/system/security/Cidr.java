@@ -58,4 +58,16 @@ public record Cidr(byte[] network, int prefix) {
         int mask = (0xFF << (8 - rest)) & 0xFF;
         return (candidate[full] & mask) == (network[full] & mask);
     }
+
+    /** Whether every address of {@code other} is in this network (same family, prefix no shorter). */
+    public boolean covers(Cidr other) {
+        if (other.network.length != network.length || other.prefix < prefix) {
+            return false;
+        }
+        try {
+            return contains(InetAddress.getByAddress(other.network));
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
 }

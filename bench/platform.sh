@@ -46,11 +46,13 @@ platform_start() {
     exit 1
   fi
   DATA="$(mktemp -d "${TMPDIR:-/tmp}/hostplane-bench.XXXXXX")"
-  # The public baseline endpoint is limited per client address (60/min by default) and a tenant may have 1000
-  # active jobs; the load comes from one address and one tenant, so both are raised for the run (the checks
-  # still run on every request; bench/fairness.sh keeps the tenant limit at its default).
+  # The public baseline endpoint is limited per client address (60/min by default), a tenant may have 1000
+  # active jobs and 8 changes at work at once per replica; the load comes from one address and one tenant, so
+  # all three are raised for the run (the checks still run on every request; bench/fairness.sh keeps the tenant
+  # limits at their defaults).
   env HOSTPLANE_RATE_LIMIT_PUBLIC_LIMIT=100000000 HOSTPLANE_RATE_LIMIT_PUBLIC_PERIOD=1s \
     HOSTPLANE_JOBS_MAX_ACTIVE_PER_TENANT="${HOSTPLANE_JOBS_MAX_ACTIVE_PER_TENANT:-1000000}" \
+    HOSTPLANE_LIMITS_TENANT_CONCURRENT_CHANGES="${HOSTPLANE_LIMITS_TENANT_CONCURRENT_CHANGES:-1000000}" \
     ${BENCH_JAVA_OPTS[@]+"${BENCH_JAVA_OPTS[@]}"} HOSTPLANE_DATA_DIR="$DATA" "$@" \
     ./hostplane dev > "$DATA/platform.log" 2>&1 &
   # ./hostplane execs the JVM, so this is the launcher JVM's own process id.

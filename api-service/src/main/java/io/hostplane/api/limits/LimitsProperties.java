@@ -17,6 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param leaseFraction the share of a tenant-wide limit one replica takes from the shared counter at a time;
  *     unused permits of a lease are lost at the window's end, so the tenant gets at least {@code limit × (1 -
  *     replicas × leaseFraction)} and never more than {@code limit}
+ * @param tenantConcurrentChanges changes (POST, PUT, PATCH, DELETE) of one tenant handled at once on one replica;
+ *     the tenant's further changes wait their turn, so that one tenant's flood shares the machine with the others
  */
 @ConfigurationProperties("hostplane.limits")
 public record LimitsProperties(
@@ -25,7 +27,8 @@ public record LimitsProperties(
         @DefaultValue("600000") int tenantRateLimit,
         @DefaultValue("60s") Duration tenantRatePeriod,
         @DefaultValue("1s") Duration cacheTtl,
-        @DefaultValue("0.02") double leaseFraction) {
+        @DefaultValue("0.02") double leaseFraction,
+        @DefaultValue("8") int tenantConcurrentChanges) {
 
     Rate tokenRate() {
         return new Rate(tokenRateLimit, (int) tokenRatePeriod.toSeconds());

@@ -24,6 +24,9 @@ public record KafkaTopicsProperties(
     /**
      * {@code retention.ms} of the three topics the audit store consumes ({@code hostplane.audit.retention.topics}, a
      * duration); empty or absent, the default: the broker's own {@code log.retention}.
+     *
+     * @param topics {@code retention.ms} of {@code hostplane.commands}, {@code hostplane.job-events} and {@code
+     *     hostplane.audit} when the topics are declared; empty: the broker's own retention
      */
     @ConfigurationProperties("hostplane.audit.retention")
     public record AuditTopicRetention(java.time.Duration topics) {}

@@ -28,7 +28,12 @@ record AuditApiProperties(
                 : verifyKeys.stream().filter(k -> !k.isBlank()).toList();
     }
 
-    /** A database login; its password is never logged. */
+    /**
+     * A database login; its password is never logged.
+     *
+     * @param username the login's name
+     * @param password its password
+     */
     record Reader(String username, String password) {
         boolean configured() {
             return username != null && !username.isBlank();

@@ -17,7 +17,7 @@ class BackupStore {
             + "b.sha256, b.file_count, b.total_size, b.created_at, b.completed_at, "
             + "case when b.status = 'pending' and j.status in ('failed', 'cancelled') then 'failed' "
             + "else b.status end as shown_status "
-            + "from api.backups b left join api.jobs j on j.id = b.job_id ";
+            + "from api.backups b left join api.job_states j on j.id = b.job_id ";
 
     private final DatabaseClient db;
 
@@ -81,7 +81,7 @@ class BackupStore {
     /** Marks the backup as being deleted; false if it is not there, or still being made. */
     Mono<Boolean> markDeleting(UUID id) {
         return db.sql("update api.backups b set status = 'deleting' where id = :id and (status in "
-                        + "('available', 'deleting') or (status = 'pending' and exists (select 1 from api.jobs j "
+                        + "('available', 'deleting') or (status = 'pending' and exists (select 1 from api.job_states j "
                         + "where j.id = b.job_id and j.status in ('failed', 'cancelled'))))")
                 .bind("id", id)
                 .fetch()

@@ -1,7 +1,6 @@
 package io.hostplane.api.callbacks;
 
 import io.hostplane.api.jobs.JobService;
-import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.Responses;
 import io.hostplane.api.system.security.ApiPrincipal;
 import io.hostplane.common.envelope.ApiEnvelope;
@@ -41,7 +40,7 @@ class CallbackDeliveriesController {
     @GetMapping("/api/v1/jobs/{id}/deliveries")
     Mono<ResponseEntity<ApiEnvelope>> deliveries(
             @PathVariable String id, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
-        UUID jobId = parse(id);
+        UUID jobId = JobService.idOf(id);
         return jobs.visibleTo(jobId, caller)
                 .flatMap(job -> callbacks
                         .delivery(jobId)
@@ -62,13 +61,5 @@ class CallbackDeliveriesController {
                                 .map(url -> new Deliveries(job.id(), url, "waiting", 0, null, null, List.of()))
                                 .defaultIfEmpty(new Deliveries(job.id(), null, "none", 0, null, null, List.of()))))
                 .map(d -> Responses.ok(exchange, d.items().size() + " delivery attempts.", d));
-    }
-
-    private static UUID parse(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("No job " + id + ".");
-        }
     }
 }

@@ -46,7 +46,7 @@ public class CallbackStore implements JobEndings {
             return Mono.empty();
         }
         return db.sql("insert into api.job_callbacks (job_id, tenant_id, url) select id, tenant_id, callback_url "
-                        + "from api.jobs where id = any(:ids) and callback_url is not null "
+                        + "from api.job_states where id = any(:ids) and callback_url is not null "
                         + "and status in ('succeeded', 'failed', 'cancelled') on conflict (job_id) do nothing")
                 .bind("ids", jobIds.toArray(UUID[]::new))
                 .then();
@@ -102,7 +102,7 @@ public class CallbackStore implements JobEndings {
 
     /** The callback URL a job names (its own or its token's default), or empty. */
     public Mono<String> urlOf(UUID jobId) {
-        return db.sql("select callback_url from api.jobs where id = :id and callback_url is not null")
+        return db.sql("select callback_url from api.job_states where id = :id and callback_url is not null")
                 .bind("id", jobId)
                 .map((row, meta) -> row.get("callback_url", String.class))
                 .one();

@@ -1,5 +1,6 @@
 package io.hostplane.api.jobs;
 
+import io.hostplane.api.outbox.OutboxPublisher;
 import io.hostplane.api.outbox.OutboxRelay;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.IntFunction;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -93,8 +93,7 @@ class AcceptanceBatcher {
             JobStore jobs,
             OutboxPublisher publisher,
             OutboxRelay relay,
-            @Value("${hostplane.jobs.accept.max-batch:256}") int maxBatch,
-            @Value("${hostplane.jobs.accept.max-in-flight:2}") int maxInFlight,
+            JobsProperties properties,
             MeterRegistry meters) {
         this.groupSizes = DistributionSummary.builder("hostplane.jobs.accept.group.size")
                 .description("Jobs written per acceptance transaction (group commit)")
@@ -107,8 +106,8 @@ class AcceptanceBatcher {
         this.jobs = jobs;
         this.publisher = publisher;
         this.relay = relay;
-        this.maxBatch = maxBatch;
-        this.maxInFlight = maxInFlight;
+        this.maxBatch = properties.accept().maxBatch();
+        this.maxInFlight = properties.accept().maxInFlight();
     }
 
     /** Stores the job and its outbox rows, with whatever else is waiting; the job as stored once published. */
@@ -220,29 +219,20 @@ class AcceptanceBatcher {
             }
         }
         List<Acceptance> keyed = group.stream().filter(a -> a.binding() != null).toList();
-        // The oldest row's publish_by, found by its index (an exists over publish_by was planned as a scan of the
-        // whole table, whose pages the churn of rows leaves many: 70 ms per statement, measured).
-        return db.sql("with overdue as (select coalesce((select publish_by from api.outbox "
-                        + "where seq <> all(cast(:acked as bigint[])) order by publish_by limit 1) "
-                        + "<= clock_timestamp(), false) as relay), "
-                        + "gone as (delete from api.outbox where seq = any(cast(:acked as bigint[]))), "
+        return db.sql("with " + OutboxPublisher.ACCEPTANCE_OVERDUE_AND_GONE + ", "
                         + "stored as (insert into api.jobs "
                         + "(id, tenant_id, type, status, resource, request_id, token_id, callback_url) "
                         + "select u.id, u.tenant, u.type, 'queued', u.resource, u.request_id, u.token_id, "
-                        + "coalesce(u.callback, (select t.callback_url from api.tokens t where t.id = u.token_id)) "
+                        + "coalesce(u.callback, (select t.callback_url from api.token_callbacks t "
+                        + "where t.id = u.token_id)) "
                         + "from unnest(cast(:ids as uuid[]), cast(:tenants as text[]), cast(:types as text[]), "
                         + "cast(:resources as text[]), cast(:requestIds as text[]), cast(:tokenIds as text[]), "
                         + "cast(:callbacks as text[]), cast(:domains as text[])) "
                         + "as u(id, tenant, type, resource, request_id, token_id, callback, domain) "
-                        + "where u.domain is null or exists (select 1 from api.domains d where d.name = u.domain "
-                        + "and d.tenant_id = u.tenant and d.status <> 'deleting') "
+                        + "where u.domain is null or exists (select 1 from api.domain_states d "
+                        + "where d.name = u.domain and d.tenant_id = u.tenant and d.status <> 'deleting') "
                         + "returning " + JobStore.COLUMNS + "), "
-                        + "added as (insert into api.outbox (topic, message_key, payload, publish_by) "
-                        + "select m.topic, m.message_key, m.payload, clock_timestamp() + case when "
-                        + "(select relay from overdue) then interval '0' else :graceMs * interval '1 millisecond' end "
-                        + "from unnest(cast(:topics as text[]), cast(:keys as text[]), cast(:payloads as text[]), "
-                        + "cast(:owners as uuid[])) with ordinality as m(topic, message_key, payload, job_id, n) "
-                        + "where m.job_id in (select id from stored) order by m.n returning seq), "
+                        + OutboxPublisher.ACCEPTANCE_ROWS + ", "
                         + "bound as (update api.idempotency_keys k set job_id = b.job_id "
                         + "from unnest(cast(:keyTenants as text[]), cast(:keyNames as text[]), cast(:keyJobs as uuid[])) "
                         + "as b(tenant_id, idem_key, job_id) "

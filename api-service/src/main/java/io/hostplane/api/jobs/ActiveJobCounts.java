@@ -3,9 +3,7 @@ package io.hostplane.api.jobs;
 import io.hostplane.api.limits.TenantLimits;
 import io.hostplane.api.limits.TenantLimitsService;
 import io.hostplane.api.system.ShortLivedCache;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -24,13 +22,10 @@ class ActiveJobCounts {
     private final TenantLimitsService limits;
     private final ShortLivedCache<String, AtomicLong> counts;
 
-    ActiveJobCounts(
-            DatabaseClient db,
-            TenantLimitsService limits,
-            @Value("${hostplane.jobs.active-count-freshness:1s}") Duration freshness) {
+    ActiveJobCounts(DatabaseClient db, TenantLimitsService limits, JobsProperties properties) {
         this.db = db;
         this.limits = limits;
-        this.counts = new ShortLivedCache<>(freshness, 100_000);
+        this.counts = new ShortLivedCache<>(properties.activeCountFreshness(), 100_000);
     }
 
     /**

@@ -71,7 +71,7 @@ class JobController {
             @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
-        UUID jobId = parse(id);
+        UUID jobId = JobService.idOf(id);
         List<FieldError> errors = new ArrayList<>();
         Duration waitFor = waitDuration(wait, errors);
         JobChanges.Until untilWhat = until(until, errors);
@@ -130,7 +130,7 @@ class JobController {
     @PostMapping("/{id}/cancel")
     Mono<ResponseEntity<ApiEnvelope>> cancel(
             @PathVariable String id, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
-        return visible(parse(id), caller)
+        return visible(JobService.idOf(id), caller)
                 .flatMap(jobs::cancel)
                 .map(job -> job.status() == JobStatus.CANCELLED
                         ? ResponseEntity.ok(ApiEnvelope.ok("Job cancelled.", job, List.of(), RequestIds.of(exchange)))
@@ -295,14 +295,6 @@ class JobController {
         } catch (DateTimeParseException e) {
             errors.add(new FieldError(field, ErrorCodes.INVALID, "An ISO-8601 instant, e.g. 2026-11-24T00:00:00Z."));
             return null;
-        }
-    }
-
-    private static UUID parse(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("No job " + id + ".");
         }
     }
 }

@@ -18,7 +18,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -73,11 +72,11 @@ class JobNotifications implements SmartLifecycle {
             ConnectionFactory connections,
             JobChanges changes,
             MeterRegistry meters,
-            @Value("${hostplane.jobs.wait-notifications:true}") boolean enabled) {
+            JobsProperties properties) {
         this.db = db;
         this.connections = connections;
         this.changes = changes;
-        this.enabled = enabled;
+        this.enabled = properties.waitNotifications();
         this.statements = Counter.builder("hostplane.jobs.wait.notifications")
                 .description("pg_notify statements sent (one per transaction that changed jobs)")
                 .tag("direction", "sent")

@@ -1,6 +1,7 @@
 package io.hostplane.api.jobs;
 
 import io.hostplane.api.outbox.Outbox;
+import io.hostplane.api.outbox.OutboxPublisher;
 import io.hostplane.api.system.ApiEvents;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.RequestContext;
@@ -147,7 +148,7 @@ public class JobService {
      * from a cache, was older than that).
      */
     private Mono<JobView> domainRefusal(NewJob job) {
-        return db.sql("select status from api.domains where name = :name and tenant_id = :tenant")
+        return db.sql("select status from api.domain_states where name = :name and tenant_id = :tenant")
                 .bind("name", job.domain())
                 .bind("tenant", job.tenant())
                 .map((row, meta) -> row.get("status", String.class))
@@ -259,19 +260,11 @@ public class JobService {
         if (job.type().equals(JobTypes.AUDIT_REPLAY)) {
             return requestReplayCancel(job, id);
         }
-        Mono<Void> work = db.sql("insert into control.job_claims (job_id, claim) values (:id, 'cancelled') "
-                        + "on conflict (job_id) do nothing")
-                .bind("id", id)
-                .fetch()
-                .rowsUpdated()
-                .flatMap(claimed -> claimed == 0
+        Mono<Void> work = jobs.claimForCancel(id)
+                .flatMap(claimed -> !claimed
                         ? Mono.error(notCancellable("running"))
-                        : db.sql("update api.jobs set status = 'cancelled', finished_at = now(), updated_at = now() "
-                                        + "where id = :id and status = 'queued'")
-                                .bind("id", id)
-                                .fetch()
-                                .rowsUpdated()
-                                .flatMap(n -> n == 1
+                        : jobs.cancelQueued(id)
+                                .flatMap(cancelled -> cancelled
                                         ? endings.ended(List.of(id))
                                                 .then(notifications.announce(List.of(id)))
                                                 .doOnSuccess(x -> activeJobs.finished(job.tenant()))
@@ -327,6 +320,15 @@ public class JobService {
                 "Job is " + state + "; only a queued job can be cancelled.",
                 List.of(new FieldError("status", state.toUpperCase(Locale.ROOT), "The job is " + state + ".")),
                 null);
+    }
+
+    /** A job id from a path: a malformed one is a 404, like an unknown job. */
+    public static UUID idOf(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound("No job " + id + ".");
+        }
     }
 
     /** The job, if {@code caller} may see it; else a 404 (also for another tenant's job). */

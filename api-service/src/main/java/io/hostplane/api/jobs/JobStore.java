@@ -175,6 +175,29 @@ class JobStore {
     private static final String RANK = "(case $.status when 'queued' then 0 when 'running' then 1 else 2 end)";
 
     /** JSON text of a job column, or null. */
+    /**
+     * Claims the job for its cancellation in {@code control.job_claims}, which the worker claims too before it
+     * starts a job: false when the worker was first (the job is running or has run).
+     */
+    Mono<Boolean> claimForCancel(UUID id) {
+        return db.sql("insert into control.job_claims (job_id, claim) values (:id, 'cancelled') "
+                        + "on conflict (job_id) do nothing")
+                .bind("id", id)
+                .fetch()
+                .rowsUpdated()
+                .map(n -> n > 0);
+    }
+
+    /** Ends the job {@code cancelled} if it is still queued; false when it is not. */
+    Mono<Boolean> cancelQueued(UUID id) {
+        return db.sql("update api.jobs set status = 'cancelled', finished_at = now(), updated_at = now() "
+                        + "where id = :id and status = 'queued'")
+                .bind("id", id)
+                .fetch()
+                .rowsUpdated()
+                .map(n -> n == 1);
+    }
+
     String jsonText(Object value) {
         return value == null ? null : json.writeValueAsString(value);
     }

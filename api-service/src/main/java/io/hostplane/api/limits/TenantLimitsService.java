@@ -1,23 +1,21 @@
 package io.hostplane.api.limits;
 
+import io.hostplane.api.limits.TenantLimitsStore.Stored;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.RequestJson;
 import io.hostplane.api.system.ShortLivedCache;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
-import io.r2dbc.spi.Readable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Each tenant's {@link TenantLimits}: read from {@code api.accounts} (null columns are the defaults) and kept
+ * Each tenant's {@link TenantLimits}: read from {@code api.tenant_limits} ({@link TenantLimitsStore}; null columns are the defaults) and kept
  * per replica for {@code hostplane.limits.cache-ttl}, changed by the operator with a JSON merge patch (RFC
  * 7396) of the account's {@code limits} object.
  */
@@ -32,16 +30,14 @@ public class TenantLimitsService {
 
     private static final Set<String> KEYS = Set.of("token_rate_limit", "tenant_rate_limit", "active_jobs");
 
-    private final DatabaseClient db;
+    private final TenantLimitsStore store;
     private final TenantLimits defaults;
     private final ShortLivedCache<String, TenantLimits> cache;
 
-    TenantLimitsService(
-            DatabaseClient db,
-            LimitsProperties properties,
-            @Value("${hostplane.jobs.max-active-per-tenant:1000}") int activeJobs) {
-        this.db = db;
-        this.defaults = new TenantLimits(properties.tokenRate(), properties.tenantRate(), activeJobs);
+    TenantLimitsService(TenantLimitsStore store, LimitsProperties properties, ActiveJobsProperties activeJobs) {
+        this.store = store;
+        this.defaults =
+                new TenantLimits(properties.tokenRate(), properties.tenantRate(), activeJobs.maxActivePerTenant());
         this.cache = new ShortLivedCache<>(properties.cacheTtl(), 100_000);
     }
 
@@ -55,66 +51,25 @@ public class TenantLimitsService {
         return cache.get(tenant, this::read).defaultIfEmpty(defaults);
     }
 
-    /** The tenant's limits read now, or empty when there is no such tenant. */
+    /** The tenant's limits read now (the caller has checked that the tenant exists). */
     public Mono<TenantLimits> read(String tenant) {
-        return db.sql("select token_rate_limit, token_rate_period_seconds, tenant_rate_limit, "
-                        + "tenant_rate_period_seconds, active_jobs from api.accounts where id = :id")
-                .bind("id", tenant)
-                .map((row, meta) -> fromRow(row))
-                .one();
+        return store.find(tenant).map(this::effective);
     }
 
     /**
      * Applies a merge patch to the tenant's {@code limits}: a member set to null returns to the default; a
      * rate's {@code limit} or {@code period_seconds} may be patched alone. Every problem is a 400 naming the
-     * field ({@code limits.tenant_rate_limit.period_seconds}), and nothing is changed; a tenant that does not
-     * exist is a 404.
+     * field ({@code limits.tenant_rate_limit.period_seconds}), and nothing is changed. The tenant exists: the
+     * caller has checked.
      */
     public Mono<TenantLimits> patch(String tenant, JsonNode patch) {
-        return db.sql("select token_rate_limit, token_rate_period_seconds, tenant_rate_limit, "
-                        + "tenant_rate_period_seconds, active_jobs from api.accounts where id = :id")
-                .bind("id", tenant)
-                .map((row, meta) -> Stored.of(row))
-                .one()
-                .switchIfEmpty(Mono.error(ApiException.notFound("No account " + tenant + ".")))
-                .flatMap(stored -> {
-                    Stored changed = merged(stored, patch);
-                    return db.sql("update api.accounts set token_rate_limit = :trl, token_rate_period_seconds = :trp, "
-                                    + "tenant_rate_limit = :nrl, tenant_rate_period_seconds = :nrp, "
-                                    + "active_jobs = :jobs where id = :id")
-                            .bind("id", tenant)
-                            .bind("trl", nullable(changed.tokenLimit()))
-                            .bind("trp", nullable(changed.tokenPeriod()))
-                            .bind("nrl", nullable(changed.tenantLimit()))
-                            .bind("nrp", nullable(changed.tenantPeriod()))
-                            .bind("jobs", nullable(changed.activeJobs()))
-                            .then()
-                            .then(Mono.fromSupplier(() -> {
-                                cache.invalidate(tenant);
-                                return effective(changed);
-                            }));
-                });
-    }
-
-    private static org.springframework.r2dbc.core.Parameter nullable(Integer value) {
-        return org.springframework.r2dbc.core.Parameter.fromOrEmpty(value, Integer.class);
-    }
-
-    /** The override columns as stored: null where the default holds. */
-    private record Stored(
-            Integer tokenLimit, Integer tokenPeriod, Integer tenantLimit, Integer tenantPeriod, Integer activeJobs) {
-        static Stored of(Readable row) {
-            return new Stored(
-                    row.get("token_rate_limit", Integer.class),
-                    row.get("token_rate_period_seconds", Integer.class),
-                    row.get("tenant_rate_limit", Integer.class),
-                    row.get("tenant_rate_period_seconds", Integer.class),
-                    row.get("active_jobs", Integer.class));
-        }
-    }
-
-    private TenantLimits fromRow(Readable row) {
-        return effective(Stored.of(row));
+        return store.find(tenant).flatMap(stored -> {
+            Stored changed = merged(stored, patch);
+            return store.save(tenant, changed).then(Mono.fromSupplier(() -> {
+                cache.invalidate(tenant);
+                return effective(changed);
+            }));
+        });
     }
 
     private TenantLimits effective(Stored s) {

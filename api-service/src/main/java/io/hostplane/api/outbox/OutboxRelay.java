@@ -4,7 +4,6 @@ import io.hostplane.api.system.PollingLoop;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -15,7 +14,7 @@ import reactor.core.publisher.Mono;
  * The outbox's recovery path. Normally the replica that accepted a job publishes its rows itself ({@link
  * OutboxPublisher}); a row still in the outbox after its {@code publish_by} was not (its replica died after the
  * commit, or Kafka did not acknowledge in time), and rows written while such a row exists are due at once
- * ({@link AcceptanceBatcher}). While any row is due, one relay at a time across all replicas (a
+ * (the jobs feature's {@code AcceptanceBatcher}). While any row is due, one relay at a time across all replicas (a
  * transaction-scoped advisory lock) sends the oldest rows in seq order — all of them, so that nothing accepted
  * later overtakes a due row — waits for every acknowledgement and deletes them in the same transaction. A row
  * sent twice (by its replica and by the relay) is dropped by its consumers (job id, event id).
@@ -36,13 +35,12 @@ public class OutboxRelay extends PollingLoop {
             DatabaseClient db,
             TransactionalOperator tx,
             KafkaTemplate<String, String> kafka,
-            @Value("${hostplane.outbox.recovery-interval:1s}") Duration pollInterval,
-            @Value("${hostplane.outbox.batch-size:500}") int batchSize) {
-        super("outbox-relay", pollInterval);
+            OutboxProperties properties) {
+        super("outbox-relay", properties.recoveryInterval());
         this.db = db;
         this.tx = tx;
         this.kafka = kafka;
-        this.batchSize = batchSize;
+        this.batchSize = properties.batchSize();
     }
 
     private record Row(long seq, String topic, String key, String payload) {}

@@ -74,7 +74,7 @@ class SslCertificateStore {
      * pending one while its job is queued or running).
      */
     Mono<SslCertificateView> current(String domain) {
-        return db.sql("select c.* from api.ssl_certificates c join api.jobs j on j.id = c.job_id "
+        return db.sql("select c.* from api.ssl_certificates c join api.job_states j on j.id = c.job_id "
                         + "where c.domain = :domain and j.status not in ('failed', 'cancelled') "
                         + "and c.status in ('pending', 'installed') order by c.id desc limit 1")
                 .bind("domain", domain)

@@ -3,7 +3,6 @@ package io.hostplane.api.system;
 import io.hostplane.common.topic.Topics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,15 +17,14 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Gauges of the pipeline as a whole, read every {@code hostplane.metrics.refresh} (10 s): the outbox backlog
- * (commands stored but not yet relayed to Kafka) and each consumer group's lag (records on its topics not yet
- * committed by it: workers, audit, the API's folding of job events). Every API replica reports the same
+ * Gauges of the pipeline as a whole, read every {@code hostplane.metrics.refresh} (10 s): each consumer group's
+ * lag (records on its topics not yet committed by it: workers, audit, the API's folding of job events). The outbox
+ * feature reports its own backlog. Every API replica reports the same
  * figures; take the maximum, not the sum, across replicas.
  */
 @Component
@@ -35,18 +33,12 @@ class PipelineMeters {
     private static final Logger log = LoggerFactory.getLogger(PipelineMeters.class);
     private static final List<String> GROUPS = List.of(Topics.WORKER_GROUP, Topics.AUDIT_GROUP, Topics.API_JOBS_GROUP);
 
-    private final DatabaseClient db;
     private final Admin admin;
-    private final AtomicLong outboxBacklog = new AtomicLong();
     private final Map<String, AtomicLong> lagByGroup = new ConcurrentHashMap<>();
     private final AtomicBoolean refreshing = new AtomicBoolean();
 
-    PipelineMeters(DatabaseClient db, Admin quickKafkaAdmin, MeterRegistry registry) {
-        this.db = db;
+    PipelineMeters(Admin quickKafkaAdmin, MeterRegistry registry) {
         this.admin = quickKafkaAdmin;
-        Gauge.builder("hostplane.outbox.backlog", outboxBacklog, AtomicLong::get)
-                .description("Commands and events stored in the outbox, not yet relayed to Kafka")
-                .register(registry);
         for (String group : GROUPS) {
             AtomicLong lag = new AtomicLong();
             lagByGroup.put(group, lag);
@@ -65,11 +57,6 @@ class PipelineMeters {
         }
         Schedulers.boundedElastic().schedule(() -> {
             try {
-                Long backlog = db.sql("select count(*) as n from api.outbox")
-                        .map((row, meta) -> row.get("n", Long.class))
-                        .one()
-                        .block(Duration.ofSeconds(5));
-                outboxBacklog.set(backlog == null ? 0 : backlog);
                 for (String group : GROUPS) {
                     lagByGroup.get(group).set(lag(group));
                 }

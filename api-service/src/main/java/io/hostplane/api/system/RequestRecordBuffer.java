@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
@@ -37,14 +36,10 @@ public class RequestRecordBuffer implements SmartLifecycle {
     private volatile boolean running;
     private Thread sender;
 
-    RequestRecordBuffer(
-            KafkaTemplate<String, String> kafka,
-            MeterRegistry meters,
-            @Value("${hostplane.audit.requests.buffer-size:20000}") int capacity,
-            @Value("${hostplane.audit.requests.refuse-when-full:true}") boolean refuseWhenFull) {
+    RequestRecordBuffer(KafkaTemplate<String, String> kafka, MeterRegistry meters, RequestRecordProperties properties) {
         this.kafka = kafka;
-        this.queue = new ArrayBlockingQueue<>(capacity);
-        this.refuseWhenFull = refuseWhenFull;
+        this.queue = new ArrayBlockingQueue<>(properties.bufferSize());
+        this.refuseWhenFull = properties.refuseWhenFull();
         this.dropped = Counter.builder("hostplane.request.records.dropped")
                 .description("Request records that could not be buffered for the audit topic")
                 .register(meters);

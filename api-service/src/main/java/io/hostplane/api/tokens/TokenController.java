@@ -1,5 +1,6 @@
 package io.hostplane.api.tokens;
 
+import io.hostplane.api.accounts.AccountStore;
 import io.hostplane.api.callbacks.CallbackUrls;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.Cursors;
@@ -18,7 +19,6 @@ import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -42,17 +42,18 @@ class TokenController {
 
     private final TokenStore tokens;
     private final TokenService service;
-    private final DatabaseClient db;
+    private final AccountStore accounts;
 
     private final CallbackUrls urls;
     private final Cursors cursors;
 
-    TokenController(TokenStore tokens, TokenService service, DatabaseClient db, CallbackUrls urls, Cursors cursors) {
+    TokenController(
+            TokenStore tokens, TokenService service, AccountStore accounts, CallbackUrls urls, Cursors cursors) {
         this.urls = urls;
         this.cursors = cursors;
         this.tokens = tokens;
         this.service = service;
-        this.db = db;
+        this.accounts = accounts;
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -172,10 +173,8 @@ class TokenController {
                     "tenant must be an account id.",
                     List.of(new FieldError("tenant", ErrorCodes.INVALID, "An account id such as t_…."))));
         }
-        return db.sql("select id from api.accounts where id = :id")
-                .bind("id", tenant.asString())
-                .map((row, meta) -> row.get("id", String.class))
-                .one()
+        return accounts.findById(tenant.asString())
+                .map(AccountStore.Account::id)
                 .switchIfEmpty(Mono.error(ApiException.badRequest(
                         "No such tenant.",
                         List.of(new FieldError(

@@ -27,7 +27,8 @@ class RequestRecordBufferTest {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
                 StringSerializer.class));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        RequestRecordBuffer buffer = new RequestRecordBuffer(new KafkaTemplate<>(producers), meters, 5, true);
+        RequestRecordBuffer buffer =
+                new RequestRecordBuffer(new KafkaTemplate<>(producers), meters, new RequestRecordProperties(5, true));
         try {
             for (int i = 0; i < 5; i++) {
                 assertThat(buffer.refusesRequests()).isFalse();
@@ -40,8 +41,8 @@ class RequestRecordBufferTest {
             assertThat(meters.get("hostplane.request.records.buffered").gauge().value())
                     .isEqualTo(5.0);
 
-            RequestRecordBuffer lenient =
-                    new RequestRecordBuffer(new KafkaTemplate<>(producers), new SimpleMeterRegistry(), 1, false);
+            RequestRecordBuffer lenient = new RequestRecordBuffer(
+                    new KafkaTemplate<>(producers), new SimpleMeterRegistry(), new RequestRecordProperties(1, false));
             lenient.add(new ProducerRecord<>("hostplane.audit", "k", "x"));
             assertThat(lenient.refusesRequests()).isFalse();
         } finally {

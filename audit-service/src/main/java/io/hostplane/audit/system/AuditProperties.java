@@ -32,7 +32,12 @@ public record AuditProperties(
         checkpoint = checkpoint == null ? new Checkpoint(1000) : checkpoint;
     }
 
-    /** A database login; the password is never logged. */
+    /**
+     * A database login; the password is never logged.
+     *
+     * @param username the login's name
+     * @param password its password
+     */
     public record Login(String username, String password) {
         public boolean configured() {
             return username != null && !username.isBlank();

@@ -1,6 +1,5 @@
-package io.hostplane.api.jobs;
+package io.hostplane.api.outbox;
 
-import io.hostplane.api.outbox.OutboxRelay;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -16,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -36,12 +34,40 @@ import reactor.core.scheduler.Schedulers;
  * {@link OutboxRelay} sends them, and every change accepted after them goes through the relay too, in order.
  */
 @Component
-class OutboxPublisher implements DisposableBean {
+public class OutboxPublisher implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxPublisher.class);
 
     /** One Kafka record of an outbox row. */
-    record Message(String topic, String key, String payload) {}
+    public record Message(String topic, String key, String payload) {}
+
+    /**
+     * The outbox's part of the statement that stores a group of changes and their rows at once (the jobs feature's
+     * acceptance), kept here so that all of this table's SQL is in this package. Two common table expressions:
+     * {@code overdue}, whether a row other than the {@code :acked} ones ({@link #takeAcknowledged}) is past its
+     * {@code publish_by} — new rows are then due at once, so that they queue behind it —, and {@code gone}, the
+     * {@code :acked} rows deleted.
+     */
+    public static final String ACCEPTANCE_OVERDUE_AND_GONE =
+            // The oldest row's publish_by, found by its index (an exists over publish_by was planned as a scan of
+            // the whole table, whose pages the churn of rows leaves many: 70 ms per statement, measured).
+            "overdue as (select coalesce((select publish_by from api.outbox "
+                    + "where seq <> all(cast(:acked as bigint[])) order by publish_by limit 1) "
+                    + "<= clock_timestamp(), false) as relay), "
+                    + "gone as (delete from api.outbox where seq = any(cast(:acked as bigint[])))";
+
+    /**
+     * The rows of that statement, as the common table expression {@code added} (returning their {@code seq}):
+     * {@code :topics}, {@code :keys}, {@code :payloads} and {@code :owners} (the id of the change each row
+     * belongs to), inserted in order for the owners that the expression {@code stored} returned, due after
+     * {@code :graceMs} milliseconds, or at once when {@code overdue}.
+     */
+    public static final String ACCEPTANCE_ROWS = "added as (insert into api.outbox (topic, message_key, payload, "
+            + "publish_by) select m.topic, m.message_key, m.payload, clock_timestamp() + case when "
+            + "(select relay from overdue) then interval '0' else :graceMs * interval '1 millisecond' end "
+            + "from unnest(cast(:topics as text[]), cast(:keys as text[]), cast(:payloads as text[]), "
+            + "cast(:owners as uuid[])) with ordinality as m(topic, message_key, payload, job_id, n) "
+            + "where m.job_id in (select id from stored) order by m.n returning seq)";
 
     private final KafkaTemplate<String, String> kafka;
     private final DatabaseClient db;
@@ -59,14 +85,14 @@ class OutboxPublisher implements DisposableBean {
             KafkaTemplate<String, String> kafka,
             DatabaseClient db,
             OutboxRelay relay,
-            @Value("${hostplane.outbox.publish-timeout:5s}") Duration timeout,
+            OutboxProperties properties,
             MeterRegistry meters) {
         this.acknowledgedAfter = publishTimer(meters, "acknowledged");
         this.handedToRelayAfter = publishTimer(meters, "relay");
         this.kafka = kafka;
         this.db = db;
         this.relay = relay;
-        this.timeout = timeout;
+        this.timeout = properties.publishTimeout();
         cleaner.scheduleWithFixedDelay(this::deleteAcknowledged, 500, 500, TimeUnit.MILLISECONDS);
     }
 
@@ -86,7 +112,7 @@ class OutboxPublisher implements DisposableBean {
     }
 
     /** How long a replica has to publish its rows before the relay takes them over. */
-    Duration timeout() {
+    public Duration timeout() {
         return timeout;
     }
 
@@ -95,7 +121,7 @@ class OutboxPublisher implements DisposableBean {
      * them, or, when it did not within the timeout counted from {@code committedAt} ({@link System#nanoTime()}),
      * once they are due for the relay. Never fails: the rows are durable either way.
      */
-    Mono<Void> publish(List<Message> messages, List<Long> seqs, long committedAt) {
+    public Mono<Void> publish(List<Message> messages, List<Long> seqs, long committedAt) {
         CompletableFuture<Boolean> acked = new CompletableFuture<>();
         sender.execute(() -> send(messages, committedAt, acked));
         // The acknowledgement completes on the producer's I/O thread: what follows (answering the callers) must not
@@ -158,7 +184,7 @@ class OutboxPublisher implements DisposableBean {
      * The acknowledged rows not yet deleted, for an acceptance to delete in its own statement; {@link
      * #giveBack} them if that statement does not commit.
      */
-    List<Long> takeAcknowledged() {
+    public List<Long> takeAcknowledged() {
         List<Long> taken = new ArrayList<>();
         Long seq;
         while (taken.size() < 10_000 && (seq = acknowledged.poll()) != null) {
@@ -167,7 +193,7 @@ class OutboxPublisher implements DisposableBean {
         return taken;
     }
 
-    void giveBack(List<Long> seqs) {
+    public void giveBack(List<Long> seqs) {
         acknowledged.addAll(seqs);
     }
 

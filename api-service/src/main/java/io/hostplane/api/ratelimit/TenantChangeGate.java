@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.annotation.Order;
@@ -35,10 +36,37 @@ class TenantChangeGate implements WebFilter {
     private static final Set<HttpMethod> CHANGES =
             Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
 
-    /** One tenant's turns: how many changes are at work, and who waits. */
+    /**
+     * One tenant's turns: how many changes are at work, and who waits. Kept for as long as the replica runs (a few
+     * dozen bytes per tenant that made a change here): removing an idle one could race with a change taking a turn
+     * on it, which would then count on a record no longer in the map, and the tenant would get twice its turns.
+     */
     private static final class Turns {
         int atWork;
-        final ArrayDeque<MonoSink<Turns>> waiting = new ArrayDeque<>();
+        final ArrayDeque<Turn> waiting = new ArrayDeque<>();
+    }
+
+    /**
+     * One change's turn: waiting in line, granted (the turn is its own), handled (its change reached the handlers)
+     * or gone (its client left first). Exactly one of the change's end and its client's leaving gives the turn
+     * back: the client's leaving only while the turn is granted but the change not yet handled (a turn handed over
+     * to a client that has just left), the change's end otherwise.
+     */
+    private static final class Turn {
+        static final int WAITING = 0;
+        static final int GRANTED = 1;
+        static final int HANDLED = 2;
+        static final int GONE = 3;
+
+        final Turns turns;
+        final MonoSink<Turn> sink;
+        final AtomicInteger state = new AtomicInteger(WAITING);
+        final AtomicBoolean released = new AtomicBoolean();
+
+        Turn(Turns turns, MonoSink<Turn> sink) {
+            this.turns = turns;
+            this.sink = sink;
+        }
     }
 
     private final int perTenant;
@@ -70,57 +98,78 @@ class TenantChangeGate implements WebFilter {
                 .flatMap(auth -> Mono.justOrEmpty(((ApiPrincipal) auth.getPrincipal()).tenant()))
                 .flatMap(tenant -> Mono.usingWhen(
                                 turn(tenant),
-                                turns -> chain.filter(exchange),
-                                turns -> Mono.fromRunnable(() -> done(tenant, turns)))
+                                turn -> turn.state.compareAndSet(Turn.GRANTED, Turn.HANDLED)
+                                        ? chain.filter(exchange)
+                                        : Mono.empty(),
+                                turn -> Mono.fromRunnable(() -> release(turn)))
                         .thenReturn(Boolean.TRUE))
                 .switchIfEmpty(Mono.defer(() -> chain.filter(exchange).thenReturn(Boolean.TRUE)))
                 .then();
     }
 
     /** The tenant's turn: at once while fewer than the limit are at work, else when one of them is done. */
-    private Mono<Turns> turn(String tenant) {
+    private Mono<Turn> turn(String tenant) {
         return Mono.create(sink -> {
             Turns turns = tenants.computeIfAbsent(tenant, t -> new Turns());
+            Turn turn = new Turn(turns, sink);
+            // Registered first: a client that leaves at any point from here on is seen.
+            sink.onCancel(() -> cancelled(turn));
             boolean now;
             synchronized (turns) {
+                if (turn.state.get() == Turn.GONE) {
+                    return;
+                }
                 now = turns.atWork < perTenant;
                 if (now) {
                     turns.atWork++;
+                    turn.state.set(Turn.GRANTED);
                 } else {
-                    turns.waiting.addLast(sink);
+                    turns.waiting.addLast(turn);
                     waiting.incrementAndGet();
                 }
             }
             if (now) {
-                sink.success(turns);
-            } else {
-                sink.onCancel(() -> {
-                    synchronized (turns) {
-                        if (turns.waiting.remove(sink)) {
-                            waiting.decrementAndGet();
-                        }
-                    }
-                });
+                sink.success(turn);
             }
         });
     }
 
-    /** A change is done: the longest waiting change of the tenant takes its turn. */
-    private void done(String tenant, Turns turns) {
-        MonoSink<Turns> next;
+    /**
+     * The client left before its change reached the handlers: a waiting change gives up its place; one whose turn
+     * was granted but not yet handed over gives the turn back.
+     */
+    private void cancelled(Turn turn) {
+        boolean giveBack;
+        synchronized (turn.turns) {
+            if (turn.turns.waiting.remove(turn)) {
+                waiting.decrementAndGet();
+            }
+            giveBack = turn.state.compareAndSet(Turn.GRANTED, Turn.GONE);
+            turn.state.compareAndSet(Turn.WAITING, Turn.GONE);
+        }
+        if (giveBack) {
+            release(turn);
+        }
+    }
+
+    /** A change is done (or left): the longest waiting change of the tenant takes its turn. */
+    private void release(Turn turn) {
+        if (!turn.released.compareAndSet(false, true)) {
+            return;
+        }
+        Turns turns = turn.turns;
+        Turn next;
         synchronized (turns) {
             next = turns.waiting.pollFirst();
             if (next == null) {
                 turns.atWork--;
-                if (turns.atWork == 0) {
-                    tenants.remove(tenant, turns);
-                }
             } else {
+                next.state.set(Turn.GRANTED);
                 waiting.decrementAndGet();
             }
         }
         if (next != null) {
-            next.success(turns);
+            next.sink.success(next);
         }
     }
 }

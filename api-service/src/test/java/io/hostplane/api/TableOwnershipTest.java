@@ -19,9 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each {@code api.*} table is written and read only by the classes its owning feature names in {@code
- * docs/services.md} ("Inside api-service: which feature owns each table"); other features read it through the
- * owner's Java API or a view the owner publishes there. The test reads that table and the SQL in the services'
+ * Each {@code api.*} table (and each {@code worker.*} table) is written and read only by the classes its owning
+ * feature names in {@code docs/services.md} ("Inside api-service: which feature owns each table", and the same for
+ * worker-service); other features read it through the owner's Java API or a view the owner publishes there. The test reads that table and the SQL in the services'
  * string literals (comments left out), so the document and the code cannot drift apart. The import rules of
  * {@link ApiArchitectureTest} cannot see SQL; this test does.
  */
@@ -29,7 +29,8 @@ class TableOwnershipTest {
 
     private static final Path DOC = Path.of("..", "docs", "services.md");
     private static final Path API_SOURCES = Path.of("src", "main", "java", "io", "hostplane", "api");
-    private static final Pattern NAMED = Pattern.compile("(?<![\\w.])api\\.([a-z_]+)");
+    private static final Path WORKER_SOURCES =
+            Path.of("..", "worker-service", "src", "main", "java", "io", "hostplane", "worker");
     private static final Pattern WRITE = Pattern.compile("(?i)(insert\\s+into|update|delete\\s+from)\\s+$");
     private static final Pattern TICKED = Pattern.compile("`([^`]+)`");
 
@@ -40,7 +41,7 @@ class TableOwnershipTest {
     record Use(String feature, String className, String name, boolean write) {
         @Override
         public String toString() {
-            return feature + "." + className + (write ? " writes " : " reads ") + "api." + name;
+            return feature + "." + className + (write ? " writes " : " reads ") + name;
         }
     }
 
@@ -50,27 +51,39 @@ class TableOwnershipTest {
 
     @BeforeAll
     static void read() throws IOException {
-        tables = documentedTables(Files.readString(DOC));
+        String doc = Files.readString(DOC);
+        tables = new LinkedHashMap<>(documentedTables(doc, "### Inside api-service", "api"));
+        tables.putAll(documentedTables(doc, "### Inside worker-service", "worker"));
         viewOwners = new HashMap<>();
         tables.values().forEach(t -> t.views().forEach(v -> viewOwners.put(v, t.feature())));
         uses = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(API_SOURCES)) {
+        uses.addAll(usesByFeature(API_SOURCES, "api"));
+        uses.addAll(usesByFeature(WORKER_SOURCES, "worker"));
+    }
+
+    private static List<Use> usesByFeature(Path sources, String schema) throws IOException {
+        List<Use> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(sources)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                Path relative = API_SOURCES.relativize(file);
+                Path relative = sources.relativize(file);
                 String feature =
                         relative.getNameCount() > 1 ? relative.getName(0).toString() : "";
                 String className = file.getFileName().toString().replace(".java", "");
-                uses.addAll(usesIn(feature, className, Files.readString(file)));
+                found.addAll(usesIn(feature, className, Files.readString(file), schema));
             }
         }
+        return found;
     }
 
     @Test
     void theDocumentIsReadAndTheCodeUsesTheDatabase() {
         // Guards the guards: a parser that found nothing would let every other test here pass.
-        assertThat(tables).containsKeys("jobs", "outbox", "accounts", "tokens").hasSizeGreaterThan(10);
-        assertThat(viewOwners).containsEntry("job_states", "jobs");
-        assertThat(uses).anyMatch(u -> u.name().equals("jobs") && u.write());
+        assertThat(tables)
+                .containsKeys("api.jobs", "api.outbox", "api.accounts", "worker.local_records")
+                .hasSizeGreaterThan(15);
+        assertThat(viewOwners).containsEntry("api.job_states", "jobs");
+        assertThat(uses).anyMatch(u -> u.name().equals("api.jobs") && u.write());
+        assertThat(uses).anyMatch(u -> u.name().equals("worker.job_outcomes") && u.write());
     }
 
     @Test
@@ -120,7 +133,7 @@ class TableOwnershipTest {
                                 && u.feature().equals(owned.feature())
                                 && u.name().equals(owned.table()));
                 if (!named) {
-                    stale.add(owned.feature() + "." + className + " for api." + owned.table());
+                    stale.add(owned.feature() + "." + className + " for " + owned.table());
                 }
             }
         }
@@ -133,10 +146,11 @@ class TableOwnershipTest {
     void otherServicesTouchOnlyWhatTheDocumentSays() throws IOException {
         // docs/services.md, "Tables each service writes and reads": the worker reads one API table (the sealed
         // private key an ssl.install refers to); the audit service none.
-        List<Use> worker = usesUnder(Path.of("..", "worker-service", "src", "main", "java"));
-        assertThat(worker).isNotEmpty().allMatch(u -> u.name().equals("ssl_private_keys") && !u.write());
-        assertThat(usesUnder(Path.of("..", "audit-service", "src", "main", "java")))
+        List<Use> worker = usesUnder(Path.of("..", "worker-service", "src", "main", "java"), "api");
+        assertThat(worker).isNotEmpty().allMatch(u -> u.name().equals("api.ssl_private_keys") && !u.write());
+        assertThat(usesUnder(Path.of("..", "audit-service", "src", "main", "java"), "api|worker"))
                 .isEmpty();
+        assertThat(usesUnder(API_SOURCES, "worker")).isEmpty();
     }
 
     @Test
@@ -147,25 +161,30 @@ class TableOwnershipTest {
                 + "  String q = \"insert into \" + \"api.jobs (id) values (1)\";\n"
                 + "  String r = \"select 1 from api.job_states where x = 'io.hostplane.api.tokens'\";\n"
                 + "}\n";
-        assertThat(usesIn("jobs", "A", source))
-                .containsExactly(new Use("jobs", "A", "jobs", true), new Use("jobs", "A", "job_states", false));
+        assertThat(usesIn("jobs", "A", source, "api"))
+                .containsExactly(new Use("jobs", "A", "api.jobs", true), new Use("jobs", "A", "api.job_states", false));
     }
 
-    private static List<Use> usesUnder(Path root) throws IOException {
+    private static List<Use> usesUnder(Path root, String schemas) throws IOException {
         List<Use> found = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                found.addAll(usesIn("", file.getFileName().toString().replace(".java", ""), Files.readString(file)));
+                found.addAll(usesIn(
+                        "", file.getFileName().toString().replace(".java", ""), Files.readString(file), schemas));
             }
         }
         return found;
     }
 
-    /** Where the string literals of {@code source}, joined in order, name an {@code api.*} table or view. */
-    static List<Use> usesIn(String feature, String className, String source) {
+    /**
+     * Where the string literals of {@code source}, joined in order, name a table or view of the {@code schemas} (a
+     * regular expression: {@code api}, {@code api|worker}).
+     */
+    static List<Use> usesIn(String feature, String className, String source, String schemas) {
         String sql = stringLiterals(source);
         List<Use> found = new ArrayList<>();
-        Matcher named = NAMED.matcher(sql);
+        Matcher named =
+                Pattern.compile("(?<![\\w.])((?:" + schemas + ")\\.[a-z_]+)").matcher(sql);
         while (named.find()) {
             String before = sql.substring(Math.max(0, named.start() - 20), named.start());
             found.add(new Use(
@@ -209,20 +228,20 @@ class TableOwnershipTest {
         return out.toString();
     }
 
-    /** The rows of the table under "Inside api-service": table, owner and its classes, published views. */
-    static Map<String, Owned> documentedTables(String doc) {
-        int start = doc.indexOf("### Inside api-service");
-        assertThat(start).as("the section in docs/services.md").isNotNegative();
+    /** The rows of the table under {@code heading}: table, owner and its classes, published views. */
+    static Map<String, Owned> documentedTables(String doc, String heading, String schema) {
+        int start = doc.indexOf(heading);
+        assertThat(start).as("the section %s in docs/services.md", heading).isNotNegative();
         Map<String, Owned> rows = new LinkedHashMap<>();
         for (String line : doc.substring(start).split("\n")) {
-            if (!line.startsWith("| `api.")) {
+            if (!line.startsWith("| `" + schema + ".")) {
                 if (!rows.isEmpty() && !line.startsWith("|")) {
                     break;
                 }
                 continue;
             }
             String[] cells = line.split("\\|", -1);
-            String table = ticked(cells[1]).get(0).substring("api.".length());
+            String table = ticked(cells[1]).get(0);
             String ownerCell = cells[2].trim();
             String feature = ownerCell.split("[ (]", 2)[0];
             String storeClauses = ownerCell.split("[;:]", 2)[0];
@@ -233,7 +252,7 @@ class TableOwnershipTest {
                 }
             }
             Set<String> views = new TreeSet<>();
-            Matcher view = Pattern.compile("view `api\\.([a-z_]+)`").matcher(cells[3]);
+            Matcher view = Pattern.compile("view `(" + schema + "\\.[a-z_]+)`").matcher(cells[3]);
             while (view.find()) {
                 views.add(view.group(1));
             }

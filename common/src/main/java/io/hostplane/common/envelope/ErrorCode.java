@@ -19,7 +19,7 @@ public enum ErrorCode {
     // Field errors: the request is refused and nothing is done.
     REQUIRED("A required field or parameter is missing.", Uses.field(400)),
     INVALID(
-            "A value is not of the expected type or form; a job: its command names something unusable.",
+            "A value is not of the expected type or form (for a job: a name or id its command holds).",
             Uses.field(400).andJobError()),
     TOO_SMALL("A value is below its minimum (a TTL, a length, a count).", Uses.field(400)),
     TOO_LARGE(

@@ -10,10 +10,11 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * Answers what {@link RequestFirewall} refuses, in the envelope, before authentication: a method that is not a
- * standard one ({@code PROPFIND}, {@code TRACK}, {@code get}) 501, whatever the path; a path with an encoded
- * slash or period, a dot segment, a NUL and the like 404, since no route has such a path; a header or query
- * parameter with characters that are not allowed 400. None of them says whether a path exists.
+ * Refuses what {@link RequestFirewall} refuses, before authentication, by raising it for {@link ApiErrorHandler}
+ * to write: a method that is not a standard one ({@code PROPFIND}, {@code TRACK}, {@code get}) 501, whatever the
+ * path; a path with an encoded slash or period, a dot segment, a NUL and the like 404, since no route has such a
+ * path; a header or query parameter with characters that are not allowed 400. None of them says whether a path
+ * exists.
  */
 @Component
 class RejectedRequests implements ServerExchangeRejectedHandler {

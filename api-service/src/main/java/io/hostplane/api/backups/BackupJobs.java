@@ -5,6 +5,7 @@ import io.hostplane.api.jobs.JobService;
 import io.hostplane.api.jobs.JobView;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.security.ApiPrincipal;
+import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.event.CreateBackup;
 import io.hostplane.common.event.DeleteBackup;
 import io.hostplane.common.event.RestoreBackup;
@@ -84,6 +85,6 @@ class BackupJobs {
     static ApiException notAvailable(BackupView b) {
         return ApiException.conflict(
                 "Backup " + b.id() + " is " + b.status() + "; only an available backup can be used.",
-                "BACKUP_NOT_AVAILABLE");
+                ErrorCodes.BACKUP_NOT_AVAILABLE);
     }
 }

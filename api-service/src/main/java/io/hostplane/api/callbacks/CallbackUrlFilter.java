@@ -1,13 +1,12 @@
 package io.hostplane.api.callbacks;
 
 import io.hostplane.api.jobs.JobService;
-import io.hostplane.api.system.EnvelopeWriter;
+import io.hostplane.api.system.ApiException;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
 import java.util.List;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -26,11 +25,9 @@ class CallbackUrlFilter implements WebFilter {
     static final String HEADER = "Hostplane-Callback-Url";
 
     private final CallbackUrls urls;
-    private final EnvelopeWriter writer;
 
-    CallbackUrlFilter(CallbackUrls urls, EnvelopeWriter writer) {
+    CallbackUrlFilter(CallbackUrls urls) {
         this.urls = urls;
-        this.writer = writer;
     }
 
     @Override
@@ -41,21 +38,19 @@ class CallbackUrlFilter implements WebFilter {
             return chain.filter(exchange);
         }
         if (values.size() > 1) {
-            return refuse(exchange, "Send one " + HEADER + ".");
+            return refuse("Send one " + HEADER + ".");
         }
         String url = values.get(0).strip();
         return urls.problem(url)
-                .map(problem -> refuse(exchange, problem))
+                .map(CallbackUrlFilter::refuse)
                 .defaultIfEmpty(Mono.defer(
                         () -> chain.filter(exchange).contextWrite(ctx -> ctx.put(JobService.CALLBACK_URL_KEY, url))))
                 .flatMap(next -> next);
     }
 
-    private Mono<Void> refuse(ServerWebExchange exchange, String problem) {
-        return writer.writeError(
-                exchange,
-                HttpStatus.BAD_REQUEST,
+    private static Mono<Void> refuse(String problem) {
+        return Mono.error(ApiException.badRequest(
                 "The callback URL is refused: " + problem,
-                List.of(new FieldError(HEADER, ErrorCodes.INVALID, problem)));
+                List.of(new FieldError(HEADER, ErrorCodes.INVALID, problem))));
     }
 }

@@ -1,6 +1,7 @@
 package io.hostplane.api.dns;
 
 import io.hostplane.common.dns.DnsRecord;
+import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
 import io.hostplane.common.event.ApplyDnsChanges;
 import java.util.ArrayList;
@@ -16,8 +17,6 @@ import java.util.function.IntFunction;
  * (which also sees changes queued but not yet applied).
  */
 final class CnameExclusivity {
-
-    static final String CODE = "CNAME_NOT_EXCLUSIVE";
 
     private CnameExclusivity() {}
 
@@ -49,7 +48,7 @@ final class CnameExclusivity {
             if (cnames > 0 && atName.size() > 1) {
                 errors.add(new FieldError(
                         field.apply(i),
-                        CODE,
+                        ErrorCodes.CNAME_NOT_EXCLUSIVE,
                         cnames > 1
                                 ? "A name has at most one CNAME; " + written.name() + " would have " + cnames + "."
                                 : "A CNAME cannot share its name (" + written.name() + ") with other records."));

@@ -112,7 +112,7 @@ class DnsZoneFileController {
                 if (types.contains("CNAME") && types.size() > 1) {
                     errors.add(new FieldError(
                             at + "type",
-                            "CNAME_NOT_EXCLUSIVE",
+                            ErrorCodes.CNAME_NOT_EXCLUSIVE,
                             "A CNAME cannot share its name (" + r.name() + ") with other records."));
                     continue;
                 }

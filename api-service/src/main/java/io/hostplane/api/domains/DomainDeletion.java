@@ -5,6 +5,7 @@ import io.hostplane.api.jobs.JobService;
 import io.hostplane.api.jobs.JobView;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.security.ApiPrincipal;
+import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.event.DeleteZone;
 import io.hostplane.common.event.JobStateChanged;
 import io.hostplane.common.job.JobTypes;
@@ -34,7 +35,7 @@ class DomainDeletion implements JobOutcomeApplier {
         if (domain.status().equals("pending")) {
             return Mono.error(ApiException.conflict(
                     "Domain " + domain.name() + " is still being created; delete it once it is active.",
-                    "DOMAIN_PENDING"));
+                    ErrorCodes.DOMAIN_PENDING));
         }
         JobService.NewJob job = new JobService.NewJob(
                 domain.tenant(),

@@ -68,17 +68,18 @@ public final class DomainNames {
         }
         if (parsed.isPublicSuffix()) {
             return Optional.of(new FieldError(
-                    "name", NOT_REGISTRABLE, name + " is a public suffix; add a domain registered under it instead."));
+                    "name",
+                    ErrorCodes.NOT_REGISTRABLE,
+                    name + " is a public suffix; add a domain registered under it instead."));
         }
         if (!parsed.isUnderPublicSuffix()) {
             return Optional.of(new FieldError(
-                    "name", NOT_REGISTRABLE, name + " is not under a known top-level domain or public suffix."));
+                    "name",
+                    ErrorCodes.NOT_REGISTRABLE,
+                    name + " is not under a known top-level domain or public suffix."));
         }
         return Optional.empty();
     }
-
-    /** The error code of a name that cannot be registered (see {@link #refusal}). */
-    public static final String NOT_REGISTRABLE = "NOT_REGISTRABLE";
 
     private static final Set<String> RESERVED_TLDS = Set.of("test", "example", "invalid", "localhost");
 }

@@ -2,6 +2,7 @@ package io.hostplane.api.domains;
 
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.security.ApiPrincipal;
+import io.hostplane.common.envelope.ErrorCodes;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -48,7 +49,8 @@ public class OwnedDomains {
     private static Mono<DomainView> changeable(DomainView d) {
         return d.status().equals("deleting")
                 ? Mono.error(ApiException.conflict(
-                        "Domain " + d.name() + " is being deleted; it takes no more changes.", "DOMAIN_DELETING"))
+                        "Domain " + d.name() + " is being deleted; it takes no more changes.",
+                        ErrorCodes.DOMAIN_DELETING))
                 : Mono.just(d);
     }
 }

@@ -1,5 +1,6 @@
 package io.hostplane.api.jobs;
 
+import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
@@ -136,7 +137,7 @@ class JobEventFolder {
 
     static final Warning RESULT_NOT_RECORDED = new Warning(
             "SYSTEM",
-            "RESULT_NOT_RECORDED",
+            ErrorCodes.RESULT_NOT_RECORDED,
             "The change was applied, but the API could not record its result; what the API shows of the resource may"
                     + " be stale until its next change. Operators have been told.");
 

@@ -6,17 +6,18 @@ import io.hostplane.api.system.ApiEvents;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.RequestContext;
 import io.hostplane.api.system.security.ApiPrincipal;
+import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
 import io.hostplane.common.event.CancelReplay;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.id.Ids;
+import io.hostplane.common.job.JobStatus;
 import io.hostplane.common.job.JobTypes;
 import io.hostplane.common.topic.Topics;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -159,7 +160,7 @@ public class JobService {
                                 ? ApiException.notFound("No domain " + job.domain() + ".")
                                 : ApiException.conflict(
                                         "Domain " + job.domain() + " is being deleted; it takes no more changes.",
-                                        "DOMAIN_DELETING")));
+                                        ErrorCodes.DOMAIN_DELETING)));
     }
 
     /**
@@ -254,7 +255,7 @@ public class JobService {
      */
     public Mono<JobView> cancel(JobView job) {
         if (job.status().isTerminal()) {
-            return Mono.error(notCancellable(job.status().wireName()));
+            return Mono.error(notCancellable(job.status()));
         }
         UUID id = UUID.fromString(job.id());
         if (job.type().equals(JobTypes.AUDIT_REPLAY)) {
@@ -262,13 +263,13 @@ public class JobService {
         }
         Mono<Void> work = jobs.claimForCancel(id)
                 .flatMap(claimed -> !claimed
-                        ? Mono.error(notCancellable("running"))
+                        ? Mono.error(notCancellable(JobStatus.RUNNING))
                         : jobs.cancelQueued(id)
                                 .flatMap(cancelled -> cancelled
                                         ? endings.ended(List.of(id))
                                                 .then(notifications.announce(List.of(id)))
                                                 .doOnSuccess(x -> activeJobs.finished(job.tenant()))
-                                        : Mono.error(notCancellable("running"))));
+                                        : Mono.error(notCancellable(JobStatus.RUNNING))));
         return tx.transactional(work)
                 .doOnSuccess(x -> changes.changed(List.of(id)))
                 .then(jobs.find(id));
@@ -310,15 +311,25 @@ public class JobService {
                                         "This account has " + limit + " jobs queued or running, the most it may "
                                                 + "have; retry when some have finished.",
                                         List.of(new FieldError(
-                                                null, "TOO_MANY_ACTIVE_JOBS", "At most " + limit + " active jobs.")),
+                                                null,
+                                                ErrorCodes.TOO_MANY_ACTIVE_JOBS,
+                                                "At most " + limit + " active jobs.")),
                                         java.util.Map.of("Retry-After", "5")))));
     }
 
-    private static ApiException notCancellable(String state) {
+    /** 409 naming the job's state, by its code in the catalogue. */
+    private static ApiException notCancellable(JobStatus state) {
+        String code = switch (state) {
+            case RUNNING -> ErrorCodes.RUNNING;
+            case SUCCEEDED -> ErrorCodes.SUCCEEDED;
+            case FAILED -> ErrorCodes.FAILED;
+            case CANCELLED -> ErrorCodes.CANCELLED;
+            case QUEUED -> throw new IllegalArgumentException("a queued job can be cancelled");
+        };
         return new ApiException(
                 HttpStatus.CONFLICT,
-                "Job is " + state + "; only a queued job can be cancelled.",
-                List.of(new FieldError("status", state.toUpperCase(Locale.ROOT), "The job is " + state + ".")),
+                "Job is " + state.wireName() + "; only a queued job can be cancelled.",
+                List.of(new FieldError("status", code, "The job is " + state.wireName() + ".")),
                 null);
     }
 

@@ -1,14 +1,15 @@
 package io.hostplane.api.ratelimit;
 
 import io.hostplane.api.limits.TenantLimitsService;
+import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.ClientAddress;
-import io.hostplane.api.system.EnvelopeWriter;
 import io.hostplane.api.system.security.ApiPrincipal;
+import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -41,7 +42,6 @@ class RateLimitFilter implements WebFilter {
     private final TokenRateLimiters limiters;
     private final TenantRateLimiters tenantLimiters;
     private final TenantLimitsService tenantLimits;
-    private final EnvelopeWriter writer;
 
     private final Counter tokenRejections;
     private final Counter tenantRejections;
@@ -51,12 +51,10 @@ class RateLimitFilter implements WebFilter {
             TokenRateLimiters limiters,
             TenantRateLimiters tenantLimiters,
             TenantLimitsService tenantLimits,
-            EnvelopeWriter writer,
             MeterRegistry registry) {
         this.limiters = limiters;
         this.tenantLimiters = tenantLimiters;
         this.tenantLimits = tenantLimits;
-        this.writer = writer;
         this.tokenRejections = rejections(registry, "token");
         this.tenantRejections = rejections(registry, "tenant");
         this.publicRejections = rejections(registry, "public");
@@ -117,21 +115,23 @@ class RateLimitFilter implements WebFilter {
         headers(exchange, decision, scope);
         if (!decision.permitted()) {
             rejections.increment();
-            exchange.getResponse()
-                    .getHeaders()
-                    .set(HttpHeaders.RETRY_AFTER, Long.toString(decision.retryAfterSeconds()));
             String which = switch (scope) {
                 case "tenant" -> "This account's rate limit (all its tokens together)";
                 case "token" -> "This token's rate limit";
                 default -> "The rate limit for this address";
             };
+            String code = switch (scope) {
+                case "tenant" -> ErrorCodes.TENANT_RATE_LIMITED;
+                case "token" -> ErrorCodes.TOKEN_RATE_LIMITED;
+                default -> ErrorCodes.ADDRESS_RATE_LIMITED;
+            };
             String message = which + " of " + decision.limit() + " requests exceeded; retry in "
                     + decision.retryAfterSeconds() + " s.";
-            return writer.writeError(
-                    exchange,
+            return Mono.error(new ApiException(
                     HttpStatus.TOO_MANY_REQUESTS,
                     message,
-                    List.of(new FieldError(null, scope.toUpperCase(Locale.ROOT) + "_RATE_LIMITED", message)));
+                    List.of(new FieldError(null, code, message)),
+                    Map.of(HttpHeaders.RETRY_AFTER, Long.toString(decision.retryAfterSeconds()))));
         }
         return chain.filter(exchange);
     }

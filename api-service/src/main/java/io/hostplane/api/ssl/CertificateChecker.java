@@ -52,14 +52,6 @@ import tools.jackson.databind.JsonNode;
 final class CertificateChecker {
 
     static final String WARNING_TYPE = "SSL";
-    static final String CERT_NAME_MISMATCH = "CERT_NAME_MISMATCH";
-    static final String CHAIN_INCOMPLETE = "CHAIN_INCOMPLETE";
-    static final String EXPIRES_SOON = "EXPIRES_SOON";
-    static final String WEAK_KEY = "WEAK_KEY";
-
-    static final String KEY_MISMATCH = "KEY_MISMATCH";
-    static final String CERT_EXPIRED = "CERT_EXPIRED";
-    static final String CERT_NOT_YET_VALID = "CERT_NOT_YET_VALID";
 
     static final int MAX_CERTIFICATE_CHARS = 32 * 1024;
     static final int MAX_CHAIN_CHARS = 128 * 1024;
@@ -120,7 +112,7 @@ final class CertificateChecker {
             validity(leaf, errors);
             if (key != null && !matches(key, leaf.getPublicKey())) {
                 errors.add(new FieldError(
-                        "private_key", KEY_MISMATCH, "The private key does not belong to the certificate."));
+                        "private_key", ErrorCodes.KEY_MISMATCH, "The private key does not belong to the certificate."));
             }
         }
         if (!errors.isEmpty() || leaf == null || key == null) {
@@ -306,12 +298,12 @@ final class CertificateChecker {
         } catch (CertificateExpiredException e) {
             errors.add(new FieldError(
                     "certificate",
-                    CERT_EXPIRED,
+                    ErrorCodes.CERT_EXPIRED,
                     "The certificate expired at " + leaf.getNotAfter().toInstant() + "."));
         } catch (CertificateNotYetValidException e) {
             errors.add(new FieldError(
                     "certificate",
-                    CERT_NOT_YET_VALID,
+                    ErrorCodes.CERT_NOT_YET_VALID,
                     "The certificate is not valid before " + leaf.getNotBefore().toInstant() + "."));
         }
     }
@@ -321,7 +313,7 @@ final class CertificateChecker {
         if (names.stream().noneMatch(n -> covers(n, domain))) {
             warnings.add(new Warning(
                     WARNING_TYPE,
-                    CERT_NAME_MISMATCH,
+                    ErrorCodes.CERT_NAME_MISMATCH,
                     "The certificate is for " + (names.isEmpty() ? "no DNS name" : String.join(", ", names)) + ", not "
                             + domain + "."));
         }
@@ -396,7 +388,7 @@ final class CertificateChecker {
             if (!path.get(i).getIssuerX500Principal().equals(path.get(i + 1).getSubjectX500Principal())) {
                 warnings.add(new Warning(
                         WARNING_TYPE,
-                        CHAIN_INCOMPLETE,
+                        ErrorCodes.CHAIN_INCOMPLETE,
                         "The chain is out of order: certificate " + (i + 1) + " is not issued by certificate " + (i + 2)
                                 + "; clients may fail to build a path."));
                 return;
@@ -411,7 +403,7 @@ final class CertificateChecker {
         if (reason != null) {
             warnings.add(new Warning(
                     WARNING_TYPE,
-                    CHAIN_INCOMPLETE,
+                    ErrorCodes.CHAIN_INCOMPLETE,
                     "The chain does not lead to a trusted root (" + reason + "); add the intermediate certificates."));
         }
     }
@@ -441,7 +433,7 @@ final class CertificateChecker {
             long days = Duration.between(clock.instant(), notAfter).toDays();
             warnings.add(new Warning(
                     WARNING_TYPE,
-                    EXPIRES_SOON,
+                    ErrorCodes.EXPIRES_SOON,
                     "The certificate expires at " + notAfter + " (in " + days + " days); renew it."));
         }
     }
@@ -449,9 +441,11 @@ final class CertificateChecker {
     private static void strength(PublicKey key, List<Warning> warnings) {
         int bits = keySize(key);
         if (key instanceof RSAKey && bits < 2048) {
-            warnings.add(new Warning(WARNING_TYPE, WEAK_KEY, "The RSA key has " + bits + " bits; use at least 2048."));
+            warnings.add(new Warning(
+                    WARNING_TYPE, ErrorCodes.WEAK_KEY, "The RSA key has " + bits + " bits; use at least 2048."));
         } else if (key instanceof ECKey && bits < 256) {
-            warnings.add(new Warning(WARNING_TYPE, WEAK_KEY, "The EC key has " + bits + " bits; use at least 256."));
+            warnings.add(new Warning(
+                    WARNING_TYPE, ErrorCodes.WEAK_KEY, "The EC key has " + bits + " bits; use at least 256."));
         }
     }
 

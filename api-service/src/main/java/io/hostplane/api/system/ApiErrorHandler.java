@@ -1,7 +1,9 @@
 package io.hostplane.api.system;
 
+import io.hostplane.common.envelope.ApiEnvelope;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -31,7 +33,11 @@ import reactor.core.publisher.Mono;
 /**
  * The one place that maps failures to HTTP: every error leaves as the error envelope. Bad input is a 4xx
  * that says what is wrong; a dependency that is down is a 503 with {@code Retry-After}; only a bug is a
- * 500, and its details stay in the log, under the request id.
+ * 500, and its details stay in the log, under the request id. Filters, Spring Security's entry points and the
+ * firewall's refusals raise {@link ApiException} (status, field errors with catalogued codes, headers such as
+ * {@code Retry-After} or {@code WWW-Authenticate}) and leave the writing to this handler; only the answers made
+ * below Spring, before any handler can run, are written elsewhere ({@link NettyEnvelopes}), with the envelope
+ * built here ({@link #envelope}).
  */
 @Component
 @Order(-2)
@@ -53,11 +59,11 @@ class ApiErrorHandler implements WebExceptionHandler {
         HttpHeaders headers = exchange.getResponse().getHeaders();
         if (ex instanceof ApiException api) {
             api.headers().forEach(headers::set);
-            return writer.writeError(exchange, api.status(), api.getMessage(), api.errors());
+            return error(exchange, api.status(), api.getMessage(), api.errors());
         }
         if (ex instanceof MethodNotAllowedException notAllowed) {
             headers.setAllow(notAllowed.getSupportedMethods());
-            return writer.writeError(
+            return error(
                     exchange,
                     HttpStatus.METHOD_NOT_ALLOWED,
                     "Method " + notAllowed.getHttpMethod() + " is not allowed here; allowed: "
@@ -65,14 +71,13 @@ class ApiErrorHandler implements WebExceptionHandler {
                     List.of());
         }
         if (ex instanceof NoResourceFoundException) {
-            return writer.writeError(exchange, HttpStatus.NOT_FOUND, "No such resource.", List.of());
+            return error(exchange, HttpStatus.NOT_FOUND, "No such resource.", List.of());
         }
         if (isBodyTooLarge(ex)) {
-            return writer.writeError(
-                    exchange, HttpStatus.PAYLOAD_TOO_LARGE, "Request body is larger than 1 MiB.", List.of());
+            return error(exchange, HttpStatus.PAYLOAD_TOO_LARGE, "Request body is larger than 1 MiB.", List.of());
         }
         if (ex instanceof ServerWebInputException input && input.getCause() instanceof DecodingException) {
-            return writer.writeError(
+            return error(
                     exchange,
                     HttpStatus.BAD_REQUEST,
                     "Request body is not valid JSON.",
@@ -80,7 +85,7 @@ class ApiErrorHandler implements WebExceptionHandler {
         }
         if (ex instanceof ServerWebInputException input && parameterOf(input) != null) {
             String name = parameterOf(input);
-            return writer.writeError(
+            return error(
                     exchange,
                     HttpStatus.BAD_REQUEST,
                     "Parameter " + name + " is missing or not of the expected type.",
@@ -90,23 +95,38 @@ class ApiErrorHandler implements WebExceptionHandler {
             status.getHeaders().forEach((name, values) -> headers.put(name, values));
             HttpStatus code = HttpStatus.resolve(status.getStatusCode().value());
             String reason = status.getReason() != null ? status.getReason() : reasonOf(status.getStatusCode());
-            return writer.writeError(exchange, code == null ? HttpStatus.BAD_REQUEST : code, reason, List.of());
+            return error(exchange, code == null ? HttpStatus.BAD_REQUEST : code, reason, List.of());
         }
         if (isDependencyDown(ex)) {
             log.warn("request {}: dependency unavailable: {}", RequestIds.of(exchange), ex.toString());
             Map.of("Retry-After", "5").forEach(headers::set);
-            return writer.writeError(
+            return error(
                     exchange,
                     HttpStatus.SERVICE_UNAVAILABLE,
                     "A dependency of the API is unavailable; retry later.",
                     List.of());
         }
         log.error("request {} failed", RequestIds.of(exchange), ex);
-        return writer.writeError(
+        return error(
                 exchange,
                 HttpStatus.INTERNAL_SERVER_ERROR,
                 "Internal error; quote request id " + RequestIds.of(exchange) + " when reporting it.",
                 List.of());
+    }
+
+    private Mono<Void> error(ServerWebExchange exchange, HttpStatus status, String message, List<FieldError> errors) {
+        return writer.write(exchange, status, envelope(status.value(), message, errors, RequestIds.of(exchange)));
+    }
+
+    /**
+     * The error envelope: built here for every error answer, this handler's and those made below Spring, before
+     * any handler can be reached ({@link NettyEnvelopes}).
+     */
+    static ApiEnvelope envelope(int status, String message, List<FieldError> errors, String requestId) {
+        HttpStatus known = HttpStatus.resolve(status);
+        // A status Spring does not know can come from Netty only; it names its reason phrase.
+        String reason = known == null ? HttpResponseStatus.valueOf(status).reasonPhrase() : known.getReasonPhrase();
+        return ApiEnvelope.failure(status, reason, message, errors, requestId);
     }
 
     /** The request parameter (query, path or header) that {@code input} is about, or null. */

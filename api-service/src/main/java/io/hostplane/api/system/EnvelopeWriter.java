@@ -1,8 +1,6 @@
 package io.hostplane.api.system;
 
 import io.hostplane.common.envelope.ApiEnvelope;
-import io.hostplane.common.envelope.FieldError;
-import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -11,7 +9,11 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Writes an error envelope straight to a response, for code that runs outside the controllers. */
+/**
+ * Writes an envelope straight to a response, for code that answers outside the controllers: {@link
+ * ApiErrorHandler}'s error envelopes, and a replayed {@code 202} of an idempotent request. Errors are not written
+ * here by anyone else: they are raised as {@link ApiException}.
+ */
 @Component
 public class EnvelopeWriter {
 
@@ -32,14 +34,5 @@ public class EnvelopeWriter {
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
         response.getHeaders().setContentLength(bytes.length);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));
-    }
-
-    public Mono<Void> writeError(
-            ServerWebExchange exchange, HttpStatus status, String message, List<FieldError> errors) {
-        return write(
-                exchange,
-                status,
-                ApiEnvelope.failure(
-                        status.value(), status.getReasonPhrase(), message, errors, RequestIds.of(exchange)));
     }
 }

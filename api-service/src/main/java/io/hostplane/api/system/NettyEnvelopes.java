@@ -1,6 +1,5 @@
 package io.hostplane.api.system;
 
-import io.hostplane.common.envelope.ApiEnvelope;
 import io.hostplane.common.id.Ids;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -10,12 +9,14 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.List;
-import org.springframework.http.HttpStatus;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The error envelope as a Netty response, for the answers made below Spring, before any {@code WebFilter} runs
- * and so before {@link RequestIdFilter}: each gets a request id of the same kind here.
+ * and so before {@link RequestIdFilter}: each gets a request id of the same kind here. These cannot be raised to
+ * {@link ApiErrorHandler}, since no exchange exists yet (a request whose headers or request line Netty refused,
+ * a connection that timed out); they are the one other place an error is written, with the envelope the handler
+ * builds ({@link ApiErrorHandler#envelope}).
  */
 final class NettyEnvelopes {
 
@@ -28,9 +29,7 @@ final class NettyEnvelopes {
     /** A complete error response with a new request id, in {@code X-Request-Id} and in the body. */
     FullHttpResponse error(HttpResponseStatus status, String message, boolean close) {
         String requestId = Ids.ulid();
-        HttpStatus known = HttpStatus.resolve(status.code());
-        String reason = known == null ? status.reasonPhrase() : known.getReasonPhrase();
-        byte[] body = json.writeValueAsBytes(ApiEnvelope.failure(status.code(), reason, message, List.of(), requestId));
+        byte[] body = json.writeValueAsBytes(ApiErrorHandler.envelope(status.code(), message, List.of(), requestId));
         FullHttpResponse response =
                 new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         response.headers()

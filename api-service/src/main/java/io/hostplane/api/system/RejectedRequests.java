@@ -2,7 +2,6 @@ package io.hostplane.api.system;
 
 import io.hostplane.api.system.RequestFirewall.Refusal;
 import io.hostplane.api.system.RequestFirewall.Refused;
-import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
@@ -11,38 +10,31 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * Answers what {@link RequestFirewall} refuses, in the envelope, before authentication: a method that is not a
- * standard one ({@code PROPFIND}, {@code TRACK}, {@code get}) 501, whatever the path; a path with an encoded
- * slash or period, a dot segment, a NUL and the like 404, since no route has such a path; a header or query
- * parameter with characters that are not allowed 400. None of them says whether a path exists.
+ * Refuses what {@link RequestFirewall} refuses, before authentication, by raising it for {@link ApiErrorHandler}
+ * to write: a method that is not a standard one ({@code PROPFIND}, {@code TRACK}, {@code get}) 501, whatever the
+ * path; a path with an encoded slash or period, a dot segment, a NUL and the like 404, since no route has such a
+ * path; a header or query parameter with characters that are not allowed 400. None of them says whether a path
+ * exists.
  */
 @Component
 class RejectedRequests implements ServerExchangeRejectedHandler {
 
-    private final EnvelopeWriter writer;
-
-    RejectedRequests(EnvelopeWriter writer) {
-        this.writer = writer;
-    }
-
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, ServerExchangeRejectedException rejected) {
         if (!(rejected instanceof Refused refused)) {
-            return writer.writeError(
-                    exchange,
-                    HttpStatus.BAD_REQUEST,
+            return Mono.error(ApiException.badRequest(
                     "A request header or query parameter holds characters that are not allowed (control characters).",
-                    List.of());
+                    null));
         }
         if (refused.refusal() == Refusal.TARGET) {
-            return writer.writeError(exchange, HttpStatus.NOT_FOUND, "No such resource.", List.of());
+            return Mono.error(ApiException.notFound("No such resource."));
         }
         String method = exchange.getRequest().getMethod().name();
-        return writer.writeError(
-                exchange,
+        return Mono.error(new ApiException(
                 HttpStatus.NOT_IMPLEMENTED,
                 "Method " + (method.length() <= 32 ? method : method.substring(0, 32) + "…")
                         + " is not implemented; the API uses GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS.",
-                List.of());
+                null,
+                null));
     }
 }

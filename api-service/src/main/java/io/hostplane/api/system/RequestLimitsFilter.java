@@ -34,12 +34,6 @@ class RequestLimitsFilter implements WebFilter {
     static final int MAX_HEADER_BYTES = 8 * 1024;
     static final long MAX_BODY_BYTES = 1024 * 1024;
 
-    private final EnvelopeWriter writer;
-
-    RequestLimitsFilter(EnvelopeWriter writer) {
-        this.writer = writer;
-    }
-
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         long headerBytes = 0;
@@ -50,24 +44,19 @@ class RequestLimitsFilter implements WebFilter {
             }
         }
         if (headerBytes > MAX_HEADER_BYTES) {
-            return writer.writeError(
-                    exchange,
-                    HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
-                    "Request headers are larger than 8 KiB.",
-                    List.of());
+            return Mono.error(new ApiException(
+                    HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Request headers are larger than 8 KiB.", null, null));
         }
         if (exchange.getRequest().getHeaders().getContentLength() > MAX_BODY_BYTES) {
-            return writer.writeError(
-                    exchange, HttpStatus.PAYLOAD_TOO_LARGE, "Request body is larger than 1 MiB.", List.of());
+            return Mono.error(
+                    new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "Request body is larger than 1 MiB.", null, null));
         }
         FieldError query = queryProblem(exchange);
         if (query != null) {
-            return writer.writeError(
-                    exchange,
-                    HttpStatus.BAD_REQUEST,
+            return Mono.error(ApiException.badRequest(
                     (query.field() == null ? "The query string " : "Query parameter " + query.field() + " ")
                             + query.message(),
-                    List.of(query));
+                    List.of(query)));
         }
         return chain.filter(exchange);
     }

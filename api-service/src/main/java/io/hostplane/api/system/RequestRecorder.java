@@ -8,7 +8,6 @@ import io.hostplane.common.event.RequestRecorded;
 import io.hostplane.common.topic.Topics;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
-import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,14 +47,11 @@ class RequestRecorder implements WebFilter {
     private final EventCodec codec;
     private static final Logger log = LoggerFactory.getLogger(RequestRecorder.class);
 
-    private final EnvelopeWriter writer;
     private final Tracer tracer;
 
-    RequestRecorder(
-            RequestRecordBuffer buffer, EventCodec codec, EnvelopeWriter writer, ObjectProvider<Tracer> tracer) {
+    RequestRecorder(RequestRecordBuffer buffer, EventCodec codec, ObjectProvider<Tracer> tracer) {
         this.buffer = buffer;
         this.codec = codec;
-        this.writer = writer;
         this.tracer = tracer.getIfAvailable(() -> Tracer.NOOP);
     }
 
@@ -63,12 +59,8 @@ class RequestRecorder implements WebFilter {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         long started = System.nanoTime();
         if (buffer.refusesRequests()) {
-            exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
-            return writer.writeError(
-                    exchange,
-                    HttpStatus.SERVICE_UNAVAILABLE,
-                    "The audit trail cannot take more records right now; retry later.",
-                    List.of());
+            return Mono.error(
+                    ApiException.unavailable("The audit trail cannot take more records right now; retry later."));
         }
         RequestContext context = RequestContext.of(exchange);
         if (context != null) {

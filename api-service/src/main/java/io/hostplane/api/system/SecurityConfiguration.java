@@ -1,6 +1,7 @@
 package io.hostplane.api.system;
 
 import java.util.List;
+import java.util.Map;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -33,11 +34,10 @@ class SecurityConfiguration {
     SecurityWebFilterChain apiSecurity(
             ServerHttpSecurity http,
             ReactiveAuthenticationManager bearer,
-            EnvelopeWriter writer,
             CorsProperties cors,
             ApplicationContext context) {
-        ServerAuthenticationEntryPoint entryPoint = unauthorized(writer);
-        ServerAccessDeniedHandler denied = forbidden(writer);
+        ServerAuthenticationEntryPoint entryPoint = unauthorized();
+        ServerAccessDeniedHandler denied = forbidden();
         if (cors.allowedOrigins().stream().anyMatch(o -> !o.isBlank())) {
             http.cors(c -> c.configurationSource(corsSource(cors)));
         } else {
@@ -84,16 +84,14 @@ class SecurityConfiguration {
         return source;
     }
 
-    /** 401 with {@code WWW-Authenticate: Bearer}, or 503 when the token store cannot be reached. */
-    private static ServerAuthenticationEntryPoint unauthorized(EnvelopeWriter writer) {
+    /**
+     * 401 with {@code WWW-Authenticate: Bearer}, or 503 when the token store cannot be reached: raised, like every
+     * refusal, for {@link ApiErrorHandler} to write.
+     */
+    private static ServerAuthenticationEntryPoint unauthorized() {
         return (exchange, ex) -> {
             if (isStoreDown(ex)) {
-                exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
-                return writer.writeError(
-                        exchange,
-                        HttpStatus.SERVICE_UNAVAILABLE,
-                        "Authentication is unavailable; retry later.",
-                        List.of());
+                return Mono.error(ApiException.unavailable("Authentication is unavailable; retry later."));
             }
             String reason = reason(ex);
             String message = reason == null ? "Authentication required: send Authorization: Bearer <token>." : reason;
@@ -101,8 +99,8 @@ class SecurityConfiguration {
                     ? "Bearer realm=\"hostplane\""
                     : "Bearer realm=\"hostplane\", error=\"invalid_token\", error_description=\""
                             + message.replaceAll("[^\\x20-\\x7e]|\"", "'") + "\"";
-            exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, challenge);
-            return writer.writeError(exchange, HttpStatus.UNAUTHORIZED, message, List.of());
+            return Mono.error(new ApiException(
+                    HttpStatus.UNAUTHORIZED, message, null, Map.of(HttpHeaders.WWW_AUTHENTICATE, challenge)));
         };
     }
 
@@ -126,14 +124,14 @@ class SecurityConfiguration {
         return ex instanceof AuthenticationServiceException;
     }
 
-    private static ServerAccessDeniedHandler forbidden(EnvelopeWriter writer) {
+    /** 403 naming the missing scope, raised for {@link ApiErrorHandler} to write. */
+    private static ServerAccessDeniedHandler forbidden() {
         return (exchange, ex) -> {
             String scope = exchange.getAttribute(RequestIds.MISSING_SCOPE_ATTRIBUTE);
-            String message = scope == null
-                    ? "Access denied: this route has no scope rule, so no token may call it."
-                    : "Token lacks scope " + scope + ".";
-            return writer.writeError(exchange, HttpStatus.FORBIDDEN, message, List.of())
-                    .then(Mono.empty());
+            return Mono.error(ApiException.forbidden(
+                    scope == null
+                            ? "Access denied: this route has no scope rule, so no token may call it."
+                            : "Token lacks scope " + scope + "."));
         };
     }
 }

@@ -3,6 +3,7 @@ package io.hostplane.audit.replay;
 import io.hostplane.audit.ingest.AuditIngestor;
 import io.hostplane.audit.system.AuditProperties;
 import io.hostplane.audit.system.AuditSchema;
+import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.ReplayAudit;
@@ -245,7 +246,13 @@ class ReplayExecutor implements SmartLifecycle {
         try {
             replay = codec.data(command, ReplayAudit.class);
         } catch (RuntimeException e) {
-            report(command, JobStatus.FAILED, null, List.of(), new JobError("INVALID_COMMAND", e.getMessage()), null);
+            report(
+                    command,
+                    JobStatus.FAILED,
+                    null,
+                    List.of(),
+                    new JobError(ErrorCodes.INVALID_COMMAND, e.getMessage()),
+                    null);
             markFinished(p.jobId());
             return;
         }
@@ -267,7 +274,7 @@ class ReplayExecutor implements SmartLifecycle {
                 // Stopped, not paused: a consumer retrying a poll against dropped tables only leaves its retry
                 // loop when its container stops. Started again afterwards, it reads on from each chain's tail.
                 if (live == null) {
-                    throw new ReplayRun.ReplayFailure("REPLAY_FAILED", "The live ingest is not running here.");
+                    throw new ReplayRun.ReplayFailure(ErrorCodes.REPLAY_FAILED, "The live ingest is not running here.");
                 }
                 live.stop();
                 schema.migrate(); // tables dropped on purpose come back, empty, before the chains are refilled
@@ -312,7 +319,13 @@ class ReplayExecutor implements SmartLifecycle {
                 return; // shutting down: it runs again at the next start
             }
             log.warn("replay {} failed: {}", jobId, e.toString());
-            report(command, JobStatus.FAILED, null, List.of(), new JobError("REPLAY_FAILED", e.toString()), null);
+            report(
+                    command,
+                    JobStatus.FAILED,
+                    null,
+                    List.of(),
+                    new JobError(ErrorCodes.REPLAY_FAILED, e.toString()),
+                    null);
             markFinished(jobId);
         } finally {
             if (live != null && !live.isRunning()) {
@@ -342,7 +355,7 @@ class ReplayExecutor implements SmartLifecycle {
             case ReplayAudit.Target.STORE -> ReplaySinks.store(ingestor);
             default ->
                 throw new ReplayRun.ReplayFailure(
-                        "REPLAY_TARGET_INVALID",
+                        ErrorCodes.REPLAY_TARGET_INVALID,
                         "Unknown target " + replay.target().kind());
         };
     }

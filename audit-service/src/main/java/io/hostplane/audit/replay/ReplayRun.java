@@ -1,5 +1,6 @@
 package io.hostplane.audit.replay;
 
+import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.ReplayAudit;
@@ -158,7 +159,7 @@ final class ReplayRun {
                 lastMove = System.nanoTime();
             } else if (System.nanoTime() - lastMove > STALL.toNanos()) {
                 throw new ReplayFailure(
-                        "REPLAY_STALLED",
+                        ErrorCodes.REPLAY_STALLED,
                         "No record arrived for " + STALL.toMinutes() + " minutes; the broker may be away.");
             }
             int percent = total == 0 ? 100 : (int) Math.min(99, read * 100 / total);
@@ -192,7 +193,7 @@ final class ReplayRun {
             for (String topic : topics) {
                 List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
                 if (infos == null || infos.isEmpty()) {
-                    throw new ReplayFailure("REPLAY_SOURCE_MISSING", "Topic " + topic + " does not exist.");
+                    throw new ReplayFailure(ErrorCodes.REPLAY_SOURCE_MISSING, "Topic " + topic + " does not exist.");
                 }
                 infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
             }
@@ -208,7 +209,7 @@ final class ReplayRun {
             for (ReplayAudit.OffsetRange r : command.offsets()) {
                 TopicPartition tp = new TopicPartition(r.topic(), r.partition());
                 if (!ends.containsKey(tp)) {
-                    throw new ReplayFailure("REPLAY_SOURCE_MISSING", "Partition " + tp + " does not exist.");
+                    throw new ReplayFailure(ErrorCodes.REPLAY_SOURCE_MISSING, "Partition " + tp + " does not exist.");
                 }
                 starts.put(tp, r.from());
                 if (r.to() != null) {
@@ -240,7 +241,7 @@ final class ReplayRun {
         if (!truncated.isEmpty()) {
             warnings.add(new Warning(
                     "AUDIT",
-                    "RANGE_TRUNCATED",
+                    ErrorCodes.RANGE_TRUNCATED,
                     "The topics no longer hold part of the range (retention): read " + String.join(", ", truncated)
                             + "."));
         }

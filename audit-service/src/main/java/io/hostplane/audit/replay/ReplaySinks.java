@@ -1,6 +1,7 @@
 package io.hostplane.audit.replay;
 
 import io.hostplane.audit.ingest.AuditIngestor;
+import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.event.EventCodec;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -117,11 +118,13 @@ final class ReplaySinks {
         Files.createDirectories(dir);
         Path target = dir.resolve(name).normalize();
         if (!target.getParent().equals(dir.normalize())) {
-            throw new ReplayRun.ReplayFailure("REPLAY_TARGET_INVALID", "The file must be a plain name: " + name);
+            throw new ReplayRun.ReplayFailure(
+                    ErrorCodes.REPLAY_TARGET_INVALID, "The file must be a plain name: " + name);
         }
         if (Files.exists(target)) {
             throw new ReplayRun.ReplayFailure(
-                    "REPLAY_TARGET_EXISTS", "File " + name + " exists in the replay directory; choose another name.");
+                    ErrorCodes.REPLAY_TARGET_EXISTS,
+                    "File " + name + " exists in the replay directory; choose another name.");
         }
         Path partial = dir.resolve(name + ".partial");
         OutputStream out = new BufferedOutputStream(
@@ -156,7 +159,7 @@ final class ReplaySinks {
                 }
                 if (Files.exists(target)) {
                     throw new ReplayRun.ReplayFailure(
-                            "REPLAY_TARGET_EXISTS", "File " + name + " appeared while the replay ran.");
+                            ErrorCodes.REPLAY_TARGET_EXISTS, "File " + name + " appeared while the replay ran.");
                 }
                 Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
             }

@@ -29,10 +29,6 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class BackupCommandHandlers {
 
-    static final String SITE_NOT_FOUND = "SITE_NOT_FOUND";
-    static final String BACKUP_NOT_FOUND = "BACKUP_NOT_FOUND";
-    static final String ARCHIVE_DAMAGED = "ARCHIVE_DAMAGED";
-
     @Bean
     BackupFiles backupFiles(BackupProperties properties) {
         return new BackupFiles(properties.sitesDir(), properties.storeDir());
@@ -54,7 +50,8 @@ class BackupCommandHandlers {
                 Path archive = paths(() -> files.archive(command.tenant(), create.domain(), create.backupId()));
                 // The API cannot see the worker's disk, so a missing site is found here, and is final.
                 if (!Files.isDirectory(site)) {
-                    throw new JobFailure(SITE_NOT_FOUND, "There is no site directory for " + create.domain() + ".");
+                    throw new JobFailure(
+                            ErrorCodes.SITE_NOT_FOUND, "There is no site directory for " + create.domain() + ".");
                 }
                 try {
                     ArchiveSummary summary = archiver.archive(create.domain(), site, archive);
@@ -99,10 +96,12 @@ class BackupCommandHandlers {
                     result.put("total_size", manifest.totalSize());
                     return new Outcome(codec.tree(result), List.of());
                 } catch (NoSuchFileException e) {
-                    throw new JobFailure(BACKUP_NOT_FOUND, "The archive of backup " + restore.backupId() + " is gone.");
+                    throw new JobFailure(
+                            ErrorCodes.BACKUP_NOT_FOUND, "The archive of backup " + restore.backupId() + " is gone.");
                 } catch (DamagedArchiveException e) {
                     throw new JobFailure(
-                            ARCHIVE_DAMAGED, "The backup is damaged; the site was not changed. " + e.getMessage());
+                            ErrorCodes.ARCHIVE_DAMAGED,
+                            "The backup is damaged; the site was not changed. " + e.getMessage());
                 } catch (IOException e) {
                     throw new TransientBackendException("restore of " + restore.domain() + " failed: " + e, e);
                 }

@@ -1,5 +1,6 @@
 package io.hostplane.worker.backup;
 
+import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.job.Warning;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -100,7 +101,8 @@ public final class SiteArchiver {
         List<Warning> warnings() {
             List<Warning> all = new ArrayList<>(warnings);
             if (omittedWarnings > 0) {
-                all.add(new Warning("BACKUP", "MORE_WARNINGS", omittedWarnings + " more warnings were not listed."));
+                all.add(new Warning(
+                        "BACKUP", ErrorCodes.MORE_WARNINGS, omittedWarnings + " more warnings were not listed."));
             }
             return all;
         }
@@ -122,7 +124,7 @@ public final class SiteArchiver {
                 children = found.toArray(Path[]::new);
             } catch (IOException e) {
                 warn(
-                        "FILE_UNREADABLE",
+                        ErrorCodes.FILE_UNREADABLE,
                         "Directory " + display(rel) + " could not be read (" + reason(e)
                                 + "); its content was not backed up.");
                 return;
@@ -134,7 +136,7 @@ public final class SiteArchiver {
                 try {
                     attrs = Files.readAttributes(child, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 } catch (IOException e) {
-                    warn("FILE_UNREADABLE", path + " could not be read (" + reason(e) + "); skipped.");
+                    warn(ErrorCodes.FILE_UNREADABLE, path + " could not be read (" + reason(e) + "); skipped.");
                     continue;
                 }
                 if (attrs.isSymbolicLink()) {
@@ -150,7 +152,9 @@ public final class SiteArchiver {
                 } else if (attrs.isRegularFile()) {
                     file(child, path, attrs);
                 } else {
-                    warn("FILE_UNREADABLE", path + " is not a regular file (FIFO, socket or device); skipped.");
+                    warn(
+                            ErrorCodes.FILE_UNREADABLE,
+                            path + " is not a regular file (FIFO, socket or device); skipped.");
                 }
             }
         }
@@ -160,13 +164,13 @@ public final class SiteArchiver {
             try {
                 target = Files.readSymbolicLink(link);
             } catch (IOException e) {
-                warn("FILE_UNREADABLE", path + " could not be read (" + reason(e) + "); skipped.");
+                warn(ErrorCodes.FILE_UNREADABLE, path + " could not be read (" + reason(e) + "); skipped.");
                 return;
             }
             Path resolved = link.getParent().resolve(target).normalize();
             if (!resolved.startsWith(root)) {
                 warn(
-                        "SYMLINK_OUTSIDE",
+                        ErrorCodes.SYMLINK_OUTSIDE,
                         path + " is a symbolic link to " + target + ", outside the site; it was not followed and not "
                                 + "backed up.");
                 return;
@@ -187,7 +191,7 @@ public final class SiteArchiver {
             try {
                 in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
             } catch (IOException e) {
-                warn("FILE_UNREADABLE", path + " could not be read (" + reason(e) + "); skipped.");
+                warn(ErrorCodes.FILE_UNREADABLE, path + " could not be read (" + reason(e) + "); skipped.");
                 return;
             }
             long size = before.size();
@@ -226,7 +230,7 @@ public final class SiteArchiver {
             }
             if (changed) {
                 warn(
-                        "FILE_CHANGED",
+                        ErrorCodes.FILE_CHANGED,
                         path + " changed while it was being backed up; the copy in the backup may be inconsistent.");
             }
             fileCount++;

@@ -184,7 +184,7 @@ class DnsRecordStore {
                                 other,
                                 List.of(new Warning(
                                         "DNS",
-                                        "RECORD_EXISTS",
+                                        ErrorCodes.RECORD_EXISTS,
                                         "An identical " + record.type() + " record for " + record.name()
                                                 + " already exists; nothing was changed."))),
                         known);
@@ -210,7 +210,7 @@ class DnsRecordStore {
      */
     private static JobFailure cnameNotExclusive(String name) {
         return new JobFailure(
-                "CNAME_NOT_EXCLUSIVE",
+                ErrorCodes.CNAME_NOT_EXCLUSIVE,
                 "A CNAME must be alone at its name; " + name + " would have a CNAME beside other records. Nothing was"
                         + " changed.");
     }
@@ -248,7 +248,7 @@ class DnsRecordStore {
                     if (old == null) {
                         // Rolls the whole batch back.
                         throw new JobFailure(
-                                "RECORD_NOT_FOUND",
+                                ErrorCodes.RECORD_NOT_FOUND,
                                 "changes[" + i + "]: record " + change.id() + " does not exist; nothing was changed.");
                     }
                     DnsRecord r = change.record();
@@ -277,7 +277,8 @@ class DnsRecordStore {
                     }
                 }
                 default ->
-                    throw new JobFailure("INVALID_CHANGE", "changes[" + i + "]: unknown op " + change.op() + ".");
+                    throw new JobFailure(
+                            ErrorCodes.INVALID_CHANGE, "changes[" + i + "]: unknown op " + change.op() + ".");
             }
             applied.add(change);
         }

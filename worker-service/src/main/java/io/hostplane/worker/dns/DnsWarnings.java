@@ -1,6 +1,7 @@
 package io.hostplane.worker.dns;
 
 import io.hostplane.common.dns.DnsRecord;
+import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.event.ApplyDnsChanges;
 import io.hostplane.common.job.Warning;
 import java.util.ArrayList;
@@ -71,7 +72,7 @@ class DnsWarnings {
                         && seen.add("t" + target)) {
                     warnings.add(new Warning(
                             "DNS",
-                            "TARGET_NOT_FOUND",
+                            ErrorCodes.TARGET_NOT_FOUND,
                             "The " + type + " record " + r.name() + " points to " + absolute(target, zone)
                                     + ", which has no records in this zone."));
                 }
@@ -81,7 +82,7 @@ class DnsWarnings {
                 if (!shadowing.isEmpty() && seen.add("w" + r.name())) {
                     warnings.add(new Warning(
                             "DNS",
-                            "WILDCARD_SHADOWED",
+                            ErrorCodes.WILDCARD_SHADOWED,
                             "The wildcard " + r.name() + " does not answer for names that exist beside it: "
                                     + String.join(", ", shadowing.subList(0, Math.min(5, shadowing.size())))
                                     + (shadowing.size() > 5 ? " and " + (shadowing.size() - 5) + " more" : "")
@@ -92,7 +93,7 @@ class DnsWarnings {
                 if (exists(zone, wildcard, known) && seen.add("n" + r.name())) {
                     warnings.add(new Warning(
                             "DNS",
-                            "WILDCARD_SHADOWED",
+                            ErrorCodes.WILDCARD_SHADOWED,
                             "Now that " + r.name() + " exists, the wildcard " + wildcard
                                     + " no longer answers for it (for any type)."));
                 }

@@ -25,9 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class PowerDnsClient {
 
     /** The job failed because PowerDNS rejected the change itself (bad content, a conflicting rrset). */
-    static final String REJECTED = "DNS_REJECTED";
-
     private final HttpClient http;
+
     private final JsonMapper json;
     private final PowerDnsProperties properties;
     private final String base;
@@ -134,7 +133,8 @@ final class PowerDnsClient {
 
     JobFailure rejected(String what, Answer answer) {
         return new JobFailure(
-                REJECTED, "PowerDNS rejected " + what + " (" + answer.status() + "): " + error(answer.body()));
+                ErrorCodes.DNS_REJECTED,
+                "PowerDNS rejected " + what + " (" + answer.status() + "): " + error(answer.body()));
     }
 
     static String encode(String segment) {

@@ -139,13 +139,13 @@ class Rfc2136Backend implements DnsBackend {
                         "DNS server " + server + " answered SERVFAIL to the update of zone " + zone, null);
             case Rcode.REFUSED ->
                 new JobFailure(
-                        "DNS_UPDATE_REFUSED",
+                        ErrorCodes.DNS_UPDATE_REFUSED,
                         "DNS server " + server + " refused the update of zone " + zone
                                 + " (REFUSED): it must serve the zone and allow updates from this host signed with"
                                 + " TSIG key " + keyName + ". Nothing was changed.");
             case Rcode.NOTAUTH ->
                 new JobFailure(
-                        "DNS_UPDATE_NOT_AUTHORIZED",
+                        ErrorCodes.DNS_UPDATE_NOT_AUTHORIZED,
                         "DNS server " + server + " did not authorise the update of zone " + zone
                                 + " (NOTAUTH): TSIG key " + keyName + " is unknown there, its secret or algorithm"
                                 + " differ, or the server is not authoritative for the zone. Nothing was changed.");
@@ -155,7 +155,7 @@ class Rfc2136Backend implements DnsBackend {
                         "DNS server " + server + " does not serve zone " + zone + " (NOTZONE). Nothing was changed.");
             default ->
                 new JobFailure(
-                        "DNS_UPDATE_FAILED",
+                        ErrorCodes.DNS_UPDATE_FAILED,
                         "DNS server " + server + " rejected the update of zone " + zone + " (" + Rcode.string(rcode)
                                 + "). Nothing was changed.");
         };
@@ -170,7 +170,7 @@ class Rfc2136Backend implements DnsBackend {
                 out.add(Record.fromString(owner, type, DClass.IN, ttl, RecordContent.content(r, zone), origin));
             } catch (IOException | IllegalArgumentException e) {
                 throw new JobFailure(
-                        "DNS_REJECTED",
+                        ErrorCodes.DNS_REJECTED,
                         "Record " + r.id() + " (" + r.type() + " " + r.content() + ") cannot be sent: "
                                 + e.getMessage());
             }

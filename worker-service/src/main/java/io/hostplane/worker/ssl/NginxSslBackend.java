@@ -1,5 +1,6 @@
 package io.hostplane.worker.ssl;
 
+import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.worker.system.JobFailure;
 import io.hostplane.worker.system.TransientBackendException;
 import java.io.IOException;
@@ -31,9 +32,6 @@ import org.slf4j.LoggerFactory;
  * two changes side by side could fail each other.
  */
 class NginxSslBackend implements SslBackend {
-
-    static final String TEST_FAILED = "NGINX_TEST_FAILED";
-    static final String RELOAD_FAILED = "NGINX_RELOAD_FAILED";
 
     private static final Logger log = LoggerFactory.getLogger(NginxSslBackend.class);
     private static final Pattern SAFE_NAME =
@@ -90,8 +88,8 @@ class NginxSslBackend implements SslBackend {
             byte[] oldKey = Files.exists(key) ? Files.readAllBytes(key) : null;
             write(key, privateKey.get().getBytes(StandardCharsets.US_ASCII), "rw-------");
             write(crt, fullChain.getBytes(StandardCharsets.US_ASCII), "rw-r--r--");
-            step(TEST_FAILED, "test", testCommand, crt, oldCrt, key, oldKey);
-            step(RELOAD_FAILED, "reload", reloadCommand, crt, oldCrt, key, oldKey);
+            step(ErrorCodes.NGINX_TEST_FAILED, "test", testCommand, crt, oldCrt, key, oldKey);
+            step(ErrorCodes.NGINX_RELOAD_FAILED, "reload", reloadCommand, crt, oldCrt, key, oldKey);
             log.info("certificate {} (sha256 {}) installed for {} in {}", certificateId, fingerprint, domain, certDir);
         } catch (IOException e) {
             throw new TransientBackendException("cannot write the certificate files of " + domain + ": " + e, e);
@@ -112,8 +110,8 @@ class NginxSslBackend implements SslBackend {
             byte[] oldKey = Files.exists(key) ? Files.readAllBytes(key) : null;
             Files.deleteIfExists(crt);
             Files.deleteIfExists(key);
-            step(TEST_FAILED, "test", testCommand, crt, oldCrt, key, oldKey);
-            step(RELOAD_FAILED, "reload", reloadCommand, crt, oldCrt, key, oldKey);
+            step(ErrorCodes.NGINX_TEST_FAILED, "test", testCommand, crt, oldCrt, key, oldKey);
+            step(ErrorCodes.NGINX_RELOAD_FAILED, "reload", reloadCommand, crt, oldCrt, key, oldKey);
             log.info("certificate files of {} removed from {}", domain, certDir);
             return oldCrt != null || oldKey != null;
         } catch (IOException e) {
@@ -123,7 +121,7 @@ class NginxSslBackend implements SslBackend {
 
     private Path file(String domain, String suffix) {
         if (!SAFE_NAME.matcher(domain).matches() || domain.length() > 253) {
-            throw new JobFailure("INVALID", "Domain " + domain + " cannot name a certificate file.");
+            throw new JobFailure(ErrorCodes.INVALID, "Domain " + domain + " cannot name a certificate file.");
         }
         return certDir.resolve(domain + suffix);
     }

@@ -1,5 +1,6 @@
 package io.hostplane.worker.ssl;
 
+import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.worker.system.JobFailure;
 import io.hostplane.worker.system.TransientBackendException;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +22,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * backend and never logged.
  */
 class SslKeyVault {
-
-    static final String KEY_NOT_FOUND = "SSL_KEY_NOT_FOUND";
-    static final String KEY_UNREADABLE = "SSL_KEY_UNREADABLE";
 
     private final JdbcTemplate jdbc;
     private final SecretKeySpec key;
@@ -49,14 +47,14 @@ class SslKeyVault {
         }
         if (rows.isEmpty()) {
             throw new JobFailure(
-                    KEY_NOT_FOUND,
+                    ErrorCodes.SSL_KEY_NOT_FOUND,
                     "The private key of certificate " + certificateId
                             + " is no longer stored (a newer certificate replaced it); upload it again.");
         }
         Sealed sealed = rows.get(0);
         if (!keyId.equals(sealed.keyId())) {
             throw new JobFailure(
-                    KEY_UNREADABLE,
+                    ErrorCodes.SSL_KEY_UNREADABLE,
                     "The private key of certificate " + certificateId + " was encrypted under key " + sealed.keyId()
                             + ", this worker has key " + keyId + "; configure the same hostplane.ssl.encryption-key.");
         }
@@ -67,7 +65,7 @@ class SslKeyVault {
             return new String(cipher.doFinal(sealed.ciphertext()), StandardCharsets.US_ASCII);
         } catch (GeneralSecurityException e) {
             throw new JobFailure(
-                    KEY_UNREADABLE,
+                    ErrorCodes.SSL_KEY_UNREADABLE,
                     "The private key of certificate " + certificateId + " does not decrypt (tampered?).");
         }
     }

@@ -1,5 +1,6 @@
 package io.hostplane.worker.system;
 
+import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
@@ -207,7 +208,10 @@ class CommandBatchRunner {
                     } else if (!claim.started()) {
                         end(JobEnd.cancelled(job), null);
                     } else if (!runner.handles(job.jobType())) {
-                        end(JobEnd.failed(job, 1, "UNSUPPORTED_JOB", "No handler for " + job.jobType() + "."), null);
+                        end(
+                                JobEnd.failed(
+                                        job, 1, ErrorCodes.UNSUPPORTED_JOB, "No handler for " + job.jobType() + "."),
+                                null);
                     } else {
                         runnable.add(job);
                     }

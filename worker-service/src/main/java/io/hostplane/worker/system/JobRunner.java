@@ -26,16 +26,15 @@ import org.springframework.transaction.CannotCreateTransactionException;
  *
  * <p>A transient backend fault, or an unexpected exception from a handler, is retried with exponential backoff
  * and jitter up to {@code hostplane.worker.max-attempts}; then the job fails ({@code BACKEND_ERROR}, or
- * {@code WORKER_ERROR} naming the exception). Only a fault of the worker's own infrastructure (its database)
+ * {@code ErrorCodes.WORKER_ERROR} naming the exception). Only a fault of the worker's own infrastructure (its database)
  * propagates, so that the container retries the record until the database is back and nothing is lost.
  */
 @Component
 class JobRunner {
 
     /** A handler threw something it does not declare (a bug, or data it cannot handle). */
-    static final String WORKER_ERROR = "WORKER_ERROR";
-
     static final String SOURCE = "/hostplane/worker-service";
+
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
     private final EventCodec codec;
@@ -86,7 +85,7 @@ class JobRunner {
                 }
                 if (attempt >= maxAttempts) {
                     log.error("job {} failed {} times with an unexpected error", job.jobId(), attempt, unexpected);
-                    return JobEnd.failed(job, attempt, WORKER_ERROR, unexpected(attempt, unexpected));
+                    return JobEnd.failed(job, attempt, ErrorCodes.WORKER_ERROR, unexpected(attempt, unexpected));
                 }
                 pause(job.jobId().toString(), attempt, unexpected.toString());
             }

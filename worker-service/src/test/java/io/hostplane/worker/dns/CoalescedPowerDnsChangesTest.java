@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hostplane.common.dns.DnsRecord;
+import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.event.ApplyDnsChanges;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.CreateDnsRecord;
@@ -222,7 +223,7 @@ class CoalescedPowerDnsChangesTest {
         assertThat(outcomes)
                 .extracting(JobStateChanged::status)
                 .containsExactly(JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.SUCCEEDED);
-        assertThat(outcomes.get(1).error().code()).isEqualTo(PowerDnsClient.REJECTED);
+        assertThat(outcomes.get(1).error().code()).isEqualTo(ErrorCodes.DNS_REJECTED);
         assertThat(dns.answers(fqdn("c1"), Type.A)).containsExactly("192.0.2.41");
         assertThat(dns.answers(fqdn("c2"), Type.A)).containsExactly("192.0.2.42");
         assertThat(dns.answers(fqdn("www"), Type.A)).containsExactly("192.0.2.40");

@@ -84,7 +84,7 @@ class PowerDnsBackendTest extends ServedDnsBackendContract {
         assertThatThrownBy(() -> backend.createRecord(zone, record("bad", "A", "not-an-address")))
                 .isInstanceOf(JobFailure.class)
                 .satisfies(e -> {
-                    assertThat(((JobFailure) e).code()).isEqualTo(PowerDnsClient.REJECTED);
+                    assertThat(((JobFailure) e).code()).isEqualTo(ErrorCodes.DNS_REJECTED);
                     assertThat(e.getMessage()).contains("422").contains("bad." + zone);
                 });
         assertThat(stored(zone)).isEqualTo(1);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.InstallCertificate;
@@ -142,7 +143,7 @@ class NginxSslBackendTest {
             String broken = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
             JobStateChanged failed = install(jobs, fourth, broken, List.of());
             assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
-            assertThat(failed.error().code()).isEqualTo(NginxSslBackend.TEST_FAILED);
+            assertThat(failed.error().code()).isEqualTo(ErrorCodes.NGINX_TEST_FAILED);
             assertThat(failed.error().message())
                     .contains("previous certificate files restored")
                     .contains(DOMAIN + ".crt");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.JobStateChanged;
 import io.hostplane.common.event.RemoveCertificate;
@@ -137,7 +138,7 @@ class NginxSslRemovalTest {
             JobStateChanged failed = remove(jobs, NAMED);
 
             assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
-            assertThat(failed.error().code()).isEqualTo(NginxSslBackend.TEST_FAILED);
+            assertThat(failed.error().code()).isEqualTo(ErrorCodes.NGINX_TEST_FAILED);
             assertThat(failed.error().message())
                     .contains("previous certificate files restored")
                     .contains(NAMED + ".crt");

@@ -1,0 +1,58 @@
+package io.hostplane.api.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hostplane.common.event.EventCodec;
+import io.hostplane.embedded.FreePorts;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.tracing.Tracer;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/** A full record buffer refuses the request: raised as a 503 with {@code Retry-After}, for the handler to write. */
+class RequestRecorderTest {
+
+    @Test
+    void aFullBufferRaisesA503AndRunsNothing() {
+        var producers = new DefaultKafkaProducerFactory<String, String>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                "127.0.0.1:" + FreePorts.next(),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                200,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class));
+        try {
+            RequestRecordBuffer buffer =
+                    new RequestRecordBuffer(new KafkaTemplate<>(producers), new SimpleMeterRegistry(), 1, true);
+            buffer.add(new ProducerRecord<>("hostplane.audit", "k", "the one record it holds"));
+            assertThat(buffer.refusesRequests()).isTrue();
+            RequestRecorder recorder = new RequestRecorder(
+                    buffer, new EventCodec(), new StaticListableBeanFactory().getBeanProvider(Tracer.class));
+            MockServerWebExchange exchange =
+                    MockServerWebExchange.from(MockServerHttpRequest.get("/api/v1/system/hello"));
+
+            assertThatThrownBy(() -> recorder.filter(exchange, e -> Mono.error(new AssertionError("the chain ran")))
+                            .block())
+                    .isInstanceOfSatisfying(ApiException.class, refused -> {
+                        assertThat(refused.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+                        assertThat(refused.headers()).containsEntry("Retry-After", "5");
+                    });
+            assertThat(exchange.getResponse().isCommitted()).isFalse();
+        } finally {
+            producers.destroy();
+        }
+    }
+}

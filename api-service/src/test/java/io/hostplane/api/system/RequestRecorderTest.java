@@ -35,8 +35,8 @@ class RequestRecorderTest {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
                 StringSerializer.class));
         try {
-            RequestRecordBuffer buffer =
-                    new RequestRecordBuffer(new KafkaTemplate<>(producers), new SimpleMeterRegistry(), 1, true);
+            RequestRecordBuffer buffer = new RequestRecordBuffer(
+                    new KafkaTemplate<>(producers), new SimpleMeterRegistry(), new RequestRecordProperties(1, true));
             buffer.add(new ProducerRecord<>("hostplane.audit", "k", "the one record it holds"));
             assertThat(buffer.refusesRequests()).isTrue();
             RequestRecorder recorder = new RequestRecorder(

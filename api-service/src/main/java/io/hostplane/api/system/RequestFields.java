@@ -15,7 +15,7 @@ import tools.jackson.databind.JsonNode;
  * <p>A body record binds through a delegating {@code @JsonCreator} that calls {@link #bind}; the request
  * decoder ({@link RequestJsonCodec}) has already held the body to {@link RequestJson}'s rules, so a reader
  * never sees a body that is not an object, a NUL character or an integer beyond 64 bits. The fields of a
- * nested object or of an array's items are read with {@link #object} and {@link #list}, which extend the path.
+ * nested object or of an array's items are read with {@link #at} and {@link #list}, which extend the path.
  */
 public final class RequestFields {
 
@@ -30,17 +30,8 @@ public final class RequestFields {
     }
 
     /**
-     * The record {@code reader} makes of {@code body}; a 400 listing each problem if it reported any.
-     *
-     * @throws ApiException 400 with the problems, the first one in the message
-     */
-    public static <T> T bind(JsonNode body, Function<RequestFields, T> reader) {
-        return bind(body, null, reader);
-    }
-
-    /**
-     * The record {@code reader} makes of {@code body}; a 400 listing each problem if it reported any, with
-     * {@code message} (the route's own, or null for the first problem's).
+     * The record {@code reader} makes of {@code body}; a 400 listing each problem if it reported any, with the
+     * route's {@code message}.
      *
      * @throws ApiException 400 with the problems
      */
@@ -48,7 +39,7 @@ public final class RequestFields {
         List<FieldError> errors = new ArrayList<>();
         T value = reader.apply(new RequestFields(body, null, errors));
         if (!errors.isEmpty()) {
-            throw message == null ? invalid(errors) : ApiException.badRequest(message, errors);
+            throw ApiException.badRequest(message, errors);
         }
         return value;
     }
@@ -61,24 +52,9 @@ public final class RequestFields {
         return new RequestFields(node, path, errors);
     }
 
-    /** A 400 listing {@code errors}, the first one (and how many more) in the message. */
-    public static ApiException invalid(List<FieldError> errors) {
-        FieldError first = errors.get(0);
-        return ApiException.badRequest(
-                (first.field() == null ? "" : first.field() + ": ")
-                        + first.message()
-                        + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : ""),
-                errors);
-    }
-
     /** The path of member {@code name} ({@code name} at the root, {@code rate_limit.limit} below it). */
     public String path(String name) {
         return path == null ? name : path + "." + name;
-    }
-
-    /** The path of this object itself; null at the root. */
-    public String path() {
-        return path;
     }
 
     /**
@@ -100,6 +76,21 @@ public final class RequestFields {
     /** Whether this is a JSON object (an array's item may be anything). */
     public boolean isObject() {
         return node != null && node.isObject();
+    }
+
+    /** The names of this object's members, in order; none for anything else. */
+    public List<String> names() {
+        return node == null || !node.isObject() ? List.of() : List.copyOf(node.propertyNames());
+    }
+
+    /** This value (an array's item) if it is a string, else null. */
+    public String stringValue() {
+        return node != null && node.isString() ? node.asString() : null;
+    }
+
+    /** This value as JSON text, for a message that quotes it. */
+    public String json() {
+        return String.valueOf(node);
     }
 
     /** Whether member {@code name} is given, even as null. */
@@ -142,6 +133,15 @@ public final class RequestFields {
     }
 
     /**
+     * Member {@code name} if it is a string, else null, with nothing reported: for a member whose other types
+     * the route judges, as it may depend on who asks.
+     */
+    public String textOrNull(String name) {
+        JsonNode value = value(name);
+        return value != null && value.isString() ? value.asString() : null;
+    }
+
+    /**
      * Member {@code name} as a string, which the body must give: absent, null or not a string is one problem,
      * reported as given, and null.
      */
@@ -152,19 +152,6 @@ public final class RequestFields {
             return null;
         }
         return value.asString();
-    }
-
-    /** Member {@code name} as a boolean; null if absent or null, and if not a boolean, reported as given. */
-    public Boolean bool(String name, String code, String message) {
-        JsonNode value = value(name);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isBoolean()) {
-            reject(name, code, message);
-            return null;
-        }
-        return value.booleanValue();
     }
 
     /**
@@ -201,22 +188,6 @@ public final class RequestFields {
      */
     public Long requiredInteger(String name, long min, long max) {
         return RequestJson.integer(value(name), path(name), min, max, errors);
-    }
-
-    /**
-     * What {@code reader} makes of member {@code name}, an object; null if absent or null, and if not an
-     * object, reported as given.
-     */
-    public <T> T object(String name, String code, String message, Function<RequestFields, T> reader) {
-        JsonNode value = value(name);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isObject()) {
-            reject(name, code, message);
-            return null;
-        }
-        return reader.apply(new RequestFields(value, path(name), errors));
     }
 
     /**
@@ -264,11 +235,6 @@ public final class RequestFields {
             }
         }
         return items;
-    }
-
-    /** This object's size in members, or an array item's: 0 for anything else. */
-    public int size() {
-        return node == null || !node.isObject() ? 0 : node.size();
     }
 
     private JsonNode value(String name) {

@@ -31,7 +31,8 @@ class RequestFieldsTest {
         assertThat(f.text("b", ErrorCodes.INVALID, "x")).isNull();
         assertThat(f.int32("a", ErrorCodes.INVALID, "x")).isNull();
         assertThat(f.integer("b", 0, 10)).isNull();
-        assertThat(f.<String>object("a", ErrorCodes.INVALID, "x", o -> "read")).isNull();
+        assertThat(f.requiredInteger("a", 0, 10)).isNull();
+        errors.clear();
         assertThat(f.<String>list("b", 0, 10, ErrorCodes.INVALID, "x", i -> "read"))
                 .isNull();
         assertThat(errors).isEmpty();
@@ -42,15 +43,16 @@ class RequestFieldsTest {
 
     @Test
     void aMemberOfTheWrongTypeIsReportedWithTheGivenCodeAndMessage() {
-        RequestFields f = fields("{\"s\":1,\"n\":\"1\",\"o\":[],\"l\":{},\"b\":\"true\"}");
+        RequestFields f = fields("{\"s\":1,\"n\":\"1\",\"l\":{},\"t\":\"x\"}");
         assertThat(f.text("s", ErrorCodes.INVALID, "s must be a string.")).isNull();
         assertThat(f.int32("n", ErrorCodes.INVALID, "n must be a number.")).isNull();
-        assertThat(f.<String>object("o", ErrorCodes.INVALID, "o must be an object.", o -> "read"))
-                .isNull();
         assertThat(f.<String>list("l", 0, 10, ErrorCodes.INVALID, "l must be a list.", i -> "read"))
                 .isNull();
-        assertThat(f.bool("b", ErrorCodes.INVALID, "b must be true or false.")).isNull();
-        assertThat(paths()).containsExactly("s INVALID", "n INVALID", "o INVALID", "l INVALID", "b INVALID");
+        assertThat(f.texts("t", ErrorCodes.INVALID, "t must be a list.", "A string."))
+                .isNull();
+        assertThat(f.textOrNull("s")).isNull();
+        assertThat(f.textOrNull("n")).isEqualTo("1");
+        assertThat(paths()).containsExactly("s INVALID", "n INVALID", "l INVALID", "t INVALID");
         assertThat(errors.get(0).message()).isEqualTo("s must be a string.");
     }
 
@@ -92,7 +94,7 @@ class RequestFieldsTest {
                 item.requiredText("op", ErrorCodes.INVALID, "op");
                 return null;
             }
-            return item.object("record", ErrorCodes.INVALID, "an object", r -> r.int32("ttl", "BAD", "ttl"));
+            return item.at("record").int32("ttl", "BAD", "ttl");
         });
         assertThat(ttls).containsExactly(null, 60, null);
         assertThat(paths()).containsExactly("changes[0].record.ttl BAD", "changes[2].op INVALID");
@@ -122,19 +124,35 @@ class RequestFieldsTest {
     }
 
     @Test
-    void bindRefusesWithEveryProblemAndTheFirstInTheMessage() {
+    void anItemIsReadAsItselfAndReportedAtItsIndex() {
+        RequestFields f = fields("{\"offsets\":[{\"topic\":\"x\"},\"y\",{\"from\":-1}]}");
+        List<String> read = f.list("offsets", 0, 10, ErrorCodes.INVALID, "a list", item -> {
+            if (!item.isObject()) {
+                item.rejectThis(ErrorCodes.INVALID, "Not an object: " + item.json() + ".");
+                return item.stringValue();
+            }
+            item.requiredInteger("from", 0, 10);
+            return String.join(",", item.names());
+        });
+        assertThat(read).containsExactly("topic", "y", "from");
+        assertThat(paths())
+                .containsExactly("offsets[0].from INVALID", "offsets[1] INVALID", "offsets[2].from TOO_SMALL");
+        assertThat(errors.get(1).message()).isEqualTo("Not an object: \"y\".");
+    }
+
+    @Test
+    void bindRefusesWithEveryProblemAndTheRoutesMessage() {
         JsonNode body = json.readTree("{\"a\":1,\"b\":2}");
-        assertThatThrownBy(() -> RequestFields.bind(body, f -> {
+        assertThatThrownBy(() -> RequestFields.bind(body, "The thing is invalid.", f -> {
                     f.text("a", ErrorCodes.INVALID, "Not text.");
                     return f.text("b", ErrorCodes.INVALID, "Not text either.");
                 }))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
-                    assertThat(e.getMessage()).isEqualTo("a: Not text. (and 1 more)");
+                    assertThat(e.getMessage()).isEqualTo("The thing is invalid.");
+                    assertThat(e.status().value()).isEqualTo(400);
                     assertThat(e.errors()).extracting(FieldError::field).containsExactly("a", "b");
                 });
-        assertThatThrownBy(() -> RequestFields.bind(body, "The thing is invalid.", f -> f.text("a", "X", "y")))
-                .hasMessage("The thing is invalid.");
-        assertThat(RequestFields.<String>bind(json.readTree("{\"a\":\"ok\"}"), f -> f.text("a", "X", "y")))
+        assertThat(RequestFields.<String>bind(json.readTree("{\"a\":\"ok\"}"), "x", f -> f.text("a", "X", "y")))
                 .isEqualTo("ok");
     }
 

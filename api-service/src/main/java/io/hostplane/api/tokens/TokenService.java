@@ -28,7 +28,6 @@ import java.util.Set;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Creates, revokes and rotates API tokens. A caller can never hand out more than it has: a tenant token
@@ -387,33 +386,6 @@ public class TokenService {
             }
         }
         return granted;
-    }
-
-    /**
-     * The strings in the list {@code field} of {@code body}, or null (noting why in {@code errors}); for the
-     * bodies still read as trees (users, OAuth requests).
-     */
-    public static List<String> strings(JsonNode body, String field, List<FieldError> errors, boolean required) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            if (required) {
-                errors.add(new FieldError(field, ErrorCodes.REQUIRED, field + " is required."));
-            }
-            return null;
-        }
-        if (!node.isArray()) {
-            errors.add(new FieldError(field, ErrorCodes.INVALID, field + " must be a list of strings."));
-            return null;
-        }
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < node.size(); i++) {
-            if (!node.get(i).isString()) {
-                errors.add(new FieldError(field + "[" + i + "]", ErrorCodes.INVALID, "Must be a string."));
-            } else {
-                out.add(node.get(i).asString());
-            }
-        }
-        return out;
     }
 
     /**

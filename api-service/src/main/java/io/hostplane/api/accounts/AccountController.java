@@ -82,18 +82,12 @@ class AccountController {
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<ApiEnvelope>> create(
-            @RequestBody JsonNode body, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
-        JsonNode name = body.get("name");
-        if (name == null || !name.isString() || !name.asString().matches("[a-z0-9][a-z0-9-]{1,62}")) {
-            throw ApiException.badRequest(
-                    "name must be 2-63 lower-case letters, digits or hyphens.",
-                    List.of(new FieldError(
-                            "name",
-                            name == null ? ErrorCodes.REQUIRED : ErrorCodes.INVALID,
-                            "2-63 characters: a-z, 0-9, '-'; starting with a letter or digit.")));
-        }
+            @RequestBody NewAccountBody body,
+            @AuthenticationPrincipal ApiPrincipal caller,
+            ServerWebExchange exchange) {
+        String name = body.name();
         String requestId = RequestIds.of(exchange);
-        Mono<AccountStore.Account> work = accounts.create(name.asString())
+        Mono<AccountStore.Account> work = accounts.create(name)
                 .flatMap(account -> outbox.enqueue(
                                 Topics.AUDIT,
                                 account.id(),
@@ -110,7 +104,7 @@ class AccountController {
         return tx.transactional(work)
                 .onErrorMap(
                         DataIntegrityViolationException.class,
-                        e -> ApiException.conflict("Account name " + name.asString() + " is taken.", "NAME_TAKEN"))
+                        e -> ApiException.conflict("Account name " + name + " is taken.", "NAME_TAKEN"))
                 .doOnSuccess(x -> outbox.wake())
                 .map(account -> ResponseEntity.status(HttpStatus.CREATED)
                         .location(URI.create("/api/v1/accounts/" + account.id()))
@@ -151,7 +145,9 @@ class AccountController {
     }
 
     /**
-     * A JSON merge patch (RFC 7396) of the account: today only its {@code limits}. Nothing is changed unless the
+     * A JSON merge patch (RFC 7396) of the account: today only its {@code limits}. The patch stays a tree, not a
+     * record: the audit fact records it as it was sent, an unknown member at either level is named (UNSUPPORTED),
+     * and a member given as null (back to the default) differs from one left out (unchanged). Nothing is changed unless the
      * whole patch is valid; the change and its audit fact are one transaction, and this replica uses the new
      * limits at once (others within {@code hostplane.limits.cache-ttl}).
      */

@@ -13,7 +13,6 @@ import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -35,7 +34,6 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import tools.jackson.databind.JsonNode;
 
 /**
  * {@code /api/v1/backups}: backups of the caller's sites. Making, restoring and deleting one are jobs; the
@@ -46,7 +44,6 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/api/v1/backups")
 class BackupController {
 
-    static final int MAX_LABEL = 100;
     static final int DOWNLOAD_BUFFER = 64 * 1024;
 
     private final OwnedDomains owned;
@@ -105,37 +102,16 @@ class BackupController {
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<ApiEnvelope>> create(
-            @RequestBody(required = false) JsonNode body,
+            @RequestBody(required = false) NewBackupBody body,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
-        List<FieldError> errors = new ArrayList<>();
-        if (body == null || !body.isObject()) {
+        if (body == null) {
             throw ApiException.badRequest(
                     "The body must be a JSON object.",
                     List.of(new FieldError(null, ErrorCodes.INVALID, "Expected {\"domain\", \"label\"}.")));
         }
-        JsonNode domain = body.get("domain");
-        if (domain == null || !domain.isString() || domain.asString().isBlank()) {
-            errors.add(new FieldError("domain", ErrorCodes.REQUIRED, "The domain whose site to back up."));
-        }
-        JsonNode labelNode = body.get("label");
-        String label = null;
-        if (labelNode != null && !labelNode.isNull()) {
-            if (!labelNode.isString()) {
-                errors.add(new FieldError("label", ErrorCodes.INVALID, "A label is a string."));
-            } else if (labelNode.asString().length() > MAX_LABEL) {
-                errors.add(new FieldError("label", ErrorCodes.TOO_LARGE, "At most " + MAX_LABEL + " characters."));
-            } else if (labelNode.asString().chars().anyMatch(Character::isISOControl)) {
-                errors.add(new FieldError("label", ErrorCodes.INVALID, "No control characters."));
-            } else {
-                label = labelNode.asString();
-            }
-        }
-        if (!errors.isEmpty()) {
-            throw ApiException.badRequest("The backup request is invalid; nothing was done.", errors);
-        }
-        String chosenLabel = label;
-        return owned.forChange(domain.asString(), caller)
+        String chosenLabel = body.label();
+        return owned.forChange(body.domain(), caller)
                 .flatMap(d -> hasSite(d.name())
                         ? jobs.create(d, chosenLabel, caller, RequestIds.of(exchange))
                         : Mono.error(ApiException.conflict(

@@ -37,7 +37,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /** {@code /api/v1/domains/{domain}/dns/records}: list the applied records, add one (a job). */
 @RestController
@@ -98,11 +97,11 @@ class DnsRecordController {
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<ApiEnvelope>> create(
             @PathVariable String domain,
-            @RequestBody JsonNode body,
+            @RequestBody DnsRecordBody body,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
         return owned.forJob(domain, caller).flatMap(d -> {
-            DnsRecordValidator.Result checked = validator.validate(d.name(), body, "");
+            DnsRecordValidator.Result checked = validator.validate(d.name(), body, "", List.of());
             if (!checked.errors().isEmpty()) {
                 return Mono.error(ApiException.badRequest("The record is invalid.", checked.errors()));
             }
@@ -139,13 +138,13 @@ class DnsRecordController {
     Mono<ResponseEntity<ApiEnvelope>> replace(
             @PathVariable String domain,
             @PathVariable String id,
-            @RequestBody JsonNode body,
+            @RequestBody DnsRecordBody body,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
         UUID recordId = recordId(id);
         return owned.forJob(domain, caller)
                 .flatMap(d -> existing(d, recordId).flatMap(existing -> {
-                    DnsRecordValidator.Result checked = validator.validate(d.name(), body, "");
+                    DnsRecordValidator.Result checked = validator.validate(d.name(), body, "", List.of());
                     if (!checked.errors().isEmpty()) {
                         return Mono.error(ApiException.badRequest("The record is invalid.", checked.errors()));
                     }
@@ -181,58 +180,40 @@ class DnsRecordController {
     @PatchMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<ApiEnvelope>> batch(
             @PathVariable String domain,
-            @RequestBody JsonNode body,
+            @RequestBody DnsChangesBody body,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
         return owned.forJob(domain, caller).flatMap(d -> {
             List<FieldError> errors = new ArrayList<>();
-            JsonNode items = body == null ? null : body.get("changes");
-            if (items == null || !items.isArray() || items.isEmpty() || items.size() > MAX_BATCH) {
-                return Mono.error(ApiException.badRequest(
-                        "changes must be a list of 1 to " + MAX_BATCH + " changes.",
-                        List.of(new FieldError("changes", ErrorCodes.INVALID, "1 to " + MAX_BATCH + " changes."))));
-            }
             List<ApplyDnsChanges.Change> changes = new ArrayList<>();
             List<UUID> mustExist = new ArrayList<>();
             List<Integer> mustExistAt = new ArrayList<>();
-            for (int i = 0; i < items.size(); i++) {
-                JsonNode item = items.get(i);
-                String at = "changes[" + i + "]";
-                String op = item.path("op").isString() ? item.path("op").asString() : null;
-                if (op == null || !List.of("create", "replace", "delete").contains(op)) {
-                    errors.add(new FieldError(at + ".op", ErrorCodes.INVALID, "op must be create, replace or delete."));
+            for (int i = 0; i < body.changes().size(); i++) {
+                DnsChangesBody.Change item = body.changes().get(i);
+                if (item.op() == null) {
+                    errors.addAll(item.problems());
                     continue;
                 }
-                String id = null;
-                if (op.equals("create") && item.has("id")) {
-                    errors.add(new FieldError(
-                            at + ".id", ErrorCodes.INVALID, "A create change has no id: the record gets a new one."));
-                    continue;
-                }
-                if (!op.equals("create")) {
-                    id = item.path("id").isString() ? item.path("id").asString() : null;
-                    UUID parsed = id == null ? null : parseOrNull(id);
-                    if (parsed == null) {
-                        errors.add(new FieldError(
-                                at + ".id", ErrorCodes.REQUIRED, "The id of an existing record is required."));
-                        continue;
-                    }
-                    mustExist.add(parsed);
+                String id = item.id() == null ? null : item.id().toString();
+                if (item.id() != null) {
+                    mustExist.add(item.id());
                     mustExistAt.add(i);
                 }
                 DnsRecord record = null;
-                if (!op.equals("delete")) {
+                if (item.op().equals("delete") || item.record() == null) {
+                    errors.addAll(item.problems());
+                } else {
                     DnsRecordValidator.Result checked =
-                            validator.validate(d.name(), item.get("record"), at + ".record.");
+                            validator.validate(d.name(), item.record(), "changes[" + i + "].record.", item.problems());
                     errors.addAll(checked.errors());
                     if (checked.record() != null) {
                         record = withId(
                                 checked.record(),
-                                op.equals("create") ? Ids.uuidV7().toString() : id);
+                                item.op().equals("create") ? Ids.uuidV7().toString() : id);
                         id = record.id();
                     }
                 }
-                changes.add(new ApplyDnsChanges.Change(op, id, record));
+                changes.add(new ApplyDnsChanges.Change(item.op(), id, record));
             }
             return records.existing(d.name(), mustExist).flatMap(found -> {
                 for (int k = 0; k < mustExist.size(); k++) {
@@ -251,8 +232,6 @@ class DnsRecordController {
             });
         });
     }
-
-    static final int MAX_BATCH = 1000;
 
     /** 400 if the changes would leave a CNAME beside other records ({@link CnameExclusivity}). */
     private Mono<Void> cnameExclusive(DomainView d, List<ApplyDnsChanges.Change> changes, IntFunction<String> field) {

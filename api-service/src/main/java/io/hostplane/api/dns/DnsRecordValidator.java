@@ -1,5 +1,6 @@
 package io.hostplane.api.dns;
 
+import io.hostplane.api.system.RequestFields;
 import io.hostplane.common.dns.DnsRecord;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
@@ -43,18 +44,25 @@ class DnsRecordValidator {
         return properties.defaultTtl();
     }
 
-    /** The record, normalised, or the field errors; {@code prefix} names the body's place ({@code ""}, {@code changes[1].record.}). */
+    /**
+     * The record in {@code body}, normalised, or the field errors, those of its shape ({@link DnsRecordBody})
+     * among them; {@code prefix} names the body's place ({@code ""}, {@code lines[3].}).
+     */
     Result validate(String zone, JsonNode body, String prefix) {
         List<FieldError> errors = new ArrayList<>();
-        if (body == null || !body.isObject()) {
-            errors.add(new FieldError(
-                    prefix.isEmpty() ? null : prefix.substring(0, prefix.length() - 1),
-                    ErrorCodes.INVALID,
-                    "A record object is required."));
-            return new Result(null, errors);
-        }
+        DnsRecordBody record = DnsRecordBody.read(
+                RequestFields.of(body, prefix.isEmpty() ? null : prefix.substring(0, prefix.length() - 1), errors));
+        return record == null ? new Result(null, errors) : validate(zone, record, prefix, errors);
+    }
+
+    /**
+     * The record, normalised, or the field errors: {@code problems}, those found in its shape, and its own;
+     * {@code prefix} names the body's place ({@code ""}, {@code changes[1].record.}).
+     */
+    Result validate(String zone, DnsRecordBody body, String prefix, List<FieldError> problems) {
+        List<FieldError> errors = new ArrayList<>(problems);
         Name origin = name(zone + ".");
-        String type = string(body, "type", prefix, errors, true);
+        String type = body.type();
         if (type != null) {
             type = type.toUpperCase(Locale.ROOT);
             if (!TYPES.contains(type)) {
@@ -63,29 +71,27 @@ class DnsRecordValidator {
                 type = null;
             }
         }
-        String rawName = string(body, "name", prefix, errors, true);
         Name owner = null;
         String relative = null;
-        if (rawName != null) {
-            owner = owner(rawName, origin, type, prefix, errors);
+        if (body.name() != null) {
+            owner = owner(body.name(), origin, type, prefix, errors);
             if (owner != null) {
                 relative = owner.equals(origin) ? "@" : owner.relativize(origin).toString();
             }
         }
-        int ttl = ttl(body, prefix, errors);
-        Integer priority = priority(body, type, prefix, errors);
-        String content = string(body, "content", prefix, errors, true);
+        int ttl = ttl(body.ttl(), prefix, errors);
+        String content = body.content();
         if (owner != null && "CNAME".equals(type) && owner.equals(origin)) {
             errors.add(new FieldError(prefix + "name", ErrorCodes.INVALID, "A CNAME cannot be at the zone apex."));
         }
         String normalised = null;
         if (owner != null && type != null && content != null && errors.isEmpty()) {
-            normalised = DnsRecordContent.canonical(owner, origin, type, ttl, priority, content, prefix, errors);
+            normalised = DnsRecordContent.canonical(owner, origin, type, ttl, body.priority(), content, prefix, errors);
         }
         if (!errors.isEmpty()) {
             return new Result(null, errors);
         }
-        return new Result(new DnsRecord(null, relative, type, ttl, normalised, priority), List.of());
+        return new Result(new DnsRecord(null, relative, type, ttl, normalised, body.priority()), List.of());
     }
 
     record Result(DnsRecord record, List<FieldError> errors) {}
@@ -213,16 +219,10 @@ class DnsRecordValidator {
         return text.chars().anyMatch(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f));
     }
 
-    private int ttl(JsonNode body, String prefix, List<FieldError> errors) {
-        JsonNode node = body.get("ttl");
-        if (node == null || node.isNull()) {
+    private int ttl(Integer ttl, String prefix, List<FieldError> errors) {
+        if (ttl == null) {
             return properties.defaultTtl();
         }
-        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
-            errors.add(new FieldError(prefix + "ttl", ErrorCodes.INVALID, "TTL must be a whole number of seconds."));
-            return properties.defaultTtl();
-        }
-        int ttl = node.intValue();
         if (ttl < properties.minTtl()) {
             errors.add(new FieldError(
                     prefix + "ttl", ErrorCodes.TOO_SMALL, "TTL must be at least " + properties.minTtl() + " seconds."));
@@ -231,53 +231,6 @@ class DnsRecordValidator {
                     prefix + "ttl", ErrorCodes.TOO_LARGE, "TTL must be at most " + properties.maxTtl() + " seconds."));
         }
         return ttl;
-    }
-
-    private static Integer priority(JsonNode body, String type, String prefix, List<FieldError> errors) {
-        JsonNode node = body.get("priority");
-        boolean needed = "MX".equals(type) || "SRV".equals(type);
-        if (node == null || node.isNull()) {
-            if (needed) {
-                errors.add(
-                        new FieldError(prefix + "priority", ErrorCodes.REQUIRED, type + " records need a priority."));
-            }
-            return null;
-        }
-        if (!needed) {
-            errors.add(new FieldError(
-                    prefix + "priority", ErrorCodes.INVALID, "Only MX and SRV records have a priority."));
-            return null;
-        }
-        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 0 || node.intValue() > 65535) {
-            errors.add(
-                    new FieldError(prefix + "priority", ErrorCodes.INVALID, "Priority must be between 0 and 65535."));
-            return null;
-        }
-        return node.intValue();
-    }
-
-    private static String string(
-            JsonNode body, String field, String prefix, List<FieldError> errors, boolean required) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            if (required) {
-                errors.add(new FieldError(prefix + field, ErrorCodes.REQUIRED, field + " is required."));
-            }
-            return null;
-        }
-        if (!node.isString() || node.asString().isBlank()) {
-            errors.add(new FieldError(prefix + field, ErrorCodes.INVALID, field + " must be a non-empty string."));
-            return null;
-        }
-        // Checked before trimming, which would quietly drop control characters at either end.
-        if (hasControlCharacter(node.asString())) {
-            errors.add(new FieldError(
-                    prefix + field,
-                    ErrorCodes.INVALID,
-                    field + " must not contain control characters (line breaks, tabs, NUL)."));
-            return null;
-        }
-        return node.asString().trim();
     }
 
     private static Name name(String text) {

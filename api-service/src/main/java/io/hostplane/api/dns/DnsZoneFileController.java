@@ -123,14 +123,14 @@ class DnsZoneFileController {
             }
             return all(d).flatMap(current -> {
                 List<ApplyDnsChanges.Change> changes = changes(current, wanted);
-                if (changes.size() > DnsRecordController.MAX_BATCH) {
+                if (changes.size() > DnsChangesBody.MAX_BATCH) {
                     return Mono.error(ApiException.badRequest(
                             "The zone file would make " + changes.size() + " changes; at most "
-                                    + DnsRecordController.MAX_BATCH + " are applied as one job.",
+                                    + DnsChangesBody.MAX_BATCH + " are applied as one job.",
                             List.of(new FieldError(
                                     null,
                                     ErrorCodes.TOO_LARGE,
-                                    "At most " + DnsRecordController.MAX_BATCH + " changes per import."))));
+                                    "At most " + DnsChangesBody.MAX_BATCH + " changes per import."))));
                 }
                 JobService.NewJob job = new JobService.NewJob(
                                 d.tenant(),

@@ -7,8 +7,6 @@ import io.hostplane.api.system.RequestIds;
 import io.hostplane.api.system.Responses;
 import io.hostplane.api.system.security.ApiPrincipal;
 import io.hostplane.common.envelope.ApiEnvelope;
-import io.hostplane.common.envelope.ErrorCodes;
-import io.hostplane.common.envelope.FieldError;
 import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -23,7 +21,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /** {@code /api/v1/domains}: list, read, add (a job). */
 @RestController
@@ -77,17 +74,11 @@ class DomainController {
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<ApiEnvelope>> create(
-            @RequestBody JsonNode body, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
+            @RequestBody NewDomainBody body, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
         if (caller.tenant() == null) {
             throw ApiException.badRequest("The platform operator has no tenant; use a tenant's token.", List.of());
         }
-        JsonNode name = body.get("name");
-        if (name == null || !name.isString()) {
-            throw ApiException.badRequest(
-                    "name is required.",
-                    List.of(new FieldError("name", ErrorCodes.REQUIRED, "A domain name is required.")));
-        }
-        return service.create(caller.tenant(), name.asString(), caller, RequestIds.of(exchange))
+        return service.create(caller.tenant(), body.name(), caller, RequestIds.of(exchange))
                 .map(job -> Responses.accepted(exchange, job.id(), job));
     }
 }

@@ -23,7 +23,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The device flow's API: {@code POST /oauth/requests} and {@code GET /oauth/requests/verify} (public, limited
@@ -62,7 +61,7 @@ class OAuthRequestController {
     record TokenView(String id, String token, Instant tokenExpire) {}
 
     @PostMapping(path = "/api/v1/oauth/requests", consumes = MediaType.APPLICATION_JSON_VALUE)
-    Mono<ResponseEntity<ApiEnvelope>> create(@RequestBody JsonNode body, ServerWebExchange exchange) {
+    Mono<ResponseEntity<ApiEnvelope>> create(@RequestBody OAuthRequestBody body, ServerWebExchange exchange) {
         String base = publicUrl(exchange, properties);
         return service.create(body, ClientAddress.of(exchange).getHostAddress()).map(created -> {
             var r = created.request();

@@ -19,7 +19,6 @@ import io.hostplane.common.event.OAuthChanged;
 import io.hostplane.common.id.Ids;
 import io.hostplane.common.scope.Scope;
 import io.hostplane.common.topic.Topics;
-import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +30,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The OAuth device authorization flow: an app asks for scopes, a user of a tenant approves or denies on the
@@ -91,32 +89,11 @@ class OAuthService {
     /** A token issued by a refresh. */
     record Refreshed(String id, String token, Instant expiresAt) {}
 
-    Mono<Created> create(JsonNode body, String clientIp) {
-        if (body == null || !body.isObject()) {
-            throw ApiException.badRequest("A JSON object is required.", List.of());
-        }
-        List<FieldError> errors = new ArrayList<>();
-        String appName = null;
-        JsonNode name = body.get("app_name");
-        if (name == null || name.isNull()) {
-            errors.add(new FieldError("app_name", ErrorCodes.REQUIRED, "app_name is required."));
-        } else if (!name.isString()
-                || name.asString().isBlank()
-                || name.asString().length() > 100
-                || name.asString().chars().anyMatch(Character::isISOControl)) {
-            errors.add(new FieldError("app_name", ErrorCodes.INVALID, "1 to 100 printable characters."));
-        } else {
-            appName = name.asString().strip();
-        }
-        String homepage = url(body, "app_url_homepage", errors);
-        String returnUrl = url(body, "app_url_return", errors);
-        List<String> scopes = TokenService.strings(body, "scopes", errors, true);
-        if (scopes != null) {
-            TokenService.scopes(scopes, true, errors);
-        }
-        if (!errors.isEmpty()) {
-            throw ApiException.badRequest("The authorization request is invalid.", errors);
-        }
+    Mono<Created> create(OAuthRequestBody body, String clientIp) {
+        String appName = body.appName();
+        String homepage = body.homepage();
+        String returnUrl = body.returnUrl();
+        List<String> scopes = body.scopes();
         String verifyToken = "hpv_" + randomText(32);
         Instant expires = Instant.now().plus(properties.requestLifetime());
         return requests.create(
@@ -359,27 +336,6 @@ class OAuthService {
     private Mono<Void> publish(String type, String subject, String tenant, String requestId, OAuthChanged data) {
         var event = codec.event(ApiEvents.SOURCE, type, subject, tenant, requestId, null, null, data);
         return outbox.enqueue(Topics.AUDIT, tenant, event);
-    }
-
-    private static String url(JsonNode body, String field, List<FieldError> errors) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        try {
-            if (!node.isString() || node.asString().length() > 2000) {
-                throw new IllegalArgumentException();
-            }
-            URI uri = URI.create(node.asString());
-            if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
-                throw new IllegalArgumentException();
-            }
-            return uri.toString();
-        } catch (IllegalArgumentException e) {
-            errors.add(
-                    new FieldError(field, ErrorCodes.INVALID, "An absolute http(s) URL of at most 2000 characters."));
-            return null;
-        }
     }
 
     private static String randomText(int bytes) {

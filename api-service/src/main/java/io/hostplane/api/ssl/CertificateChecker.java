@@ -1,5 +1,6 @@
 package io.hostplane.api.ssl;
 
+import io.hostplane.api.system.RequestFields;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
 import io.hostplane.common.job.Warning;
@@ -80,15 +81,21 @@ final class CertificateChecker {
 
     record Result(Checked checked, List<FieldError> errors) {}
 
+    /** The certificate in {@code body}, checked as {@link #check(String, SslCertificateBody, List)} does. */
     Result check(String domain, JsonNode body) {
         List<FieldError> errors = new ArrayList<>();
-        if (body == null || !body.isObject()) {
-            errors.add(new FieldError(null, ErrorCodes.INVALID, "The body must be a JSON object."));
-            return new Result(null, errors);
-        }
-        String certText = text(body, "certificate", true, MAX_CERTIFICATE_CHARS, errors);
-        String chainText = text(body, "chain", false, MAX_CHAIN_CHARS, errors);
-        String keyText = text(body, "private_key", true, MAX_KEY_CHARS, errors);
+        return check(domain, SslCertificateBody.read(RequestFields.of(body, null, errors)), errors);
+    }
+
+    /**
+     * The certificate, key and chain of {@code body} for {@code domain}, or the field errors: {@code problems},
+     * those found in its shape, and every one found here.
+     */
+    Result check(String domain, SslCertificateBody body, List<FieldError> problems) {
+        List<FieldError> errors = new ArrayList<>(problems);
+        String certText = body.certificate();
+        String chainText = body.chain();
+        String keyText = body.privateKey();
 
         List<X509Certificate> certs = certText == null ? null : certificates("certificate", certText, errors);
         List<X509Certificate> chain = new ArrayList<>();
@@ -141,30 +148,6 @@ final class CertificateChecker {
             errors.add(new FieldError("certificate", ErrorCodes.INVALID, "The certificate cannot be encoded."));
             return new Result(null, errors);
         }
-    }
-
-    private static String text(JsonNode body, String field, boolean required, int max, List<FieldError> errors) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            if (required) {
-                errors.add(new FieldError(field, ErrorCodes.REQUIRED, field + " is required (PEM)."));
-            }
-            return null;
-        }
-        if (!node.isString()) {
-            errors.add(new FieldError(field, ErrorCodes.INVALID, field + " must be a string of PEM text."));
-            return null;
-        }
-        String value = node.asString();
-        if (value.length() > max) {
-            errors.add(new FieldError(field, ErrorCodes.TOO_LARGE, field + " is longer than " + max + " characters."));
-            return null;
-        }
-        if (required && value.isBlank()) {
-            errors.add(new FieldError(field, ErrorCodes.REQUIRED, field + " is required (PEM)."));
-            return null;
-        }
-        return value;
     }
 
     /** Every block of {@code text} as a certificate; any other block or an unreadable one is an error. */

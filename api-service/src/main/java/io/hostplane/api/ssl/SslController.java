@@ -12,6 +12,7 @@ import io.hostplane.common.event.RemoveCertificate;
 import io.hostplane.common.id.Ids;
 import io.hostplane.common.job.JobTypes;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /**
  * {@code /api/v1/domains/{domain}/ssl}: show the domain's certificate; install one or remove it (jobs). The private key
@@ -99,11 +99,11 @@ class SslController {
     @PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<ApiEnvelope>> install(
             @PathVariable String domain,
-            @RequestBody JsonNode body,
+            @RequestBody SslCertificateBody body,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
         return owned.forChange(domain, caller).flatMap(d -> {
-            CertificateChecker.Result result = checker.check(d.name(), body);
+            CertificateChecker.Result result = checker.check(d.name(), body, List.of());
             if (!result.errors().isEmpty()) {
                 return Mono.error(ApiException.badRequest(
                         "The certificate cannot be installed; nothing was changed.", result.errors()));

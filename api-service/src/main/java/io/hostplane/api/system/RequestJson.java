@@ -2,7 +2,6 @@ package io.hostplane.api.system;
 
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -115,14 +114,30 @@ public final class RequestJson {
             errors.add(new FieldError(field, ErrorCodes.INVALID, "Must be a whole number."));
             return null;
         }
-        if (!node.canConvertToLong() || node.longValue() < min || node.longValue() > max) {
-            boolean low = node.bigIntegerValue().compareTo(BigInteger.valueOf(min)) < 0;
-            errors.add(new FieldError(
-                    field,
-                    low ? ErrorCodes.TOO_SMALL : ErrorCodes.TOO_LARGE,
-                    "Must be between " + min + " and " + max + "."));
+        if (!node.canConvertToLong()) {
+            boolean low = node.bigIntegerValue().signum() < 0;
+            errors.add(outOfRange(field, low, min, max));
             return null;
         }
-        return node.longValue();
+        return within(node.longValue(), field, min, max, errors);
+    }
+
+    /**
+     * {@code value} if it is within {@code min..max}; else a field error on {@code field}, as {@link #integer}
+     * reports one, and null. For a whole number bound before its range is known to the route.
+     */
+    public static Long within(long value, String field, long min, long max, List<FieldError> errors) {
+        if (value < min || value > max) {
+            errors.add(outOfRange(field, value < min, min, max));
+            return null;
+        }
+        return value;
+    }
+
+    private static FieldError outOfRange(String field, boolean low, long min, long max) {
+        return new FieldError(
+                field,
+                low ? ErrorCodes.TOO_SMALL : ErrorCodes.TOO_LARGE,
+                "Must be between " + min + " and " + max + ".");
     }
 }

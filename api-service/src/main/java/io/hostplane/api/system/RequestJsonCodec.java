@@ -14,13 +14,15 @@ import org.springframework.http.codec.json.JacksonJsonDecoder;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.util.MimeType;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The one reader of request JSON: the application's JSON decoder, replaced by one that passes every request
- * body read as a {@link JsonNode} through {@link RequestJson#check} before a controller sees it. Bodies the
- * API's own clients decode (e.g. a JWKS document) are not request bodies and are left alone.
+ * The one reader of request JSON: the application's JSON decoder, replaced by one that reads every request
+ * body as a {@link JsonNode}, passes it through {@link RequestJson#check}, and only then binds it to the
+ * controller's type (a body record, through its {@link RequestFields} reader). Bodies the API's own clients
+ * decode (e.g. a JWKS document) are not request bodies and are left alone.
  */
 @Configuration(proxyBeanMethods = false)
 class RequestJsonCodec {
@@ -33,6 +35,8 @@ class RequestJsonCodec {
     }
 
     static final class CheckingDecoder extends JacksonJsonDecoder {
+
+        private static final ResolvableType TREE = ResolvableType.forClass(JsonNode.class);
 
         private static final String REQUEST_BODY = CheckingDecoder.class.getName() + ".requestBody";
 
@@ -54,15 +58,32 @@ class RequestJsonCodec {
         @Override
         public Object decode(DataBuffer buffer, ResolvableType targetType, MimeType mimeType, Map<String, Object> hints)
                 throws DecodingException {
-            Object value = super.decode(buffer, targetType, mimeType, hints);
-            // An empty body decodes to nothing: whether one is required is the route's decision.
-            if (hints != null
-                    && hints.containsKey(REQUEST_BODY)
-                    && value instanceof JsonNode node
-                    && !node.isMissingNode()) {
+            if (hints == null || !hints.containsKey(REQUEST_BODY)) {
+                return super.decode(buffer, targetType, mimeType, hints);
+            }
+            JsonNode node = (JsonNode) super.decode(buffer, TREE, mimeType, hints);
+            // A body of white space decodes to nothing: whether one is required is the route's decision.
+            if (node != null && !node.isMissingNode()) {
                 RequestJson.check(node);
             }
-            return value;
+            if (node == null || targetType.isAssignableFrom(TREE)) {
+                return node;
+            }
+            if (node.isMissingNode()) {
+                // As a tree, such a body reads as an object without members; a record reads it so too.
+                node = getMapper().createObjectNode();
+            }
+            try {
+                return getMapper().treeToValue(node, getMapper().constructType(targetType.getType()));
+            } catch (JacksonException e) {
+                // A body record's reader refuses with the field paths; the binding wraps that refusal.
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                    if (t instanceof ApiException refused) {
+                        throw refused;
+                    }
+                }
+                throw new DecodingException("JSON decoding error: " + e.getOriginalMessage(), e);
+            }
         }
     }
 }

@@ -6,7 +6,6 @@ import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.Cursors;
 import io.hostplane.api.system.Paging;
 import io.hostplane.api.system.RequestIds;
-import io.hostplane.api.system.RequestJson;
 import io.hostplane.api.system.Responses;
 import io.hostplane.api.system.security.ApiPrincipal;
 import io.hostplane.common.envelope.ApiEnvelope;
@@ -14,7 +13,6 @@ import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
 import java.net.URI;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -30,7 +28,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /**
  * {@code /api/v1/tokens}: create (the plain token is shown once), list, read, revoke, rotate. A tenant's
@@ -58,7 +55,7 @@ class TokenController {
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<ApiEnvelope>> create(
-            @RequestBody JsonNode body, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
+            @RequestBody NewTokenBody body, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
         return tenantOfNewToken(body, caller)
                 .zipWith(service.ceilings(caller))
                 .flatMap(found -> {
@@ -114,21 +111,10 @@ class TokenController {
     @PostMapping(path = "/{id}/rotate", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<ApiEnvelope>> rotate(
             @PathVariable String id,
-            @RequestBody(required = false) JsonNode body,
+            @RequestBody(required = false) RotateTokenBody body,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
-        // The body, when there is one, is an object (checked as request JSON is read).
-        long grace = 0;
-        JsonNode g = body == null ? null : body.get("grace_seconds");
-        if (g != null && !g.isNull()) {
-            List<FieldError> errors = new ArrayList<>();
-            Long checked = RequestJson.integer(g, "grace_seconds", 0, 86_400, errors);
-            if (checked == null) {
-                throw ApiException.badRequest("grace_seconds must be between 0 and 86400.", errors);
-            }
-            grace = checked;
-        }
-        long graceSeconds = grace;
+        long graceSeconds = body == null || body.graceSeconds() == null ? 0 : body.graceSeconds();
         return visible(id, caller)
                 .flatMap(old -> {
                     Instant now = Instant.now();
@@ -158,9 +144,9 @@ class TokenController {
     }
 
     /** The tenant of a new token: the caller's, or for the platform operator the optional {@code tenant}. */
-    private Mono<String> tenantOfNewToken(JsonNode body, ApiPrincipal caller) {
-        JsonNode tenant = body == null ? null : body.get("tenant");
-        if (tenant == null || tenant.isNull()) {
+    private Mono<String> tenantOfNewToken(NewTokenBody body, ApiPrincipal caller) {
+        String tenant = body.tenant();
+        if (tenant == null) {
             return Mono.just(caller.tenant() == null ? "" : caller.tenant());
         }
         if (!caller.isOperator()) {
@@ -168,16 +154,10 @@ class TokenController {
                     "Only the platform operator may name a tenant.",
                     List.of(new FieldError("tenant", ErrorCodes.INVALID, "Not allowed for a tenant's token."))));
         }
-        if (!tenant.isString()) {
-            return Mono.error(ApiException.badRequest(
-                    "tenant must be an account id.",
-                    List.of(new FieldError("tenant", ErrorCodes.INVALID, "An account id such as t_…."))));
-        }
-        return accounts.findById(tenant.asString())
+        return accounts.findById(tenant)
                 .map(AccountStore.Account::id)
                 .switchIfEmpty(Mono.error(ApiException.badRequest(
                         "No such tenant.",
-                        List.of(new FieldError(
-                                "tenant", ErrorCodes.INVALID, "No account " + tenant.asString() + ".")))));
+                        List.of(new FieldError("tenant", ErrorCodes.INVALID, "No account " + tenant + ".")))));
     }
 }

@@ -8,6 +8,7 @@ import io.hostplane.api.outbox.Outbox;
 import io.hostplane.api.ratelimit.RateLimitProperties;
 import io.hostplane.api.system.ApiEvents;
 import io.hostplane.api.system.ApiException;
+import io.hostplane.api.system.RequestFields;
 import io.hostplane.api.system.RequestJson;
 import io.hostplane.api.system.security.ApiPrincipal;
 import io.hostplane.api.system.security.Cidr;
@@ -20,7 +21,6 @@ import io.hostplane.common.event.TokenChanged;
 import io.hostplane.common.scope.Scope;
 import io.hostplane.common.topic.Topics;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -28,7 +28,6 @@ import java.util.Set;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Creates, revokes and rotates API tokens. A caller can never hand out more than it has: a tenant token
@@ -126,21 +125,14 @@ public class TokenService {
      * every field above the caller's {@code ceilings} (403). Restrictions the body leaves out are inherited from
      * the caller when it has them (a token limited to some networks makes tokens limited to them).
      */
-    TokenStore.TokenSpec spec(JsonNode body, ApiPrincipal caller, String tenantOfNewToken, TokenCeilings ceilings) {
+    TokenStore.TokenSpec spec(NewTokenBody body, ApiPrincipal caller, String tenantOfNewToken, TokenCeilings ceilings) {
         List<FieldError> errors = new ArrayList<>();
-        if (body == null || !body.isObject()) {
-            throw ApiException.badRequest("A JSON object is required.", List.of());
+        String description = body.description();
+        if (description != null && description.length() > 200) {
+            errors.add(new FieldError("description", ErrorCodes.INVALID, NewTokenBody.DESCRIPTION));
+            description = null;
         }
-        String description = null;
-        JsonNode d = body.get("description");
-        if (d != null && !d.isNull()) {
-            if (!d.isString() || d.asString().length() > 200) {
-                errors.add(new FieldError("description", ErrorCodes.INVALID, "At most 200 characters of text."));
-            } else {
-                description = d.asString();
-            }
-        }
-        List<String> scopes = strings(body, "scopes", errors, true);
+        List<String> scopes = body.scopes();
         if (scopes != null) {
             int before = errors.size();
             Set<Scope> granted = scopes(scopes, tenantOfNewToken != null, errors);
@@ -154,27 +146,18 @@ public class TokenService {
         Instant now = Instant.now();
         Instant latest = now.plus(properties.maxLifetime());
         Instant expires = latest;
-        JsonNode e = body.get("expires_at");
-        if (e != null && !e.isNull()) {
-            try {
-                if (!e.isString()) {
-                    throw new DateTimeParseException("not a string", e.toString(), 0);
-                }
-                expires = Instant.parse(e.asString());
-                if (!expires.isAfter(now)) {
-                    errors.add(new FieldError("expires_at", ErrorCodes.TOO_SMALL, "Must be in the future."));
-                } else if (expires.isAfter(latest)) {
-                    errors.add(new FieldError(
-                            "expires_at",
-                            ErrorCodes.TOO_LARGE,
-                            "Tokens live at most " + properties.maxLifetime().toDays() + " days."));
-                }
-            } catch (DateTimeParseException ex) {
+        if (body.expiresAt() != null) {
+            expires = body.expiresAt();
+            if (!expires.isAfter(now)) {
+                errors.add(new FieldError("expires_at", ErrorCodes.TOO_SMALL, "Must be in the future."));
+            } else if (expires.isAfter(latest)) {
                 errors.add(new FieldError(
-                        "expires_at", ErrorCodes.INVALID, "An ISO-8601 instant, e.g. 2027-01-01T00:00:00Z."));
+                        "expires_at",
+                        ErrorCodes.TOO_LARGE,
+                        "Tokens live at most " + properties.maxLifetime().toDays() + " days."));
             }
         }
-        List<String> cidrs = strings(body, "allowed_cidrs", errors, false);
+        List<String> cidrs = body.allowedCidrs();
         if (cidrs != null) {
             for (int i = 0; i < cidrs.size(); i++) {
                 if (Cidr.parse(cidrs.get(i)).isEmpty()) {
@@ -183,7 +166,7 @@ public class TokenService {
                 }
             }
         }
-        List<String> domains = strings(body, "allowed_domains", errors, false);
+        List<String> domains = body.allowedDomains();
         List<String> normalised = new ArrayList<>();
         if (domains != null) {
             for (int i = 0; i < domains.size(); i++) {
@@ -197,23 +180,18 @@ public class TokenService {
         }
         Integer limit = null;
         Integer period = null;
-        JsonNode r = body.get("rate_limit");
-        if (r != null && !r.isNull()) {
-            JsonNode l = r.get("limit");
-            JsonNode p = r.get("period_seconds");
-            Long l2 = RequestJson.integer(l, "rate_limit.limit", 1, 1_000_000, errors);
-            Long p2 = RequestJson.integer(p, "rate_limit.period_seconds", 1, 86_400, errors);
-            limit = l2 == null ? null : l2.intValue();
-            period = p2 == null ? null : p2.intValue();
+        if (body.rateLimit() != null) {
+            Long l = RequestJson.within(body.rateLimit(), "rate_limit.limit", 1, 1_000_000, errors);
+            Long p = RequestJson.within(body.ratePeriodSeconds(), "rate_limit.period_seconds", 1, 86_400, errors);
+            limit = l == null ? null : l.intValue();
+            period = p == null ? null : p.intValue();
         }
-        String callbackUrl = null;
-        JsonNode cb = body.get("callback_url");
-        if (cb != null && !cb.isNull()) {
-            String problem = cb.isString() ? CallbackUrls.shapeProblem(cb.asString()) : "Must be a string.";
+        String callbackUrl = body.callbackUrl();
+        if (callbackUrl != null) {
+            String problem = CallbackUrls.shapeProblem(callbackUrl);
             if (problem != null) {
                 errors.add(new FieldError("callback_url", ErrorCodes.INVALID, problem));
-            } else {
-                callbackUrl = cb.asString();
+                callbackUrl = null;
             }
         }
         if (!errors.isEmpty()) {
@@ -232,8 +210,7 @@ public class TokenService {
                 period = inherited.periodSeconds();
             }
         }
-        boolean explicitExpiry = e != null && !e.isNull();
-        if (explicitExpiry) {
+        if (body.expiresAt() != null) {
             String problem = ceilings.expiryProblem(expires);
             if (problem != null) {
                 over.add(new FieldError("expires_at", ErrorCodes.TOO_LARGE, problem));
@@ -411,27 +388,15 @@ public class TokenService {
         return granted;
     }
 
-    /** The strings in the list {@code field} of {@code body}, or null (noting why in {@code errors}). */
-    public static List<String> strings(JsonNode body, String field, List<FieldError> errors, boolean required) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            if (required) {
-                errors.add(new FieldError(field, ErrorCodes.REQUIRED, field + " is required."));
-            }
+    /**
+     * Member {@code field} as a list of strings, or null; each problem reported as the bodies that take scopes
+     * report it ({@code scopes} REQUIRED, not a list, {@code scopes[2]} not a string).
+     */
+    public static List<String> strings(RequestFields fields, String field, boolean required) {
+        if (required && !fields.given(field)) {
+            fields.reject(field, ErrorCodes.REQUIRED, field + " is required.");
             return null;
         }
-        if (!node.isArray()) {
-            errors.add(new FieldError(field, ErrorCodes.INVALID, field + " must be a list of strings."));
-            return null;
-        }
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < node.size(); i++) {
-            if (!node.get(i).isString()) {
-                errors.add(new FieldError(field + "[" + i + "]", ErrorCodes.INVALID, "Must be a string."));
-            } else {
-                out.add(node.get(i).asString());
-            }
-        }
-        return out;
+        return fields.texts(field, ErrorCodes.INVALID, field + " must be a list of strings.", "Must be a string.");
     }
 }

@@ -24,9 +24,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -42,7 +40,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /**
  * {@code /api/v1/users}: the people of a tenant who sign in to approve OAuth requests. A user's
@@ -53,8 +50,6 @@ import tools.jackson.databind.JsonNode;
 @RestController
 @RequestMapping("/api/v1/users")
 class UserController {
-
-    private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._@+-]{2,63}");
 
     private final UserStore users;
     private final AccountStore accounts;
@@ -95,39 +90,21 @@ class UserController {
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<ApiEnvelope>> create(
-            @RequestBody JsonNode body, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
-        if (body == null || !body.isObject()) {
-            throw ApiException.badRequest("A JSON object is required.", List.of());
-        }
+            @RequestBody NewUserBody body, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
         List<FieldError> errors = new ArrayList<>();
-        String username = text(body, "username", errors);
-        if (username != null) {
-            username = username.toLowerCase(Locale.ROOT);
-            if (!USERNAME.matcher(username).matches()) {
-                errors.add(new FieldError(
-                        "username",
-                        ErrorCodes.INVALID,
-                        "3 to 64 characters: letters, digits and . _ @ + - (an e-mail address works)."));
-            }
-        }
-        String password = text(body, "password", errors);
-        if (password != null && Passwords.problem(password) != null) {
-            errors.add(new FieldError("password", ErrorCodes.INVALID, Passwords.problem(password)));
-        }
-        List<String> scopes = body.has("scopes")
-                ? TokenService.strings(body, "scopes", errors, true)
+        String username = body.username();
+        String password = body.password();
+        List<String> scopes = body.scopes() != null
+                ? body.scopes()
                 : caller.isOperator() ? List.of(Scope.ALL) : caller.grantedScopes();
-        if (scopes != null) {
-            Set<Scope> granted = TokenService.scopes(scopes, true, errors);
-            if (!caller.isOperator() && !caller.scopes().containsAll(granted)) {
-                throw ApiException.forbidden("A token cannot give a user scopes it does not hold.");
-            }
+        Set<Scope> granted = TokenService.scopes(scopes, true, errors);
+        if (!caller.isOperator() && !caller.scopes().containsAll(granted)) {
+            throw ApiException.forbidden("A token cannot give a user scopes it does not hold.");
         }
-        String tenantField =
-                body.path("tenant").isString() ? body.path("tenant").asString() : null;
+        String tenantField = body.tenant();
         if (caller.isOperator() && tenantField == null) {
             errors.add(new FieldError("tenant", ErrorCodes.REQUIRED, "The platform operator names the tenant."));
-        } else if (!caller.isOperator() && body.has("tenant")) {
+        } else if (!caller.isOperator() && body.tenantGiven()) {
             errors.add(new FieldError("tenant", ErrorCodes.INVALID, "Not allowed for a tenant's token."));
         }
         if (!errors.isEmpty()) {
@@ -194,19 +171,6 @@ class UserController {
         var event = codec.event(
                 ApiEvents.SOURCE, type, "users/" + user.id(), user.tenant(), RequestIds.of(exchange), null, null, data);
         return outbox.enqueue(Topics.AUDIT, user.tenant(), event);
-    }
-
-    private static String text(JsonNode body, String field, List<FieldError> errors) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            errors.add(new FieldError(field, ErrorCodes.REQUIRED, field + " is required."));
-            return null;
-        }
-        if (!node.isString()) {
-            errors.add(new FieldError(field, ErrorCodes.INVALID, field + " must be a string."));
-            return null;
-        }
-        return node.asString();
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.hostplane.bench;
 
+import static io.hostplane.bench.BenchSupport.seconds;
+
 import io.hostplane.worker.backup.ArchiveSummary;
 import io.hostplane.worker.backup.SiteArchiver;
 import io.hostplane.worker.backup.SiteRestorer;
@@ -143,10 +145,6 @@ public final class BackupBench {
             // not Linux
         }
         return "n/a";
-    }
-
-    private static double seconds(long since) {
-        return (System.nanoTime() - since) / 1e9;
     }
 
     private static void deleteTree(Path root) throws IOException {

@@ -1,5 +1,8 @@
 package io.hostplane.bench;
 
+import static io.hostplane.bench.BenchSupport.JSON;
+import static io.hostplane.bench.BenchSupport.authorized;
+
 import io.hostplane.embedded.PowerDnsServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +34,6 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Issue 5's DNS benchmark: changes applied per second into PowerDNS, "accepted → visible to a DNS query",
@@ -169,8 +171,8 @@ public final class DnsBench {
                 sorted.length,
                 failed,
                 sorted.length / seconds,
-                LoadDriver.percentile(sorted, 0.50) / 1000.0,
-                LoadDriver.percentile(sorted, 0.99) / 1000.0);
+                BenchSupport.percentile(sorted, 0.50) / 1000.0,
+                BenchSupport.percentile(sorted, 0.99) / 1000.0);
     }
 
     /** Changes one integrator client may have submitted and not yet seen visible. */
@@ -275,10 +277,8 @@ public final class DnsBench {
     private static Map<String, String> statuses(String base, String token, List<String> ids) throws Exception {
         StringBuilder query = new StringBuilder("?limit=200");
         ids.forEach(id -> query.append("&id=").append(id));
-        HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs" + query))
-                .header("Authorization", "Bearer " + token)
-                .GET()
-                .build());
+        HttpResponse<String> answer =
+                send(authorized(base + "/api/v1/jobs" + query, token).GET().build());
         Map<String, String> statuses = new HashMap<>();
         if (answer.statusCode() != 200) {
             return statuses;
@@ -288,8 +288,6 @@ public final class DnsBench {
         }
         return statuses;
     }
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /**
      * One change straight to PowerDNS, retried on a 5xx as a careful integrator would (PowerDNS's SQLite
@@ -332,8 +330,7 @@ public final class DnsBench {
     /** {@code POST …/dns/records}: one new A record through Hostplane (a job). */
     private static HttpResponse<String> postRecord(String base, String token, String zone, String name, String address)
             throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(base + "/api/v1/domains/" + zone + "/dns/records"))
-                .header("Authorization", "Bearer " + token)
+        return send(authorized(base + "/api/v1/domains/" + zone + "/dns/records", token)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"name\":\"" + name + "\",\"type\":\"A\",\"ttl\":300,\"content\":\"" + address + "\"}"))
@@ -349,9 +346,7 @@ public final class DnsBench {
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline) {
-            String body = send(HttpRequest.newBuilder(
-                                    URI.create(base + "/api/v1/jobs/" + m.group(1) + "?wait=20s&until=terminal"))
-                            .header("Authorization", "Bearer " + token)
+            String body = send(authorized(base + "/api/v1/jobs/" + m.group(1) + "?wait=20s&until=terminal", token)
                             .GET()
                             .build())
                     .body();

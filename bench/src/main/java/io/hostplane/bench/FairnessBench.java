@@ -53,7 +53,7 @@ public final class FairnessBench {
             burstPool.submit(() -> {
                 while (sent.getAndIncrement() < burst) {
                     try {
-                        int status = JobBench.HTTP
+                        int status = BenchSupport.HTTP
                                 .send(
                                         JobBench.createRequest(base, busy, busyZone, "b" + System.nanoTime()),
                                         HttpResponse.BodyHandlers.discarding())
@@ -76,7 +76,7 @@ public final class FairnessBench {
         while ((!burstPool.isTerminated() || i < 10) && i < 200) {
             int z = i++ % 2;
             long start = System.nanoTime();
-            HttpResponse<String> created = JobBench.HTTP.send(
+            HttpResponse<String> created = BenchSupport.HTTP.send(
                     JobBench.createRequest(base, quiet, quietZones[z], "q" + start),
                     HttpResponse.BodyHandlers.ofString());
             long acceptedAt = System.nanoTime();
@@ -126,9 +126,9 @@ public final class FairnessBench {
                     labels[z],
                     latencies.get(z).size(),
                     latencies.get(z).size() - done.length,
-                    LoadDriver.percentile(done, 0.50) / 1.0,
+                    BenchSupport.percentile(done, 0.50) / 1.0,
                     done.length == 0 ? 0 : done[done.length - 1],
-                    LoadDriver.percentile(accepting, 0.50) / 1.0,
+                    BenchSupport.percentile(accepting, 0.50) / 1.0,
                     accepting.length == 0 ? 0 : accepting[accepting.length - 1]);
         }
     }

@@ -1,7 +1,9 @@
 package io.hostplane.bench;
 
+import static io.hostplane.bench.BenchSupport.HTTP;
+import static io.hostplane.bench.BenchSupport.authorized;
+
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -72,11 +74,6 @@ public final class JobBench {
         }
     }
 
-    static final HttpClient HTTP = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
-
     static void polling(String base, String token, Duration duration, int concurrency) throws Exception {
         String job = createAndFinish(base, token);
         HttpResponse<String> first =
@@ -94,8 +91,7 @@ public final class JobBench {
                 new Scenario("GET /api/v1/jobs/{id} (200)", n -> get(base + "/api/v1/jobs/" + job, token)),
                 new Scenario(
                         "GET /api/v1/jobs/{id} If-None-Match (304)",
-                        n -> HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs/" + job))
-                                .header("Authorization", "Bearer " + token)
+                        n -> authorized(base + "/api/v1/jobs/" + job, token)
                                 .header("If-None-Match", etag)
                                 .GET()
                                 .build()));
@@ -192,10 +188,10 @@ public final class JobBench {
         result("jobs", n);
         result("refused", refused);
         result("failed", failed);
-        result("accept_p50_ms", LoadDriver.percentile(accept, 0.50) / 1000.0);
-        result("accept_p99_ms", LoadDriver.percentile(accept, 0.99) / 1000.0);
-        result("done_p50_ms", LoadDriver.percentile(done, 0.50) / 1000.0);
-        result("done_p99_ms", LoadDriver.percentile(done, 0.99) / 1000.0);
+        result("accept_p50_ms", BenchSupport.percentile(accept, 0.50) / 1000.0);
+        result("accept_p99_ms", BenchSupport.percentile(accept, 0.99) / 1000.0);
+        result("done_p50_ms", BenchSupport.percentile(done, 0.50) / 1000.0);
+        result("done_p99_ms", BenchSupport.percentile(done, 0.99) / 1000.0);
     }
 
     private static void printRow(String name, long[] sorted) {
@@ -203,9 +199,9 @@ public final class JobBench {
                 Locale.ROOT,
                 "| %s | %.1f | %.1f | %.1f | %.1f |%n",
                 name,
-                LoadDriver.percentile(sorted, 0.50) / 1000.0,
-                LoadDriver.percentile(sorted, 0.90) / 1000.0,
-                LoadDriver.percentile(sorted, 0.99) / 1000.0,
+                BenchSupport.percentile(sorted, 0.50) / 1000.0,
+                BenchSupport.percentile(sorted, 0.90) / 1000.0,
+                BenchSupport.percentile(sorted, 0.99) / 1000.0,
                 sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1000.0);
     }
 
@@ -271,13 +267,13 @@ public final class JobBench {
                 refused.get(),
                 errors.get(),
                 skipped,
-                LoadDriver.percentile(sorted, 0.50) / 1000.0,
-                LoadDriver.percentile(sorted, 0.99) / 1000.0);
+                BenchSupport.percentile(sorted, 0.50) / 1000.0,
+                BenchSupport.percentile(sorted, 0.99) / 1000.0);
         result("offered", total);
         result("accepted", accepted.get());
         result("refused", refused.get() + errors.get() + skipped);
-        result("accept_p50_ms", LoadDriver.percentile(sorted, 0.50) / 1000.0);
-        result("accept_p99_ms", LoadDriver.percentile(sorted, 0.99) / 1000.0);
+        result("accept_p50_ms", BenchSupport.percentile(sorted, 0.50) / 1000.0);
+        result("accept_p99_ms", BenchSupport.percentile(sorted, 0.99) / 1000.0);
     }
 
     /** Appends {@code KEY.metric value} to the file named by {@code bench.results}, if any. */
@@ -290,14 +286,7 @@ public final class JobBench {
         try {
             Files.writeString(
                     Path.of(file),
-                    String.format(
-                            Locale.ROOT,
-                            "%s.%s %s%n",
-                            key,
-                            metric,
-                            value == Math.rint(value)
-                                    ? Long.toString((long) value)
-                                    : String.format(Locale.ROOT, "%.3f", value)),
+                    String.format(Locale.ROOT, "%s.%s %s%n", key, metric, BenchSupport.number(value)),
                     java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
         } catch (java.io.IOException e) {
@@ -378,10 +367,10 @@ public final class JobBench {
         result("succeeded", sorted.length);
         result("refused", refused.get());
         result("not_done", failed.get());
-        result("p50_ms", LoadDriver.percentile(sorted, 0.50) / 1000.0);
-        result("p99_ms", LoadDriver.percentile(sorted, 0.99) / 1000.0);
-        result("done_p50_ms", LoadDriver.percentile(done, 0.50) / 1000.0);
-        result("done_p99_ms", LoadDriver.percentile(done, 0.99) / 1000.0);
+        result("p50_ms", BenchSupport.percentile(sorted, 0.50) / 1000.0);
+        result("p99_ms", BenchSupport.percentile(sorted, 0.99) / 1000.0);
+        result("done_p50_ms", BenchSupport.percentile(done, 0.50) / 1000.0);
+        result("done_p99_ms", BenchSupport.percentile(done, 0.99) / 1000.0);
     }
 
     /** One line: the span's p50, p90, p99 and maximum, from microseconds sorted ascending. */
@@ -390,9 +379,9 @@ public final class JobBench {
                 Locale.ROOT,
                 "%s: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                 span,
-                LoadDriver.percentile(sorted, 0.50) / 1000.0,
-                LoadDriver.percentile(sorted, 0.90) / 1000.0,
-                LoadDriver.percentile(sorted, 0.99) / 1000.0,
+                BenchSupport.percentile(sorted, 0.50) / 1000.0,
+                BenchSupport.percentile(sorted, 0.90) / 1000.0,
+                BenchSupport.percentile(sorted, 0.99) / 1000.0,
                 sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1000.0);
     }
 
@@ -433,10 +422,7 @@ public final class JobBench {
     }
 
     private static HttpRequest get(String url, String token) {
-        return HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + token)
-                .GET()
-                .build();
+        return authorized(url, token).GET().build();
     }
 
     /** The zones jobs go to, round robin (system property {@code zones}, comma-separated). */
@@ -451,8 +437,7 @@ public final class JobBench {
 
     /** A new A record named {@code name} in {@code zone}: one {@code dns.record.create} job. */
     static HttpRequest createRequest(String base, String token, String zone, String name) {
-        return HttpRequest.newBuilder(URI.create(base + "/api/v1/domains/" + zone + "/dns/records"))
-                .header("Authorization", "Bearer " + token)
+        return authorized(base + "/api/v1/domains/" + zone + "/dns/records", token)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"name\":\"" + name + "\",\"type\":\"A\",\"ttl\":300,\"content\":\"192.0.2.1\"}"))

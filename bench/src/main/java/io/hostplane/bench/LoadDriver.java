@@ -61,22 +61,19 @@ public final class LoadDriver {
                         .build());
         scenarios.put(
                 "GET /api/v1/system/hello (token)",
-                n -> HttpRequest.newBuilder(URI.create(base + "/api/v1/system/hello"))
-                        .header("Authorization", "Bearer " + token)
+                n -> BenchSupport.authorized(base + "/api/v1/system/hello", token)
                         .GET()
                         .build());
         if (limited != null) {
             scenarios.put(
                     "GET /api/v1/system/hello (token over its limit: 429)",
-                    n -> HttpRequest.newBuilder(URI.create(base + "/api/v1/system/hello"))
-                            .header("Authorization", "Bearer " + limited)
+                    n -> BenchSupport.authorized(base + "/api/v1/system/hello", limited)
                             .GET()
                             .build());
         }
         scenarios.put(
                 "POST /api/v1/domains/example.test/dns/records (job)",
-                n -> HttpRequest.newBuilder(URI.create(base + "/api/v1/domains/example.test/dns/records"))
-                        .header("Authorization", "Bearer " + token)
+                n -> BenchSupport.authorized(base + "/api/v1/domains/example.test/dns/records", token)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"b" + run + "-" + n
                                 + "\",\"type\":\"A\",\"ttl\":300,\"content\":\"192.0.2.1\"}"))
@@ -148,15 +145,13 @@ public final class LoadDriver {
             k += counts.get(t);
         }
         java.util.Arrays.sort(all);
-        return new Result(name, total, errors.get(), seconds, percentile(all, 0.50), percentile(all, 0.99));
-    }
-
-    static long percentile(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int index = (int) Math.ceil(p * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+        return new Result(
+                name,
+                total,
+                errors.get(),
+                seconds,
+                BenchSupport.percentile(all, 0.50),
+                BenchSupport.percentile(all, 0.99));
     }
 
     static void print(List<Result> results, int concurrency, Duration duration) {

@@ -1,5 +1,7 @@
 package io.hostplane.bench;
 
+import static io.hostplane.bench.BenchSupport.authorized;
+
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.event.JobStateChanged;
@@ -117,9 +119,8 @@ public final class WakeupBench {
             Map<String, Long> commits,
             String name)
             throws Exception {
-        HttpResponse<String> created = JobBench.HTTP.send(
-                HttpRequest.newBuilder(URI.create(a + "/api/v1/domains"))
-                        .header("Authorization", "Bearer " + token)
+        HttpResponse<String> created = BenchSupport.HTTP.send(
+                authorized(a + "/api/v1/domains", token)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"wake-" + name + ".test\"}"))
                         .build(),
@@ -169,11 +170,11 @@ public final class WakeupBench {
 
     /** When the long poll's answer arrived (nanoTime), or -1 if it did not show the job failed. */
     private static CompletableFuture<Long> answered(String base, String job, String token) {
-        return JobBench.HTTP
+        return BenchSupport.HTTP
                 .sendAsync(
-                        HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs/" + job + "?wait=" + WAIT.toSeconds()
-                                        + "s&until=terminal"))
-                                .header("Authorization", "Bearer " + token)
+                        authorized(
+                                        base + "/api/v1/jobs/" + job + "?wait=" + WAIT.toSeconds() + "s&until=terminal",
+                                        token)
                                 .timeout(WAIT.plusSeconds(10))
                                 .GET()
                                 .build(),
@@ -191,7 +192,7 @@ public final class WakeupBench {
                 .build();
         long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < until) {
-            for (String line : JobBench.HTTP
+            for (String line : BenchSupport.HTTP
                     .send(metrics, HttpResponse.BodyHandlers.ofString())
                     .body()
                     .split("\n")) {
@@ -270,16 +271,16 @@ public final class WakeupBench {
                 sorted[i] = samples.get(i)[s];
             }
             java.util.Arrays.sort(sorted);
-            double p50 = LoadDriver.percentile(sorted, 0.50) / 1000.0;
-            double p90 = LoadDriver.percentile(sorted, 0.90) / 1000.0;
-            double p99 = LoadDriver.percentile(sorted, 0.99) / 1000.0;
+            double p50 = BenchSupport.percentile(sorted, 0.50) / 1000.0;
+            double p90 = BenchSupport.percentile(sorted, 0.90) / 1000.0;
+            double p99 = BenchSupport.percentile(sorted, 0.99) / 1000.0;
             double max = sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1000.0;
             System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f |%n", spans[s], p50, p90, p99, max);
             JobBench.result(keys[s] + "_p50_ms", p50);
             JobBench.result(keys[s] + "_p99_ms", p99);
         }
         long[] other = samples.stream().mapToLong(x -> x[2]).sorted().toArray();
-        double p99 = LoadDriver.percentile(other, 0.99) / 1000.0;
+        double p99 = BenchSupport.percentile(other, 0.99) / 1000.0;
         JobBench.result("measured", samples.size());
         System.out.printf(
                 Locale.ROOT,

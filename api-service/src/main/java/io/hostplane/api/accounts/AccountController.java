@@ -104,7 +104,7 @@ class AccountController {
         return tx.transactional(work)
                 .onErrorMap(
                         DataIntegrityViolationException.class,
-                        e -> ApiException.conflict("Account name " + name + " is taken.", "NAME_TAKEN"))
+                        e -> ApiException.conflict("Account name " + name + " is taken.", ErrorCodes.NAME_TAKEN))
                 .doOnSuccess(x -> outbox.wake())
                 .map(account -> ResponseEntity.status(HttpStatus.CREATED)
                         .location(URI.create("/api/v1/accounts/" + account.id()))

@@ -115,7 +115,8 @@ class BackupController {
                 .flatMap(d -> hasSite(d.name())
                         ? jobs.create(d, chosenLabel, caller, RequestIds.of(exchange))
                         : Mono.error(ApiException.conflict(
-                                "Domain " + d.name() + " has no site directory to back up.", "SITE_NOT_FOUND")))
+                                "Domain " + d.name() + " has no site directory to back up.",
+                                ErrorCodes.SITE_NOT_FOUND)))
                 .map(accepted -> Responses.accepted(exchange, accepted.id(), accepted));
     }
 

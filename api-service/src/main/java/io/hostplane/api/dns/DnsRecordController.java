@@ -220,7 +220,7 @@ class DnsRecordController {
                     if (!found.contains(mustExist.get(k))) {
                         errors.add(new FieldError(
                                 "changes[" + mustExistAt.get(k) + "].id",
-                                "NOT_FOUND",
+                                ErrorCodes.NOT_FOUND,
                                 "No record " + mustExist.get(k) + " in " + d.name() + "."));
                     }
                 }

@@ -122,7 +122,7 @@ class TokenController {
                         return Mono.error(ApiException.conflict(
                                 "Token " + id + " is " + (old.isRevokedAt(now) ? "revoked" : "expired")
                                         + "; create a new one.",
-                                "TOKEN_INACTIVE"));
+                                ErrorCodes.TOKEN_INACTIVE));
                     }
                     return service.rotate(old, graceSeconds, caller, RequestIds.of(exchange));
                 })

@@ -118,7 +118,8 @@ class UserController {
                         List.of(new FieldError("tenant", ErrorCodes.INVALID, "No account " + tenant + ".")))))
                 .then(users.usernameTaken(name))
                 .flatMap(taken -> taken
-                        ? Mono.error(ApiException.conflict("The username " + name + " is taken.", "USERNAME_TAKEN"))
+                        ? Mono.error(
+                                ApiException.conflict("The username " + name + " is taken.", ErrorCodes.USERNAME_TAKEN))
                         : passwords.hash(password))
                 .flatMap(hash -> tx.transactional(
                         users.create(tenant, name, hash, scopes, caller.tokenId(), restrictionsFrom(caller))
@@ -126,7 +127,7 @@ class UserController {
                                         .thenReturn(user))))
                 .onErrorMap(
                         org.springframework.dao.DataIntegrityViolationException.class,
-                        e -> ApiException.conflict("The username " + name + " is taken.", "USERNAME_TAKEN"))
+                        e -> ApiException.conflict("The username " + name + " is taken.", ErrorCodes.USERNAME_TAKEN))
                 .doOnSuccess(u -> outbox.wake())
                 .map(user -> ResponseEntity.status(HttpStatus.CREATED)
                         .location(URI.create("/api/v1/users/" + user.id()))

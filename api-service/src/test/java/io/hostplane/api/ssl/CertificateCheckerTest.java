@@ -2,8 +2,8 @@ package io.hostplane.api.ssl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hostplane.api.SslTestCertificates;
-import io.hostplane.api.SslTestCertificates.Issued;
+import io.hostplane.api.testing.SslTestCertificates;
+import io.hostplane.api.testing.SslTestCertificates.Issued;
 import io.hostplane.common.envelope.FieldError;
 import io.hostplane.common.job.Warning;
 import java.nio.charset.StandardCharsets;

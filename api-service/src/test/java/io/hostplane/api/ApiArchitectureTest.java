@@ -8,6 +8,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,9 +16,10 @@ import org.junit.jupiter.api.Test;
  * ({@code io.hostplane.api.*}) form no cycle; {@code system} (security, errors, HTTP) depends on no feature; and
  * the job engine's internals stay inside {@code jobs}.
  */
+@Tag("fast")
 class ApiArchitectureTest {
 
-    private final JavaClasses api = new ClassFileImporter()
+    private static final JavaClasses api = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("io.hostplane.api");
 

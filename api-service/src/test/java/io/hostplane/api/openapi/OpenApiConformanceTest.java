@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The checker that {@link OpenApiRoutesTest} relies on does catch answers the document does not describe. */
+@Tag("fast")
 class OpenApiConformanceTest {
 
     private final OpenApiConformance conformance = new OpenApiConformance();

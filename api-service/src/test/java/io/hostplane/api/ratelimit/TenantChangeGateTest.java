@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
@@ -18,6 +19,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /** Turns per tenant, without a server: who reaches the handlers, in which order, and that no turn is lost. */
+@Tag("fast")
 class TenantChangeGateTest {
 
     private final TenantChangeGate gate = new TenantChangeGate(2, new SimpleMeterRegistry());

@@ -1,6 +1,7 @@
 package io.hostplane.api.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hostplane.api.ApiApplication;
 import io.hostplane.api.accounts.AccountStore;
@@ -465,10 +466,7 @@ class AuditApiTest {
 
     private void awaitRows(String tenant, long expected) throws Exception {
         String sql = "select count(*) from audit.events where tenant = '" + tenant + "'";
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline && scalar(sql) < expected) {
-            Thread.sleep(100);
-        }
+        await(expected + " rows of " + tenant).atMost(Duration.ofSeconds(60)).until(() -> scalar(sql) >= expected);
         assertThat(scalar(sql)).isEqualTo(expected);
     }
 

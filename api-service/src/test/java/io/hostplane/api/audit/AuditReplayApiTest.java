@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpMethod;
@@ -162,15 +163,12 @@ class AuditReplayApiTest extends ApiIntegrationTest {
                 .isEqualTo(id);
 
         send(id, JobStatus.CANCELLED, null);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode now =
-                json(HttpMethod.GET, "/api/v1/jobs/" + id, operator, null, 200).path("data");
-        while (!now.path("status").asString().equals("cancelled") && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            now = json(HttpMethod.GET, "/api/v1/jobs/" + id, operator, null, 200)
-                    .path("data");
-        }
-        assertThat(now.path("status").asString()).isEqualTo("cancelled");
+        JsonNode now = Awaitility.await("job " + id + " cancelled")
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> json(HttpMethod.GET, "/api/v1/jobs/" + id, operator, null, 200)
+                                .path("data"),
+                        j -> j.path("status").asString().equals("cancelled"));
         assertThat(now.path("progress").asInt()).isEqualTo(40);
         // Finished: a second cancellation is the usual 409.
         json(HttpMethod.POST, "/api/v1/jobs/" + id + "/cancel", operator, null, 409);
@@ -191,14 +189,13 @@ class AuditReplayApiTest extends ApiIntegrationTest {
         kafka.send(Topics.JOB_EVENTS, job, codec.write(event)).get();
     }
 
-    private void awaitProgress(String token, String job, int progress) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode now =
-                json(HttpMethod.GET, "/api/v1/jobs/" + job, token, null, 200).path("data");
-        while (now.path("progress").asInt(-1) != progress && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            now = json(HttpMethod.GET, "/api/v1/jobs/" + job, token, null, 200).path("data");
-        }
+    private void awaitProgress(String token, String job, int progress) {
+        JsonNode now = Awaitility.await("job " + job + " at " + progress + " %")
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> json(HttpMethod.GET, "/api/v1/jobs/" + job, token, null, 200)
+                                .path("data"),
+                        j -> j.path("progress").asInt(-1) == progress);
         assertThat(now.path("status").asString()).isEqualTo("running");
         assertThat(now.path("progress").asInt()).isEqualTo(progress);
     }

@@ -1,6 +1,7 @@
 package io.hostplane.api.backups;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hostplane.api.ApiIntegrationTest;
 import io.hostplane.common.event.EventTypes;
@@ -329,25 +330,19 @@ class BackupApiTest extends ApiIntegrationTest {
         kafka.send(Topics.JOB_EVENTS, jobId, codec.write(event)).get();
     }
 
-    private JsonNode awaitBackup(String id, Predicate<JsonNode> done) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            last = json(HttpMethod.GET, "/api/v1/backups/" + id, allToken, null, 200)
-                    .path("data");
-            if (done.test(last)) {
-                return last;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("backup " + id + " never got there; last seen " + last);
+    private JsonNode awaitBackup(String id, Predicate<JsonNode> done) {
+        return await("backup " + id)
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> json(HttpMethod.GET, "/api/v1/backups/" + id, allToken, null, 200)
+                                .path("data"),
+                        done);
     }
 
-    private void awaitGone(String id) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (count("select count(*) from api.backups where id = '" + id + "'") > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+    private void awaitGone(String id) {
+        await("backup " + id + " gone")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> count("select count(*) from api.backups where id = '" + id + "'") == 0);
         exchange(HttpMethod.GET, "/api/v1/backups/" + id, allToken, null, 404);
     }
 

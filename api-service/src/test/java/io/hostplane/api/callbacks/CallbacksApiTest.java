@@ -1,6 +1,7 @@
 package io.hostplane.api.callbacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import io.hostplane.api.ApiIntegrationTest;
@@ -220,27 +221,20 @@ class CallbacksApiTest extends ApiIntegrationTest {
                 .asString();
     }
 
-    private void awaitReceived(int n) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (received.size() < n && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(received).hasSizeGreaterThanOrEqualTo(n);
+    private void awaitReceived(int n) {
+        await(n + " callbacks received")
+                .atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> received.size() >= n);
     }
 
-    private JsonNode awaitState(String job, String state) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        JsonNode data = null;
-        while (System.nanoTime() < deadline) {
-            data = json(HttpMethod.GET, "/api/v1/jobs/" + job + "/deliveries", allToken, null, 200)
-                    .path("data");
-            if (data.path("state").asString().equals(state)) {
-                return data;
-            }
-            Thread.sleep(100);
-        }
-        assertThat(data.path("state").asString()).isEqualTo(state);
-        return data;
+    private JsonNode awaitState(String job, String state) {
+        return await("delivery of job " + job + " " + state)
+                .atMost(Duration.ofSeconds(15))
+                .until(
+                        () -> json(HttpMethod.GET, "/api/v1/jobs/" + job + "/deliveries", allToken, null, 200)
+                                .path("data"),
+                        data -> data.path("state").asString().equals(state));
     }
 
     private static String hmac(String secret, String text) throws Exception {

@@ -1,6 +1,7 @@
 package io.hostplane.api.domains;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hostplane.api.ApiIntegrationTest;
 import io.hostplane.common.event.EventTypes;
@@ -128,11 +129,9 @@ class DomainDeletionApiTest extends ApiIntegrationTest {
     }
 
     private void awaitGone() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (count("select count(*) from api.domains where name = '" + zone + "'") > 0
-                && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        await("domain " + zone + " gone")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> count("select count(*) from api.domains where name = '" + zone + "'") == 0);
         exchange(HttpMethod.GET, "/api/v1/domains/" + zone, allToken, null, 404);
     }
 }

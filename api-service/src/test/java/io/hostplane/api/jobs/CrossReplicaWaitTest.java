@@ -1,6 +1,7 @@
 package io.hostplane.api.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hostplane.api.ApiApplication;
 import io.hostplane.api.ApiIntegrationTest;
@@ -173,11 +174,12 @@ class CrossReplicaWaitTest extends ApiIntegrationTest {
     }
 
     /** Until B's request has registered as a waiter (bounded). */
-    private void awaitWaitedOnAtB() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (b("hostplane.jobs.waited.on") < 1 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+    private void awaitWaitedOnAtB() {
+        await("a waiter registered at B")
+                .atMost(Duration.ofSeconds(20))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> b("hostplane.jobs.waited.on") >= 1);
         assertThat(b("hostplane.jobs.waited.on")).isEqualTo(1);
     }
 

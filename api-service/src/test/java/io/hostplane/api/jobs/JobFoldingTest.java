@@ -1,6 +1,7 @@
 package io.hostplane.api.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hostplane.api.ApiIntegrationTest;
 import io.hostplane.common.event.CloudEvent;
@@ -104,10 +105,10 @@ class JobFoldingTest extends ApiIntegrationTest {
                         () -> json(HttpMethod.GET, "/api/v1/jobs/" + job + "?wait=30s", allToken, null, 200), pollers));
             }
             Gauge waitedOn = meters.get("hostplane.jobs.waited.on").gauge();
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (waitedOn.value() < n && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            await("every poller waiting")
+                    .atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> waitedOn.value() >= n);
             assertThat(waitedOn.value()).isEqualTo(n);
             double readsBefore = foldReads();
 
@@ -222,13 +223,13 @@ class JobFoldingTest extends ApiIntegrationTest {
     }
 
     private void awaitAllSucceeded(List<String> jobs) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         String ids = String.join("','", jobs);
-        while (count("select count(*) from api.jobs where status = 'succeeded' and id::text in ('" + ids + "')")
-                        < jobs.size()
-                && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        await("all " + jobs.size() + " jobs succeeded")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> count("select count(*) from api.jobs where status = 'succeeded' and id::text in ('" + ids
+                                + "')")
+                        >= jobs.size());
         assertThat(count("select count(*) from api.jobs where status = 'succeeded' and id::text in ('" + ids + "')"))
                 .isEqualTo(jobs.size());
     }

@@ -1,6 +1,7 @@
 package io.hostplane.api.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hostplane.api.ApiIntegrationTest;
 import io.hostplane.common.job.JobError;
@@ -190,7 +191,9 @@ class JobPollingApiTest extends ApiIntegrationTest {
                             .asString(),
                     waiters));
         }
-        Thread.sleep(500);
+        await("every waiter registered")
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> meters.get("hostplane.jobs.waited.on").gauge().value() >= jobs.size());
         // Changed behind this replica's back, as another replica's fold would: the once-a-second sweep sees it.
         sql(
                 "update api.jobs set status = 'running', started_at = now(), updated_at = now() "

@@ -1,6 +1,7 @@
 package io.hostplane.api.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hostplane.api.ApiIntegrationTest;
 import io.hostplane.common.dns.DnsRecord;
@@ -99,18 +100,13 @@ class OutOfOrderFoldingTest extends ApiIntegrationTest {
         kafka.send(Topics.JOB_EVENTS, jobId, codec.write(event)).get();
     }
 
-    private void awaitSucceeded(String jobId) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if ("succeeded"
-                    .equals(json(HttpMethod.GET, "/api/v1/jobs/" + jobId, allToken, null, 200)
-                            .path("data")
-                            .path("status")
-                            .asString())) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("job " + jobId + " not folded");
+    private void awaitSucceeded(String jobId) {
+        await("job " + jobId + " folded as succeeded")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> json(HttpMethod.GET, "/api/v1/jobs/" + jobId, allToken, null, 200)
+                        .path("data")
+                        .path("status")
+                        .asString()
+                        .equals("succeeded"));
     }
 }

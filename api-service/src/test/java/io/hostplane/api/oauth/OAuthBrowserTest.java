@@ -67,7 +67,7 @@ class OAuthBrowserTest extends OAuthTestSupport {
         assertThat(browser.findElement(By.id("return")).getAttribute("href"))
                 .isEqualTo("https://bot.example.test/done");
 
-        Thread.sleep(1_100);
+        waitOutPollInterval();
         JsonNode approved = poll(app, created.path("verify_token").asString(), "approved");
         String token = approved.path("token").asString();
         JsonNode me = json(org.springframework.http.HttpMethod.GET, "/api/v1/me", token, null, 200)

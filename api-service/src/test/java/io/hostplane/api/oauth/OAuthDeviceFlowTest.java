@@ -74,7 +74,7 @@ class OAuthDeviceFlowTest extends OAuthTestSupport {
                 "approve",
                 "csrf",
                 csrf);
-        Thread.sleep(1_100);
+        waitOutPollInterval();
         poll(app, verifyToken, "pending");
 
         String granted = form(
@@ -89,7 +89,7 @@ class OAuthDeviceFlowTest extends OAuthTestSupport {
                 csrf);
         assertThat(granted).contains("Access granted");
 
-        Thread.sleep(1_100);
+        waitOutPollInterval();
         JsonNode approved = poll(app, verifyToken, "approved");
         String token = approved.path("token").asString();
         assertThat(token).startsWith("hp_");
@@ -102,7 +102,7 @@ class OAuthDeviceFlowTest extends OAuthTestSupport {
         exchange(HttpMethod.GET, "/api/v1/domains/" + zone + "/dns/records", token, null, 200);
         exchange(HttpMethod.GET, "/api/v1/tokens", token, null, 403);
 
-        Thread.sleep(1_100);
+        waitOutPollInterval();
         JsonNode again = poll(app, verifyToken, "approved");
         assertThat(again.path("token").isMissingNode() || again.path("token").isNull())
                 .isTrue();

@@ -1,6 +1,7 @@
 package io.hostplane.api.openapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hostplane.api.ApiApplication;
 import io.hostplane.api.ApiIntegrationTest;
@@ -309,7 +310,21 @@ class OpenApiFuzzTest {
                 }
                 attributeFiles(Leftovers.newFiles(before, after), c, statuses, failures, cases);
             }
-            Thread.sleep(3_000); // request records are sent in batches; replays write their files as they run
+            // Request records are sent in batches and replays write their files as they run: read back once the
+            // audit topic's ends and the watched files have stayed the same for 1.5 s.
+            Object[] seen = {null};
+            await("the audit topic and the files quiet")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250))
+                    .during(Duration.ofMillis(1_500))
+                    .until(() -> {
+                        Object now = List.of(
+                                Leftovers.endOffsets(admin, List.of(Topics.AUDIT)),
+                                leftovers.snapshot().files());
+                        boolean quiet = now.equals(seen[0]);
+                        seen[0] = now;
+                        return quiet;
+                    });
             attributeFiles(Leftovers.newFiles(last, leftovers.snapshot()), null, statuses, failures, cases);
             auditReadBack = auditFacts(
                     audit,

@@ -1,6 +1,7 @@
 package io.hostplane.api.ssl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hostplane.api.ApiIntegrationTest;
 import io.hostplane.api.testing.SslTestCertificates;
@@ -166,12 +167,9 @@ public class SslApiTest extends ApiIntegrationTest {
                 job.path("id").asString(),
                 "ssl.remove",
                 Map.of("certificate_id", certificateId, "domain", zone, "removed", true, "backend", "local"));
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         String removed =
                 "select count(*) from api.ssl_certificates where id = '" + certificateId + "' and status = 'removed'";
-        while (count(removed) == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        await("certificate removed").atMost(Duration.ofSeconds(30)).until(() -> count(removed) > 0);
         exchange(HttpMethod.GET, path(), allToken, null, 404);
         assertThat(count("select count(*) from api.ssl_private_keys where certificate_id = '" + certificateId + "'"))
                 .isZero();
@@ -400,17 +398,12 @@ public class SslApiTest extends ApiIntegrationTest {
         kafka.send(Topics.JOB_EVENTS, jobId, codec.write(event)).get();
     }
 
-    private JsonNode awaitStatus(String status) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            last = json(HttpMethod.GET, path(), allToken, null, 200).path("data");
-            if (status.equals(last.path("status").asString())) {
-                return last;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("certificate not " + status + ": " + last);
+    private JsonNode awaitStatus(String status) {
+        return await("certificate " + status)
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> json(HttpMethod.GET, path(), allToken, null, 200).path("data"),
+                        last -> status.equals(last.path("status").asString()));
     }
 
     /** The command of job {@code jobId} on {@code hostplane.commands}, waited for up to 30 s. */

@@ -1,6 +1,7 @@
 package io.hostplane.api.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hostplane.api.ApiIntegrationTest;
 import io.hostplane.api.tokens.TokenStore;
@@ -11,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -149,35 +151,35 @@ class LogsAndTracesApiTest extends ApiIntegrationTest {
      * response is complete, which the client may see a moment earlier). Every line printed must be JSON.
      */
     private static List<JsonNode> awaitLines(Output output, Predicate<JsonNode> match, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            List<JsonNode> lines = new ArrayList<>();
-            for (String text : output.text().split("\n")) {
-                if (text.isBlank()) {
-                    continue;
-                }
-                assertThat(text).as("every log line is JSON").startsWith("{");
-                JsonNode line = JSON.readTree(text);
-                if (match.test(line)) {
-                    lines.add(line);
-                }
+        try {
+            return await(what + " in the log")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(
+                            () -> lines(output, match),
+                            lines -> what.contains("access")
+                                    ? lines.stream()
+                                            .anyMatch(l ->
+                                                    l.path("message").asString().matches("[A-Z]+ /.* \\d{3} \\d+ ms"))
+                                    : !lines.isEmpty());
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no " + what + " in the log:\n" + output.text(), e);
+        }
+    }
+
+    /** The JSON lines of the captured output that match; every line printed must be JSON. */
+    private static List<JsonNode> lines(Output output, Predicate<JsonNode> match) {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String text : output.text().split("\n")) {
+            if (text.isBlank()) {
+                continue;
             }
-            boolean complete = what.contains("access")
-                    ? lines.stream().anyMatch(l -> l.path("message").asString().matches("[A-Z]+ /.* \\d{3} \\d+ ms"))
-                    : !lines.isEmpty();
-            if (complete) {
-                return lines;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + what + " in the log:\n" + output.text());
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
+            assertThat(text).as("every log line is JSON").startsWith("{");
+            JsonNode line = JSON.readTree(text);
+            if (match.test(line)) {
+                lines.add(line);
             }
         }
+        return lines;
     }
 
     /** What the services printed since the test began (before the context started, logging was not yet set up). */

@@ -1,6 +1,7 @@
 package io.hostplane.api.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hostplane.api.ApiIntegrationTest;
 import io.hostplane.common.dns.DnsRecord;
@@ -153,14 +154,12 @@ class MetricsAndHealthTest extends ApiIntegrationTest {
                 .getResponseBody();
     }
 
-    private String awaitScrape(java.util.function.Predicate<String> done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        String text = scrape();
-        while (!done.test(text) && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            text = scrape();
-        }
-        return text;
+    private String awaitScrape(java.util.function.Predicate<String> done) {
+        return await("the scrape")
+                .atMost(Duration.ofSeconds(30))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(200))
+                .until(this::scrape, done);
     }
 
     /** A sample's value in the Prometheus text format; 0 when the series does not exist yet. */

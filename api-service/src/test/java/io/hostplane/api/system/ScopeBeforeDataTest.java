@@ -1,23 +1,19 @@
 package io.hostplane.api.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hostplane.api.ApiApplication;
 import io.hostplane.api.ApiIntegrationTest;
+import io.hostplane.api.testing.CountedStatements;
 import io.hostplane.embedded.TestInfrastructure;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -41,43 +37,12 @@ import org.springframework.test.web.reactive.server.WebTestClient;
             "hostplane.jobs.wait-sweep-interval-ms=3600000",
             "hostplane.tokens.last-used-flush=1h"
         })
-@Import(ScopeBeforeDataTest.CountingDatabase.class)
+@Import(CountedStatements.class)
 class ScopeBeforeDataTest {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         TestInfrastructure.register(registry);
-    }
-
-    /** Counts every statement the application asks for; the test switches background database work off. */
-    @TestConfiguration
-    static class CountingDatabase {
-        static final AtomicInteger STATEMENTS = new AtomicInteger();
-
-        @Bean
-        static BeanPostProcessor countStatements() {
-            return new BeanPostProcessor() {
-                @Override
-                public Object postProcessAfterInitialization(Object bean, String name) {
-                    if (!(bean instanceof DatabaseClient target) || Proxy.isProxyClass(bean.getClass())) {
-                        return bean;
-                    }
-                    return Proxy.newProxyInstance(
-                            DatabaseClient.class.getClassLoader(),
-                            new Class<?>[] {DatabaseClient.class},
-                            (proxy, method, args) -> {
-                                if (method.getName().equals("sql")) {
-                                    STATEMENTS.incrementAndGet();
-                                }
-                                try {
-                                    return method.invoke(target, args);
-                                } catch (InvocationTargetException e) {
-                                    throw e.getCause();
-                                }
-                            });
-                }
-            };
-        }
     }
 
     @Autowired
@@ -95,14 +60,25 @@ class ScopeBeforeDataTest {
                 .token();
         ApiIntegrationTest.exchange(http, HttpMethod.GET, "/api/v1/system/hello", profileOnly, null, 200);
 
-        sleep(500); // let start-up work (the relay's first look at the outbox) finish
-        int before = CountingDatabase.STATEMENTS.get();
+        // Start-up work (the relay's first look at the outbox) is over once no statement has come for 300 ms.
+        int[] seen = {-1};
+        await("no statement for 300 ms")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .during(Duration.ofMillis(300))
+                .until(() -> {
+                    int now = CountedStatements.all();
+                    boolean quiet = now == seen[0];
+                    seen[0] = now;
+                    return quiet;
+                });
+        int before = CountedStatements.all();
         ApiIntegrationTest.exchange(
                 http, HttpMethod.GET, "/api/v1/domains/example.test/dns/records", profileOnly, null, 403);
         ApiIntegrationTest.exchange(http, HttpMethod.GET, "/api/v1/jobs", profileOnly, null, 403);
         ApiIntegrationTest.exchange(
                 http, HttpMethod.POST, "/api/v1/domains", profileOnly, "{\"name\":\"x.test\"}", 403);
-        assertThat(CountingDatabase.STATEMENTS.get()).isEqualTo(before);
+        assertThat(CountedStatements.all()).isEqualTo(before);
 
         // The counter does see request-driven reads: a permitted read that needs the database moves it.
         ApiIntegrationTest.exchange(
@@ -115,14 +91,6 @@ class ScopeBeforeDataTest {
                         .token(),
                 null,
                 200);
-        assertThat(CountingDatabase.STATEMENTS.get()).isGreaterThan(before);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        assertThat(CountedStatements.all()).isGreaterThan(before);
     }
 }

@@ -75,6 +75,15 @@ public abstract class OAuthTestSupport extends ApiIntegrationTest {
         return data;
     }
 
+    /**
+     * Waits out the app's poll interval since its last poll, as a well-behaved app does: 1 s here, the least there
+     * is (RFC 8628's interval is whole seconds), and a poll sooner is answered {@code slow_down}, which the
+     * server decides by its own clock. The wait is the protocol's, not a guess at how long something takes.
+     */
+    public static void waitOutPollInterval() throws InterruptedException {
+        Thread.sleep(1_100);
+    }
+
     /** Signs {@link #username} in on the approval page; returns the session cookie's value. */
     public String signIn(WebTestClient browser, String requestId) {
         return signIn(browser, requestId, username);

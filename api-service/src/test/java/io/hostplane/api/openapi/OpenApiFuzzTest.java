@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.hostplane.api.ApiApplication;
 import io.hostplane.api.ApiIntegrationTest;
 import io.hostplane.api.accounts.AccountStore;
+import io.hostplane.api.testing.AuditServiceBeside;
 import io.hostplane.api.testing.RawHttp;
 import io.hostplane.api.testing.SslTestCertificates;
 import io.hostplane.api.tokens.TokenStore;
-import io.hostplane.audit.AuditApplication;
 import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.scope.Scope;
 import io.hostplane.common.topic.Topics;
@@ -19,13 +19,11 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -51,7 +49,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -122,43 +119,20 @@ class OpenApiFuzzTest {
 
     static Path root;
     static String r2dbcUrl;
-    static ConfigurableApplicationContext auditService;
+    static AuditServiceBeside auditService;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) throws SQLException, IOException {
-        TestInfrastructure infra = TestInfrastructure.shared();
-        if (r2dbcUrl == null) {
+        if (auditService == null) {
             root = Files.createTempDirectory("hostplane-fuzz-");
             Files.createDirectories(root.resolve("store"));
-            r2dbcUrl = infra.createDatabase("hp_fuzz_");
-            var signing = ed25519();
-            auditService = AuditApplication.builder()
-                    .run(
-                            "--server.port=0",
-                            "--spring.kafka.bootstrap-servers=" + infra.kafkaBootstrapServers(),
-                            "--spring.r2dbc.url=" + r2dbcUrl,
-                            "--spring.r2dbc.username=" + infra.user(),
-                            "--spring.r2dbc.password=" + infra.password(),
-                            "--hostplane.audit.writer.username=" + TestInfrastructure.AUDIT_WRITER,
-                            "--hostplane.audit.writer.password=" + TestInfrastructure.AUDIT_PASSWORD,
-                            "--hostplane.audit.reader.username=" + TestInfrastructure.AUDIT_READER,
-                            "--hostplane.audit.replay.dir=" + root.resolve("replays"),
-                            "--hostplane.audit.signing-key="
-                                    + Base64.getEncoder()
-                                            .encodeToString(signing.getPrivate().getEncoded()));
-            verifyKey = Base64.getEncoder().encodeToString(signing.getPublic().getEncoded());
+            auditService =
+                    AuditServiceBeside.start("hp_fuzz_", "--hostplane.audit.replay.dir=" + root.resolve("replays"));
+            r2dbcUrl = auditService.r2dbcUrl();
         }
-        registry.add("spring.kafka.bootstrap-servers", infra::kafkaBootstrapServers);
-        registry.add("spring.r2dbc.url", () -> r2dbcUrl);
-        registry.add("spring.r2dbc.username", infra::user);
-        registry.add("spring.r2dbc.password", infra::password);
-        registry.add("hostplane.audit.reader.username", () -> TestInfrastructure.AUDIT_READER);
-        registry.add("hostplane.audit.reader.password", () -> TestInfrastructure.AUDIT_PASSWORD);
-        registry.add("hostplane.audit.verify-keys", () -> verifyKey);
+        auditService.register(registry);
         registry.add("hostplane.backup.store-dir", () -> root.resolve("store").toString());
     }
-
-    static String verifyKey;
 
     @AfterAll
     static void stopAuditService() throws IOException {
@@ -171,14 +145,6 @@ class OpenApiFuzzTest {
             try (Stream<Path> walk = Files.walk(root)) {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
-        }
-    }
-
-    private static java.security.KeyPair ed25519() {
-        try {
-            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostplane.api.ApiIntegrationTest;
 import io.hostplane.api.ssl.SslApiTest;
+import io.hostplane.api.testing.RouterFunctionRoutes;
 import io.hostplane.api.testing.SslTestCertificates;
 import io.hostplane.common.scope.Scope;
 import java.io.IOException;
@@ -24,7 +25,6 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
-import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.support.RouterFunctionMapping;
 import org.springframework.web.reactive.result.method.RequestMappingInfo;
 import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
@@ -475,7 +475,15 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
         }
         for (RouterFunctionMapping mapping : functional) {
             if (mapping.getRouterFunction() != null) {
-                mapping.getRouterFunction().accept(new FunctionalRoutes(routes));
+                for (RouterFunctionRoutes.Route route : RouterFunctionRoutes.of(mapping.getRouterFunction())) {
+                    if (!isApi(route.path())) {
+                        continue;
+                    }
+                    if (route.methods().isEmpty()) {
+                        routes.add("ANY " + normalise(route.path()));
+                    }
+                    route.methods().forEach(m -> routes.add(m.name() + " " + normalise(route.path())));
+                }
             }
         }
         return routes;
@@ -488,109 +496,6 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
     /** Path variables by position only: {@code /jobs/{id}} and {@code /jobs/{jobId}} are one route. */
     private static String normalise(String path) {
         return path.replaceAll("\\{[^}]+}", "{}");
-    }
-
-    /** The routes of RouterFunction beans: each path predicate with the methods that go with it. */
-    private static final class FunctionalRoutes implements RouterFunctions.Visitor {
-
-        private final Set<String> routes;
-
-        FunctionalRoutes(Set<String> routes) {
-            this.routes = routes;
-        }
-
-        @Override
-        public void startNested(org.springframework.web.reactive.function.server.RequestPredicate predicate) {}
-
-        @Override
-        public void endNested(org.springframework.web.reactive.function.server.RequestPredicate predicate) {}
-
-        @Override
-        public void route(
-                org.springframework.web.reactive.function.server.RequestPredicate predicate,
-                org.springframework.web.reactive.function.server.HandlerFunction<?> handlerFunction) {
-            predicate.accept(new Predicates(routes));
-        }
-
-        @Override
-        public void resources(
-                Function<
-                                org.springframework.web.reactive.function.server.ServerRequest,
-                                reactor.core.publisher.Mono<org.springframework.core.io.Resource>>
-                        lookup) {}
-
-        @Override
-        public void attributes(Map<String, Object> attributes) {}
-
-        @Override
-        public void unknown(org.springframework.web.reactive.function.server.RouterFunction<?> routerFunction) {}
-    }
-
-    /** Walks one predicate: a path seen after a method predicate belongs to those methods. */
-    private static final class Predicates
-            implements org.springframework.web.reactive.function.server.RequestPredicates.Visitor {
-
-        private final Set<String> routes;
-        private Set<HttpMethod> methods = Set.of();
-
-        Predicates(Set<String> routes) {
-            this.routes = routes;
-        }
-
-        @Override
-        public void method(Set<HttpMethod> methods) {
-            this.methods = methods;
-        }
-
-        @Override
-        public void path(String pattern) {
-            if (!isApi(pattern)) {
-                return;
-            }
-            if (methods.isEmpty()) {
-                routes.add("ANY " + normalise(pattern));
-            }
-            methods.forEach(m -> routes.add(m.name() + " " + normalise(pattern)));
-        }
-
-        @Override
-        public void pathExtension(String extension) {}
-
-        @Override
-        public void header(String name, String value) {}
-
-        @Override
-        public void queryParam(String name, String value) {}
-
-        @Override
-        public void version(String version) {}
-
-        @Override
-        public void startAnd() {}
-
-        @Override
-        public void and() {}
-
-        @Override
-        public void endAnd() {}
-
-        @Override
-        public void startOr() {}
-
-        @Override
-        public void or() {}
-
-        @Override
-        public void endOr() {}
-
-        @Override
-        public void startNegate() {}
-
-        @Override
-        public void endNegate() {}
-
-        @Override
-        public void unknown(org.springframework.web.reactive.function.server.RequestPredicate predicate) {}
     }
 
     static JsonNode document() throws IOException {

@@ -3,35 +3,28 @@ package io.hostplane.api.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostplane.api.ApiIntegrationTest;
+import io.hostplane.api.testing.RouterFunctionRoutes;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.core.io.Resource;
 import org.springframework.http.HttpMethod;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.reactive.function.server.HandlerFunction;
-import org.springframework.web.reactive.function.server.RequestPredicate;
-import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
-import org.springframework.web.reactive.function.server.RouterFunctions;
-import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.support.RouterFunctionMapping;
 import org.springframework.web.reactive.result.method.RequestMappingInfo;
 import org.springframework.web.reactive.result.method.RequestMappingInfoHandlerMapping;
 import org.springframework.web.util.pattern.PathPattern;
-import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -122,86 +115,14 @@ class DenyByDefaultTest extends ApiIntegrationTest {
         }
     }
 
-    /** The (method, path) pairs a router function's predicates name. */
+    /** The (method, path) pairs a router function's predicates name; a route without a method is checked as GET. */
     private static List<Map.Entry<HttpMethod, String>> routesOf(RouterFunction<?> function) {
         List<Map.Entry<HttpMethod, String>> found = new ArrayList<>();
-        function.accept(new RouterFunctions.Visitor() {
-            @Override
-            public void startNested(RequestPredicate predicate) {}
-
-            @Override
-            public void endNested(RequestPredicate predicate) {}
-
-            @Override
-            public void route(RequestPredicate predicate, HandlerFunction<?> handlerFunction) {
-                List<HttpMethod> methods = new ArrayList<>();
-                List<String> paths = new ArrayList<>();
-                predicate.accept(new RequestPredicates.Visitor() {
-                    @Override
-                    public void method(Set<HttpMethod> m) {
-                        methods.addAll(m);
-                    }
-
-                    @Override
-                    public void path(String pattern) {
-                        paths.add(pattern);
-                    }
-
-                    @Override
-                    public void pathExtension(String extension) {}
-
-                    @Override
-                    public void header(String name, String value) {}
-
-                    @Override
-                    public void queryParam(String name, String value) {}
-
-                    @Override
-                    public void version(String version) {}
-
-                    @Override
-                    public void startAnd() {}
-
-                    @Override
-                    public void and() {}
-
-                    @Override
-                    public void endAnd() {}
-
-                    @Override
-                    public void startOr() {}
-
-                    @Override
-                    public void or() {}
-
-                    @Override
-                    public void endOr() {}
-
-                    @Override
-                    public void startNegate() {}
-
-                    @Override
-                    public void endNegate() {}
-
-                    @Override
-                    public void unknown(RequestPredicate p) {}
-                });
-                for (String path : paths) {
-                    for (HttpMethod method : methods.isEmpty() ? List.of(HttpMethod.GET) : methods) {
-                        found.add(Map.entry(method, path));
-                    }
-                }
+        for (RouterFunctionRoutes.Route route : RouterFunctionRoutes.of(function)) {
+            for (HttpMethod method : route.methods().isEmpty() ? Set.of(HttpMethod.GET) : route.methods()) {
+                found.add(Map.entry(method, route.path()));
             }
-
-            @Override
-            public void resources(Function<ServerRequest, Mono<Resource>> lookupFunction) {}
-
-            @Override
-            public void attributes(Map<String, Object> attributes) {}
-
-            @Override
-            public void unknown(RouterFunction<?> routerFunction) {}
-        });
+        }
         return found;
     }
 }

@@ -1,6 +1,7 @@
 package io.hostplane.api;
 
 import io.hostplane.api.accounts.AccountStore;
+import io.hostplane.api.testing.KafkaPolls;
 import io.hostplane.api.tokens.TokenStore;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
@@ -164,14 +165,16 @@ public abstract class ApiIntegrationTest {
     public List<String> auditValues(String marker, java.util.function.Predicate<List<String>> enough) {
         List<String> found = new java.util.ArrayList<>();
         try (var consumer = fromStart("hostplane.audit")) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!enough.test(found) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(300)).forEach(r -> {
-                    if (r.value().contains(marker)) {
-                        found.add(r.value());
-                    }
-                });
-            }
+            KafkaPolls.until(
+                    "audit records of " + marker,
+                    Duration.ofSeconds(30),
+                    consumer,
+                    r -> {
+                        if (r.value().contains(marker)) {
+                            found.add(r.value());
+                        }
+                    },
+                    () -> enough.test(found));
         }
         return found;
     }
@@ -196,16 +199,12 @@ public abstract class ApiIntegrationTest {
     /** The command of job {@code jobId} on {@code hostplane.commands}, read from the start for up to 30 s. */
     public ConsumerRecord<String, String> awaitCommand(String jobId) {
         try (var consumer = fromStart(Topics.COMMANDS)) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.value().contains(jobId)) {
-                        return r;
-                    }
-                }
-            }
+            return KafkaPolls.first(
+                    "command of job " + jobId + " on " + Topics.COMMANDS,
+                    Duration.ofSeconds(30),
+                    consumer,
+                    r -> r.value().contains(jobId));
         }
-        throw new AssertionError("command of job " + jobId + " not on " + Topics.COMMANDS);
     }
 
     public int count(String query) throws Exception {

@@ -3,6 +3,7 @@ package io.hostplane.api.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostplane.api.ApiIntegrationTest;
+import io.hostplane.api.testing.KafkaPolls;
 import io.hostplane.api.tokens.TokenStore;
 import io.hostplane.common.event.CancelReplay;
 import io.hostplane.common.event.CloudEvent;
@@ -203,15 +204,8 @@ class AuditReplayApiTest extends ApiIntegrationTest {
     /** The first record on {@code topic} whose value {@code matches}, read from the start for 30 s. */
     private ConsumerRecord<String, String> await(String topic, Predicate<String> matches) {
         try (var consumer = fromStart(topic)) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (matches.test(r.value())) {
-                        return r;
-                    }
-                }
-            }
+            return KafkaPolls.first(
+                    "the record on " + topic, Duration.ofSeconds(30), consumer, r -> matches.test(r.value()));
         }
-        throw new AssertionError("no such record on " + topic);
     }
 }

@@ -3,6 +3,7 @@ package io.hostplane.api.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostplane.api.ApiIntegrationTest;
+import io.hostplane.api.testing.KafkaPolls;
 import io.hostplane.common.topic.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,14 +73,16 @@ class AcceptanceGroupingTest extends ApiIntegrationTest {
     private List<String> commandsOf(int expected) {
         List<String> ids = new ArrayList<>();
         try (var consumer = fromStart(Topics.COMMANDS)) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (ids.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(300)).forEach(r -> {
-                    if (r.key().startsWith(tenant + "/")) {
-                        ids.add(JSON.readTree(r.value()).path("jobid").asString());
-                    }
-                });
-            }
+            KafkaPolls.until(
+                    expected + " commands of " + tenant,
+                    Duration.ofSeconds(30),
+                    consumer,
+                    r -> {
+                        if (r.key().startsWith(tenant + "/")) {
+                            ids.add(JSON.readTree(r.value()).path("jobid").asString());
+                        }
+                    },
+                    () -> ids.size() >= expected);
             // Half a second more, so that a command sent twice would show up as an extra element.
             consumer.poll(Duration.ofMillis(500)).forEach(r -> {
                 if (r.key().startsWith(tenant + "/")) {

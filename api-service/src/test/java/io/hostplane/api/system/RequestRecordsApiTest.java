@@ -3,6 +3,7 @@ package io.hostplane.api.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostplane.api.ApiIntegrationTest;
+import io.hostplane.api.testing.KafkaPolls;
 import io.hostplane.common.event.CloudEvent;
 import java.time.Duration;
 import java.util.HashMap;
@@ -76,16 +77,18 @@ class RequestRecordsApiTest extends ApiIntegrationTest {
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
                 StringDeserializer.class))) {
             consumer.subscribe(List.of("hostplane.audit"));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (found.size() < requestIds.size() && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(300)).forEach(r -> {
-                    CloudEvent event = codec.read(r.value());
-                    if (requestIds.contains(event.requestid())
-                            && "io.hostplane.api.request.recorded.v1".equals(event.type())) {
-                        found.put(event.requestid(), event);
-                    }
-                });
-            }
+            KafkaPolls.until(
+                    "request records of " + requestIds,
+                    Duration.ofSeconds(30),
+                    consumer,
+                    r -> {
+                        CloudEvent event = codec.read(r.value());
+                        if (requestIds.contains(event.requestid())
+                                && "io.hostplane.api.request.recorded.v1".equals(event.type())) {
+                            found.put(event.requestid(), event);
+                        }
+                    },
+                    () -> found.size() >= requestIds.size());
         }
         assertThat(found.keySet()).containsExactlyInAnyOrderElementsOf(requestIds);
         return found;

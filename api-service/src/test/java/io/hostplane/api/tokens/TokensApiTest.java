@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.hostplane.api.ApiApplication;
 import io.hostplane.api.ApiIntegrationTest;
+import io.hostplane.api.testing.KafkaPolls;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
@@ -307,15 +307,12 @@ class TokensApiTest extends ApiIntegrationTest {
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
                 StringDeserializer.class))) {
             consumer.subscribe(List.of("hostplane.audit"));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(300))) {
-                    if (key.equals(r.key()) && r.value().contains("\"type\":\"" + type + "\"")) {
-                        return r.value();
-                    }
-                }
-            }
+            return KafkaPolls.first(
+                            type + " for " + key + " on hostplane.audit",
+                            Duration.ofSeconds(30),
+                            consumer,
+                            r -> key.equals(r.key()) && r.value().contains("\"type\":\"" + type + "\""))
+                    .value();
         }
-        throw new AssertionError("no " + type + " for " + key + " on hostplane.audit");
     }
 }

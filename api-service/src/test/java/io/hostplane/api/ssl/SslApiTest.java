@@ -408,15 +408,16 @@ public class SslApiTest extends ApiIntegrationTest {
 
     /** The command of job {@code jobId} on {@code hostplane.commands}, waited for up to 30 s. */
     private String commandOf(String jobId) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (String record : read(List.of(Topics.COMMANDS))) {
-                if (record.contains("\"jobid\":\"" + jobId + "\"")) {
-                    return record.substring(record.indexOf(' ') + 1); // without the key
-                }
-            }
-        }
-        throw new AssertionError("no command for job " + jobId);
+        String record = await("the command of job " + jobId)
+                .atMost(Duration.ofSeconds(30))
+                .pollDelay(Duration.ZERO)
+                .until(
+                        () -> read(List.of(Topics.COMMANDS)).stream()
+                                .filter(r -> r.contains("\"jobid\":\"" + jobId + "\""))
+                                .findFirst(),
+                        java.util.Optional::isPresent)
+                .get();
+        return record.substring(record.indexOf(' ') + 1); // without the key
     }
 
     /** Every record on every {@code hostplane.*} topic, from the earliest offset to the current end. */

@@ -83,7 +83,8 @@ class RequestRecordsApiTest extends ApiIntegrationTest {
                     consumer,
                     r -> {
                         CloudEvent event = codec.read(r.value());
-                        if (requestIds.contains(event.requestid())
+                        if (event.requestid() != null
+                                && requestIds.contains(event.requestid())
                                 && "io.hostplane.api.request.recorded.v1".equals(event.type())) {
                             found.put(event.requestid(), event);
                         }

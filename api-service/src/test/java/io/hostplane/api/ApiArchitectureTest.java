@@ -13,6 +13,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import io.hostplane.common.envelope.ApiEnvelope;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,9 +21,10 @@ import org.junit.jupiter.api.Test;
  * ({@code io.hostplane.api.*}) form no cycle; {@code system} (security, errors, HTTP) depends on no feature; and
  * the job engine's internals stay inside {@code jobs}.
  */
+@Tag("fast")
 class ApiArchitectureTest {
 
-    private final JavaClasses api = new ClassFileImporter()
+    private static final JavaClasses api = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("io.hostplane.api");
 

@@ -1,6 +1,7 @@
 package io.hostplane.api;
 
 import io.hostplane.api.accounts.AccountStore;
+import io.hostplane.api.testing.KafkaPolls;
 import io.hostplane.api.tokens.TokenStore;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
@@ -52,35 +53,35 @@ import tools.jackson.databind.JsonNode;
             "hostplane.callbacks.max-attempts=3",
             "hostplane.jobs.max-active-per-tenant=50"
         })
-abstract class ApiIntegrationTest {
+public abstract class ApiIntegrationTest {
 
-    static final String PEPPER = "hostplane.tokens.pepper=test-pepper-0123456789abcdefghijklmnop";
+    public static final String PEPPER = "hostplane.tokens.pepper=test-pepper-0123456789abcdefghijklmnop";
 
     @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
+    public static void infrastructure(DynamicPropertyRegistry registry) {
         TestInfrastructure.register(registry);
     }
 
     @Autowired
-    Environment env;
+    public Environment env;
 
     @Autowired
-    EventCodec codec;
+    public EventCodec codec;
 
     @Autowired
-    AccountStore accounts;
+    public AccountStore accounts;
 
     @Autowired
-    TokenStore tokens;
+    public TokenStore tokens;
 
-    final TestInfrastructure infra = TestInfrastructure.shared();
-    WebTestClient http;
-    String tenant;
-    String zone;
-    String allToken;
+    public final TestInfrastructure infra = TestInfrastructure.shared();
+    public WebTestClient http;
+    public String tenant;
+    public String zone;
+    public String allToken;
 
     @BeforeEach
-    void setUpTenant() {
+    public void setUpTenant() {
         http = client(Integer.parseInt(env.getProperty("local.server.port")));
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         tenant = accounts.create("tenant-" + suffix).block().id();
@@ -89,18 +90,18 @@ abstract class ApiIntegrationTest {
         allToken = token(tenant, "*");
     }
 
-    static WebTestClient client(int port) {
+    public static WebTestClient client(int port) {
         return WebTestClient.bindToServer()
                 .baseUrl("http://127.0.0.1:" + port)
                 .responseTimeout(Duration.ofSeconds(30))
                 .build();
     }
 
-    WebTestClient.ResponseSpec exchange(HttpMethod method, String path, String token, String body, int status) {
+    public WebTestClient.ResponseSpec exchange(HttpMethod method, String path, String token, String body, int status) {
         return exchange(http, method, path, token, body, status);
     }
 
-    static WebTestClient.ResponseSpec exchange(
+    public static WebTestClient.ResponseSpec exchange(
             WebTestClient client, HttpMethod method, String path, String token, String body, int status) {
         WebTestClient.RequestBodySpec spec = client.method(method).uri(path);
         if (token != null) {
@@ -114,14 +115,14 @@ abstract class ApiIntegrationTest {
         return response;
     }
 
-    JsonNode json(HttpMethod method, String path, String token, String body, int status) {
+    public JsonNode json(HttpMethod method, String path, String token, String body, int status) {
         return exchange(method, path, token, body, status)
                 .expectBody(JsonNode.class)
                 .returnResult()
                 .getResponseBody();
     }
 
-    String message(HttpMethod method, String path, String token, String body, int status) {
+    public String message(HttpMethod method, String path, String token, String body, int status) {
         return json(method, path, token, body, status).path("message").asString();
     }
 
@@ -129,7 +130,7 @@ abstract class ApiIntegrationTest {
      * The job event a worker sends for {@code job} of this test's tenant: {@code jobType} selects the feature
      * that folds its {@code result}; {@code error} goes with a failure.
      */
-    CloudEvent workerEvent(
+    public CloudEvent workerEvent(
             String job, String jobType, JobStatus status, List<Warning> warnings, JobError error, Object result) {
         return codec.event(
                 "/test-worker",
@@ -143,7 +144,7 @@ abstract class ApiIntegrationTest {
                         job, jobType, status, 1, warnings, error, result == null ? null : codec.tree(result), null));
     }
 
-    String token(String tenantId, String... scopes) {
+    public String token(String tenantId, String... scopes) {
         return tokens.issue(TokenStore.TokenSpec.simple(tenantId, "tester", "test", List.of(scopes)))
                 .block()
                 .token();
@@ -153,7 +154,7 @@ abstract class ApiIntegrationTest {
      * The values on {@code hostplane.audit} that contain {@code marker} (an id), read from the start of the
      * topic until {@code expected} have been seen or 30 s have passed.
      */
-    List<String> auditValues(String marker, int expected) {
+    public List<String> auditValues(String marker, int expected) {
         return auditValues(marker, found -> found.size() >= expected);
     }
 
@@ -161,23 +162,25 @@ abstract class ApiIntegrationTest {
      * The values on {@code hostplane.audit} that contain {@code marker}, read from the start of the topic until
      * {@code enough} says so or 30 s have passed.
      */
-    List<String> auditValues(String marker, java.util.function.Predicate<List<String>> enough) {
+    public List<String> auditValues(String marker, java.util.function.Predicate<List<String>> enough) {
         List<String> found = new java.util.ArrayList<>();
         try (var consumer = fromStart("hostplane.audit")) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!enough.test(found) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(300)).forEach(r -> {
-                    if (r.value().contains(marker)) {
-                        found.add(r.value());
-                    }
-                });
-            }
+            KafkaPolls.until(
+                    "audit records of " + marker,
+                    Duration.ofSeconds(30),
+                    consumer,
+                    r -> {
+                        if (r.value().contains(marker)) {
+                            found.add(r.value());
+                        }
+                    },
+                    () -> enough.test(found));
         }
         return found;
     }
 
     /** A consumer of {@code topic} in a group of its own, reading from the start; the caller closes it. */
-    KafkaConsumer<String, String> fromStart(String topic) {
+    public KafkaConsumer<String, String> fromStart(String topic) {
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 infra.kafkaBootstrapServers(),
@@ -194,21 +197,17 @@ abstract class ApiIntegrationTest {
     }
 
     /** The command of job {@code jobId} on {@code hostplane.commands}, read from the start for up to 30 s. */
-    ConsumerRecord<String, String> awaitCommand(String jobId) {
+    public ConsumerRecord<String, String> awaitCommand(String jobId) {
         try (var consumer = fromStart(Topics.COMMANDS)) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.value().contains(jobId)) {
-                        return r;
-                    }
-                }
-            }
+            return KafkaPolls.first(
+                    "command of job " + jobId + " on " + Topics.COMMANDS,
+                    Duration.ofSeconds(30),
+                    consumer,
+                    r -> r.value().contains(jobId));
         }
-        throw new AssertionError("command of job " + jobId + " not on " + Topics.COMMANDS);
     }
 
-    int count(String query) throws Exception {
+    public int count(String query) throws Exception {
         try (Connection c = connection();
                 PreparedStatement s = c.prepareStatement(query);
                 ResultSet rs = s.executeQuery()) {
@@ -217,7 +216,7 @@ abstract class ApiIntegrationTest {
         }
     }
 
-    void sql(String statement, Object... args) {
+    public void sql(String statement, Object... args) {
         try (Connection c = connection();
                 PreparedStatement s = c.prepareStatement(statement)) {
             for (int i = 0; i < args.length; i++) {
@@ -229,7 +228,7 @@ abstract class ApiIntegrationTest {
         }
     }
 
-    Connection connection() throws Exception {
+    public Connection connection() throws Exception {
         return DriverManager.getConnection(infra.jdbcUrl(), infra.user(), infra.password());
     }
 }

@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * string literals (comments left out), so the document and the code cannot drift apart. The import rules of
  * {@link ApiArchitectureTest} cannot see SQL; this test does.
  */
+@Tag("fast")
 class TableOwnershipTest {
 
     private static final Path DOC = Path.of("..", "docs", "services.md");

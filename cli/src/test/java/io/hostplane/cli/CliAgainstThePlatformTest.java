@@ -1,6 +1,7 @@
 package io.hostplane.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hostplane.embedded.FreePorts;
 import io.hostplane.local.DevStack;
@@ -88,16 +89,20 @@ class CliAgainstThePlatformTest {
         String jobId =
                 cli("jobs", "list", "--type", "dns.record.create", "--json").out();
         String id = Api.JSON.readTree(jobId).path("items").get(0).path("id").asString();
-        List<String> types = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!types.contains("io.hostplane.command.dns.record.create.v1") && System.nanoTime() < deadline) {
-            types.clear();
-            Api.JSON
-                    .readTree(cli("audit", "query", "--job-id", id, "--json").out())
-                    .path("items")
-                    .forEach(e -> types.add(e.path("type").asString()));
-            Thread.sleep(300);
-        }
+        List<String> types = await("the job's command in the audit log")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(300))
+                .until(
+                        () -> {
+                            List<String> found = new ArrayList<>();
+                            Api.JSON
+                                    .readTree(cli("audit", "query", "--job-id", id, "--json")
+                                            .out())
+                                    .path("items")
+                                    .forEach(e -> found.add(e.path("type").asString()));
+                            return found;
+                        },
+                        found -> found.contains("io.hostplane.command.dns.record.create.v1"));
         assertThat(types).contains("io.hostplane.command.dns.record.create.v1", "io.hostplane.job.succeeded.v1");
 
         CliRun export = cli("audit", "export", "--job-id", id);

@@ -6,10 +6,12 @@ import io.hostplane.embedded.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What the CLI does without a working API: help, usage errors, no token, an unreachable API. */
+@Tag("fast")
 class CliUsageTest {
 
     @TempDir

@@ -16,12 +16,20 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,7 +82,7 @@ class AuditFaultToleranceTest {
     void aKilledAuditServiceLosesAndDoublesNothing() throws Exception {
         String tenant = "t_kill_" + UUID.randomUUID().toString().substring(0, 8);
         send(tenant, 0, EVENTS / 2);
-        Thread.sleep(300); // ingestion of the first half is under way
+        Await.until("ingestion of the first half under way", Duration.ofSeconds(60), () -> stored(tenant)[0] > 0);
         long storedAtKill = stored(tenant)[0];
         stack.killService("audit");
         send(tenant, EVENTS / 2, EVENTS);
@@ -94,7 +102,7 @@ class AuditFaultToleranceTest {
         send(tenant, 0, EVENTS / 2);
         stack.stopPostgres();
         send(tenant, EVENTS / 2, EVENTS); // Kafka keeps them while the store is down
-        Thread.sleep(2000);
+        Thread.sleep(2000); // the outage itself: the audit service meets a stopped store for a while
         stack.startPostgres();
 
         awaitStored(tenant, EVENTS);
@@ -144,15 +152,27 @@ class AuditFaultToleranceTest {
         String jdbc = stack.r2dbcUrl().replace("r2dbc:", "jdbc:");
         String sql = "select count(*), min(event->'data'->>'status'), min(job_id) from audit.events "
                 + "where request_id = '" + requestId + "' and type = '" + EventTypes.REQUEST_RECORDED + "'";
-        Await.until(() -> {
-            try (Connection c = DriverManager.getConnection(jdbc, "hostplane", "hostplane");
-                    Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery(sql)) {
-                rs.next();
-                return rs.getLong(1) > 0;
-            }
-        });
-        Thread.sleep(2000); // a second copy would come right after the first
+        // A second copy would come from the API's outbox: once it is empty and the audit service has taken in every
+        // record of the audit topic, nothing is left that could still arrive.
+        Await.until(
+                "the request record stored, the outbox empty, the audit topic taken in",
+                Duration.ofSeconds(120),
+                () -> {
+                    try (Connection c = DriverManager.getConnection(jdbc, "hostplane", "hostplane");
+                            Statement s = c.createStatement();
+                            ResultSet rs = s.executeQuery(sql)) {
+                        rs.next();
+                        if (rs.getLong(1) == 0) {
+                            return false;
+                        }
+                    }
+                    try (Connection c = DriverManager.getConnection(jdbc, "hostplane", "hostplane");
+                            Statement s = c.createStatement();
+                            ResultSet rs = s.executeQuery("select count(*) from api.outbox")) {
+                        rs.next();
+                        return rs.getLong(1) == 0 && auditTopicTakenIn();
+                    }
+                });
         try (Connection c = DriverManager.getConnection(jdbc, "hostplane", "hostplane");
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
@@ -204,31 +224,50 @@ class AuditFaultToleranceTest {
         }
     }
 
-    private static void awaitStored(String tenant, long expected) throws Exception {
+    /**
+     * Until the tenant's {@code expected} rows are stored and the audit service has committed its offsets to the end
+     * of the audit topic (it commits after its own transaction): a double would be a record handled again, and there
+     * is none left to handle.
+     */
+    private static void awaitStored(String tenant, long expected) {
         // Three minutes for the suite's 2,000; a large run gets a minute more per 10,000 events.
-        long deadline = System.nanoTime()
-                + Duration.ofSeconds(180 + 6L * expected / 1000).toNanos();
-        while (stored(tenant)[0] < expected && System.nanoTime() < deadline) {
-            Thread.sleep(500);
+        Await.until(
+                expected + " rows of " + tenant + " stored, the audit topic taken in",
+                Duration.ofSeconds(180 + 6L * expected / 1000),
+                () -> stored(tenant)[0] >= expected && auditTopicTakenIn());
+    }
+
+    /** Whether the audit service's committed offsets are at the end of every partition of the audit topic. */
+    private static boolean auditTopicTakenIn() throws Exception {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()))) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(Topics.AUDIT_GROUP)
+                    .partitionsToOffsetAndMetadata()
+                    .get();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(List.of(Topics.AUDIT))
+                    .allTopicNames()
+                    .get()
+                    .get(Topics.AUDIT)
+                    .partitions()
+                    .forEach(p -> latest.put(new TopicPartition(Topics.AUDIT, p.partition()), OffsetSpec.latest()));
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                    admin.listOffsets(latest).all().get();
+            return ends.entrySet().stream()
+                    .allMatch(end -> end.getValue().offset() == 0
+                            || (committed.get(end.getKey()) != null
+                                    && committed.get(end.getKey()).offset()
+                                            >= end.getValue().offset()));
         }
-        Thread.sleep(2000); // a double would arrive after the last original: give it the time to
     }
 
     private static void assertVerifies(String tenant) throws Exception {
         // Right after PostgreSQL's restart the API's reader connections may still be stale: it answers 503
         // ("retry later"), and a client retries, as it should.
-        AuditVerification verified = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (verified == null) {
-            try {
-                verified = operator.audit.verifyAuditLog(tenant, null, null).getData();
-            } catch (ApiException e) {
-                if (e.getCode() != 503 || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(500);
-            }
-        }
+        AuditVerification verified = Await.polling("the tenant's chain verified", Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptionsMatching(e -> e instanceof ApiException a && a.getCode() == 503)
+                .until(() -> operator.audit.verifyAuditLog(tenant, null, null).getData(), v -> v != null);
         assertThat(verified.getValid()).as(verified.toString()).isTrue();
         assertThat(verified.getTenantEvents()).isEqualTo((long) EVENTS);
     }

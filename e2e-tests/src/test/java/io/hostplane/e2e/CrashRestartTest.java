@@ -58,9 +58,9 @@ class CrashRestartTest {
                     return null;
                 }));
             }
-            while (sent.get() < JOBS / 3) {
-                Thread.sleep(10);
-            }
+            Await.polling("a third of the jobs sent", Duration.ofMinutes(5))
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> sent.get() >= JOBS / 3);
             List<ProcessHandle> killed = first.killEverything();
             assertThat(killed).hasSizeGreaterThanOrEqualTo(3); // launcher, broker, postmaster at least
             second = Launcher.start(Launcher.mainClass(data), data, offset, output, env);
@@ -93,21 +93,14 @@ class CrashRestartTest {
                 .type(DnsRecordInput.TypeEnum.A)
                 .content("192.0.2." + (n % 250 + 1));
         String key = UUID.randomUUID().toString();
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (true) {
-            try {
-                ApiResponse<JobEnvelope> response =
-                        load.client().dns.createDnsRecordWithHttpInfo(zone, record, key, null);
-                assertThat(response.getStatusCode()).isEqualTo(202);
-                return response.getData().getData().getId().toString();
-            } catch (ApiException e) {
-                // 0: no answer (nothing listens, or the connection died with the platform).
-                boolean retry = e.getCode() == 0 || e.getCode() == 503 || e.getCode() == 409;
-                if (!retry || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(200);
-            }
-        }
+        // Retried with the same key on 0 (no answer: nothing listens, or the connection died with the platform),
+        // 503 and 409.
+        ApiResponse<JobEnvelope> response = Await.polling("record " + n + " accepted", Duration.ofMinutes(5))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsMatching(e ->
+                        e instanceof ApiException a && (a.getCode() == 0 || a.getCode() == 503 || a.getCode() == 409))
+                .until(() -> load.client().dns.createDnsRecordWithHttpInfo(zone, record, key, null), r -> true);
+        assertThat(response.getStatusCode()).isEqualTo(202);
+        return response.getData().getData().getId().toString();
     }
 }

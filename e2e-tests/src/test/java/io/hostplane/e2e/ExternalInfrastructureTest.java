@@ -38,13 +38,10 @@ class ExternalInfrastructureTest {
             assertThat(Files.exists(data.resolve("kafka"))).isFalse();
 
             Sdk demo = Sdk.withTokenFile(stack.apiUrl(), data, "demo-token");
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            Domain.StatusEnum domainStatus = null;
-            while (System.nanoTime() < deadline && domainStatus != Domain.StatusEnum.ACTIVE) {
-                domainStatus = demo.domains.getDomain("example.test").getData().getStatus();
-                Thread.sleep(250);
-            }
-            assertThat(domainStatus).isEqualTo(Domain.StatusEnum.ACTIVE);
+            Await.until(
+                    "example.test active",
+                    Duration.ofSeconds(60),
+                    () -> demo.domains.getDomain("example.test").getData().getStatus() == Domain.StatusEnum.ACTIVE);
             UUID jobId = demo.dns
                     .createDnsRecord(
                             "example.test",
@@ -56,12 +53,10 @@ class ExternalInfrastructureTest {
                             null)
                     .getData()
                     .getId();
-            JobStatus status = null;
-            while (System.nanoTime() < deadline && status != JobStatus.SUCCEEDED) {
-                status = demo.jobs.getJob(jobId, null, null, null).getData().getStatus();
-                Thread.sleep(250);
-            }
-            assertThat(status).isEqualTo(JobStatus.SUCCEEDED);
+            Await.until(
+                    "job " + jobId + " succeeded",
+                    Duration.ofSeconds(60),
+                    () -> demo.jobs.getJob(jobId, null, null, null).getData().getStatus() == JobStatus.SUCCEEDED);
         }
     }
 }

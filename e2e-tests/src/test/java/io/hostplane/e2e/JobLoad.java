@@ -104,37 +104,22 @@ final class JobLoad {
                             .type(DnsRecordInput.TypeEnum.A)
                             .content("192.0.2." + (n % 250 + 1));
                     // As a client should: a 503 (a dependency is down, nothing was written) is retried.
-                    long retryUntil = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                    ApiResponse<JobEnvelope> response;
-                    while (true) {
-                        try {
-                            response = client.dns.createDnsRecordWithHttpInfo(zone, record, null, null);
-                            break;
-                        } catch (ApiException e) {
-                            if (e.getCode() != 503 || System.nanoTime() >= retryUntil) {
-                                throw e;
-                            }
-                            Thread.sleep(500);
-                        }
-                    }
+                    ApiResponse<JobEnvelope> response = Await.polling(
+                                    "record " + n + " accepted", Duration.ofSeconds(60))
+                            .pollInterval(Duration.ofMillis(500))
+                            .ignoreExceptionsMatching(e -> e instanceof ApiException a && a.getCode() == 503)
+                            .until(() -> client.dns.createDnsRecordWithHttpInfo(zone, record, null, null), r -> true);
                     assertThat(response.getStatusCode()).isEqualTo(202);
                     jobs.add(response.getData().getData().getId().toString());
                     return null;
                 }));
             }
-            boolean triggered = !awaitProgress;
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (!triggered && System.nanoTime() < deadline) {
-                if (succeededCount(new ArrayList<>(jobs)) >= count / 3) {
-                    midway.run();
-                    triggered = true;
-                } else {
-                    Thread.sleep(20);
-                }
+            if (awaitProgress) {
+                Await.polling("a third of the jobs succeeded", Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(20))
+                        .until(() -> succeededCount(new ArrayList<>(jobs)) >= count / 3);
+                midway.run();
             }
-            assertThat(triggered)
-                    .as("a third of the jobs succeeded within 120 s")
-                    .isTrue();
             for (Future<?> f : sent) {
                 f.get();
             }
@@ -179,16 +164,8 @@ final class JobLoad {
     }
 
     void awaitTerminal(List<String> jobs, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Map<String, Integer> counts = Map.of();
-        while (System.nanoTime() < deadline) {
-            counts = statuses(jobs);
-            if (counts.getOrDefault("succeeded", 0) == jobs.size()) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        assertThat(counts).as("job states").containsExactly(Map.entry("succeeded", jobs.size()));
+        Await.until("all " + jobs.size() + " jobs succeeded", timeout, () -> succeededCount(jobs) == jobs.size());
+        assertThat(statuses(jobs)).as("job states").containsExactly(Map.entry("succeeded", jobs.size()));
     }
 
     /** One record in the backend per job, and one stored outcome per job: applied once in effect. */

@@ -103,13 +103,17 @@ final class Launcher {
 
     /** Waits for {@code text} in the output; fails with the output if the launcher ends first. */
     void awaitText(String text) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (!text().contains(text)) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("no \"" + text + "\" from the launcher (alive: " + process.isAlive()
-                        + "); its output:\n" + text());
-            }
-            Thread.sleep(100);
+        try {
+            Await.until("\"" + text + "\" from the launcher", Duration.ofMinutes(5), () -> {
+                if (!process.isAlive() && !text().contains(text)) {
+                    throw new IllegalStateException("the launcher ended");
+                }
+                return text().contains(text);
+            });
+        } catch (RuntimeException e) {
+            throw new AssertionError(
+                    "no \"" + text + "\" from the launcher (alive: " + process.isAlive() + "); its output:\n" + text(),
+                    e);
         }
     }
 

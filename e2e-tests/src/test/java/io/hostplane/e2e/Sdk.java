@@ -75,20 +75,14 @@ final class Sdk {
      */
     static Sdk withTokenFile(String baseUrl, Path dataDir, String file) {
         Path path = dataDir.resolve(file);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Await.until(
+                "the local stack's " + path,
+                Duration.ofSeconds(60),
+                () -> Files.exists(path) && !Files.readString(path).isBlank());
         try {
-            while (!Files.exists(path) || Files.readString(path).isBlank()) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("the local stack wrote no " + path + " within 60 s");
-                }
-                Thread.sleep(100);
-            }
             return new Sdk(baseUrl, Files.readString(path).trim(), dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

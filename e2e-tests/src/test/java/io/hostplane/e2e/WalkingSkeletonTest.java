@@ -281,16 +281,7 @@ class WalkingSkeletonTest {
         return last;
     }
 
-    private static <T> T await(Callable<T> call, Predicate<T> done) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        T last = null;
-        while (System.nanoTime() < deadline) {
-            last = call.call();
-            if (last != null && done.test(last)) {
-                return last;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("condition not met within " + WAIT + "; last answer: " + last);
+    private static <T> T await(Callable<T> call, Predicate<T> done) {
+        return Await.until("condition", WAIT, call, done);
     }
 }

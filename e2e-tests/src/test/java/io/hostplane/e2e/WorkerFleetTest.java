@@ -168,34 +168,29 @@ class WorkerFleetTest {
     private static Map<String, Integer> awaitGroup(int members) throws Exception {
         try (Admin admin =
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()))) {
-            Map<String, Integer> assigned = Map.of();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline) {
-                var group = admin.describeConsumerGroups(List.of(Topics.WORKER_GROUP))
-                        .all()
-                        .get()
-                        .get(Topics.WORKER_GROUP);
-                assigned = new HashMap<>();
-                for (MemberDescription m : group.members()) {
-                    assigned.merge(
-                            m.clientId().replaceAll("-commands$", ""),
-                            m.assignment().topicPartitions().size(),
-                            Integer::sum);
-                }
-                if (assigned.size() == members
-                        && assigned.values().stream().allMatch(n -> n > 0)
-                        && assigned.values().stream()
-                                        .mapToInt(Integer::intValue)
-                                        .sum()
-                                == 12) {
-                    return assigned;
-                }
-                Thread.sleep(250);
-            }
-            assertThat(assigned)
-                    .as("consumer group members and their partitions")
-                    .hasSize(members);
-            return assigned;
+            return Await.until(
+                    "the workers' consumer group with " + members + " members sharing the 12 partitions",
+                    Duration.ofSeconds(60),
+                    () -> {
+                        var group = admin.describeConsumerGroups(List.of(Topics.WORKER_GROUP))
+                                .all()
+                                .get()
+                                .get(Topics.WORKER_GROUP);
+                        Map<String, Integer> assigned = new HashMap<>();
+                        for (MemberDescription m : group.members()) {
+                            assigned.merge(
+                                    m.clientId().replaceAll("-commands$", ""),
+                                    m.assignment().topicPartitions().size(),
+                                    Integer::sum);
+                        }
+                        return assigned;
+                    },
+                    assigned -> assigned.size() == members
+                            && assigned.values().stream().allMatch(n -> n > 0)
+                            && assigned.values().stream()
+                                            .mapToInt(Integer::intValue)
+                                            .sum()
+                                    == 12);
         }
     }
 }

@@ -20,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -34,6 +35,7 @@ import org.springframework.core.type.filter.AnnotationTypeFilter;
  * {@code -Dhostplane.docs.write=true} to write it. Keys read outside the records ({@code ${hostplane...}}
  * placeholders, e.g. in {@code @Scheduled}) must be named in the document too.
  */
+@Tag("fast")
 class ConfigurationReferenceTest {
 
     private static final Path ROOT = Path.of("..");

@@ -9,10 +9,12 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A start that cannot happen says which part failed and why, in one line, before it starts anything. */
+@Tag("fast")
 class DevStackStartFailureTest {
 
     @TempDir

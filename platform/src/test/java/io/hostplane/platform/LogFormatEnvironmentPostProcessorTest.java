@@ -3,11 +3,13 @@ package io.hostplane.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
+@Tag("fast")
 class LogFormatEnvironmentPostProcessorTest {
 
     @Test

@@ -1,11 +1,12 @@
 package io.hostplane.api.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hostplane.api.ApiApplication;
 import io.hostplane.api.accounts.AccountStore;
+import io.hostplane.api.testing.AuditServiceBeside;
 import io.hostplane.api.tokens.TokenStore;
-import io.hostplane.audit.AuditApplication;
 import io.hostplane.audit.retention.PartitionMaintenance;
 import io.hostplane.common.audit.ChainLink;
 import io.hostplane.common.audit.Checkpoints;
@@ -20,8 +21,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -33,7 +32,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Future;
@@ -46,7 +44,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -69,40 +66,17 @@ import tools.jackson.databind.json.JsonMapper;
 @DirtiesContext
 class AuditApiTest {
 
-    static final KeyPair SIGNING = ed25519();
     static final JsonMapper JSON = JsonMapper.builder().build();
+    static AuditServiceBeside auditService;
     static String r2dbcUrl;
-    static ConfigurableApplicationContext auditService;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) throws SQLException {
-        TestInfrastructure infra = TestInfrastructure.shared();
-        if (r2dbcUrl == null) {
-            r2dbcUrl = infra.createDatabase("hp_audit_api_");
-            auditService = AuditApplication.builder()
-                    .run(
-                            "--server.port=0",
-                            "--spring.kafka.bootstrap-servers=" + infra.kafkaBootstrapServers(),
-                            "--spring.r2dbc.url=" + r2dbcUrl,
-                            "--spring.r2dbc.username=" + infra.user(),
-                            "--spring.r2dbc.password=" + infra.password(),
-                            "--hostplane.audit.writer.username=" + TestInfrastructure.AUDIT_WRITER,
-                            "--hostplane.audit.writer.password=" + TestInfrastructure.AUDIT_PASSWORD,
-                            "--hostplane.audit.reader.username=" + TestInfrastructure.AUDIT_READER,
-                            "--hostplane.audit.checkpoint.every=5",
-                            "--hostplane.audit.signing-key="
-                                    + Base64.getEncoder()
-                                            .encodeToString(SIGNING.getPrivate().getEncoded()));
+        if (auditService == null) {
+            auditService = AuditServiceBeside.start("hp_audit_api_", "--hostplane.audit.checkpoint.every=5");
+            r2dbcUrl = auditService.r2dbcUrl();
         }
-        registry.add("spring.kafka.bootstrap-servers", infra::kafkaBootstrapServers);
-        registry.add("spring.r2dbc.url", () -> r2dbcUrl);
-        registry.add("spring.r2dbc.username", infra::user);
-        registry.add("spring.r2dbc.password", infra::password);
-        registry.add("hostplane.audit.reader.username", () -> TestInfrastructure.AUDIT_READER);
-        registry.add("hostplane.audit.reader.password", () -> TestInfrastructure.AUDIT_PASSWORD);
-        registry.add(
-                "hostplane.audit.verify-keys",
-                () -> Base64.getEncoder().encodeToString(SIGNING.getPublic().getEncoded()));
+        auditService.register(registry);
     }
 
     @AfterAll
@@ -291,7 +265,7 @@ class AuditApiTest {
         assertThat(badSignature.path("valid").asBoolean()).isFalse();
         assertThat(badSignature.path("first_broken").path("reason").asString()).contains("signature");
         assertThat(badSignature.path("first_broken").path("offset").asLong()).isEqualTo(checkpoint);
-        assertThat(Checkpoints.keyId(SIGNING.getPublic())).hasSize(16);
+        assertThat(Checkpoints.keyId(auditService.signing().getPublic())).hasSize(16);
     }
 
     @Test
@@ -372,7 +346,7 @@ class AuditApiTest {
         }
         if (offset % 4 == 0) {
             Instant signedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            String keyId = Checkpoints.keyId(SIGNING.getPublic());
+            String keyId = Checkpoints.keyId(auditService.signing().getPublic());
             try (PreparedStatement p =
                     c.prepareStatement("insert into audit.checkpoints values (?, 0, ?, ?, ?, ?, ?)")) {
                 p.setString(1, topic);
@@ -383,7 +357,7 @@ class AuditApiTest {
                 p.setBytes(
                         6,
                         Checkpoints.sign(
-                                SIGNING.getPrivate(),
+                                auditService.signing().getPrivate(),
                                 Checkpoints.signedBytes(topic, 0, offset, hash, signedAt, keyId)));
                 p.executeUpdate();
             }
@@ -465,10 +439,7 @@ class AuditApiTest {
 
     private void awaitRows(String tenant, long expected) throws Exception {
         String sql = "select count(*) from audit.events where tenant = '" + tenant + "'";
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline && scalar(sql) < expected) {
-            Thread.sleep(100);
-        }
+        await(expected + " rows of " + tenant).atMost(Duration.ofSeconds(60)).until(() -> scalar(sql) >= expected);
         assertThat(scalar(sql)).isEqualTo(expected);
     }
 
@@ -528,13 +499,5 @@ class AuditApiTest {
         return tokens.issue(TokenStore.TokenSpec.simple(null, "operator", "op", List.of("platform.admin")))
                 .block()
                 .token();
-    }
-
-    private static KeyPair ed25519() {
-        try {
-            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -6,8 +6,10 @@ import io.hostplane.common.dns.DnsRecord;
 import io.hostplane.common.envelope.FieldError;
 import io.hostplane.common.event.ApplyDnsChanges;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class CnameExclusivityTest {
 
     private static final DnsRecord A = new DnsRecord("a1", "www", "A", 300, "192.0.2.1", null);

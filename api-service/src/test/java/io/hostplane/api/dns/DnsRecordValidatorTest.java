@@ -3,10 +3,12 @@ package io.hostplane.api.dns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostplane.common.envelope.FieldError;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+@Tag("fast")
 class DnsRecordValidatorTest {
 
     private final DnsRecordValidator validator =

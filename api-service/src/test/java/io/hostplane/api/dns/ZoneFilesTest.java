@@ -7,8 +7,10 @@ import io.hostplane.common.envelope.FieldError;
 import io.hostplane.common.event.ApplyDnsChanges;
 import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class ZoneFilesTest {
 
     private final DnsRecordValidator validator =

@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The notification payloads: every job named once, in order, every payload under PostgreSQL's 8000 bytes. */
+@Tag("fast")
 class JobNotificationsPayloadTest {
 
     private static final String REPLICA = "AbCdEfGhIjK";

@@ -1,8 +1,10 @@
 package io.hostplane.api.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hostplane.api.ApiApplication;
+import io.hostplane.api.testing.CountedStatements;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
@@ -11,8 +13,6 @@ import io.hostplane.common.job.JobError;
 import io.hostplane.common.job.JobStatus;
 import io.hostplane.embedded.TestInfrastructure;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -26,17 +26,12 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import reactor.core.publisher.Mono;
@@ -55,43 +50,12 @@ import reactor.core.scheduler.Schedulers;
             "hostplane.tokens.pepper=test-pepper-0123456789abcdefghijklmnop",
             "hostplane.jobs.wait-sweep-interval-ms=3600000"
         })
-@Import(JobWaitingTest.CountingNotifies.class)
+@Import(CountedStatements.class)
 class JobWaitingTest {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         TestInfrastructure.register(registry);
-    }
-
-    /** Counts the statements the application runs that send notifications ({@code pg_notify}). */
-    @TestConfiguration
-    static class CountingNotifies {
-        static final AtomicInteger NOTIFY_STATEMENTS = new AtomicInteger();
-
-        @Bean
-        static BeanPostProcessor countNotifyStatements() {
-            return new BeanPostProcessor() {
-                @Override
-                public Object postProcessAfterInitialization(Object bean, String name) {
-                    if (!(bean instanceof DatabaseClient target) || Proxy.isProxyClass(bean.getClass())) {
-                        return bean;
-                    }
-                    return Proxy.newProxyInstance(
-                            DatabaseClient.class.getClassLoader(), new Class<?>[] {DatabaseClient.class}, (p, m, a) -> {
-                                if (m.getName().equals("sql")
-                                        && a[0] instanceof String sql
-                                        && sql.contains("pg_notify")) {
-                                    NOTIFY_STATEMENTS.incrementAndGet();
-                                }
-                                try {
-                                    return m.invoke(target, a);
-                                } catch (InvocationTargetException e) {
-                                    throw e.getCause();
-                                }
-                            });
-                }
-            };
-        }
     }
 
     private static final String TYPE = "test.wait";
@@ -180,9 +144,9 @@ class JobWaitingTest {
         List<UUID> jobs = queuedJobs(400);
         try (Connection listener = connection()) {
             listen(listener);
-            int before = CountingNotifies.NOTIFY_STATEMENTS.get();
+            int before = notifyStatements();
             fold(jobs.stream().map(job -> event(job, JobStatus.FAILED)).toList());
-            assertThat(CountingNotifies.NOTIFY_STATEMENTS.get() - before).isEqualTo(1);
+            assertThat(notifyStatements() - before).isEqualTo(1);
 
             // 400 jobs at 22 characters each need two payloads; both come from that one statement.
             List<String> payloads = ours(listener, 2);
@@ -196,12 +160,12 @@ class JobWaitingTest {
 
             // The same events again (a redelivery) move nothing: no statement, no notification.
             fold(jobs.stream().map(job -> event(job, JobStatus.FAILED)).toList());
-            assertThat(CountingNotifies.NOTIFY_STATEMENTS.get() - before).isEqualTo(1);
+            assertThat(notifyStatements() - before).isEqualTo(1);
 
             // One job: one statement, one notification.
             UUID one = queuedJobs(1).get(0);
             fold(List.of(event(one, JobStatus.RUNNING)));
-            assertThat(CountingNotifies.NOTIFY_STATEMENTS.get() - before).isEqualTo(2);
+            assertThat(notifyStatements() - before).isEqualTo(2);
             List<String> single = ours(listener, 1);
             assertThat(JobNotifications.parse(single.get(0)).jobs()).containsExactly(one);
             assertThat(ours(listener, 0)).as("nothing more").isEmpty();
@@ -213,10 +177,10 @@ class JobWaitingTest {
         UUID job = queuedJobs(1).get(0);
         try (Connection listener = connection()) {
             listen(listener);
-            int before = CountingNotifies.NOTIFY_STATEMENTS.get();
+            int before = notifyStatements();
             // Through the service, as POST /jobs/{id}/cancel does.
             jobService.cancel(store.find(job).block()).block(Duration.ofSeconds(20));
-            assertThat(CountingNotifies.NOTIFY_STATEMENTS.get() - before).isEqualTo(1);
+            assertThat(notifyStatements() - before).isEqualTo(1);
             assertThat(JobNotifications.parse(ours(listener, 1).get(0)).jobs()).containsExactly(job);
         }
     }
@@ -262,11 +226,10 @@ class JobWaitingTest {
             s.execute("select pg_terminate_backend(pid) from pg_stat_activity "
                     + "where datname = current_database() and query = 'LISTEN " + JobNotifications.CHANNEL + "'");
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (listens() <= listens && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(listens()).as("listening again").isGreaterThan(listens);
+        await("listening again")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> listens() > listens);
         // Listening again, the replica reads the jobs waited on here once: the change is handed on.
         assertThat(waiter.get().status()).isEqualTo(JobStatus.FAILED);
 
@@ -313,6 +276,11 @@ class JobWaitingTest {
             }
             c.commit();
         }
+    }
+
+    /** The statements run so far that send notifications ({@code pg_notify}). */
+    private static int notifyStatements() {
+        return CountedStatements.matching(sql -> sql.contains("pg_notify"));
     }
 
     private double listens() {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.ClassPathResource;
 import tools.jackson.databind.JsonNode;
@@ -22,6 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The checked-in OpenAPI document on its own: it validates (swagger-parser, the parser and validator that
  * openapi-generator's {@code validate} runs) with no message, and every operation says who may call it.
  */
+@Tag("fast")
 class OpenApiDocumentTest {
 
     private static String text() throws IOException {

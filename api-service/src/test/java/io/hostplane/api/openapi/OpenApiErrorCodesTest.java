@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.ClassPathResource;
 import tools.jackson.databind.JsonNode;
@@ -22,6 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code - `CODE` (statuses): meaning} for a field error and {@code - `CODE`: meaning} for the others, in the
  * catalogue's order.
  */
+@Tag("fast")
 class OpenApiErrorCodesTest {
 
     private static final Map<String, Kind> SCHEMAS =

@@ -2,8 +2,8 @@ package io.hostplane.api.ssl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hostplane.api.SslTestCertificates;
-import io.hostplane.api.SslTestCertificates.Issued;
+import io.hostplane.api.testing.SslTestCertificates;
+import io.hostplane.api.testing.SslTestCertificates.Issued;
 import io.hostplane.common.envelope.FieldError;
 import io.hostplane.common.job.Warning;
 import java.nio.charset.StandardCharsets;
@@ -16,11 +16,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The pure checks behind {@code PUT /domains/{domain}/ssl}: parsing, matching, validity, warnings. */
+@Tag("fast")
 class CertificateCheckerTest {
 
     private static final String DOMAIN = "shop.example.com";

@@ -11,9 +11,11 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The cursor rules without a server: what a cursor is bound to, and that nothing else reads it. */
+@Tag("fast")
 class CursorsTest {
 
     private static final ApiPrincipal TENANT = ApiPrincipal.system("t_1");

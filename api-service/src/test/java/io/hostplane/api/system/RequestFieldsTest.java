@@ -7,10 +7,12 @@ import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+@Tag("fast")
 class RequestFieldsTest {
 
     private final JsonMapper json = JsonMapper.builder().build();

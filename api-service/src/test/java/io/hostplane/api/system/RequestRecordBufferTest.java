@@ -8,11 +8,13 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /** The buffer in front of an unreachable Kafka: it fills, then the API refuses, and overflow is counted. */
+@Tag("fast")
 class RequestRecordBufferTest {
 
     @Test

@@ -10,9 +10,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Walking a chain from a signed checkpoint after an expired range ({@link ChainVerifier#anchorAt}). */
+@Tag("fast")
 class ChainVerifierTest {
 
     private final KeyPair signer = ed25519();

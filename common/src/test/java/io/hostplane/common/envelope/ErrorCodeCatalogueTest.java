@@ -18,6 +18,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * literals below that are known not to be codes; every catalogued code is used by one of them; and
  * {@link ErrorCodes} is the catalogue, constant for constant.
  */
+@Tag("fast")
 class ErrorCodeCatalogueTest {
 
     private static final List<String> SERVICES = List.of("api-service", "worker-service", "audit-service");

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hostplane.common.dns.DnsRecord;
 import io.hostplane.common.job.JobStatus;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class EventCodecTest {
 
     private final EventCodec codec = new EventCodec();

@@ -3,8 +3,10 @@ package io.hostplane.common.id;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class IdsTest {
 
     @Test

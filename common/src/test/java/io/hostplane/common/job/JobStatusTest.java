@@ -2,8 +2,10 @@ package io.hostplane.common.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class JobStatusTest {
 
     @Test

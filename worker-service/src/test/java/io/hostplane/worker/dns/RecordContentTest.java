@@ -3,6 +3,7 @@ package io.hostplane.worker.dns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostplane.common.dns.DnsRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
@@ -10,6 +11,7 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
+@Tag("fast")
 class RecordContentTest {
 
     private static final String ZONE = "example.test";

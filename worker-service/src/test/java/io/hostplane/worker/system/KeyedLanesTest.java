@@ -14,9 +14,11 @@ import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The bookkeeping of key-ordered parallel processing, without a broker: order per key, turns, offsets. */
+@Tag("fast")
 class KeyedLanesTest {
 
     private static final TopicPartition P0 = new TopicPartition("hostplane.commands", 0);

@@ -7,6 +7,7 @@ import io.hostplane.api.ApiApplication;
 import io.hostplane.api.ApiIntegrationTest;
 import io.hostplane.api.accounts.AccountStore;
 import io.hostplane.api.testing.AuditServiceBeside;
+import io.hostplane.api.testing.KafkaPolls;
 import io.hostplane.api.testing.RawHttp;
 import io.hostplane.api.testing.SslTestCertificates;
 import io.hostplane.api.tokens.TokenStore;
@@ -41,7 +42,6 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -439,32 +439,25 @@ class OpenApiFuzzTest {
             Failures failures) {
         audit.assign(start.keySet());
         start.forEach(audit::seek);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        Set<TopicPartition> done = new HashSet<>();
-        int read = 0;
-        int facts = 0;
-        while (done.size() < start.size() && System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, String> r : audit.poll(Duration.ofMillis(500))) {
-                JsonNode event = JSON.readTree(r.value());
-                Case c = byRequestId.get(event.path("requestid").asString(""));
-                Integer status = c == null ? null : statuses.get(c.number());
-                String type = event.path("type").asString();
-                read++;
-                facts += status != null && !type.equals(EventTypes.REQUEST_RECORDED) ? 1 : 0;
-                if (status != null && status >= 400 && status < 500 && !type.equals(EventTypes.REQUEST_RECORDED)) {
-                    failures.add(c, status, "4xx left an audit fact behind: " + type);
-                }
-            }
-            for (TopicPartition p : start.keySet()) {
-                if (audit.position(p) >= end.get(p)) {
-                    done.add(p);
-                }
-            }
-        }
-        if (done.size() < start.size()) {
-            failures.add("(all)", "audit", 0, "the audit records could not all be read back within 60 s", "", "");
-        }
-        return new AuditReadBack(read, facts);
+        int[] read = {0};
+        int[] facts = {0};
+        KafkaPolls.until(
+                "the fuzz run's audit records, up to the topic's end",
+                Duration.ofSeconds(60),
+                audit,
+                r -> {
+                    JsonNode event = JSON.readTree(r.value());
+                    Case c = byRequestId.get(event.path("requestid").asString(""));
+                    Integer status = c == null ? null : statuses.get(c.number());
+                    String type = event.path("type").asString();
+                    read[0]++;
+                    facts[0] += status != null && !type.equals(EventTypes.REQUEST_RECORDED) ? 1 : 0;
+                    if (status != null && status >= 400 && status < 500 && !type.equals(EventTypes.REQUEST_RECORDED)) {
+                        failures.add(c, status, "4xx left an audit fact behind: " + type);
+                    }
+                },
+                () -> start.keySet().stream().allMatch(p -> audit.position(p) >= end.get(p)));
+        return new AuditReadBack(read[0], facts[0]);
     }
 
     /** Audit records read back, and how many were facts (not request records) of the cases' requests. */

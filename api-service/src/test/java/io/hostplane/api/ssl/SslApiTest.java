@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hostplane.api.ApiIntegrationTest;
+import io.hostplane.api.testing.KafkaPolls;
 import io.hostplane.api.testing.SslTestCertificates;
 import io.hostplane.api.testing.SslTestCertificates.Issued;
 import io.hostplane.common.event.EventTypes;
@@ -441,14 +442,15 @@ public class SslApiTest extends ApiIntegrationTest {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline
-                    && partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    values.add(r.key() + " " + r.value());
-                    r.headers().forEach(h -> values.add(new String(h.value(), StandardCharsets.UTF_8)));
-                });
-            }
+            KafkaPolls.until(
+                    "every record of " + topics + " up to its end",
+                    Duration.ofSeconds(30),
+                    consumer,
+                    r -> {
+                        values.add(r.key() + " " + r.value());
+                        r.headers().forEach(h -> values.add(new String(h.value(), StandardCharsets.UTF_8)));
+                    },
+                    () -> partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p)));
         }
         return values;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostplane.api.testing.OAuthTestSupport;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpMethod;
@@ -58,19 +59,8 @@ class HostileInputTest extends OAuthTestSupport {
             System.arraycopy(head, 0, body, 0, head.length);
             System.arraycopy(middle, 0, body, head.length, middle.length);
             System.arraycopy(tail, 0, body, head.length + middle.length, tail.length);
-            JsonNode refused = http.post()
-                    .uri("/api/v1/tokens")
-                    .header("Authorization", "Bearer " + allToken)
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue(body)
-                    .exchange()
-                    .expectStatus()
-                    .isEqualTo(400)
-                    .expectHeader()
-                    .exists("X-Request-Id")
-                    .expectBody(JsonNode.class)
-                    .returnResult()
-                    .getResponseBody();
+            JsonNode refused =
+                    refusal(HttpMethod.POST, "/api/v1/tokens", Map.of(), MediaType.APPLICATION_JSON, body, 400);
             assertThat(refused.path("message").asString()).isNotBlank();
         }
     }
@@ -139,19 +129,8 @@ class HostileInputTest extends OAuthTestSupport {
         };
         for (String[] route : routes) {
             for (MediaType type : new MediaType[] {MediaType.TEXT_PLAIN, MediaType.APPLICATION_XML}) {
-                JsonNode refused = http.method(HttpMethod.valueOf(route[0]))
-                        .uri(route[1])
-                        .header("Authorization", "Bearer " + allToken)
-                        .contentType(type)
-                        .bodyValue("{\"scopes\":[\"dns.read\"]}")
-                        .exchange()
-                        .expectStatus()
-                        .isEqualTo(415)
-                        .expectHeader()
-                        .exists("X-Request-Id")
-                        .expectBody(JsonNode.class)
-                        .returnResult()
-                        .getResponseBody();
+                JsonNode refused = refusal(
+                        HttpMethod.valueOf(route[0]), route[1], Map.of(), type, "{\"scopes\":[\"dns.read\"]}", 415);
                 assertThat(refused.path("message").asString()).as(route[1]).isNotBlank();
             }
         }
@@ -174,18 +153,13 @@ class HostileInputTest extends OAuthTestSupport {
     @Test
     void anIdempotencyKeyIsPrintableAsciiOfAtMost255Characters() throws Exception {
         for (String key : new String[] {"a".repeat(256), "caf\u00e9"}) {
-            JsonNode refused = http.post()
-                    .uri("/api/v1/domains/" + zone + "/dns/records")
-                    .header("Authorization", "Bearer " + allToken)
-                    .header("Idempotency-Key", key)
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue("{\"type\":\"A\",\"name\":\"www\",\"content\":\"192.0.2.1\",\"ttl\":300}")
-                    .exchange()
-                    .expectStatus()
-                    .isEqualTo(400)
-                    .expectBody(JsonNode.class)
-                    .returnResult()
-                    .getResponseBody();
+            JsonNode refused = refusal(
+                    HttpMethod.POST,
+                    "/api/v1/domains/" + zone + "/dns/records",
+                    Map.of("Idempotency-Key", key),
+                    MediaType.APPLICATION_JSON,
+                    "{\"type\":\"A\",\"name\":\"www\",\"content\":\"192.0.2.1\",\"ttl\":300}",
+                    400);
             assertThat(refused.path("errors").get(0).path("field").asString()).isEqualTo("Idempotency-Key");
         }
         assertThat(count("select count(*) from api.jobs where tenant_id = '" + tenant + "'"))
@@ -241,5 +215,27 @@ class HostileInputTest extends OAuthTestSupport {
         assertThat(named.path("errors").get(0).path("field").asString()).isEqualTo("username");
         // The page still signs the user in with a proper form.
         assertThat(signIn(browser, requestId)).isNotBlank();
+    }
+
+    /**
+     * Sends {@code body} with the tenant's all-scopes token (and {@code headers}) and returns the refusal, checked
+     * to carry {@code status} and a request id.
+     */
+    private JsonNode refusal(
+            HttpMethod method, String uri, Map<String, String> headers, MediaType type, Object body, int status) {
+        return http.method(method)
+                .uri(uri)
+                .header("Authorization", "Bearer " + allToken)
+                .headers(h -> headers.forEach(h::add))
+                .contentType(type)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isEqualTo(status)
+                .expectHeader()
+                .exists("X-Request-Id")
+                .expectBody(JsonNode.class)
+                .returnResult()
+                .getResponseBody();
     }
 }

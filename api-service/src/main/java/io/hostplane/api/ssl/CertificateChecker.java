@@ -1,6 +1,5 @@
 package io.hostplane.api.ssl;
 
-import io.hostplane.api.system.RequestFields;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
 import io.hostplane.common.job.Warning;
@@ -42,7 +41,6 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The checks of {@code PUT /domains/{domain}/ssl}, free of I/O. Critical problems (unreadable PEM, no
@@ -80,12 +78,6 @@ final class CertificateChecker {
             List<Warning> warnings) {}
 
     record Result(Checked checked, List<FieldError> errors) {}
-
-    /** The certificate in {@code body}, checked as {@link #check(String, SslCertificateBody, List)} does. */
-    Result check(String domain, JsonNode body) {
-        List<FieldError> errors = new ArrayList<>();
-        return check(domain, SslCertificateBody.read(RequestFields.of(body, null, errors)), errors);
-    }
 
     /**
      * The certificate, key and chain of {@code body} for {@code domain}, or the field errors: {@code problems},

@@ -2,6 +2,7 @@ package io.hostplane.api.ssl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hostplane.api.system.RequestFields;
 import io.hostplane.api.testing.SslTestCertificates;
 import io.hostplane.api.testing.SslTestCertificates.Issued;
 import io.hostplane.common.envelope.FieldError;
@@ -49,7 +50,7 @@ class CertificateCheckerTest {
     void rsaKeysAreReadAsPkcs8AndPkcs1AndMatchTheirCertificate() {
         Issued cert = valid(SslTestCertificates.rsa(2048), List.of(DOMAIN));
         for (String key : List.of(cert.pkcs8KeyPem(), cert.traditionalKeyPem())) {
-            CertificateChecker.Result result = checker.check(DOMAIN, body(cert.certificatePem(), null, key));
+            CertificateChecker.Result result = check(checker, body(cert.certificatePem(), null, key));
             assertThat(result.errors()).isEmpty();
             assertThat(result.checked().privateKeyPem()).startsWith("-----BEGIN PRIVATE KEY-----\n");
             assertThat(CertificateChecker.keySize(result.checked().leaf().getPublicKey()))
@@ -63,7 +64,7 @@ class CertificateCheckerTest {
         Issued cert = valid(SslTestCertificates.ec("secp256r1"), List.of(DOMAIN));
         assertThat(cert.traditionalKeyPem()).startsWith("-----BEGIN EC PRIVATE KEY-----");
         for (String key : List.of(cert.pkcs8KeyPem(), cert.traditionalKeyPem())) {
-            CertificateChecker.Result result = checker.check(DOMAIN, body(cert.certificatePem(), null, key));
+            CertificateChecker.Result result = check(checker, body(cert.certificatePem(), null, key));
             assertThat(result.errors()).isEmpty();
             assertThat(CertificateChecker.keyType(result.checked().leaf().getPublicKey()))
                     .isEqualTo("EC");
@@ -143,7 +144,7 @@ class CertificateCheckerTest {
                 List.of("other.example.org", "*.example.org"),
                 NOW.minus(Duration.ofDays(1)),
                 NOW.plus(Duration.ofDays(10)));
-        CertificateChecker.Result result = checker.check(DOMAIN, body(weak.certificatePem(), null, weak.pkcs8KeyPem()));
+        CertificateChecker.Result result = check(checker, body(weak.certificatePem(), null, weak.pkcs8KeyPem()));
         assertThat(result.errors()).isEmpty();
         assertThat(codes(result.checked().warnings()))
                 .containsExactlyInAnyOrder("CERT_NAME_MISMATCH", "CHAIN_INCOMPLETE", "EXPIRES_SOON", "WEAK_KEY");
@@ -151,7 +152,7 @@ class CertificateCheckerTest {
                 .allSatisfy(w -> assertThat(w.type()).isEqualTo("SSL"));
 
         Issued wildcard = valid(SslTestCertificates.rsa(2048), List.of("*.example.com"));
-        assertThat(codes(checker.check(DOMAIN, body(wildcard.certificatePem(), null, wildcard.pkcs8KeyPem()))
+        assertThat(codes(check(checker, body(wildcard.certificatePem(), null, wildcard.pkcs8KeyPem()))
                         .checked()
                         .warnings()))
                 .containsExactly("CHAIN_INCOMPLETE");
@@ -182,25 +183,25 @@ class CertificateCheckerTest {
                 Set.of(new TrustAnchor(root.certificate(), null)), Duration.ofDays(30), 10, Clock.systemUTC());
 
         String inOrder = intermediate.certificatePem() + root.certificatePem();
-        assertThat(codes(trusting.check(DOMAIN, body(leaf.certificatePem(), inOrder, leaf.pkcs8KeyPem()))
+        assertThat(codes(check(trusting, body(leaf.certificatePem(), inOrder, leaf.pkcs8KeyPem()))
                         .checked()
                         .warnings()))
                 .isEmpty();
         // The same chain pasted as one "full chain" in certificate.
-        assertThat(codes(trusting.check(
-                                DOMAIN,
+        assertThat(codes(check(
+                                trusting,
                                 body(leaf.certificatePem() + intermediate.certificatePem(), null, leaf.pkcs8KeyPem()))
                         .checked()
                         .warnings()))
                 .isEmpty();
 
-        List<Warning> missing = trusting.check(DOMAIN, body(leaf.certificatePem(), null, leaf.pkcs8KeyPem()))
+        List<Warning> missing = check(trusting, body(leaf.certificatePem(), null, leaf.pkcs8KeyPem()))
                 .checked()
                 .warnings();
         assertThat(codes(missing)).containsExactly("CHAIN_INCOMPLETE");
 
-        List<Warning> reversed = trusting.check(
-                        DOMAIN,
+        List<Warning> reversed = check(
+                        trusting,
                         body(
                                 leaf.certificatePem(),
                                 root.certificatePem() + intermediate.certificatePem(),
@@ -210,7 +211,7 @@ class CertificateCheckerTest {
         assertThat(codes(reversed)).containsExactly("CHAIN_INCOMPLETE");
         assertThat(reversed.get(0).message()).contains("out of order");
 
-        assertThat(codes(checker.check(DOMAIN, body(leaf.certificatePem(), inOrder, leaf.pkcs8KeyPem()))
+        assertThat(codes(check(checker, body(leaf.certificatePem(), inOrder, leaf.pkcs8KeyPem()))
                         .checked()
                         .warnings()))
                 .containsExactly("CHAIN_INCOMPLETE");
@@ -246,7 +247,7 @@ class CertificateCheckerTest {
     }
 
     private List<String> errors(JsonNode body) {
-        CertificateChecker.Result result = checker.check(DOMAIN, body);
+        CertificateChecker.Result result = check(checker, body);
         List<String> out = new ArrayList<>();
         for (FieldError e : result.errors()) {
             out.add(e.field() + ":" + e.code());
@@ -257,6 +258,13 @@ class CertificateCheckerTest {
             assertThat(result.checked()).isNull();
         }
         return out;
+    }
+
+    /** The certificate in {@code body} read as the route reads it, then checked. */
+    private static CertificateChecker.Result check(CertificateChecker checker, JsonNode body) {
+        List<FieldError> problems = new ArrayList<>();
+        SslCertificateBody read = SslCertificateBody.read(RequestFields.of(body, null, problems));
+        return checker.check(DOMAIN, read, problems);
     }
 
     private static List<String> codes(List<Warning> warnings) {

@@ -19,15 +19,7 @@ class RequestRecordBufferTest {
 
     @Test
     void aFullBufferRefusesRequestsAndCountsWhatItCouldNotKeep() {
-        var producers = new DefaultKafkaProducerFactory<String, String>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                "127.0.0.1:" + FreePorts.next(),
-                ProducerConfig.MAX_BLOCK_MS_CONFIG,
-                200,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                StringSerializer.class));
+        var producers = unreachableKafka();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         RequestRecordBuffer buffer =
                 new RequestRecordBuffer(new KafkaTemplate<>(producers), meters, new RequestRecordProperties(5, true));
@@ -50,5 +42,18 @@ class RequestRecordBufferTest {
         } finally {
             producers.destroy();
         }
+    }
+
+    /** Producers for a port nothing listens on, that give up after 200 ms. */
+    static DefaultKafkaProducerFactory<String, String> unreachableKafka() {
+        return new DefaultKafkaProducerFactory<String, String>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                "127.0.0.1:" + FreePorts.next(),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                200,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class));
     }
 }

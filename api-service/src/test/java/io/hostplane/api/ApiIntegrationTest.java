@@ -49,6 +49,7 @@ import tools.jackson.databind.JsonNode;
             "hostplane.tokens.last-used-flush=200ms",
             "hostplane.oauth.poll-interval=1s",
             "hostplane.callbacks.allowed-hosts=127.0.0.1/32",
+            "hostplane.audit.streams.allowed-hosts=127.0.0.1/32",
             "hostplane.callbacks.first-retry=200ms",
             "hostplane.callbacks.max-attempts=3",
             "hostplane.jobs.max-active-per-tenant=50"
@@ -94,6 +95,8 @@ public abstract class ApiIntegrationTest {
         return WebTestClient.bindToServer()
                 .baseUrl("http://127.0.0.1:" + port)
                 .responseTimeout(Duration.ofSeconds(30))
+                // The OpenAPI document is over the default 256 KiB a client buffers.
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(4 * 1024 * 1024))
                 .build();
     }
 

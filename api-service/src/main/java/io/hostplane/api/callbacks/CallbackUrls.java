@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.List;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -22,8 +23,29 @@ public class CallbackUrls {
 
     private final List<Cidr> allowed;
 
+    @Autowired
     CallbackUrls(CallbackProperties properties) {
-        this.allowed = Cidr.parseAll(properties.allowedHosts(), "hostplane.callbacks.allowed-hosts");
+        this(properties.allowedHosts(), "hostplane.callbacks.allowed-hosts");
+    }
+
+    /**
+     * The same checks with another operator allow-list ({@code setting} names it in errors): audit stream sinks
+     * pass them unless {@code hostplane.audit.streams.allowed-hosts} lists their address.
+     */
+    public CallbackUrls(List<String> allowedHosts, String setting) {
+        this.allowed = Cidr.parseAll(allowedHosts, setting);
+    }
+
+    /** Why {@code host} may not be reached (it does not resolve, or resolves to an internal address), or empty. */
+    public Mono<String> hostProblem(String host) {
+        return Mono.fromCallable(() -> addressProblem(host))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(Mono::justOrEmpty);
+    }
+
+    /** Whether an operator allowed {@code address} although it is internal. */
+    public boolean allowed(InetAddress address) {
+        return allowed.stream().anyMatch(c -> c.contains(address));
     }
 
     /** Why {@code url} may not be used, or empty when it may; resolves the host off the event loop. */
@@ -68,13 +90,13 @@ public class CallbackUrls {
         for (InetAddress a : addresses) {
             if (isInternal(a) && allowed.stream().noneMatch(c -> c.contains(a))) {
                 return "The host resolves to an internal address (" + a.getHostAddress()
-                        + "); callbacks go to public addresses only.";
+                        + "); only public addresses are reached unless the operator allows this one.";
             }
         }
         return null;
     }
 
-    static boolean isInternal(InetAddress a) {
+    public static boolean isInternal(InetAddress a) {
         if (a.isLoopbackAddress()
                 || a.isAnyLocalAddress()
                 || a.isLinkLocalAddress()

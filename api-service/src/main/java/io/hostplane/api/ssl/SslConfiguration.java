@@ -1,5 +1,6 @@
 package io.hostplane.api.ssl;
 
+import io.hostplane.common.crypto.SealedBox;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -20,6 +21,15 @@ import org.springframework.context.annotation.Configuration;
 /** The certificate checker, trusting the JDK's default trust store plus {@code hostplane.ssl.trusted-roots}. */
 @Configuration(proxyBeanMethods = false)
 class SslConfiguration {
+
+    /**
+     * The platform's sealing key as a box for credentials other features keep at rest (audit stream tokens and
+     * CAs); the same key and id as the private keys', so one setting seals everything.
+     */
+    @Bean
+    SealedBox sealedBox(SslProperties properties) {
+        return new SealedBox(properties.key());
+    }
 
     @Bean
     CertificateChecker certificateChecker(SslProperties properties) {

@@ -88,6 +88,8 @@ public final class ScopeRules {
             new Rule(HttpMethod.GET, "/api/v1/jobs", Scope.JOBS_READ),
             new Rule(null, "/api/v1/jobs/**", Scope.JOBS_WRITE),
             new Rule(HttpMethod.POST, "/api/v1/audit/replays", Scope.AUDIT_REPLAY),
+            new Rule(null, "/api/v1/audit/streams", Scope.AUDIT_STREAM),
+            new Rule(null, "/api/v1/audit/streams/**", Scope.AUDIT_STREAM),
             new Rule(HttpMethod.GET, "/api/v1/audit/**", Scope.AUDIT_READ),
             // Installation-wide reads: the actuator's index and build info (health and metrics are public above).
             new Rule(HttpMethod.GET, "/actuator", Scope.PLATFORM_READ),

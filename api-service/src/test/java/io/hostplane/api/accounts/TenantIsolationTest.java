@@ -18,7 +18,9 @@ import org.springframework.web.reactive.result.method.annotation.RequestMappingH
 
 /**
  * A second tenant's token with every scope walks every route at the first tenant's resources: the answer is
- * 404 (or an empty list, or a 409 that names no owner), never 403 and never the first tenant's data. A route
+ * 404 (or an empty list, or a 409 that names no owner), never 403 and never the first tenant's data — except a
+ * body that names another tenant outright (an audit stream's {@code tenant}), which is a 403 whether or not that
+ * tenant exists. A route
  * added without an entry here fails the test.
  */
 class TenantIsolationTest extends ApiIntegrationTest {
@@ -71,6 +73,13 @@ class TenantIsolationTest extends ApiIntegrationTest {
                 .path("data")
                 .path("id")
                 .asString();
+        // The first tenant's audit stream, stored as the API stores one (its sink is not probed here).
+        String stream = UUID.randomUUID().toString();
+        sql(
+                "insert into api.audit_streams (id, tenant, kind, host, port) values (?::uuid, ?, 'syslog', "
+                        + "'siem.example.net', 6514)",
+                stream,
+                tenant);
         String userId = json(
                         HttpMethod.POST,
                         "/api/v1/users",
@@ -207,6 +216,34 @@ class TenantIsolationTest extends ApiIntegrationTest {
                 new Step(HttpMethod.GET, "/api/v1/audit/events", "/api/v1/audit/events?job_id=" + job, null, 503),
                 new Step(HttpMethod.GET, "/api/v1/audit/export", "/api/v1/audit/export?job_id=" + job, null, 503),
                 new Step(HttpMethod.GET, "/api/v1/audit/verify", "/api/v1/audit/verify?tenant=" + tenant, null, 404),
+                new Step(HttpMethod.GET, "/api/v1/audit/streams", "/api/v1/audit/streams", null, 200),
+                // Naming another tenant in a stream is refused as such, whether or not that tenant exists.
+                new Step(
+                        HttpMethod.POST,
+                        "/api/v1/audit/streams",
+                        "/api/v1/audit/streams",
+                        "{\"kind\":\"syslog\",\"host\":\"127.0.0.1\",\"port\":6514,\"tenant\":\"" + tenant + "\"}",
+                        403),
+                new Step(HttpMethod.GET, "/api/v1/audit/streams/{id}", "/api/v1/audit/streams/" + stream, null, 404),
+                new Step(
+                        HttpMethod.PATCH,
+                        "/api/v1/audit/streams/{id}",
+                        "/api/v1/audit/streams/" + stream,
+                        "{\"description\":\"mine now\"}",
+                        404),
+                new Step(HttpMethod.DELETE, "/api/v1/audit/streams/{id}", "/api/v1/audit/streams/" + stream, null, 404),
+                new Step(
+                        HttpMethod.POST,
+                        "/api/v1/audit/streams/{id}/pause",
+                        "/api/v1/audit/streams/" + stream + "/pause",
+                        null,
+                        404),
+                new Step(
+                        HttpMethod.POST,
+                        "/api/v1/audit/streams/{id}/resume",
+                        "/api/v1/audit/streams/" + stream + "/resume",
+                        null,
+                        404),
                 new Step(
                         HttpMethod.POST,
                         "/api/v1/audit/replays",
@@ -242,13 +279,19 @@ class TenantIsolationTest extends ApiIntegrationTest {
                         .doesNotContain(job)
                         .doesNotContain(zone)
                         .doesNotContain(tokenId)
-                        .doesNotContain(userId);
+                        .doesNotContain(userId)
+                        .doesNotContain(stream);
             }
         }
         assertThat(walked).containsAll(tenantRoutes());
         // The walk changed nothing of the first tenant's.
         json(HttpMethod.GET, "/api/v1/tokens/" + tokenId, allToken, null, 200);
         json(HttpMethod.GET, "/api/v1/jobs/" + job, allToken, null, 200);
+        assertThat(json(HttpMethod.GET, "/api/v1/audit/streams/" + stream, allToken, null, 200)
+                        .path("data")
+                        .path("description")
+                        .isNull())
+                .isTrue();
         assertThat(json(HttpMethod.GET, "/api/v1/users", allToken, null, 200)
                         .path("data")
                         .toString())

@@ -129,7 +129,9 @@ public final class SslTestCertificates {
                         Extension.subjectAlternativeName,
                         false,
                         new GeneralNames(sans.stream()
-                                .map(n -> new GeneralName(GeneralName.dNSName, n))
+                                .map(n -> n.matches("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:]*")
+                                        ? new GeneralName(GeneralName.iPAddress, n)
+                                        : new GeneralName(GeneralName.dNSName, n))
                                 .toArray(GeneralName[]::new)));
             }
             if (ca) {

@@ -55,6 +55,15 @@ public enum ErrorCode {
     ADDRESS_RATE_LIMITED(
             "The client address's rate limit on public OAuth calls is exhausted; retry after Retry-After.",
             Uses.field(429)),
+    SINK_UNREACHABLE(
+            "An audit stream's sink cannot be reached (refused, timed out, or the name does not resolve).",
+            Uses.field(400)),
+    TLS_UNVERIFIED(
+            "A sink's TLS certificate does not verify (against the given CA, else the default trust store) or does"
+                    + " not name the host.",
+            Uses.field(400)),
+    TENANT_FORBIDDEN("A tenant's token named another tenant.", Uses.field(403)),
+    STREAM_LIMIT("The account has its most audit streams; delete one first.", Uses.field(409)),
     TOO_MANY_ACTIVE_JOBS(
             "The account has its most jobs queued or running; retry when some have finished.", Uses.field(429)),
 

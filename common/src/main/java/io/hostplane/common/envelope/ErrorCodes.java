@@ -26,6 +26,10 @@ public final class ErrorCodes {
     public static final String BACKUP_NOT_AVAILABLE = ErrorCode.BACKUP_NOT_AVAILABLE.code();
     public static final String SITE_NOT_FOUND = ErrorCode.SITE_NOT_FOUND.code();
     public static final String NAME_TAKEN = ErrorCode.NAME_TAKEN.code();
+    public static final String SINK_UNREACHABLE = ErrorCode.SINK_UNREACHABLE.code();
+    public static final String TLS_UNVERIFIED = ErrorCode.TLS_UNVERIFIED.code();
+    public static final String TENANT_FORBIDDEN = ErrorCode.TENANT_FORBIDDEN.code();
+    public static final String STREAM_LIMIT = ErrorCode.STREAM_LIMIT.code();
     public static final String USERNAME_TAKEN = ErrorCode.USERNAME_TAKEN.code();
     public static final String TOKEN_INACTIVE = ErrorCode.TOKEN_INACTIVE.code();
     public static final String RUNNING = ErrorCode.RUNNING.code();

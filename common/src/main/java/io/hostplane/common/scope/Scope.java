@@ -26,6 +26,7 @@ public enum Scope {
     JOBS_WRITE("jobs.write"),
     AUDIT_READ("audit.read"),
     AUDIT_REPLAY("audit.replay"),
+    AUDIT_STREAM("audit.stream"),
     PLATFORM_READ("platform.read", true),
     PLATFORM_ADMIN("platform.admin", true);
 

@@ -20,7 +20,10 @@ import picocli.CommandLine.ParentCommand;
 import tools.jackson.databind.JsonNode;
 
 /** {@code hostplane audit query|export|verify|replay}: the audit log, as {@code /audit/*} serves it. */
-@Command(name = "audit", description = "Query, export, verify and replay the audit log.")
+@Command(
+        name = "audit",
+        description = "Query, export, verify, replay and stream the audit log.",
+        subcommands = AuditStreamsCommand.class)
 class AuditCommand {
 
     @ParentCommand

@@ -165,6 +165,31 @@ class CliAgainstThePlatformTest {
     }
 
     @Test
+    void auditStreamsAreListedAndASinkAtAnInternalAddressIsRefusedWithTheReason() throws Exception {
+        CliRun list = cli("audit", "streams", "list", "--json");
+        assertThat(list.code()).as(list.err()).isZero();
+        assertThat(Api.JSON.readTree(list.out()).path("items").isArray()).isTrue();
+
+        // The local stack allows no internal sink address: the API's reason, exit code 1.
+        CliRun refused = cli("audit", "streams", "create", "--kind", "syslog", "--host", "127.0.0.1", "--port", "6514");
+        assertThat(refused.code()).as(refused.err()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(refused.err()).contains("HTTP 400").contains("internal address");
+
+        CliRun unreadable = cli(
+                "audit",
+                "streams",
+                "create",
+                "--kind",
+                "http",
+                "--url",
+                "https://siem.example/",
+                "--sink-token-file",
+                data.resolve("no-such-token-file").toString());
+        assertThat(unreadable.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unreadable.err()).contains("no-such-token-file");
+    }
+
+    @Test
     void refusalsCarryTheApiMessageAndTheirExitCodes() {
         CliRun invalid = cli("dns", "set", "example.test", "bad", "A", "not-an-address");
         assertThat(invalid.code()).isEqualTo(ExitCodes.REFUSED);

@@ -1,7 +1,7 @@
 package io.hostplane.api.callbacks;
 
-import io.hostplane.api.system.security.Cidr;
-import java.net.Inet6Address;
+import io.hostplane.common.net.Addresses;
+import io.hostplane.common.net.Cidr;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -97,23 +97,6 @@ public class CallbackUrls {
     }
 
     public static boolean isInternal(InetAddress a) {
-        if (a.isLoopbackAddress()
-                || a.isAnyLocalAddress()
-                || a.isLinkLocalAddress()
-                || a.isSiteLocalAddress()
-                || a.isMulticastAddress()) {
-            return true;
-        }
-        byte[] b = a.getAddress();
-        if (a instanceof Inet6Address) {
-            return (b[0] & 0xfe) == 0xfc; // fc00::/7 unique local
-        }
-        int first = b[0] & 0xff;
-        int second = b[1] & 0xff;
-        return first == 0 // 0.0.0.0/8
-                || (first == 100 && second >= 64 && second < 128) // 100.64.0.0/10 shared address space
-                || (first == 192 && second == 0 && (b[2] & 0xff) == 0) // 192.0.0.0/24 protocol assignments
-                || (first == 198 && (second == 18 || second == 19)) // 198.18.0.0/15 benchmarking
-                || first >= 240; // reserved and broadcast
+        return Addresses.isInternal(a);
     }
 }

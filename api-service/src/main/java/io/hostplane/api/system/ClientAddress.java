@@ -1,6 +1,6 @@
 package io.hostplane.api.system;
 
-import io.hostplane.api.system.security.Cidr;
+import io.hostplane.common.net.Cidr;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;

@@ -1,6 +1,6 @@
 package io.hostplane.api.system;
 
-import io.hostplane.api.system.security.Cidr;
+import io.hostplane.common.net.Cidr;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;

@@ -1,7 +1,7 @@
 package io.hostplane.api.system;
 
-import io.hostplane.api.system.security.Cidr;
 import io.hostplane.common.id.Ids;
+import io.hostplane.common.net.Cidr;
 import io.hostplane.platform.Traceparents;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.propagation.Propagator;

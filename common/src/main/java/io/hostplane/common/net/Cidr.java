@@ -1,4 +1,4 @@
-package io.hostplane.api.system.security;
+package io.hostplane.common.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

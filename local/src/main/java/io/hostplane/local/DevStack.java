@@ -233,13 +233,15 @@ public final class DevStack implements AutoCloseable {
         }
         List<String> worker = new ArrayList<>(common);
         worker.add("--server.port=" + settings.workerPort());
+        List<String> audit = new ArrayList<>(common);
         if (blank(env.get("HOSTPLANE_SSL_ENCRYPTION_KEY"))) {
+            // One sealing key: the workers open private keys with it, the audit service its streams' credentials.
             String sslKey = DataFolderSecrets.sslEncryptionKey(data);
             api.add("--hostplane.ssl.encryption-key=" + sslKey);
             worker.add("--hostplane.ssl.encryption-key=" + sslKey);
+            audit.add("--hostplane.ssl.encryption-key=" + sslKey);
         }
         backupDirs(data, api, worker);
-        List<String> audit = new ArrayList<>(common);
         audit.add("--server.port=" + settings.auditPort());
         if (blank(env.get("HOSTPLANE_AUDIT_REPLAY_DIR"))) {
             // Replays into a file land beside the rest of the local stack's data.

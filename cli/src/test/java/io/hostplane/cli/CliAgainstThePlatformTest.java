@@ -132,7 +132,8 @@ class CliAgainstThePlatformTest {
                 data.resolve("audit-verify-key").toString(),
                 "--json");
         assertThat(offline.code()).as(offline.out() + offline.err()).isZero();
-        assertThat(Api.JSON.readTree(offline.out()).path("events").asInt()).isEqualTo(lines.size());
+        // At least the events of the plain export above (a job's late facts may have been stored in between).
+        assertThat(Api.JSON.readTree(offline.out()).path("events").asInt()).isGreaterThanOrEqualTo(lines.size());
         // The plain export is not a proof export: exit 2.
         Path plain = data.resolve("plain-" + id + ".ndjson");
         Files.writeString(plain, export.out());

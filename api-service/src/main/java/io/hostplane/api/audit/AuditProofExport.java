@@ -73,36 +73,28 @@ class AuditProofExport {
                                         segment.to(),
                                         segment.start(),
                                         segment.end())),
-                                links(chain, segment, q).concatMapIterable(row -> {
-                                    List<String> lines = new ArrayList<>(2);
-                                    lines.add(
-                                            row.event() != null
-                                                    ? writer.event(
-                                                            chain.topic(),
-                                                            chain.partition(),
-                                                            row.offset(),
-                                                            row.prevHash(),
-                                                            row.hash(),
-                                                            row.event())
-                                                    : writer.stub(
-                                                            chain.topic(),
-                                                            chain.partition(),
-                                                            row.offset(),
-                                                            row.prevHash(),
-                                                            row.hash()));
-                                    ChainVerifier.Checkpoint cp = checkpoints.get(row.offset());
-                                    if (cp != null) {
-                                        lines.add(writer.checkpoint(
-                                                cp.topic(),
-                                                cp.partition(),
-                                                cp.offset(),
-                                                cp.hash(),
-                                                cp.signedAt(),
-                                                cp.keyId(),
-                                                cp.signature()));
-                                    }
-                                    return lines;
-                                }))));
+                                links(chain, segment, q)
+                                        .concatMapIterable(row -> lines(chain, row, checkpoints, writer)))));
+    }
+
+    /** A link's line (its event, or a stub), and the line of its checkpoint if it has one. */
+    private static List<String> lines(
+            AuditVerifier.Chain chain,
+            Row row,
+            Map<Long, ChainVerifier.Checkpoint> checkpoints,
+            ProofExport.Writer writer) {
+        List<String> lines = new ArrayList<>(2);
+        lines.add(
+                row.event() != null
+                        ? writer.event(
+                                chain.topic(), chain.partition(), row.offset(), row.prevHash(), row.hash(), row.event())
+                        : writer.stub(chain.topic(), chain.partition(), row.offset(), row.prevHash(), row.hash()));
+        ChainVerifier.Checkpoint cp = checkpoints.get(row.offset());
+        if (cp != null) {
+            lines.add(writer.checkpoint(
+                    cp.topic(), cp.partition(), cp.offset(), cp.hash(), cp.signedAt(), cp.keyId(), cp.signature()));
+        }
+        return lines;
     }
 
     /** The segment's two ends (see the class comment). */

@@ -111,11 +111,22 @@ class AuditCommand {
         return ExitCodes.OK;
     }
 
-    @Command(name = "export", description = "Stream events as NDJSON (one CloudEvent per line).")
+    @Command(
+            name = "export",
+            description = "Stream events as NDJSON (one CloudEvent per line); with --proof, the proof export that"
+                    + " `audit verify --file` checks offline.")
     int export(
             @ArgGroup(exclusive = false) Filters filters,
-            @Option(names = "--output", paramLabel = "FILE", description = "write here instead of stdout") Path file) {
-        Map<String, Object> params = filters == null ? Map.of() : filters.params();
+            @Option(names = "--output", paramLabel = "FILE", description = "write here instead of stdout") Path file,
+            @Option(
+                            names = "--proof",
+                            description = "with the chain segments and signed checkpoints that prove the events"
+                                    + " (format audit.v1, docs/audit.md)")
+                    boolean proof) {
+        Map<String, Object> params = filters == null ? new LinkedHashMap<>() : filters.params();
+        if (proof) {
+            params.put("proof", "true");
+        }
         try (InputStream in = root.api().stream("/audit/export", params)) {
             if (file == null) {
                 new InputStreamReader(in, StandardCharsets.UTF_8).transferTo(root.out);
@@ -131,11 +142,36 @@ class AuditCommand {
         return ExitCodes.OK;
     }
 
-    @Command(name = "verify", description = "Recompute the hash chains holding a tenant's events; exit 5 if broken.")
+    @Command(
+            name = "verify",
+            description = "Recompute the hash chains holding a tenant's events (on the server), or check a proof"
+                    + " export offline (--file, --key: no API, no token); exit 5 if broken, 2 if the file is not an"
+                    + " export.")
     int verify(
             @Option(names = "--tenant", description = "the tenant (a tenant token: its own)") String tenant,
             @Option(names = "--from", paramLabel = "TIME") String from,
-            @Option(names = "--to", paramLabel = "TIME") String to) {
+            @Option(names = "--to", paramLabel = "TIME") String to,
+            @Option(
+                            names = "--file",
+                            paramLabel = "FILE",
+                            description = "a proof export (audit export --proof) to check offline")
+                    Path file,
+            @Option(
+                            names = "--key",
+                            paramLabel = "FILE",
+                            description = "a checkpoint verify key (PEM or base64 X.509, as GET /audit/keys gives it);"
+                                    + " repeat")
+                    List<Path> keys) {
+        if (file != null) {
+            if (tenant != null || from != null || to != null) {
+                throw new CliException(
+                        ExitCodes.USAGE, "--file checks the export as it is: --tenant, --from and --to do not apply");
+            }
+            return OfflineVerify.run(file, keys, root.output());
+        }
+        if (keys != null) {
+            throw new CliException(ExitCodes.USAGE, "--key goes with --file (the server verifies with its own keys)");
+        }
         JsonNode data = root.api()
                 .get("/audit/verify", Api.params("tenant", tenant, "from", from, "to", to))
                 .path("data");

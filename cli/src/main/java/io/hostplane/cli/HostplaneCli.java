@@ -33,10 +33,10 @@ import picocli.CommandLine.ScopeType;
         exitCodeList = {
             "0:done (a watched job succeeded, a verified log is intact)",
             "1:the API refused the request (the message says why)",
-            "2:bad arguments or options",
+            "2:bad arguments or options; a file to verify that is not an audit export",
             "3:no token, a wrong or expired token, or a missing scope",
             "4:the API cannot be reached or failed (5xx)",
-            "5:the answer is no: the job failed or was cancelled, the log does not verify"
+            "5:the answer is no: the job failed or was cancelled, the log or an export does not verify"
         },
         footer = {
             "",

@@ -116,6 +116,36 @@ class CliAgainstThePlatformTest {
         CliRun verify = cli("audit", "verify", "--json");
         assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
         assertThat(Api.JSON.readTree(verify.out()).path("valid").asBoolean()).isTrue();
+
+        // The same job's events with their proof, checked offline against the stack's verify key: no API, no token.
+        Path proof = data.resolve("proof-" + id + ".ndjson");
+        CliRun proven = cli("audit", "export", "--job-id", id, "--proof", "--output", proof.toString());
+        assertThat(proven.code()).as(proven.err()).isZero();
+        CliRun offline = CliRun.of(
+                Map.of(),
+                data,
+                "audit",
+                "verify",
+                "--file",
+                proof.toString(),
+                "--key",
+                data.resolve("audit-verify-key").toString(),
+                "--json");
+        assertThat(offline.code()).as(offline.out() + offline.err()).isZero();
+        // At least the events of the plain export above (a job's late facts may have been stored in between).
+        assertThat(Api.JSON.readTree(offline.out()).path("events").asInt()).isGreaterThanOrEqualTo(lines.size());
+        // The plain export is not a proof export: exit 2.
+        Path plain = data.resolve("plain-" + id + ".ndjson");
+        Files.writeString(plain, export.out());
+        assertThat(cli(
+                                "audit",
+                                "verify",
+                                "--file",
+                                plain.toString(),
+                                "--key",
+                                data.resolve("audit-verify-key").toString())
+                        .code())
+                .isEqualTo(ExitCodes.USAGE);
     }
 
     @Test

@@ -23,8 +23,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code GET /api/v1/audit/events} (a page, newest first unless {@code order=asc}) and {@code GET
- * /api/v1/audit/export} (every match as NDJSON, one CloudEvent a line, streamed). Tenant tokens see their own
- * tenant within {@code hostplane.audit.tenant-max-range}; the operator sees every tenant.
+ * /api/v1/audit/export} (every match as NDJSON, one CloudEvent a line, streamed; with {@code proof=true} the
+ * matches with the chain segments that prove them, {@link AuditProofExport}). Tenant tokens see their own tenant
+ * within {@code hostplane.audit.tenant-max-range}; the operator sees every tenant.
  */
 @RestController
 @RequestMapping("/api/v1/audit")
@@ -33,11 +34,14 @@ class AuditEventController {
     static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
 
     private final AuditEventStore events;
+    private final AuditProofExport proofs;
     private final AuditApiProperties properties;
     private final Cursors cursors;
 
-    AuditEventController(AuditEventStore events, AuditApiProperties properties, Cursors cursors) {
+    AuditEventController(
+            AuditEventStore events, AuditProofExport proofs, AuditApiProperties properties, Cursors cursors) {
         this.events = events;
+        this.proofs = proofs;
         this.cursors = cursors;
         this.properties = properties;
     }
@@ -99,8 +103,10 @@ class AuditEventController {
             @RequestParam(name = "request_id", required = false) String requestId,
             @RequestParam(required = false) String outcome,
             @RequestParam(required = false) String order,
+            @RequestParam(required = false) String proof,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
+        boolean withProof = proof(proof, order);
         AuditQuery query = AuditQuery.parse(
                 AuditQuery.filters(tenant, from, to, types, actor, resource, jobId, requestId, outcome, order),
                 caller,
@@ -113,10 +119,30 @@ class AuditEventController {
         response.getHeaders().setContentType(NDJSON);
         DataBufferFactory buffers = response.bufferFactory();
         // Lines travel in groups of up to 256 (one buffer, one write each): bounded memory, fewer flushes.
-        return response.writeWith(events.export(query).buffer(256).map(lines -> {
-            StringBuilder chunk = new StringBuilder(lines.size() * 512);
-            lines.forEach(line -> chunk.append(line).append('\n'));
-            return buffers.wrap(chunk.toString().getBytes(StandardCharsets.UTF_8));
-        }));
+        return response.writeWith((withProof ? proofs.export(query) : events.export(query))
+                .buffer(256)
+                .map(lines -> {
+                    StringBuilder chunk = new StringBuilder(lines.size() * 512);
+                    lines.forEach(line -> chunk.append(line).append('\n'));
+                    return buffers.wrap(chunk.toString().getBytes(StandardCharsets.UTF_8));
+                }));
+    }
+
+    /**
+     * Whether the export carries its proof: {@code true} or {@code false} (absent: false), anything else a 400. A
+     * proof export is in chain order (topic, partition, offset), so {@code order} does not apply to it and is refused
+     * rather than silently ignored.
+     */
+    private static boolean proof(String proof, String order) {
+        if (proof == null || proof.equals("false")) {
+            return false;
+        }
+        if (!proof.equals("true")) {
+            throw AuditQuery.bad("proof", "true or false.");
+        }
+        if (order != null) {
+            throw AuditQuery.bad("order", "A proof export is in chain order (topic, partition, offset): no order.");
+        }
+        return true;
     }
 }

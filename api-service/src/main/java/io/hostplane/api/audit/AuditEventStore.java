@@ -114,7 +114,12 @@ class AuditEventStore {
 
     /** The SQL condition of the query's filters (and of the position after which a page starts), its binds added. */
     static String where(AuditQuery q, AuditQuery.Position after, Map<String, Object> binds) {
-        StringBuilder sql = new StringBuilder(" where true");
+        return " where " + condition(q, after, binds);
+    }
+
+    /** {@link #where} without the keyword: the condition alone, to be used as a column (the proof export's). */
+    static String condition(AuditQuery q, AuditQuery.Position after, Map<String, Object> binds) {
+        StringBuilder sql = new StringBuilder("true");
         if (q.tenant() != null) {
             sql.append(" and tenant = :tenant");
             binds.put("tenant", q.tenant());

@@ -49,7 +49,8 @@ class AuditVerifier {
             long linksUnverifiable,
             List<ChainVerifier.Unverifiable> unverifiable) {}
 
-    private record Chain(String topic, int partition, long first, long last, long events) {}
+    /** A chain holding matching events: their first and last offset there, and how many. */
+    record Chain(String topic, int partition, long first, long last, long events) {}
 
     private record Result(
             long links, long checkpoints, ChainVerifier.Broken broken, List<ChainVerifier.Unverifiable> unverifiable) {
@@ -74,18 +75,7 @@ class AuditVerifier {
 
     Mono<Verification> verify(AuditQuery q) {
         // The controller admits tenant, from and to only: the filters are the tenant's events in the range.
-        Map<String, Object> binds = new HashMap<>();
-        String sql = "select topic, kafka_partition, min(kafka_offset) as first, max(kafka_offset) as last, "
-                + "count(*) as n from audit.events" + AuditEventStore.where(q, null, binds)
-                + " group by topic, kafka_partition order by topic, kafka_partition";
-        DatabaseClient.GenericExecuteSpec spec = AuditEventStore.bind(db.sql(sql), binds);
-        return spec.map((row, meta) -> new Chain(
-                        row.get("topic", String.class),
-                        row.get("kafka_partition", Integer.class),
-                        row.get("first", Long.class),
-                        row.get("last", Long.class),
-                        row.get("n", Long.class)))
-                .all()
+        return chains(q)
                 .collectList()
                 .flatMap(chains -> Flux.fromIterable(chains)
                         .concatMap(this::verify)
@@ -108,6 +98,25 @@ class AuditVerifier {
                                         .sum(),
                                 total.unverifiable())))
                 .onErrorMap(AuditEventStore::unavailable);
+    }
+
+    /**
+     * The chains holding events that match the query, in (topic, partition) order, with the first and last offset
+     * of those events in each (also the proof export's, {@link AuditProofExport}).
+     */
+    Flux<Chain> chains(AuditQuery q) {
+        Map<String, Object> binds = new HashMap<>();
+        String sql = "select topic, kafka_partition, min(kafka_offset) as first, max(kafka_offset) as last, "
+                + "count(*) as n from audit.events" + AuditEventStore.where(q, null, binds)
+                + " group by topic, kafka_partition order by topic, kafka_partition";
+        return AuditEventStore.bind(db.sql(sql), binds)
+                .map((row, meta) -> new Chain(
+                        row.get("topic", String.class),
+                        row.get("kafka_partition", Integer.class),
+                        row.get("first", Long.class),
+                        row.get("last", Long.class),
+                        row.get("n", Long.class)))
+                .all();
     }
 
     /**
@@ -215,7 +224,7 @@ class AuditVerifier {
     }
 
     /** The last offset of the chain that expiry dropped, or -1. */
-    private Mono<Long> expiredThrough(Chain chain) {
+    Mono<Long> expiredThrough(Chain chain) {
         return db.sql("select max(last_offset) as o from audit.expirations where topic = :topic "
                         + "and kafka_partition = :partition")
                 .bind("topic", chain.topic())
@@ -255,7 +264,7 @@ class AuditVerifier {
     }
 
     /** The offset of the last checkpoint at or before the chain's first tenant event, or -1. */
-    private Mono<Long> anchor(Chain chain) {
+    Mono<Long> anchor(Chain chain) {
         return db.sql("select max(kafka_offset) as o from audit.checkpoints where topic = :topic "
                         + "and kafka_partition = :partition and kafka_offset <= :first")
                 .bind("topic", chain.topic())
@@ -308,7 +317,7 @@ class AuditVerifier {
                 .all();
     }
 
-    private static ChainVerifier.Checkpoint checkpoint(Chain chain, io.r2dbc.spi.Readable row) {
+    static ChainVerifier.Checkpoint checkpoint(Chain chain, io.r2dbc.spi.Readable row) {
         return new ChainVerifier.Checkpoint(
                 chain.topic(),
                 chain.partition(),
@@ -319,7 +328,7 @@ class AuditVerifier {
                 bytes(row.get("signature", java.nio.ByteBuffer.class)));
     }
 
-    private static byte[] bytes(java.nio.ByteBuffer buffer) {
+    static byte[] bytes(java.nio.ByteBuffer buffer) {
         if (buffer == null) {
             return null;
         }

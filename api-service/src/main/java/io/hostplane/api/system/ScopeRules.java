@@ -43,8 +43,12 @@ public final class ScopeRules {
             "/actuator/health",
             "/actuator/prometheus");
 
-    /** Public routes of one method: the OAuth device flow, and the approval page (a password, not a token). */
+    /**
+     * Public routes of one method: the OAuth device flow, the approval page (a password, not a token), and the audit
+     * checkpoint verify keys (public keys, for checking exports offline).
+     */
     static final List<Open> PUBLIC_ROUTES = List.of(
+            new Open(HttpMethod.GET, "/api/v1/audit/keys"),
             new Open(HttpMethod.GET, "/api/v1/oauth/scopes"),
             new Open(HttpMethod.GET, "/api/v1/oauth/requests/verify"),
             new Open(HttpMethod.POST, "/api/v1/oauth/requests"),

@@ -44,7 +44,9 @@ class TenantIsolationTest extends ApiIntegrationTest {
             // The caller's own rate-limit windows (its token's and its own tenant's).
             "GET /api/v1/rate-limit",
             // The API's own OpenAPI document: public, the same for everyone.
-            "GET /api/v1/openapi.json");
+            "GET /api/v1/openapi.json",
+            // The audit checkpoint verify keys: public keys, the same for everyone.
+            "GET /api/v1/audit/keys");
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")

@@ -10,6 +10,7 @@ import io.hostplane.api.tokens.TokenStore;
 import io.hostplane.audit.retention.PartitionMaintenance;
 import io.hostplane.common.audit.ChainLink;
 import io.hostplane.common.audit.Checkpoints;
+import io.hostplane.common.audit.ExportVerifier;
 import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.EventTypes;
@@ -21,6 +22,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -40,6 +45,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -53,7 +59,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code /audit/events}, {@code /audit/verify} and {@code /audit/export} against the real audit service: it runs
+ * {@code /audit/events}, {@code /audit/verify}, {@code /audit/export} (with its proof, verified offline) and
+ * {@code /audit/keys} against the real audit service: it runs
  * here beside the API on a database of this class's own (so that the other API tests keep seeing no audit store),
  * consumes the real broker, writes as the writer role and signs checkpoints; the API reads as the reader role.
  */
@@ -394,6 +401,238 @@ class AuditApiTest {
         }
         assertThat(lines.get()).isEqualTo(n);
         System.out.printf("audit export: %d lines in %d ms%n", lines.get(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    @Test
+    void aProofExportVerifiesOfflineHoldsNothingOfAnotherTenantAndFindsTampering() throws Exception {
+        // Two tenants' events interleaved on the same three partitions (checkpoint.every is 5 here, so each
+        // segment holds several signed checkpoints), one hour ago so that the window keeps the API's own request
+        // records of these calls out.
+        String other = accounts.create("proof-b-" + UUID.randomUUID().toString().substring(0, 8))
+                .block()
+                .id();
+        Instant base = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        int n = 60;
+        List<CloudEvent> mine = new ArrayList<>();
+        List<CloudEvent> theirs = new ArrayList<>();
+        List<ProducerRecord<String, String>> records = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            CloudEvent a = request(tenant, base.plusMillis(i), "/api/v1/p" + i, 200, "tok_a");
+            CloudEvent b = request(other, base.plusMillis(i), "/api/v1/secret-of-b-" + i, 200, "tok_b");
+            mine.add(a);
+            theirs.add(b);
+            records.add(new ProducerRecord<>(Topics.AUDIT, i % 3, a.tenant(), codec.write(a)));
+            records.add(new ProducerRecord<>(Topics.AUDIT, i % 3, b.tenant(), codec.write(b)));
+        }
+        send(records);
+        awaitRows(tenant, n);
+        awaitRows(other, n);
+
+        String window = "from=" + base + "&to=" + base.plusSeconds(60);
+        long started = System.nanoTime();
+        String export = body("/api/v1/audit/export?proof=true&" + window, token, 200);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        List<String> lines = export.lines().toList();
+        ExportVerifier verifier =
+                new ExportVerifier(List.of(auditService.signing().getPublic()));
+        ExportVerifier.Outcome ok = verify(verifier, lines);
+        assertThat(ok.status()).as(ok.describe()).isEqualTo(ExportVerifier.Status.VALID);
+        assertThat(ok.counts().events()).isEqualTo(n);
+        assertThat(ok.counts().chains()).isEqualTo(3);
+        assertThat(ok.counts().stubs()).isGreaterThanOrEqualTo(n - 3);
+        // 40 events a partition, a checkpoint every 5 offsets: some 8 in each of the three segments.
+        assertThat(ok.counts().checkpoints()).isGreaterThanOrEqualTo(18);
+        System.out.printf(
+                "audit proof export: %d lines, %d bytes in %d ms (%s)%n",
+                lines.size(), export.length(), millis, ok.describe());
+
+        // The other tenant's links are there as stubs only: none of its ids, its name or its content.
+        assertThat(export).doesNotContain(other).doesNotContain("secret-of-b").doesNotContain("tok_b");
+        theirs.forEach(e -> assertThat(export).doesNotContain(e.id()));
+        mine.forEach(e -> assertThat(export).contains(e.id()));
+        JsonNode header = JSON.readTree(lines.get(0));
+        assertThat(header.path("hostplane_export").asString()).isEqualTo("audit.v1");
+        assertThat(header.path("tenant").asString()).isEqualTo(tenant);
+        assertThat(header.path("key_ids").path(0).asString())
+                .isEqualTo(Checkpoints.keyId(auditService.signing().getPublic()));
+
+        // Tampering is found at the line where it shows.
+        int event = nextLine(lines, 5, "event", null, null);
+        List<String> edited = new ArrayList<>(lines);
+        edited.set(event, edited.get(event).replaceFirst("/api/v1/p", "/api/v1/P"));
+        assertBroken(verify(verifier, edited), event + 1, "hash does not match the event");
+
+        int stub = nextLine(lines, 5, "stub", "event", "event");
+        List<String> removed = new ArrayList<>(lines);
+        removed.remove(stub);
+        assertBroken(verify(verifier, removed), stub + 1, "prev_hash is not the hash of the previous link");
+
+        List<String> reordered = new ArrayList<>(lines);
+        reordered.set(stub, lines.get(stub + 1));
+        reordered.set(stub + 1, lines.get(stub));
+        assertBroken(verify(verifier, reordered), stub + 1, "prev_hash is not the hash of the previous link");
+
+        int later = stub + 2;
+        while (!kind(lines.get(later)).equals("stub")
+                || JSON.readTree(lines.get(later)).path("partition").asInt()
+                        != JSON.readTree(lines.get(stub)).path("partition").asInt()) {
+            later++;
+        }
+        List<String> swapped = new ArrayList<>(lines);
+        swapped.set(stub, lines.get(later));
+        swapped.set(later, lines.get(stub));
+        assertBroken(verify(verifier, swapped), stub + 1, "prev_hash is not the hash of the previous link");
+
+        int checkpoint = nextLine(lines, 1, "checkpoint", null, null);
+        ExportVerifier.Outcome wrongKey =
+                verify(new ExportVerifier(List.of(ed25519().getPublic())), lines);
+        assertBroken(wrongKey, checkpoint + 1, "unknown key id");
+
+        // The plain export (no proof) is not a proof export: told apart from a broken one.
+        String plain = body("/api/v1/audit/export?" + window, token, 200);
+        assertThat(plain.lines()).hasSize(n);
+        ExportVerifier.Outcome notExport = verify(verifier, plain.lines().toList());
+        assertThat(notExport.status()).as(notExport.describe()).isEqualTo(ExportVerifier.Status.NOT_AN_EXPORT);
+
+        // proof takes true or false; a proof export has no order.
+        assertThat(field(get("/api/v1/audit/export?proof=yes", token, 400))).isEqualTo("proof");
+        assertThat(field(get("/api/v1/audit/export?proof=true&order=asc", token, 400)))
+                .isEqualTo("order");
+        assertThat(body("/api/v1/audit/export?proof=false&" + window, token, 200))
+                .isEqualTo(plain);
+    }
+
+    @Test
+    void theVerifyKeysArePublicAndTheDocumentedOpensslCommandsVerifyACheckpointOfARealExport() throws Exception {
+        List<CloudEvent> sent = new ArrayList<>();
+        Instant base = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        for (int i = 0; i < 6; i++) {
+            sent.add(request(tenant, base.plusMillis(i), "/api/v1/o" + i, 200, "tok_o"));
+        }
+        produce(sent);
+        awaitRows(tenant, 6);
+
+        // No token: the keys are public.
+        JsonNode keys = JSON.readTree(body("/api/v1/audit/keys", null, 200));
+        JsonNode key = keys.path("data").path("items").path(0);
+        String keyId = Checkpoints.keyId(auditService.signing().getPublic());
+        assertThat(key.path("key_id").asString()).isEqualTo(keyId);
+        assertThat(key.path("algorithm").asString()).isEqualTo("Ed25519");
+        assertThat(key.path("current").asBoolean()).isTrue();
+        String pem = key.path("public_key_pem").asString();
+        assertThat(pem).startsWith("-----BEGIN PUBLIC KEY-----\n");
+        assertThat(Checkpoints.publicKey(pem)).isEqualTo(auditService.signing().getPublic());
+
+        Assumptions.assumeTrue(onPath("openssl"), "openssl is not on PATH");
+        String export =
+                body("/api/v1/audit/export?proof=true&from=" + base + "&to=" + base.plusSeconds(60), token, 200);
+        JsonNode checkpoint = export.lines()
+                .map(JSON::readTree)
+                .filter(line -> line.path("kind").asString().equals("checkpoint"))
+                .findFirst()
+                .orElseThrow();
+        Path dir = Files.createTempDirectory("openssl-check");
+        Files.writeString(dir.resolve("key.pub"), pem);
+        String commands = documentedOpensslCommands();
+        assertThat(openssl(
+                        dir, commands, checkpoint, checkpoint.path("signed_at").asString()))
+                .contains("Signature Verified Successfully");
+        // The same commands over a signed_at one microsecond off: refused, so the check above can fail.
+        Instant signedAt = Instant.parse(checkpoint.path("signed_at").asString());
+        assertThat(openssl(dir, commands, checkpoint, signedAt.plusNanos(1000).toString()))
+                .doesNotContain("Signature Verified Successfully");
+    }
+
+    /**
+     * The shell block under the marker in docs/audit.md, run as written with the checkpoint's fields in the
+     * variables it names; its output (exit code first).
+     */
+    private static String openssl(Path dir, String commands, JsonNode checkpoint, String signedAt) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", commands)
+                .directory(dir.toFile())
+                .redirectErrorStream(true);
+        builder.environment().put("topic", checkpoint.path("topic").asString());
+        builder.environment().put("partition", checkpoint.path("partition").asString());
+        builder.environment().put("offset", checkpoint.path("offset").asString());
+        builder.environment().put("hash", checkpoint.path("hash").asString());
+        builder.environment().put("signed_at", signedAt);
+        builder.environment().put("key_id", checkpoint.path("key_id").asString());
+        builder.environment().put("signature", checkpoint.path("signature").asString());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return process.waitFor() + " " + output;
+    }
+
+    private static String documentedOpensslCommands() throws java.io.IOException {
+        String doc = Files.readString(Path.of("..", "docs", "audit.md"));
+        int marker = doc.indexOf("<!-- run by AuditApiTest: the openssl check -->");
+        assertThat(marker).as("the marked openssl block in docs/audit.md").isNotNegative();
+        int start = doc.indexOf("```sh\n", marker) + "```sh\n".length();
+        return doc.substring(start, doc.indexOf("```", start));
+    }
+
+    private static boolean onPath(String program) {
+        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
+    }
+
+    /**
+     * The index of the first line at or after {@code from} of kind {@code kind} whose neighbours (the line before and
+     * the line after; null: any) are of the kinds given.
+     */
+    private static int nextLine(List<String> lines, int from, String kind, String before, String after) {
+        for (int i = Math.max(from, 1); i + 1 < lines.size(); i++) {
+            if (kind(lines.get(i)).equals(kind)
+                    && (before == null || kind(lines.get(i - 1)).equals(before))
+                    && (after == null || kind(lines.get(i + 1)).equals(after))) {
+                return i;
+            }
+        }
+        throw new AssertionError("no " + kind + " line between " + before + " and " + after);
+    }
+
+    private static String kind(String line) {
+        return JSON.readTree(line).path("kind").asString();
+    }
+
+    private static ExportVerifier.Outcome verify(ExportVerifier verifier, List<String> lines)
+            throws java.io.IOException {
+        return verifier.verify(new java.io.StringReader(String.join("\n", lines) + "\n"));
+    }
+
+    private static void assertBroken(ExportVerifier.Outcome outcome, int line, String reason) {
+        assertThat(outcome.status()).as(outcome.describe()).isEqualTo(ExportVerifier.Status.BROKEN);
+        assertThat(outcome.line()).as(outcome.describe()).isEqualTo(line);
+        assertThat(outcome.reason()).as(outcome.describe()).contains(reason);
+    }
+
+    /** A raw GET (with {@code bearer}, or none), its body as text. */
+    private String body(String path, String bearer, int status) throws Exception {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.getProperty("local.server.port") + path));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        HttpResponse<String> response =
+                HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        return response.body();
+    }
+
+    private static KeyPair ed25519() throws Exception {
+        return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    }
+
+    private void send(List<ProducerRecord<String, String>> records) throws Exception {
+        try (KafkaProducer<String, String> producer = infra.producer()) {
+            List<Future<RecordMetadata>> sends = new ArrayList<>();
+            for (ProducerRecord<String, String> r : records) {
+                sends.add(producer.send(r));
+            }
+            for (Future<RecordMetadata> f : sends) {
+                f.get();
+            }
+        }
     }
 
     private CloudEvent request(String tenant, Instant time, String path, int status, String tokenId) {

@@ -222,6 +222,7 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
         send("PUT", domain + "/ssl", z + "/ssl", allToken, SslApiTest.body("nope", null, null));
         get("/api/v1/oauth/scopes", "/api/v1/oauth/scopes", null);
         get("/api/v1/audit/events", "/api/v1/audit/events?type=x", allToken);
+        expect(200, get("/api/v1/audit/keys", "/api/v1/audit/keys", null));
 
         Answer created = send(
                 "POST",

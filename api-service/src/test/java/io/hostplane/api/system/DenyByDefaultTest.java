@@ -97,8 +97,13 @@ class DenyByDefaultTest extends ApiIntegrationTest {
             }
         }
         assertThat(routes).as("the walk sees the application's routes").hasSizeGreaterThan(50);
-        assertThat(routes).contains("PATCH /api/v1/accounts/{id}", "GET /api/v1/rate-limit", "GET /docs");
+        assertThat(routes)
+                .contains(
+                        "PATCH /api/v1/accounts/{id}", "GET /api/v1/rate-limit", "GET /docs", "GET /api/v1/audit/keys");
         assertThat(unruled).containsExactly("GET " + PROBE);
+        // The audit verify keys are public; the audit routes beside them still need their scope.
+        assertThat(ScopeRules.decide(HttpMethod.GET, "/api/v1/audit/keys")).isEqualTo("public");
+        assertThat(ScopeRules.decide(HttpMethod.GET, "/api/v1/audit/export")).isEqualTo("audit.read");
     }
 
     private static void check(HttpMethod method, String pattern, List<String> routes, Set<String> unruled) {

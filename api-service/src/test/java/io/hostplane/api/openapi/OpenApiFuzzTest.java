@@ -10,6 +10,7 @@ import io.hostplane.api.testing.AuditServiceBeside;
 import io.hostplane.api.testing.KafkaPolls;
 import io.hostplane.api.testing.RawHttp;
 import io.hostplane.api.testing.SslTestCertificates;
+import io.hostplane.api.testing.TlsTestServer;
 import io.hostplane.api.tokens.TokenStore;
 import io.hostplane.common.event.EventTypes;
 import io.hostplane.common.scope.Scope;
@@ -102,6 +103,9 @@ import tools.jackson.databind.node.ObjectNode;
             "hostplane.rate-limit.public-limit=10000000",
             "hostplane.rate-limit.sign-in-limit=10000000",
             "hostplane.jobs.max-active-per-tenant=10000000",
+            // Audit streams go to a TLS server of the test's on loopback, as many as the cases make.
+            "hostplane.audit.streams.allowed-hosts=127.0.0.1/32",
+            "hostplane.audit.streams.max-per-tenant=10000000",
             // The relay resends what was not published in time; on a busy machine that would be a record that no
             // request of the moment sent. Acceptance publishes every command itself well within this.
             "hostplane.outbox.publish-timeout=120s"
@@ -132,6 +136,19 @@ class OpenApiFuzzTest {
         }
         auditService.register(registry);
         registry.add("hostplane.backup.store-dir", () -> root.resolve("store").toString());
+    }
+
+    /** The sink audit streams are made for: TLS on loopback with a certificate of a CA the requests name. */
+    static final SslTestCertificates.Issued STREAM_CA = SslTestCertificates.ca(null, "Fuzz streams CA");
+
+    static TlsTestServer streamSink;
+
+    @AfterAll
+    static void stopStreamSink() throws Exception {
+        if (streamSink != null) {
+            streamSink.close();
+            streamSink = null;
+        }
     }
 
     @AfterAll
@@ -754,6 +771,13 @@ class OpenApiFuzzTest {
                 body.set("scopes", JSON.createArrayNode().add("dns.read"));
             case "POST /api/v1/domains" -> body.put("name", "fz-" + unique + ".test");
             case "POST /api/v1/backups" -> body.put("domain", b.domain);
+            case "POST /api/v1/audit/streams" -> {
+                body.put("kind", "syslog");
+                body.put("host", "127.0.0.1");
+                body.put("port", streamSink.port());
+                body.put("ca_pem", STREAM_CA.certificatePem());
+                body.remove(List.of("url", "token", "token_type", "tenant"));
+            }
             case "PUT /api/v1/domains/{domain}/ssl" -> {
                 body.put("certificate", certificate.certificatePem());
                 body.put("private_key", certificate.pkcs8KeyPem());
@@ -839,6 +863,7 @@ class OpenApiFuzzTest {
         String session;
         String csrf;
         String oauthToken;
+        String streamId;
     }
 
     /** Reads share one set of resources; every other method gets its own, so that no case spoils another's. */
@@ -872,6 +897,9 @@ class OpenApiFuzzTest {
         if (path.startsWith("/api/v1/jobs/")) {
             return b.jobId;
         }
+        if (path.startsWith("/api/v1/audit/streams/")) {
+            return b.streamId;
+        }
         throw new IllegalStateException("No resource for {" + name + "} of " + op + ": teach OpenApiFuzzTest one.");
     }
 
@@ -903,6 +931,17 @@ class OpenApiFuzzTest {
                 .block()
                 .id();
         shared.jobId = job(zone);
+        streamSink = new TlsTestServer(
+                SslTestCertificates.issue(
+                        STREAM_CA,
+                        SslTestCertificates.rsa(2048),
+                        "127.0.0.1",
+                        List.of("127.0.0.1"),
+                        Instant.now().minusSeconds(60),
+                        Instant.now().plus(Duration.ofDays(1)),
+                        false),
+                STREAM_CA);
+        shared.streamId = stream();
         call("POST", "/api/v1/jobs/" + shared.jobId + "/cancel", allToken, null, 200);
         oauthRequest(shared, false);
     }
@@ -945,6 +984,7 @@ class OpenApiFuzzTest {
             if (path.startsWith("/api/v1/oauth/tokens")) {
                 oauthToken(b);
             }
+            b.streamId = path.startsWith("/api/v1/audit/streams/") ? stream() : shared.streamId;
         } catch (Exception e) {
             throw new IllegalStateException("resources for " + op, e);
         }
@@ -1005,6 +1045,18 @@ class OpenApiFuzzTest {
                 "00".repeat(32));
         b.backupId = backup.toString();
         db.commit();
+    }
+
+    /** An audit stream of the tenant to the test's sink, stored as the API stores one (no credentials). */
+    private String stream() throws Exception {
+        UUID id = UUID.randomUUID();
+        sql(
+                "insert into api.audit_streams (id, tenant, kind, host, port) values (?, ?, 'syslog', '127.0.0.1', ?)",
+                id,
+                tenant,
+                streamSink.port());
+        db.commit();
+        return id.toString();
     }
 
     /** A queued job of the tenant (a record to create in {@code domain}). */

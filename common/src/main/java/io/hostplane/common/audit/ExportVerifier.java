@@ -163,7 +163,7 @@ public final class ExportVerifier {
         long events;
         long stubs;
         long checkpoints;
-        long sealed;
+        long bound;
         /**
          * Events recomputed since the last checkpoint or v1 stub: bound if a checkpoint comes before a v1 stub.
          */
@@ -177,7 +177,7 @@ public final class ExportVerifier {
         String format;
 
         Counts counts() {
-            return new Counts(lineNo, chains, events, stubs, checkpoints, sealed);
+            return new Counts(lineNo, chains, events, stubs, checkpoints, bound);
         }
 
         /** The first line; null when it is this format's header, else why the input is not an export. */
@@ -401,7 +401,7 @@ public final class ExportVerifier {
             s.awaitingAnchor = false;
             s.lastIsCheckpoint = true;
             checkpoints++;
-            sealed += pending;
+            bound += pending;
             pending = 0;
         }
 

@@ -121,7 +121,7 @@ class AuditCommand {
             @Option(
                             names = "--proof",
                             description = "with the chain segments and signed checkpoints that prove the events"
-                                    + " (format audit.v1, docs/audit.md)")
+                                    + " (format audit.v2, docs/audit.md)")
                     boolean proof) {
         Map<String, Object> params = filters == null ? new LinkedHashMap<>() : filters.params();
         if (proof) {

@@ -63,7 +63,7 @@ final class OfflineVerify {
                             col("valid", "valid"),
                             col("chains", "chains"),
                             col("events", "events"),
-                            col("events sealed", "events_sealed"),
+                            col("events bound", "events_sealed"),
                             col("stubs", "stubs"),
                             col("checkpoints", "checkpoints"),
                             col("lines", "lines")

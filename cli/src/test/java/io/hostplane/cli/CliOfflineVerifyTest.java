@@ -144,7 +144,7 @@ class CliOfflineVerifyTest {
             lines.add(
                     tenant.equals("a")
                             ? writer.event(topic, 0, offset, prev, hash, json)
-                            : writer.stub(topic, 0, offset, prev, hash));
+                            : writer.stub(topic, 0, offset, prev, hash, null));
             if (offset % 3 == 0) {
                 Instant signedAt = Instant.parse("2026-12-08T00:00:00.000001Z");
                 lines.add(writer.checkpoint(

@@ -1,10 +1,12 @@
 package io.hostplane.api.audit;
 
+import io.hostplane.common.audit.ChainLink;
 import io.hostplane.common.audit.ChainVerifier;
 import io.hostplane.common.audit.ProofExport;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +17,17 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code GET /api/v1/audit/export?proof=true}: the matching events with, per chain holding them, the segment of the
- * chain that proves them, in the line format {@link ProofExport} ({@code audit.v1}, docs/audit.md "Proof
+ * chain that proves them, in the line format {@link ProofExport} ({@code audit.v2}, docs/audit.md "Proof
  * exports"), which {@link io.hostplane.common.audit.ExportVerifier} checks offline.
  *
  * <p>A chain's segment runs from the last signed checkpoint at or before its first matching event (the chain's
  * start if there is none, the first kept link if expiry dropped that far) to the first checkpoint at or after its
  * last matching event (the last matching event if none follows yet), so that the range is covered by signatures.
  * Matching events are written whole; every other link of the segment (other tenants' events, filtered-out events,
- * quarantined records) as a stub with its hashes only, so that nothing of theirs but their position leaks.
+ * quarantined records) as a stub with its hashes only, so that nothing of theirs but their position leaks; a stub of
+ * a link in format v2 ({@link ChainLink}) also carries its payload's SHA-256, which the hash commits to, so that the
+ * offline verifier recomputes it and the events before it stay bound to the next checkpoint. Which format a stub's
+ * link is in is recomputed here from its stored content, which is read for that and never written out.
  *
  * <p>Streamed like the plain export: the links of a segment come from a server-side portal 1000 rows at a time and
  * lines are written as the client reads; only the list of chains and one segment's checkpoints (one per
@@ -34,8 +39,12 @@ class AuditProofExport {
     /** Where one chain's segment starts and ends, and how each end is anchored. */
     private record Segment(long from, String start, long to, String end) {}
 
-    /** One link of a segment: its event (as stored) when it matches, null for a stub. */
-    private record Row(long offset, byte[] prevHash, byte[] hash, String event) {}
+    /**
+     * One link of a segment: its kind, its event (as stored; null for a quarantined record), whether the event
+     * matches (then it is written whole, else as a stub), and a quarantined record's bytes.
+     */
+    private record Row(
+            long offset, byte[] prevHash, byte[] hash, String kind, String event, boolean matches, byte[] raw) {}
 
     private final DatabaseClient db;
     private final AuditVerifier verifier;
@@ -85,16 +94,43 @@ class AuditProofExport {
             ProofExport.Writer writer) {
         List<String> lines = new ArrayList<>(2);
         lines.add(
-                row.event() != null
+                row.matches()
                         ? writer.event(
                                 chain.topic(), chain.partition(), row.offset(), row.prevHash(), row.hash(), row.event())
-                        : writer.stub(chain.topic(), chain.partition(), row.offset(), row.prevHash(), row.hash()));
+                        : writer.stub(
+                                chain.topic(),
+                                chain.partition(),
+                                row.offset(),
+                                row.prevHash(),
+                                row.hash(),
+                                v2PayloadDigest(chain, row)));
         ChainVerifier.Checkpoint cp = checkpoints.get(row.offset());
         if (cp != null) {
             lines.add(writer.checkpoint(
                     cp.topic(), cp.partition(), cp.offset(), cp.hash(), cp.signedAt(), cp.keyId(), cp.signature()));
         }
         return lines;
+    }
+
+    /**
+     * The payload digest a stub carries: that of a v2 link, recomputed from its stored content; null when the link
+     * is v1 (or does not verify at all, which the offline verifier then reports as a break at the stub or after it).
+     */
+    private static byte[] v2PayloadDigest(AuditVerifier.Chain chain, Row row) {
+        String payload;
+        if (ChainLink.EVENT.equals(row.kind())) {
+            try {
+                payload = ChainLink.canonicalJson(row.event());
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        } else {
+            payload = ChainLink.quarantinePayload(row.raw());
+        }
+        byte[] digest = ChainLink.payloadDigest(payload);
+        byte[] v2 =
+                ChainLink.hashV2(chain.topic(), chain.partition(), row.offset(), row.kind(), row.prevHash(), digest);
+        return Arrays.equals(v2, row.hash()) ? digest : null;
     }
 
     /** The segment's two ends (see the class comment). */
@@ -159,8 +195,9 @@ class AuditProofExport {
     }
 
     /**
-     * The segment's links in offset order, streamed; an event's text only where it matches the query (the same
-     * condition as the plain export's), so that no other event's content leaves the database.
+     * The segment's links in offset order, streamed, with their content (to tell a v2 link's payload digest) and
+     * whether an event matches the query (the same condition as the plain export's): only a matching event's content
+     * is written out.
      */
     private Flux<Row> links(AuditVerifier.Chain chain, Segment segment, AuditQuery q) {
         Map<String, Object> binds = new LinkedHashMap<>();
@@ -169,10 +206,11 @@ class AuditProofExport {
         binds.put("partition", chain.partition());
         binds.put("first", segment.from());
         binds.put("last", segment.to());
-        String sql = "select kafka_offset, prev_hash, hash, case when " + matches + " then event::text end as event "
+        String sql = "select kafka_offset, prev_hash, hash, 'event' as kind, event::text as event, "
+                + "coalesce((" + matches + "), false) as matches, null::bytea as raw "
                 + "from audit.events where topic = :topic and kafka_partition = :partition "
                 + "and kafka_offset between :first and :last "
-                + "union all select kafka_offset, prev_hash, hash, null from audit.quarantine "
+                + "union all select kafka_offset, prev_hash, hash, 'quarantine', null, false, raw from audit.quarantine "
                 + "where topic = :topic and kafka_partition = :partition and kafka_offset between :first and :last "
                 + "order by 1";
         return AuditEventStore.bind(
@@ -181,7 +219,10 @@ class AuditProofExport {
                         row.get("kafka_offset", Long.class),
                         hash(row.get("prev_hash", ByteBuffer.class)),
                         hash(row.get("hash", ByteBuffer.class)),
-                        row.get("event", String.class)))
+                        row.get("kind", String.class),
+                        row.get("event", String.class),
+                        Boolean.TRUE.equals(row.get("matches", Boolean.class)),
+                        AuditVerifier.bytes(row.get("raw", ByteBuffer.class))))
                 .all();
     }
 

@@ -451,10 +451,26 @@ class AuditApiTest {
         theirs.forEach(e -> assertThat(export).doesNotContain(e.id()));
         mine.forEach(e -> assertThat(export).contains(e.id()));
         JsonNode header = JSON.readTree(lines.get(0));
-        assertThat(header.path("hostplane_export").asString()).isEqualTo("audit.v1");
+        assertThat(header.path("hostplane_export").asString()).isEqualTo("audit.v2");
         assertThat(header.path("tenant").asString()).isEqualTo(tenant);
         assertThat(header.path("key_ids").path(0).asString())
                 .isEqualTo(Checkpoints.keyId(auditService.signing().getPublic()));
+
+        // Every link was written in format v2, so every stub carries its payload's digest, and every event with a
+        // signed checkpoint after it in its segment is bound to that signature (other tenants' stubs between them
+        // included).
+        assertThat(lines.stream().filter(l -> kind(l).equals("stub")))
+                .allSatisfy(l -> assertThat(l).contains("\"payload_sha256\":\""));
+        assertThat(ok.counts().eventsSealed())
+                .isEqualTo(eventsBeforeACheckpoint(lines))
+                .isPositive();
+
+        // An event edited, re-hashed and the next stub's prev_hash restated to match: found at that stub, whose
+        // hash is recomputed from its payload_sha256 (before link format v2 this passed, only less bound).
+        int forged = nextLine(lines, 5, "event", null, "stub");
+        List<String> rewritten = new ArrayList<>(lines);
+        forgeEventAndNextPrevHash(rewritten, forged);
+        assertBroken(verify(verifier, rewritten), forged + 2, "hash does not match the stub's payload_sha256");
 
         // Tampering is found at the line where it shows.
         int event = nextLine(lines, 5, "event", null, null);
@@ -589,6 +605,45 @@ class AuditApiTest {
             }
         }
         throw new AssertionError("no " + kind + " line between " + before + " and " + after);
+    }
+
+    /** The event lines of an export with a checkpoint line after them in their chain's segment. */
+    private static long eventsBeforeACheckpoint(List<String> lines) {
+        long bound = 0;
+        long pending = 0;
+        for (String line : lines) {
+            switch (kind(line)) {
+                case "chain" -> pending = 0;
+                case "event" -> pending++;
+                case "checkpoint" -> {
+                    bound += pending;
+                    pending = 0;
+                }
+                default -> {}
+            }
+        }
+        return bound;
+    }
+
+    /**
+     * Edits the event at line {@code at} (one of its paths), gives it the v2 hash of its new content and restates
+     * the next line's {@code prev_hash} to match: all that whoever edits an event can do without the signing key.
+     */
+    private static void forgeEventAndNextPrevHash(List<String> lines, int at) {
+        String line = lines.get(at);
+        JsonNode node = JSON.readTree(line);
+        String edited = line.substring(line.indexOf(",\"event\":") + ",\"event\":".length(), line.length() - 1)
+                .replaceFirst("/api/v1/p", "/api/v1/P");
+        byte[] hash = ChainLink.eventHashV2(
+                node.path("topic").asString(),
+                node.path("partition").asInt(),
+                node.path("offset").asLong(),
+                java.util.HexFormat.of().parseHex(node.path("prev_hash").asString()),
+                edited);
+        String old = node.path("hash").asString();
+        String now = java.util.HexFormat.of().formatHex(hash);
+        lines.set(at, line.replaceFirst("/api/v1/p", "/api/v1/P").replace(old, now));
+        lines.set(at + 1, lines.get(at + 1).replace(old, now));
     }
 
     private static String kind(String line) {

@@ -47,7 +47,8 @@ import tools.jackson.databind.JsonNode;
  * <p>Each {@code (topic, partition)} is a hash chain in offset order (docs/audit.md): an event is a link, a
  * record that cannot be read is quarantined and is a link too (its offset is part of the stream), and an
  * event whose {@code (source, id)} is already stored (a producer retry at a later offset) is skipped and is not
- * a link, so that it is stored once. A redelivered record at or below the chain's last link was handled
+ * a link, so that it is stored once. Every link is written in link format v2 ({@link ChainLink}), whose hash
+ * commits to its payload's digest. A redelivered record at or below the chain's last link was handled
  * before and is skipped as well. Each poll takes its chains' advisory locks (one statement), so that two
  * consumers briefly owning one partition during a rebalance cannot fork a chain; a chain's tail is read once and
  * then kept, and each poll checks in one statement that no one else moved the kept tails.
@@ -323,7 +324,7 @@ public class AuditIngestor implements ConsumerSeekAware {
                         skipped++;
                         continue;
                     }
-                    hash = ChainLink.canonicalEventHash(topic, partition, offset, prev, p.canonical());
+                    hash = ChainLink.canonicalEventHashV2(topic, partition, offset, prev, p.canonical());
                     eventRow(events, p, hash, prev);
                     eventIds.text(p.event().source()).text(p.event().id()).endRow();
                     eventCount++;
@@ -331,7 +332,7 @@ public class AuditIngestor implements ConsumerSeekAware {
                     byte[] raw = p.record().value() == null
                             ? null
                             : p.record().value().getBytes(StandardCharsets.UTF_8);
-                    hash = ChainLink.quarantineHash(topic, partition, offset, prev, raw);
+                    hash = ChainLink.quarantineHashV2(topic, partition, offset, prev, raw);
                     quarantined.add(new Object[] {topic, partition, offset, raw, p.reason(), hash, prev});
                     log.warn("quarantined unreadable record {}-{}@{}: {}", topic, partition, offset, p.reason());
                 }

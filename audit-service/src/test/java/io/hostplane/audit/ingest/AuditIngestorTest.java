@@ -209,9 +209,9 @@ class AuditIngestorTest extends AuditServiceTest {
                 String stored = rs.getString(3);
                 assertThat(ChainLink.canonicalJson(stored)).isEqualTo(ChainLink.canonicalJson(json));
                 assertThat(rs.getBytes(4))
-                        .isEqualTo(ChainLink.eventHash(
+                        .isEqualTo(ChainLink.eventHashV2(
                                 Topics.AUDIT, sent.partition(), sent.offset(), rs.getBytes(5), json))
-                        .isEqualTo(ChainLink.eventHash(
+                        .isEqualTo(ChainLink.eventHashV2(
                                 Topics.AUDIT, sent.partition(), sent.offset(), rs.getBytes(5), stored));
                 assertThat(rs.getObject(6, OffsetDateTime.class).toInstant())
                         .isEqualTo(Instant.parse("2026-11-26T08:00:00.123457Z"));

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -16,16 +17,23 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One link of an audit hash chain: a Kafka record of one {@code (topic, partition)}, either a stored event or
- * a quarantined record. Its hash is SHA-256 over the UTF-8 bytes of
+ * a quarantined record. Its hash is SHA-256 over the UTF-8 bytes of (format v2, written for every new link)
+ *
+ * <pre>
+ * hostplane.audit.link.v2 LF topic LF partition LF offset LF kind LF hex(prev_hash) LF hex(SHA-256(payload))
+ * </pre>
+ *
+ * or, for links stored before v2 existed (format v1),
  *
  * <pre>
  * hostplane.audit.link.v1 LF topic LF partition LF offset LF kind LF hex(prev_hash) LF payload
  * </pre>
  *
  * where {@code kind} is {@code event} (payload: the event's canonical JSON, see {@link #canonicalJson}) or
- * {@code quarantine} (payload: base64 of the record's bytes, {@code -} for a null value). Nothing the store
- * adds by itself (sequence numbers, {@code stored_at}) is hashed, so a rebuild from the topics reproduces the
- * hashes.
+ * {@code quarantine} (payload: base64 of the record's bytes, {@code -} for a null value). A link's format is not
+ * stored: it is the one whose hash matches the stored hash ({@link #version}). v2 lets a link be checked from its
+ * payload's digest alone, without the payload (a proof export's stub). Nothing the store adds by itself (sequence
+ * numbers, {@code stored_at}) is hashed, so a rebuild from the topics reproduces the hashes.
  */
 public final class ChainLink {
 
@@ -33,6 +41,10 @@ public final class ChainLink {
     public static final String QUARANTINE = "quarantine";
     /** The previous hash of a chain's first link: 32 zero bytes. */
     public static final byte[] GENESIS = new byte[32];
+    /** Link format v1: the payload itself is hashed after the header. */
+    public static final int V1 = 1;
+    /** Link format v2: the payload's SHA-256 (hex) is hashed after the header. */
+    public static final int V2 = 2;
 
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -40,7 +52,7 @@ public final class ChainLink {
 
     private ChainLink() {}
 
-    /** The hash of an event link; {@code eventJson} is the event as consumed (or as stored, which is equal). */
+    /** The v1 hash of an event link; {@code eventJson} is the event as consumed (or as stored, which is equal). */
     public static byte[] eventHash(String topic, int partition, long offset, byte[] prevHash, String eventJson) {
         return hash(topic, partition, offset, EVENT, prevHash, canonicalJson(eventJson));
     }
@@ -51,10 +63,77 @@ public final class ChainLink {
         return hash(topic, partition, offset, EVENT, prevHash, canonicalEventJson);
     }
 
-    /** The hash of a quarantined record's link; {@code raw} may be null (a record without a value). */
+    /** The v1 hash of a quarantined record's link; {@code raw} may be null (a record without a value). */
     public static byte[] quarantineHash(String topic, int partition, long offset, byte[] prevHash, byte[] raw) {
-        String payload = raw == null ? "-" : Base64.getEncoder().encodeToString(raw);
-        return hash(topic, partition, offset, QUARANTINE, prevHash, payload);
+        return hash(topic, partition, offset, QUARANTINE, prevHash, quarantinePayload(raw));
+    }
+
+    /** The v2 hash of an event link; {@code eventJson} is the event as consumed (or as stored, which is equal). */
+    public static byte[] eventHashV2(String topic, int partition, long offset, byte[] prevHash, String eventJson) {
+        return canonicalEventHashV2(topic, partition, offset, prevHash, canonicalJson(eventJson));
+    }
+
+    /** {@link #eventHashV2} for an event whose canonical JSON the caller already has. */
+    public static byte[] canonicalEventHashV2(
+            String topic, int partition, long offset, byte[] prevHash, String canonicalEventJson) {
+        return hashV2(topic, partition, offset, EVENT, prevHash, payloadDigest(canonicalEventJson));
+    }
+
+    /** The v2 hash of a quarantined record's link; {@code raw} may be null (a record without a value). */
+    public static byte[] quarantineHashV2(String topic, int partition, long offset, byte[] prevHash, byte[] raw) {
+        return hashV2(topic, partition, offset, QUARANTINE, prevHash, payloadDigest(quarantinePayload(raw)));
+    }
+
+    /**
+     * The v2 hash of a link from its payload's digest ({@link #payloadDigest}) instead of its payload: what a
+     * verifier computes for a link whose content it does not see.
+     */
+    public static byte[] hashV2(
+            String topic, int partition, long offset, String kind, byte[] prevHash, byte[] payloadDigest) {
+        HexFormat hex = HexFormat.of();
+        String text = "hostplane.audit.link.v2\n" + topic + "\n" + partition + "\n" + offset + "\n" + kind + "\n"
+                + hex.formatHex(prevHash) + "\n" + hex.formatHex(payloadDigest);
+        return sha256(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** SHA-256 of a payload's UTF-8 bytes: an event's canonical JSON, or {@link #quarantinePayload}. */
+    public static byte[] payloadDigest(String payload) {
+        return sha256(payload.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The payload of a quarantined record's link: base64 of its bytes, {@code -} for a null value. */
+    public static String quarantinePayload(byte[] raw) {
+        return raw == null ? "-" : Base64.getEncoder().encodeToString(raw);
+    }
+
+    /**
+     * Which format a stored link is in: {@value #V2} or {@value #V1} when its stored hash is its hash in that
+     * format, 0 when it is neither (the link was altered, or has no hash). v2 is tried first, as new links are v2.
+     *
+     * @param eventJson the event as stored, for an {@link #EVENT} link
+     * @param raw the record's bytes, for a {@link #QUARANTINE} link (null: a record without a value)
+     * @throws IllegalArgumentException if an event link's content is not JSON
+     */
+    public static int version(
+            String topic,
+            int partition,
+            long offset,
+            String kind,
+            byte[] prevHash,
+            byte[] hash,
+            String eventJson,
+            byte[] raw) {
+        if (hash == null || prevHash == null) {
+            return 0;
+        }
+        String payload = EVENT.equals(kind) ? canonicalJson(eventJson) : quarantinePayload(raw);
+        if (Arrays.equals(hash, hashV2(topic, partition, offset, kind, prevHash, payloadDigest(payload)))) {
+            return V2;
+        }
+        if (Arrays.equals(hash, hash(topic, partition, offset, kind, prevHash, payload))) {
+            return V1;
+        }
+        return 0;
     }
 
     private static byte[] hash(String topic, int partition, long offset, String kind, byte[] prev, String payload) {

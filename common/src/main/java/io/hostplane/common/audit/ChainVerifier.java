@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Walks one chain in offset order and finds its first broken link: a link whose stored hash is not the hash of
- * its content (the row was altered), or whose stored previous hash is not the hash of the link before it (a row
+ * its content in either link format ({@link ChainLink#version}; the row was altered), or whose stored previous hash is not the hash of the link before it (a row
  * was removed, inserted or re-hashed), or a checkpoint whose signature does not verify or whose hash is not the
  * chain's hash at that offset. Feed it links with {@link #link} and checkpoints with {@link #checkpoint}.
  *
@@ -102,17 +102,27 @@ public final class ChainVerifier {
         if (last != null && !Arrays.equals(last, link.prevHash())) {
             return broken(link, "prev_hash is not the hash of the previous link", last, link.prevHash());
         }
-        byte[] expected;
+        int version;
         try {
-            expected = ChainLink.EVENT.equals(link.kind())
-                    ? ChainLink.eventHash(
-                            link.topic(), link.partition(), link.offset(), link.prevHash(), link.eventJson())
-                    : ChainLink.quarantineHash(
-                            link.topic(), link.partition(), link.offset(), link.prevHash(), link.raw());
+            version = ChainLink.version(
+                    link.topic(),
+                    link.partition(),
+                    link.offset(),
+                    link.kind(),
+                    link.prevHash(),
+                    link.hash(),
+                    link.eventJson(),
+                    link.raw());
         } catch (IllegalArgumentException e) {
             return broken(link, "stored event is not JSON", null, link.hash());
         }
-        if (!Arrays.equals(expected, link.hash())) {
+        if (version == 0) {
+            // Reported against the hash the link would have if written now.
+            byte[] expected = ChainLink.EVENT.equals(link.kind())
+                    ? ChainLink.eventHashV2(
+                            link.topic(), link.partition(), link.offset(), link.prevHash(), link.eventJson())
+                    : ChainLink.quarantineHashV2(
+                            link.topic(), link.partition(), link.offset(), link.prevHash(), link.raw());
             return broken(link, "hash does not match the link's content", expected, link.hash());
         }
         if (anchor != null) {

@@ -20,13 +20,14 @@ import tools.jackson.databind.JsonNode;
  * not grow with its size) and checks, in order:
  *
  * <ul>
- *   <li>that the first line is the header of format {@code audit.v1} (otherwise the input is {@link
+ *   <li>that the first line is the header of format {@code audit.v2} or {@code audit.v1} (otherwise the input is {@link
  *       Status#NOT_AN_EXPORT}, which is not the same as a broken export);
  *   <li>per chain segment: the first link's offset and its anchor (32 zero bytes from the chain's start, a signed
  *       checkpoint right after it otherwise), offsets rising, each link's {@code prev_hash} equal to the previous
  *       link's {@code hash}, and the last link at the offset the chain line announced;
- *   <li>each event link's hash, recomputed from its content ({@link ChainLink}); a stub's hash cannot be recomputed
- *       (its content is not in the file), so only its continuity is checked;
+ *   <li>each event link's hash, recomputed from its content ({@link ChainLink}, format v2 or v1); a stub's hash,
+ *       recomputed from its {@code payload_sha256} when it has one (a v2 link); a stub without it (a v1 link, whose
+ *       hash needs the content the file does not hold) is checked for its continuity only;
  *   <li>each checkpoint: that it follows the link it names, that its hash is that link's hash, and its Ed25519
  *       signature under one of the given keys ({@link ChainVerifier#checkpoint});
  *   <li>the trailer's counts against what was read, so that a truncated file is broken, not short.
@@ -34,10 +35,11 @@ import tools.jackson.databind.JsonNode;
  *
  * It stops at the first broken line and says which (line number, topic, partition, offset) and why.
  *
- * <p>An event is <em>sealed</em> when every link from it to the next signed checkpoint was recomputed (no stub in
- * between): then its content is bound to a signature. An event followed by a stub before the next checkpoint is
- * only bound to the stub's stated previous hash, which whoever edits the event could edit too; the counts say how
- * many events are sealed, and {@code docs/audit.md} says what that means.
+ * <p>An event is <em>bound to a signature</em> (counted as {@link Counts#eventsSealed()}) when every link from it to
+ * the next signed checkpoint was recomputed (event links, and stubs with {@code payload_sha256}): then its content is
+ * bound to that signature. An event followed by a v1 stub before the next checkpoint is only bound to the stub's
+ * stated previous hash, which whoever edits the event could edit too; the counts say how many events are bound, and
+ * {@code docs/audit.md} says what that means.
  */
 public final class ExportVerifier {
 
@@ -51,7 +53,10 @@ public final class ExportVerifier {
         NOT_AN_EXPORT
     }
 
-    /** What was read: lines, chain segments, event links, stubs, checkpoints, and how many events are sealed. */
+    /**
+     * What was read: lines, chain segments, event links, stubs, checkpoints, and how many events are bound to a
+     * signature ({@code eventsSealed}).
+     */
     public record Counts(long lines, long chains, long events, long stubs, long checkpoints, long eventsSealed) {}
 
     /**
@@ -70,7 +75,7 @@ public final class ExportVerifier {
             return switch (status) {
                 case VALID ->
                     "valid: " + counts.events() + " events (" + counts.eventsSealed()
-                            + " sealed by a signature), " + counts.stubs() + " stubs, " + counts.checkpoints()
+                            + " bound to a signature), " + counts.stubs() + " stubs, " + counts.checkpoints()
                             + " signed checkpoints in " + counts.chains() + " chains, " + counts.lines() + " lines";
                 case BROKEN ->
                     "broken at line " + line
@@ -158,17 +163,21 @@ public final class ExportVerifier {
         long events;
         long stubs;
         long checkpoints;
-        long sealed;
-        /** Events recomputed since the last checkpoint or stub: sealed if a checkpoint comes before a stub. */
+        long bound;
+        /**
+         * Events recomputed since the last checkpoint or v1 stub: bound if a checkpoint comes before a v1 stub.
+         */
         long pending;
 
         Segment segment;
         String lastTopic;
         int lastPartition;
         boolean trailerSeen;
+        /** The format the header names, which the trailer must close. */
+        String format;
 
         Counts counts() {
-            return new Counts(lineNo, chains, events, stubs, checkpoints, sealed);
+            return new Counts(lineNo, chains, events, stubs, checkpoints, bound);
         }
 
         /** The first line; null when it is this format's header, else why the input is not an export. */
@@ -189,9 +198,11 @@ public final class ExportVerifier {
                         : "the first line is not a header (no hostplane_export)";
             }
             String format = node.path("hostplane_export").asString("");
-            if (!ProofExport.FORMAT.equals(format)) {
-                return "format " + format + ", this verifier reads " + ProofExport.FORMAT;
+            if (!ProofExport.FORMAT.equals(format) && !ProofExport.FORMAT_V1.equals(format)) {
+                return "format " + format + ", this verifier reads " + ProofExport.FORMAT + " and "
+                        + ProofExport.FORMAT_V1;
             }
+            this.format = format;
             if (!ProofExport.HEADER.equals(node.path("kind").asString(""))) {
                 return "the first line is not a header (kind " + node.path("kind") + ")";
             }
@@ -286,7 +297,7 @@ public final class ExportVerifier {
             if (s.end.equals(ProofExport.END_CHECKPOINT) && !s.lastIsCheckpoint) {
                 throw broken(s.topic, s.partition, s.lastOffset, "the segment does not end with its checkpoint");
             }
-            pending = 0; // events after the last checkpoint: not sealed
+            pending = 0; // events after the last checkpoint: not bound
             segment = null;
         }
 
@@ -327,9 +338,11 @@ public final class ExportVerifier {
                 if (content == null || !content.isObject()) {
                     throw broken(s.topic, s.partition, offset, "the event link has no event");
                 }
-                byte[] expected = ChainLink.canonicalEventHash(
-                        s.topic, s.partition, offset, prev, ChainLink.canonicalJson(content));
-                if (!Arrays.equals(expected, hash)) {
+                String canonical = ChainLink.canonicalJson(content);
+                // v2 first (every new link); v1 for links stored before it (docs/audit.md, the canonical form).
+                if (!Arrays.equals(ChainLink.canonicalEventHashV2(s.topic, s.partition, offset, prev, canonical), hash)
+                        && !Arrays.equals(
+                                ChainLink.canonicalEventHash(s.topic, s.partition, offset, prev, canonical), hash)) {
                     throw broken(s.topic, s.partition, offset, "hash does not match the event");
                 }
                 events++;
@@ -339,7 +352,20 @@ public final class ExportVerifier {
                     throw broken(s.topic, s.partition, offset, "a stub with content");
                 }
                 stubs++;
-                pending = 0; // whoever edits an event before a stub can restate the stub's prev_hash
+                if (node.has("payload_sha256")) {
+                    byte[] digest = hash(node, "payload_sha256", s, offset);
+                    // The stub does not say whether it is an event or a quarantined record: either kind will do,
+                    // as each is a distinct domain-separated text and the digest is committed by the hash.
+                    if (!Arrays.equals(
+                                    ChainLink.hashV2(s.topic, s.partition, offset, ChainLink.EVENT, prev, digest), hash)
+                            && !Arrays.equals(
+                                    ChainLink.hashV2(s.topic, s.partition, offset, ChainLink.QUARANTINE, prev, digest),
+                                    hash)) {
+                        throw broken(s.topic, s.partition, offset, "hash does not match the stub's payload_sha256");
+                    }
+                } else {
+                    pending = 0; // whoever edits an event before a v1 stub can restate the stub's prev_hash
+                }
             }
             s.lastOffset = offset;
             s.lastHash = hash;
@@ -375,14 +401,14 @@ public final class ExportVerifier {
             s.awaitingAnchor = false;
             s.lastIsCheckpoint = true;
             checkpoints++;
-            sealed += pending;
+            bound += pending;
             pending = 0;
         }
 
         private void trailer(JsonNode node) {
             closeSegment();
-            if (!ProofExport.FORMAT.equals(node.path("hostplane_export_end").asString(""))) {
-                throw broken("the trailer does not close format " + ProofExport.FORMAT);
+            if (!format.equals(node.path("hostplane_export_end").asString(""))) {
+                throw broken("the trailer does not close format " + format);
             }
             count(node, "chains", chains);
             count(node, "events", events);

@@ -10,7 +10,7 @@ import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The audit proof export's line format {@code audit.v1} ({@code GET /api/v1/audit/export?proof=true}, described in
+ * The audit proof export's line format {@code audit.v2} ({@code GET /api/v1/audit/export?proof=true}, described in
  * {@code docs/audit.md}, "Proof exports"): its names and its {@link Writer}. The API writes it, {@link
  * ExportVerifier} reads it; both live here so that the two cannot drift apart. Every line is one JSON object whose
  * {@code kind} says what it is; the first line also names the format in {@code hostplane_export}, so that a file
@@ -19,14 +19,22 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ProofExport {
 
     /** The value of {@code hostplane_export} in the header (and of {@code hostplane_export_end} in the trailer). */
-    public static final String FORMAT = "audit.v1";
+    public static final String FORMAT = "audit.v2";
+    /**
+     * The format before stubs could carry {@code payload_sha256}; {@link ExportVerifier} still reads it (its lines
+     * are a subset of {@link #FORMAT}'s).
+     */
+    public static final String FORMAT_V1 = "audit.v1";
 
     public static final String HEADER = "header";
     /** Starts the segment of one {@code (topic, partition)}: its first and last offset and how it is anchored. */
     public static final String CHAIN = "chain";
     /** A link whose event the export carries in full: its hash is recomputed. */
     public static final String EVENT = "event";
-    /** A link shown by its hashes only (another tenant's event, a filtered-out event, a quarantined record). */
+    /**
+     * A link shown by its hashes only (another tenant's event, a filtered-out event, a quarantined record); a link
+     * of format v2 ({@link ChainLink}) also with {@code payload_sha256}, from which its hash is recomputed.
+     */
     public static final String STUB = "stub";
     /** A signed checkpoint; it follows the link it names. */
     public static final String CHECKPOINT = "checkpoint";
@@ -111,10 +119,18 @@ public final class ProofExport {
             return fields.substring(0, fields.length() - 1) + ",\"event\":" + eventJson + "}";
         }
 
-        /** A link by its hashes only. */
-        public String stub(String topic, int partition, long offset, byte[] prevHash, byte[] hash) {
+        /**
+         * A link by its hashes only; {@code payloadDigest} ({@link ChainLink#payloadDigest}) for a v2 link, null for
+         * a v1 link (whose hash cannot be recomputed from a digest).
+         */
+        public String stub(
+                String topic, int partition, long offset, byte[] prevHash, byte[] hash, byte[] payloadDigest) {
             stubs++;
-            return write(link(STUB, topic, partition, offset, prevHash, hash));
+            Map<String, Object> line = link(STUB, topic, partition, offset, prevHash, hash);
+            if (payloadDigest != null) {
+                line.put("payload_sha256", HexFormat.of().formatHex(payloadDigest));
+            }
+            return write(line);
         }
 
         /**

@@ -35,6 +35,76 @@ class ChainLinkTest {
     }
 
     @Test
+    void theV2HashIsSha256OfTheDocumentedTextWithThePayloadsDigest() throws Exception {
+        var sha256 = java.security.MessageDigest.getInstance("SHA-256");
+        var hex = java.util.HexFormat.of();
+        var utf8 = java.nio.charset.StandardCharsets.UTF_8;
+        String event = "{ \"b\": \"\u00e9\", \"a\": 1.50 }";
+        String canonical = "{\"a\":1.50,\"b\":\"\u00e9\"}";
+        byte[] prev = sha256.digest("p".getBytes(utf8));
+        String payloadHex = hex.formatHex(sha256.digest(canonical.getBytes(utf8)));
+        String text = "hostplane.audit.link.v2\nt\n3\n5\nevent\n" + hex.formatHex(prev) + "\n" + payloadHex;
+        byte[] expected = sha256.digest(text.getBytes(utf8));
+
+        assertThat(ChainLink.eventHashV2("t", 3, 5, prev, event)).isEqualTo(expected);
+        assertThat(ChainLink.canonicalEventHashV2("t", 3, 5, prev, canonical)).isEqualTo(expected);
+        assertThat(hex.formatHex(ChainLink.payloadDigest(canonical))).isEqualTo(payloadHex);
+        // From the digest alone, without the payload: what a proof export's stub allows.
+        assertThat(ChainLink.hashV2("t", 3, 5, ChainLink.EVENT, prev, hex.parseHex(payloadHex)))
+                .isEqualTo(expected);
+        assertThat(ChainLink.eventHashV2("t", 3, 5, prev, event))
+                .isNotEqualTo(ChainLink.eventHash("t", 3, 5, prev, event));
+
+        // A quarantined record: the digest of its base64 ("-" without a value).
+        String q = "hostplane.audit.link.v2\nt\n3\n6\nquarantine\n" + hex.formatHex(prev) + "\n"
+                + hex.formatHex(sha256.digest("AQI=".getBytes(utf8)));
+        assertThat(ChainLink.quarantineHashV2("t", 3, 6, prev, new byte[] {1, 2}))
+                .isEqualTo(sha256.digest(q.getBytes(utf8)));
+        assertThat(ChainLink.quarantineHashV2("t", 3, 6, prev, null))
+                .isEqualTo(ChainLink.hashV2("t", 3, 6, ChainLink.QUARANTINE, prev, ChainLink.payloadDigest("-")));
+    }
+
+    @Test
+    void aStoredLinksVersionIsTheOneItsHashMatches() {
+        byte[] prev = ChainLink.GENESIS;
+        String json = "{\"id\":\"1\"}";
+        byte[] v1 = ChainLink.eventHash("t", 0, 5, prev, json);
+        byte[] v2 = ChainLink.eventHashV2("t", 0, 5, prev, json);
+        assertThat(ChainLink.version("t", 0, 5, ChainLink.EVENT, prev, v2, json, null))
+                .isEqualTo(ChainLink.V2);
+        assertThat(ChainLink.version("t", 0, 5, ChainLink.EVENT, prev, v1, json, null))
+                .isEqualTo(ChainLink.V1);
+        assertThat(ChainLink.version("t", 0, 5, ChainLink.EVENT, prev, v2, "{\"id\":\"2\"}", null))
+                .isZero();
+        assertThat(ChainLink.version("t", 0, 5, ChainLink.EVENT, prev, null, json, null))
+                .isZero();
+        byte[] raw = {1, 2};
+        assertThat(ChainLink.version(
+                        "t",
+                        0,
+                        6,
+                        ChainLink.QUARANTINE,
+                        prev,
+                        ChainLink.quarantineHashV2("t", 0, 6, prev, raw),
+                        null,
+                        raw))
+                .isEqualTo(ChainLink.V2);
+        assertThat(ChainLink.version(
+                        "t",
+                        0,
+                        6,
+                        ChainLink.QUARANTINE,
+                        prev,
+                        ChainLink.quarantineHash("t", 0, 6, prev, raw),
+                        null,
+                        raw))
+                .isEqualTo(ChainLink.V1);
+        // The same digest under the other kind is another hash.
+        assertThat(ChainLink.version("t", 0, 5, ChainLink.QUARANTINE, prev, v2, json, null))
+                .isZero();
+    }
+
+    @Test
     void theHashDependsOnPositionPredecessorAndContent() {
         byte[] a = ChainLink.eventHash("t", 0, 5, ChainLink.GENESIS, "{\"id\":\"1\"}");
         assertThat(a).hasSize(32);

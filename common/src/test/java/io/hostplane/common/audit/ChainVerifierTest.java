@@ -89,6 +89,49 @@ class ChainVerifierTest {
         assertThat(b.reason()).contains("signed checkpoint");
     }
 
+    @Test
+    void aChainOfV1LinksThenV2LinksVerifiesAndAnAlteredLinkOfEitherIsFound() {
+        List<ChainVerifier.Link> mixed = new ArrayList<>();
+        byte[] prev = ChainLink.GENESIS;
+        for (long o = 0; o < 8; o++) {
+            boolean v2 = o >= 4;
+            if (o == 5) {
+                byte[] raw = {9};
+                byte[] hash = ChainLink.quarantineHashV2("t", 0, o, prev, raw);
+                mixed.add(new ChainVerifier.Link("t", 0, o, ChainLink.QUARANTINE, null, null, raw, hash, prev));
+                prev = hash;
+                continue;
+            }
+            String json = "{\"id\":\"" + o + "\"}";
+            byte[] hash =
+                    v2 ? ChainLink.eventHashV2("t", 0, o, prev, json) : ChainLink.eventHash("t", 0, o, prev, json);
+            mixed.add(new ChainVerifier.Link("t", 0, o, ChainLink.EVENT, "e" + o, json, null, hash, prev));
+            prev = hash;
+        }
+        ChainVerifier walk = new ChainVerifier(ChainLink.GENESIS, keys);
+        for (ChainVerifier.Link link : mixed) {
+            assertThat(walk.link(link)).as("offset " + link.offset()).isNull();
+        }
+        assertThat(walk.checkpoint(checkpoint(mixed.get(7)), mixed.get(7).hash()))
+                .isNull();
+
+        for (int at : new int[] {2, 6}) {
+            List<ChainVerifier.Link> altered = new ArrayList<>(mixed);
+            altered.set(at, withJson(mixed.get(at), "{\"id\":\"x\"}"));
+            ChainVerifier.Broken broken = null;
+            ChainVerifier again = new ChainVerifier(ChainLink.GENESIS, keys);
+            for (ChainVerifier.Link link : altered) {
+                broken = again.link(link);
+                if (broken != null) {
+                    break;
+                }
+            }
+            assertThat(broken).isNotNull();
+            assertThat(broken.offset()).isEqualTo(at);
+            assertThat(broken.reason()).contains("hash does not match");
+        }
+    }
+
     private List<ChainVerifier.Link> chain(int n) {
         List<ChainVerifier.Link> links = new ArrayList<>();
         byte[] prev = ChainLink.GENESIS;

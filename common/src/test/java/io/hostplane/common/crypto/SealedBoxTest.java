@@ -17,10 +17,10 @@ class SealedBoxTest {
     void opensWhatItSealedUnderTheSameContextOnly() throws GeneralSecurityException {
         byte[] sealed = box.seal("hec-token-value", "audit-stream:1:token");
 
-        assertThat(new String(sealed, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("hec-token");
+        assertThat(new String(sealed, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .doesNotContain("hec-token");
         assertThat(box.openText(sealed, "audit-stream:1:token")).isEqualTo("hec-token-value");
-        assertThatThrownBy(() -> box.open(sealed, "audit-stream:2:token"))
-                .isInstanceOf(GeneralSecurityException.class);
+        assertThatThrownBy(() -> box.open(sealed, "audit-stream:2:token")).isInstanceOf(GeneralSecurityException.class);
     }
 
     @Test

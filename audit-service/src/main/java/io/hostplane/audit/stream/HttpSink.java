@@ -38,6 +38,8 @@ final class HttpSink implements StreamSink {
         this.client = HttpClient.newBuilder()
                 .connectTimeout(timeouts.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
+                // HEC collectors speak HTTP/1.1; no h2c upgrade attempt on plain http.
+                .version(HttpClient.Version.HTTP_1_1)
                 .sslContext(tls)
                 .build();
     }

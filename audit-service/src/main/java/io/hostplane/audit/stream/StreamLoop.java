@@ -141,7 +141,7 @@ final class StreamLoop implements Runnable {
             }
             return;
         }
-        log.info("audit stream {} started on {}", stream, me);
+        log.info("audit {} started on {}", stream, me);
         while (!stopping) {
             try {
                 round();
@@ -155,6 +155,9 @@ final class StreamLoop implements Runnable {
     /** One batch: read, send, and record. */
     private void round() throws SQLException, InterruptedException {
         addNewChains();
+        if (stopping) {
+            return;
+        }
         List<StreamEvent> batch = store.read(stream, cursor, properties.batchSize());
         if (batch.isEmpty()) {
             if (!sink.acknowledges()) {

@@ -149,7 +149,8 @@ public final class StreamRunner implements SmartLifecycle, AutoCloseable {
             } catch (SQLException e) {
                 if ("42P01".equals(e.getSQLState())) {
                     if (!tableMissingLogged) {
-                        log.info("api.audit_streams does not exist yet (the API creates it); no audit streams run");
+                        log.info(
+                                "the API has not created its audit stream definitions table yet; no audit streams run");
                         tableMissingLogged = true;
                     }
                     return;

@@ -267,6 +267,10 @@ final class StreamLoop implements Runnable {
      * (the loop ends), true after waiting out the backoff.
      */
     private boolean failed(String reason) {
+        if (stopping) {
+            // A stop closes the connection or interrupts the request under the sink: not the collector's fault.
+            return false;
+        }
         Instant now = Instant.now();
         if (failingSince == null) {
             failingSince = now;

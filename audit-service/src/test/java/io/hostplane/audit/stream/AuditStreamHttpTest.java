@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -111,7 +113,12 @@ class AuditStreamHttpTest extends AuditStreamTestSupport {
                 TOKEN,
                 null,
                 List.of());
-        runner(properties(Duration.ofSeconds(30), Duration.ofMillis(500)));
+        // Two replicas: one of them holds the stream.
+        StreamRunner one = runner(properties(Duration.ofSeconds(30), Duration.ofMillis(500)));
+        StreamRunner two = runner(properties(Duration.ofSeconds(30), Duration.ofMillis(500)));
+        await("a replica holds the stream")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> one.running().contains(stream) || two.running().contains(stream));
         List<String> expected = send(tenant, 150);
         List<String> notCarried = send(other, 20);
 
@@ -138,6 +145,71 @@ class AuditStreamHttpTest extends AuditStreamTestSupport {
         assertThat(status.get("last_delivery_at")).isNotNull();
         assertThat(status.get("self_paused_at")).isNull();
         assertThat((Long) status.get("lag")).isZero();
+        assertThat(one.running().contains(stream)).isNotEqualTo(two.running().contains(stream));
+    }
+
+    @Test
+    void httpsTrustsTheStreamsCaOnlyAndCredentialsNeedTheSealingKey() throws Exception {
+        StreamCertificates certificates = new StreamCertificates();
+        HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        https.setHttpsConfigurator(new HttpsConfigurator(certificates.serverContext()));
+        List<String> lines = new CopyOnWriteArrayList<>();
+        https.createContext("/hec", exchange -> {
+            byte[] gzipped = exchange.getRequestBody().readAllBytes();
+            try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gzipped))) {
+                lines.addAll(new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                        .lines()
+                        .toList());
+            }
+            answer(exchange, 200);
+        });
+        https.start();
+        try {
+            String tenant = tenant();
+            String url = "https://127.0.0.1:" + https.getAddress().getPort() + "/hec";
+            UUID trusted = define(tenant, "http", url, null, null, "bearer", TOKEN, certificates.caPem(), List.of());
+            UUID untrusted = define(tenant, "http", url, null, null, "bearer", TOKEN, null, List.of());
+            runner(properties(Duration.ofHours(1), Duration.ofMillis(500)));
+            List<String> expected = send(tenant, 10);
+
+            await("the stream with the CA delivers")
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> lines.stream()
+                                    .filter(l -> expected.stream().anyMatch(l::contains))
+                                    .count()
+                            >= expected.size());
+            await("the one without it does not trust the test certificate")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> status(untrusted) != null && status(untrusted).get("last_error") != null);
+            assertThat((String) status(untrusted).get("last_error")).startsWith("TLS with 127.0.0.1");
+            assertThat(status(trusted).get("last_error")).isNull();
+        } finally {
+            https.stop(0);
+        }
+
+        // A runner without the sealing key cannot open the token: it says so and does not deliver.
+        stopRunners();
+        UUID sealed = define(tenant(), "http", url("/flaky"), null, null, "bearer", TOKEN, null, List.of());
+        StreamProperties withKey = properties(Duration.ofHours(1), Duration.ofMillis(500));
+        runner(new StreamProperties(
+                true,
+                withKey.pollInterval(),
+                withKey.refreshInterval(),
+                withKey.batchSize(),
+                withKey.leaseDuration(),
+                withKey.pauseAfter(),
+                withKey.confirmAfter(),
+                withKey.maxBackoff(),
+                withKey.lagCap(),
+                withKey.http(),
+                withKey.syslog(),
+                null,
+                withKey.dbPoolSize()));
+        await("the missing key is reported")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> status(sealed) != null && status(sealed).get("last_error") != null);
+        assertThat((String) status(sealed).get("last_error")).contains("no sealing key");
+        assertThat(status(sealed).get("self_paused_at")).isNull();
     }
 
     @Test

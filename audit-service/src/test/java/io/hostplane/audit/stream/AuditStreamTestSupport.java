@@ -65,8 +65,7 @@ abstract class AuditStreamTestSupport extends AuditServiceTest {
 
     @AfterEach
     void stopRunnersAndForgetStreams() throws Exception {
-        runners.forEach(StreamRunner::close);
-        runners.clear();
+        stopRunners();
         try (Connection c = owner();
                 PreparedStatement p = c.prepareStatement("delete from api.audit_streams where id = any(?)")) {
             p.setArray(1, c.createArrayOf("uuid", defined.toArray()));
@@ -103,6 +102,12 @@ abstract class AuditStreamTestSupport extends AuditServiceTest {
         runners.add(runner);
         runner.start();
         return runner;
+    }
+
+    /** Stops every runner the test started (as when the audit service stops). */
+    void stopRunners() {
+        runners.forEach(StreamRunner::close);
+        runners.clear();
     }
 
     void stop(StreamRunner runner) {

@@ -39,6 +39,7 @@ final class StreamLoop implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(StreamLoop.class);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+    private static final Duration LAG_EVERY = Duration.ofSeconds(1);
 
     /** Positions written to a syslog collector at {@code at}, not yet a checkpoint. */
     private record Written(Instant at, Map<Chain, Long> positions, long events) {}
@@ -59,6 +60,8 @@ final class StreamLoop implements Runnable {
     private Instant failingSince;
     private Duration backoff = FIRST_BACKOFF;
     private boolean failureLogged;
+    private boolean behind = true;
+    private Instant lagCountedAt;
 
     StreamLoop(
             StreamDefinition stream,
@@ -171,7 +174,7 @@ final class StreamLoop implements Runnable {
         for (StreamEvent e : batch) {
             next.merge(e.chain(), e.offset(), Math::max);
         }
-        boolean more = batch.size() >= properties.batchSize();
+        behind = batch.size() >= properties.batchSize();
         while (!stopping) {
             try {
                 if (!carried.isEmpty()) {
@@ -194,8 +197,7 @@ final class StreamLoop implements Runnable {
         recovered();
         cursor.putAll(next);
         if (sink.acknowledges()) {
-            Long lag = more ? store.lag(stream, cursor, properties.lagCap()) : 0L;
-            if (!store.delivered(stream.id(), me, next, carried.size(), lag)) {
+            if (!store.delivered(stream.id(), me, next, carried.size(), lag())) {
                 lostLease();
                 return;
             }
@@ -218,7 +220,7 @@ final class StreamLoop implements Runnable {
             return;
         }
         Map<Chain, Long> start = store.startPositions(stream.createdAt(), missing);
-        if (!store.delivered(stream.id(), me, start, 0, null)) {
+        if (!store.started(stream.id(), me, start)) {
             lostLease();
             return;
         }
@@ -248,7 +250,7 @@ final class StreamLoop implements Runnable {
             confirmed.putAll(w.positions());
             events += w.events();
         }
-        if (!store.delivered(stream.id(), me, confirmed, events, written.isEmpty() ? 0L : null)) {
+        if (!store.delivered(stream.id(), me, confirmed, events, lag())) {
             lostLease();
             return;
         }
@@ -307,7 +309,8 @@ final class StreamLoop implements Runnable {
         try {
             Long lag = null;
             try {
-                lag = store.lag(stream, cursor, properties.lagCap());
+                behind = true;
+                lag = lag();
             } catch (SQLException ignored) {
                 // the error matters more than the lag
             }
@@ -315,6 +318,22 @@ final class StreamLoop implements Runnable {
         } catch (SQLException e) {
             log.warn("audit stream {}: could not record its failure: {}", stream.id(), e.getMessage());
         }
+    }
+
+    /**
+     * The lag to record: 0 when the last read came back short (everything stored was read), otherwise counted (up
+     * to {@code lag-cap}) at most once a second, and null (keep the last count) in between.
+     */
+    private Long lag() throws SQLException {
+        if (!behind) {
+            return 0L;
+        }
+        Instant now = Instant.now();
+        if (lagCountedAt != null && Duration.between(lagCountedAt, now).compareTo(LAG_EVERY) < 0) {
+            return null;
+        }
+        lagCountedAt = now;
+        return store.lag(stream, cursor, properties.lagCap());
     }
 
     private void recovered() {

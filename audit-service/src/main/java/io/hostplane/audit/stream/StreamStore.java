@@ -107,7 +107,8 @@ final class StreamStore {
      */
     private static final String DELIVERED = "with held as (update audit_stream.status set "
             + "delivered = delivered + ?, last_delivery_at = case when ? > 0 then now() else last_delivery_at end, "
-            + "failing_since = null, lag = coalesce(?, lag), updated_at = now() "
+            + "failing_since = case when ? then null else failing_since end, lag = coalesce(?, lag), "
+            + "updated_at = now() "
             + "where stream_id = ?::uuid and leased_by = ? returning stream_id), "
             + "saved as (insert into audit_stream.positions (stream_id, topic, kafka_partition, kafka_offset) "
             + "select h.stream_id, x.t, x.p, x.o from held h, unnest(?::text[], ?::int[], ?::bigint[]) as x(t, p, o) "
@@ -323,14 +324,25 @@ final class StreamStore {
      */
     boolean delivered(UUID stream, String me, Map<Chain, Long> positions, long delivered, Long lag)
             throws SQLException {
+        return saved(stream, me, positions, delivered, lag, true);
+    }
+
+    /** Saves starting positions without saying anything about deliveries; false when the lease is gone. */
+    boolean started(UUID stream, String me, Map<Chain, Long> positions) throws SQLException {
+        return saved(stream, me, positions, 0, null, false);
+    }
+
+    private boolean saved(UUID stream, String me, Map<Chain, Long> positions, long delivered, Long lag, boolean ok)
+            throws SQLException {
         try (Connection c = db.getConnection();
                 PreparedStatement p = c.prepareStatement(DELIVERED)) {
             p.setLong(1, delivered);
             p.setLong(2, delivered);
-            p.setObject(3, lag);
-            p.setString(4, stream.toString());
-            p.setString(5, me);
-            positions(c, p, 6, positions);
+            p.setBoolean(3, ok);
+            p.setObject(4, lag);
+            p.setString(5, stream.toString());
+            p.setString(6, me);
+            positions(c, p, 7, positions);
             try (ResultSet rs = p.executeQuery()) {
                 rs.next();
                 return rs.getLong(1) == 1;

@@ -61,6 +61,7 @@ final class StreamLoop implements Runnable {
     private Duration backoff = FIRST_BACKOFF;
     private boolean failureLogged;
     private boolean behind = true;
+    private int rounds;
     private Instant lagCountedAt;
 
     StreamLoop(
@@ -161,7 +162,7 @@ final class StreamLoop implements Runnable {
         if (stopping) {
             return;
         }
-        List<StreamEvent> batch = store.read(stream, cursor, properties.batchSize());
+        List<StreamEvent> batch = store.read(stream, rotated(), properties.batchSize());
         if (batch.isEmpty()) {
             if (!sink.acknowledges()) {
                 checkpoint();
@@ -206,6 +207,21 @@ final class StreamLoop implements Runnable {
             written.add(new Written(Instant.now(), next, carried.size()));
             checkpoint();
         }
+    }
+
+    /** The cursor with its chains in another order each round: each chain comes first in turn. */
+    private Map<Chain, Long> rotated() {
+        List<Map.Entry<Chain, Long>> entries = new ArrayList<>(cursor.entrySet());
+        if (entries.isEmpty()) {
+            return cursor;
+        }
+        int first = Math.floorMod(rounds++, entries.size());
+        Map<Chain, Long> out = new LinkedHashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Map.Entry<Chain, Long> e = entries.get((first + i) % entries.size());
+            out.put(e.getKey(), e.getValue());
+        }
+        return out;
     }
 
     /** Chains that appeared since the stream started get a starting position, saved at once. */

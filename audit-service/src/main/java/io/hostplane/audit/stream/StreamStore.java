@@ -80,26 +80,29 @@ final class StreamStore {
             + "and (cardinality(?::text[]) = 0 or x.type = any(?::text[])))";
 
     /**
-     * The next batch: up to {@code batch} rows after each chain's position, taken round-robin across chains (the
-     * first of every chain, then the second, …) so that a busy chain does not hold back the others; what a batch
-     * holds of a chain is always a prefix of what follows its position.
+     * The next batch: the rows after each chain's position, chain after chain in the order given (the caller
+     * rotates it from round to round, so that no chain always comes last), at most {@code batch} in all; what a
+     * batch holds of a chain is always a prefix of what follows its position. The chains' order is the unnest's
+     * ordinality and each chain's rows come from the chain index in offset order, so PostgreSQL sorts incrementally
+     * and stops after {@code batch} rows instead of reading {@code batch} rows of every chain.
      */
-    private static final String READ = "select topic, kafka_partition, kafka_offset, carried, event_id, type, "
-            + "tenant, occurred_at, case when carried then event::text end from ("
-            + "select c.topic, c.kafka_partition, e.kafka_offset, e.carried, e.event_id, e.type, e.tenant, "
-            + "e.occurred_at, e.event, row_number() over (partition by c.topic, c.kafka_partition "
-            + "order by e.kafka_offset) as rn "
-            + "from unnest(?::text[], ?::int[], ?::bigint[]) as c(topic, kafka_partition, after) "
+    private static final String READ = "select c.topic, c.kafka_partition, e.kafka_offset, e.carried, e.event_id, "
+            + "e.type, e.tenant, e.occurred_at, case when e.carried then e.event::text end "
+            + "from unnest(?::text[], ?::int[], ?::bigint[]) with ordinality as c(topic, kafka_partition, after, ord) "
             + "cross join lateral (select x.kafka_offset, x.event_id, x.type, x.tenant, x.occurred_at, x.event, "
             + CARRIED + " as carried from audit.events x where x.topic = c.topic "
             + "and x.kafka_partition = c.kafka_partition and x.kafka_offset > c.after "
-            + "order by x.kafka_offset limit ?) e) r order by rn, topic, kafka_partition limit ?";
+            + "order by x.kafka_offset limit ?) e order by c.ord, e.kafka_offset limit ?";
 
-    /** Events after the positions that the stream carries, counting at most {@code cap} rows per chain. */
-    private static final String LAG = "select count(*) from unnest(?::text[], ?::int[], ?::bigint[]) "
-            + "as c(topic, kafka_partition, after) cross join lateral (select " + CARRIED + " as carried "
-            + "from audit.events x where x.topic = c.topic and x.kafka_partition = c.kafka_partition "
-            + "and x.kafka_offset > c.after order by x.kafka_offset limit ?) e where e.carried";
+    /**
+     * The events the stream carries among the next {@code cap} stored rows after its positions (so at most
+     * {@code cap} rows are read; a lower bound once capped).
+     */
+    private static final String LAG = "select count(*) filter (where carried) from (select e.carried "
+            + "from unnest(?::text[], ?::int[], ?::bigint[]) with ordinality as c(topic, kafka_partition, after, ord) "
+            + "cross join lateral (select x.kafka_offset, " + CARRIED + " as carried from audit.events x "
+            + "where x.topic = c.topic and x.kafka_partition = c.kafka_partition and x.kafka_offset > c.after "
+            + "order by x.kafka_offset limit ?) e order by c.ord, e.kafka_offset limit ?) r";
 
     /**
      * After a delivery: the status (while this replica holds the lease) and the positions of the chains the batch
@@ -271,7 +274,7 @@ final class StreamStore {
         return out;
     }
 
-    /** Up to {@code batch} rows after {@code after}, in offset order per chain. */
+    /** Up to {@code batch} rows after {@code after}, in offset order per chain, chains in the map's order. */
     List<StreamEvent> read(StreamDefinition stream, Map<Chain, Long> after, int batch) throws SQLException {
         List<StreamEvent> out = new ArrayList<>();
         if (after.isEmpty()) {
@@ -301,7 +304,7 @@ final class StreamStore {
         return out;
     }
 
-    /** The events the stream carries after {@code after}, counted up to {@code cap}. */
+    /** The events the stream carries among the next {@code cap} rows after {@code after}. */
     long lag(StreamDefinition stream, Map<Chain, Long> after, int cap) throws SQLException {
         if (after.isEmpty()) {
             return 0;
@@ -310,6 +313,7 @@ final class StreamStore {
                 PreparedStatement p = c.prepareStatement(LAG)) {
             int i = positions(c, p, 1, after);
             i = carried(c, p, i, stream);
+            p.setInt(i++, cap);
             p.setInt(i, cap);
             try (ResultSet rs = p.executeQuery()) {
                 rs.next();

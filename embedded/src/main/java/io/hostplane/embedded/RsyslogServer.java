@@ -96,11 +96,15 @@ public final class RsyslogServer implements AutoCloseable {
                     Thread.sleep(50);
                 }
             }
+            // rsyslogd keeps running without a listener it could not create (a certificate it cannot read): stop
+            // it, or it outlives the test.
+            stop();
             throw new IllegalStateException(
                     "rsyslogd did not listen on 127.0.0.1:" + port + " within 15 s: " + output());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
+            stop();
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }

@@ -37,7 +37,7 @@ import org.springframework.test.context.DynamicPropertySource;
             AuditApplication.CONFIG_NAME,
             "hostplane.audit.checkpoint.every=2",
             "hostplane.audit.retention.topics=30d",
-            // The stream tests run runners of their own, with short intervals (AuditStreamTest).
+            // The stream tests run runners of their own, with short intervals (AuditStreamTestSupport).
             "hostplane.audit.streams.enabled=false"
         },
         webEnvironment = SpringBootTest.WebEnvironment.NONE)

@@ -2,8 +2,10 @@
 -- Written by the audit service only (its owner login), read by the API's audit reader (GET /audit/streams).
 -- Kept in a schema of its own, apart from the append-only audit tables: these rows change.
 
--- The last delivered offset of each chain (topic, partition) the stream carries: its durable position. A chain
--- with no row has delivered nothing since the stream started.
+-- The last offset of each chain (topic, partition) the stream has handled — delivered (HTTP: acknowledged;
+-- syslog: checkpointed), or skipped because the stream's tenant or types do not match: its durable position. A
+-- chain gets its row when the stream first meets it, just before the first event stored since the stream was
+-- created (docs/audit.md, "Streams").
 create table audit_stream.positions (
     stream_id        uuid    not null,
     topic            text    not null,

@@ -36,7 +36,9 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = {
             AuditApplication.CONFIG_NAME,
             "hostplane.audit.checkpoint.every=2",
-            "hostplane.audit.retention.topics=30d"
+            "hostplane.audit.retention.topics=30d",
+            // The stream tests run runners of their own, with short intervals (AuditStreamTestSupport).
+            "hostplane.audit.streams.enabled=false"
         },
         webEnvironment = SpringBootTest.WebEnvironment.NONE)
 public abstract class AuditServiceTest {

@@ -19,7 +19,9 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
  * {@code SELECT} only; {@code UPDATE, DELETE, TRUNCATE} are revoked from both. Since V3 the writer also inserts
  * ids into {@code audit.event_ids}, reads {@code audit.expirations} and may run {@code audit.ensure_partitions}
  * (which creates a missing partition as the owner); the reader reads {@code audit.expirations}. Neither owns
- * anything, so neither can detach or drop a partition: only the owner's retention task does. Roles missing from the cluster are
+ * anything, so neither can detach or drop a partition: only the owner's retention task does. Schema
+ * {@code audit_stream} (the audit streams' positions and status, written by the owner login) is readable by the
+ * reader login, for the API's {@code GET /audit/streams}. Roles missing from the cluster are
  * created here when the owner may create roles (the compose stack, whose owner is a superuser); otherwise the
  * place that creates the database creates them as a superuser (the test infrastructure, {@code ./hostplane dev})
  * and start-up fails with a message saying so. Runs before any Kafka listener starts.
@@ -49,6 +51,7 @@ public final class AuditSchema implements SmartInitializingSingleton {
     public void migrate() {
         new SchemaMigrator(owner, "audit").afterSingletonsInstantiated();
         new SchemaMigrator(owner, "audit_replay").afterSingletonsInstantiated();
+        new SchemaMigrator(owner, "audit_stream").afterSingletonsInstantiated();
         try (Connection c = DriverManager.getConnection(owner.jdbcUrl(), owner.username(), owner.password());
                 Statement s = c.createStatement()) {
             String tables = String.join(", ", TABLES);
@@ -78,6 +81,11 @@ public final class AuditSchema implements SmartInitializingSingleton {
                 s.execute("revoke insert, update, delete, truncate, references, trigger on audit.expirations from "
                         + reader);
                 s.execute("grant select on audit.expirations to " + reader);
+                // Audit streams: the API shows each stream's position and status (docs/audit.md, "Streams").
+                s.execute("grant usage on schema audit_stream to " + reader);
+                s.execute("revoke insert, update, delete, truncate, references, trigger on all tables in schema "
+                        + "audit_stream from " + reader);
+                s.execute("grant select on all tables in schema audit_stream to " + reader);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot grant the audit roles: " + e.getMessage(), e);

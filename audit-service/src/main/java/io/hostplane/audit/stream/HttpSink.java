@@ -29,8 +29,16 @@ final class HttpSink implements StreamSink {
     private final String authorization;
     private final String host;
     private final StreamProperties.Http timeouts;
+    private final SinkAddresses addresses;
 
-    HttpSink(URI uri, String authorization, SSLContext tls, StreamProperties.Http timeouts, String host) {
+    HttpSink(
+            URI uri,
+            String authorization,
+            SSLContext tls,
+            StreamProperties.Http timeouts,
+            String host,
+            SinkAddresses addresses) {
+        this.addresses = addresses;
         this.uri = uri;
         this.authorization = authorization;
         this.host = host;
@@ -46,6 +54,9 @@ final class HttpSink implements StreamSink {
 
     @Override
     public void send(List<StreamEvent> events) throws SinkException {
+        // Checked before every batch; the client resolves the name again itself (the JVM caches the answer).
+        String name = uri.getHost();
+        addresses.check(name.startsWith("[") ? name.substring(1, name.length() - 1) : name);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(timeouts.requestTimeout())
                 .header("Content-Type", "application/json")

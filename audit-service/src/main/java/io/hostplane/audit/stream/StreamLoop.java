@@ -388,7 +388,13 @@ final class StreamLoop implements Runnable {
         if ("http".equals(stream.kind())) {
             String authorization =
                     token == null ? null : ("splunk".equals(stream.tokenType()) ? "Splunk " : "Bearer ") + token;
-            return new HttpSink(URI.create(stream.url()), authorization, tls, properties.http(), stream.sinkHost());
+            return new HttpSink(
+                    URI.create(stream.url()),
+                    authorization,
+                    tls,
+                    properties.http(),
+                    stream.sinkHost(),
+                    new SinkAddresses(properties.allowedHosts()));
         }
         if ("syslog".equals(stream.kind())) {
             return new SyslogSink(
@@ -396,7 +402,8 @@ final class StreamLoop implements Runnable {
                     stream.port(),
                     tls,
                     properties.syslog().hostname(),
-                    properties.syslog().connectTimeout());
+                    properties.syslog().connectTimeout(),
+                    new SinkAddresses(properties.allowedHosts()));
         }
         throw new GeneralSecurityException("unknown stream kind " + stream.kind());
     }

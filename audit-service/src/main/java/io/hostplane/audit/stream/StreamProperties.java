@@ -26,6 +26,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     opens the tokens and CA certificates the API stored sealed; never logged. Empty: streams that carry sealed
  *     credentials report an error in their status
  * @param dbPoolSize JDBC pool size of the streams (the owner login)
+ * @param allowedHosts addresses or CIDR networks a sink may be at although they are internal (loopback, private,
+ *     link-local, …); the same setting the API checks new streams with. Checked again before every connection,
+ *     since a sink's name can be re-pointed after the stream was saved
  */
 @ConfigurationProperties("hostplane.audit.streams")
 public record StreamProperties(
@@ -41,13 +44,15 @@ public record StreamProperties(
         Http http,
         Syslog syslog,
         String encryptionKey,
-        @DefaultValue("4") int dbPoolSize) {
+        @DefaultValue("4") int dbPoolSize,
+        @DefaultValue("") java.util.List<String> allowedHosts) {
 
     public StreamProperties {
         http = http == null ? new Http(Duration.ofSeconds(5), Duration.ofSeconds(30)) : http;
         syslog = syslog == null ? new Syslog(null, Duration.ofSeconds(5)) : syslog;
         batchSize = Math.max(1, batchSize);
         lagCap = Math.max(1, lagCap);
+        allowedHosts = allowedHosts == null ? java.util.List.of() : allowedHosts;
     }
 
     /**

@@ -29,12 +29,15 @@ final class SyslogSink implements StreamSink {
     private final SSLContext tls;
     private final String hostname;
     private final Duration connectTimeout;
+    private final SinkAddresses addresses;
     private SSLSocket socket;
     private volatile Socket transport;
     private OutputStream out;
     private InputStream in;
 
-    SyslogSink(String host, int port, SSLContext tls, String hostname, Duration connectTimeout) {
+    SyslogSink(
+            String host, int port, SSLContext tls, String hostname, Duration connectTimeout, SinkAddresses addresses) {
+        this.addresses = addresses;
         this.host = host;
         this.port = port;
         this.tls = tls;
@@ -46,7 +49,7 @@ final class SyslogSink implements StreamSink {
     public synchronized void send(List<StreamEvent> events) throws SinkException {
         try {
             if (socket == null) {
-                connect();
+                connect(addresses.check(host));
             }
             for (StreamEvent event : events) {
                 out.write(SyslogFormat.frame(event, hostname));
@@ -65,10 +68,11 @@ final class SyslogSink implements StreamSink {
         }
     }
 
-    private void connect() throws IOException {
+    /** Connects to {@code address}, the one just checked, and verifies the certificate for the host's name. */
+    private void connect(java.net.InetAddress address) throws IOException {
         Socket plain = new Socket();
         try {
-            plain.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
+            plain.connect(new InetSocketAddress(address, port), (int) connectTimeout.toMillis());
             SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(plain, host, port, true);
             SSLParameters parameters = ssl.getSSLParameters();
             // Verify that the certificate names the host (a DNS name or an IP address), as HTTPS does.

@@ -204,12 +204,39 @@ class AuditStreamHttpTest extends AuditStreamTestSupport {
                 withKey.http(),
                 withKey.syslog(),
                 null,
-                withKey.dbPoolSize()));
+                withKey.dbPoolSize(),
+                withKey.allowedHosts()));
         await("the missing key is reported")
                 .atMost(Duration.ofSeconds(10))
                 .until(() -> status(sealed) != null && status(sealed).get("last_error") != null);
         assertThat((String) status(sealed).get("last_error")).contains("no sealing key");
         assertThat(status(sealed).get("self_paused_at")).isNull();
+
+        // A runner whose allow-list does not name loopback refuses to connect there, whatever the API once checked.
+        stopRunners();
+        String inwardTenant = tenant();
+        UUID inward = define(inwardTenant, "http", url("/flaky"), null, null, "bearer", TOKEN, null, List.of());
+        runner(new StreamProperties(
+                true,
+                withKey.pollInterval(),
+                withKey.refreshInterval(),
+                withKey.batchSize(),
+                withKey.leaseDuration(),
+                withKey.pauseAfter(),
+                withKey.confirmAfter(),
+                withKey.maxBackoff(),
+                withKey.lagCap(),
+                withKey.http(),
+                withKey.syslog(),
+                withKey.encryptionKey(),
+                withKey.dbPoolSize(),
+                List.of()));
+        send(inwardTenant, 2);
+        await("the internal address is refused")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> status(inward) != null && status(inward).get("last_error") != null);
+        assertThat((String) status(inward).get("last_error")).contains("internal address", "127.0.0.1");
+        assertThat((Long) status(inward).get("delivered")).isZero();
     }
 
     @Test

@@ -89,7 +89,8 @@ abstract class AuditStreamTestSupport extends AuditServiceTest {
                 new StreamProperties.Http(Duration.ofSeconds(1), Duration.ofSeconds(1)),
                 new StreamProperties.Syslog("hostplane-test", Duration.ofSeconds(2)),
                 Base64.getEncoder().encodeToString(KEY),
-                2);
+                2,
+                List.of("127.0.0.1/32"));
     }
 
     /** A started runner of the test's own (stopped after the test). */

@@ -67,7 +67,11 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(
         classes = ApiApplication.class,
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {ApiApplication.CONFIG_NAME, "hostplane.tokens.pepper=test-pepper-0123456789abcdefghijklmnop"})
+        properties = {
+            ApiApplication.CONFIG_NAME,
+            "hostplane.tokens.pepper=test-pepper-0123456789abcdefghijklmnop",
+            "hostplane.audit.streams.allowed-hosts=127.0.0.1/32"
+        })
 // Closed after the class: its API context reads another database, so it must not stay in the shared consumer
 // groups (job-event folding) for the API tests that run after it in this JVM.
 @DirtiesContext
@@ -80,7 +84,13 @@ class AuditApiTest {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) throws SQLException {
         if (auditService == null) {
-            auditService = AuditServiceBeside.start("hp_audit_api_", "--hostplane.audit.checkpoint.every=5");
+            auditService = AuditServiceBeside.start(
+                    "hp_audit_api_",
+                    "--hostplane.audit.checkpoint.every=5",
+                    // Streams to a receiver of the test's on loopback, picked up and polled quickly.
+                    "--hostplane.audit.streams.allowed-hosts=127.0.0.1/32",
+                    "--hostplane.audit.streams.refresh-interval=300ms",
+                    "--hostplane.audit.streams.poll-interval=100ms");
             r2dbcUrl = auditService.r2dbcUrl();
         }
         auditService.register(registry);
@@ -659,6 +669,87 @@ class AuditApiTest {
         assertThat(outcome.status()).as(outcome.describe()).isEqualTo(ExportVerifier.Status.BROKEN);
         assertThat(outcome.line()).as(outcome.describe()).isEqualTo(line);
         assertThat(outcome.reason()).as(outcome.describe()).contains(reason);
+    }
+
+    @Test
+    void aStreamCreatedThroughTheApiDeliversTheTenantsEventsAndShowsWhereItIs() throws Exception {
+        String hecToken = "hec-" + UUID.randomUUID();
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer receiver =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 8);
+        receiver.createContext("/services/collector/event", exchange -> {
+            try (var in = new java.util.zip.GZIPInputStream(exchange.getRequestBody())) {
+                new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                        .lines()
+                        .forEach(lines::add);
+            }
+            authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            String streamer = token(tenant, "audit.stream");
+            String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/services/collector/event";
+            JsonNode created = http.post()
+                    .uri("/api/v1/audit/streams")
+                    .header("Authorization", "Bearer " + streamer)
+                    .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                    .bodyValue(JSON.writeValueAsString(
+                            java.util.Map.of("kind", "http", "url", url, "token", hecToken, "token_type", "splunk")))
+                    .exchange()
+                    .expectStatus()
+                    .isEqualTo(201)
+                    .expectBody(JsonNode.class)
+                    .returnResult()
+                    .getResponseBody()
+                    .path("data");
+            String id = created.path("id").asString();
+
+            // Events stored from now on: this tenant's (streamed) beside another tenant's (not).
+            String other = accounts.create(
+                            "other-" + UUID.randomUUID().toString().substring(0, 8))
+                    .block()
+                    .id();
+            Instant now = Instant.now();
+            List<CloudEvent> mine = new ArrayList<>();
+            List<CloudEvent> theirs = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                mine.add(request(tenant, now.plusMillis(i), "/api/v1/streamed" + i, 200, "tok_s"));
+                theirs.add(request(other, now.plusMillis(i), "/api/v1/not-streamed" + i, 200, "tok_o"));
+            }
+            List<CloudEvent> all = new ArrayList<>(mine);
+            all.addAll(theirs);
+            produce(all);
+
+            await("the tenant's events reach the collector")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> mine.stream().allMatch(e -> lines.stream().anyMatch(l -> l.contains(e.id()))));
+            String delivered = String.join("\n", lines);
+            assertThat(delivered).doesNotContain(other).doesNotContain(hecToken);
+            for (String line : lines) {
+                JsonNode hec = JSON.readTree(line);
+                assertThat(hec.path("event").path("tenant").asString()).isEqualTo(tenant);
+                assertThat(hec.path("time").isNumber()).isTrue();
+                assertThat(hec.path("sourcetype").asString()).isNotEmpty();
+            }
+            assertThat(authorizations).allMatch(("Splunk " + hecToken)::equals);
+
+            JsonNode shown = await("the stream's status shows the deliveries")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(
+                            () -> get("/api/v1/audit/streams/" + id, streamer, 200)
+                                    .path("data"),
+                            s -> s.path("delivered").asLong() >= mine.size()
+                                    && !s.path("last_delivery_at").isNull());
+            assertThat(shown.path("status").asString()).isEqualTo("active");
+            assertThat(shown.path("position").size()).isPositive();
+            assertThat(shown.path("last_error").isNull()).isTrue();
+            assertThat(shown.toString()).doesNotContain(hecToken);
+        } finally {
+            receiver.stop(0);
+        }
     }
 
     /** A raw GET (with {@code bearer}, or none), its body as text. */

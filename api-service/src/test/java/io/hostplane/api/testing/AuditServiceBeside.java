@@ -18,6 +18,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  */
 public final class AuditServiceBeside implements AutoCloseable {
 
+    /** The sealing key of the API under test, {@code hostplane.ssl.encryption-key} in its test configuration. */
+    public static final String SEALING_KEY = "dGVzdC1vbmx5LXNzbC1lbmNyeXB0aW9uLWtleS0zMmI=";
+
     private final String r2dbcUrl;
     private final KeyPair signing;
     private final ConfigurableApplicationContext context;
@@ -45,6 +48,9 @@ public final class AuditServiceBeside implements AutoCloseable {
                 "--hostplane.audit.signing-key="
                         + Base64.getEncoder()
                                 .encodeToString(signing.getPrivate().getEncoded())));
+        // The API tests' sealing key (config/api-service.yml under test resources): the service opens the
+        // credentials of the audit streams those APIs store.
+        args.add("--hostplane.ssl.encryption-key=" + SEALING_KEY);
         args.addAll(List.of(more));
         return new AuditServiceBeside(
                 r2dbcUrl, signing, AuditApplication.builder().run(args.toArray(String[]::new)));

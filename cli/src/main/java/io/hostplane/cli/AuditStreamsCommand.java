@@ -183,25 +183,21 @@ class AuditStreamsCommand {
 
     @Command(name = "pause", description = "Stop deliveries; the stream keeps its position.")
     int pause(@Parameters(paramLabel = "STREAM_ID") String id) {
-        audit.root
-                .output()
-                .object(
-                        audit.root
-                                .api()
-                                .post("/audit/streams/" + id + "/pause", Map.of())
-                                .path("data"),
-                        FIELDS);
-        return ExitCodes.OK;
+        return post(id, "pause");
     }
 
     @Command(name = "resume", description = "Deliver again from the stream's position.")
     int resume(@Parameters(paramLabel = "STREAM_ID") String id) {
+        return post(id, "resume");
+    }
+
+    private int post(String id, String action) {
         audit.root
                 .output()
                 .object(
                         audit.root
                                 .api()
-                                .post("/audit/streams/" + id + "/resume", Map.of())
+                                .post("/audit/streams/" + id + "/" + action, Map.of())
                                 .path("data"),
                         FIELDS);
         return ExitCodes.OK;

@@ -1,10 +1,9 @@
 package io.hostplane.api.ssl;
 
+import io.hostplane.common.crypto.SealedBox;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.HexFormat;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -64,14 +63,8 @@ class SslKeyCipher {
         return keyId;
     }
 
-    /** First 16 hex digits of SHA-256("hostplane-ssl-key-id" ‖ key): identifies the key without revealing it. */
+    /** The key's id, as {@link SealedBox#keyId} gives it for every sealed value of the platform. */
     static String keyId(byte[] key) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update("hostplane-ssl-key-id".getBytes(StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(sha.digest(key)).substring(0, 16);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return SealedBox.keyId(key);
     }
 }

@@ -191,21 +191,7 @@ class AuditStreamHttpTest extends AuditStreamTestSupport {
         stopRunners();
         UUID sealed = define(tenant(), "http", url("/flaky"), null, null, "bearer", TOKEN, null, List.of());
         StreamProperties withKey = properties(Duration.ofHours(1), Duration.ofMillis(500));
-        runner(new StreamProperties(
-                true,
-                withKey.pollInterval(),
-                withKey.refreshInterval(),
-                withKey.batchSize(),
-                withKey.leaseDuration(),
-                withKey.pauseAfter(),
-                withKey.confirmAfter(),
-                withKey.maxBackoff(),
-                withKey.lagCap(),
-                withKey.http(),
-                withKey.syslog(),
-                null,
-                withKey.dbPoolSize(),
-                withKey.allowedHosts()));
+        runner(with(withKey, null, withKey.allowedHosts()));
         await("the missing key is reported")
                 .atMost(Duration.ofSeconds(10))
                 .until(() -> status(sealed) != null && status(sealed).get("last_error") != null);
@@ -216,21 +202,7 @@ class AuditStreamHttpTest extends AuditStreamTestSupport {
         stopRunners();
         String inwardTenant = tenant();
         UUID inward = define(inwardTenant, "http", url("/flaky"), null, null, "bearer", TOKEN, null, List.of());
-        runner(new StreamProperties(
-                true,
-                withKey.pollInterval(),
-                withKey.refreshInterval(),
-                withKey.batchSize(),
-                withKey.leaseDuration(),
-                withKey.pauseAfter(),
-                withKey.confirmAfter(),
-                withKey.maxBackoff(),
-                withKey.lagCap(),
-                withKey.http(),
-                withKey.syslog(),
-                withKey.encryptionKey(),
-                withKey.dbPoolSize(),
-                List.of()));
+        runner(with(withKey, withKey.encryptionKey(), List.of()));
         send(inwardTenant, 2);
         await("the internal address is refused")
                 .atMost(Duration.ofSeconds(10))

@@ -93,6 +93,25 @@ abstract class AuditStreamTestSupport extends AuditServiceTest {
                 List.of("127.0.0.1/32"));
     }
 
+    /** {@code base} with another sealing key (null: none) and allow-list. */
+    static StreamProperties with(StreamProperties base, String encryptionKey, List<String> allowedHosts) {
+        return new StreamProperties(
+                base.enabled(),
+                base.pollInterval(),
+                base.refreshInterval(),
+                base.batchSize(),
+                base.leaseDuration(),
+                base.pauseAfter(),
+                base.confirmAfter(),
+                base.maxBackoff(),
+                base.lagCap(),
+                base.http(),
+                base.syslog(),
+                encryptionKey,
+                base.dbPoolSize(),
+                allowedHosts);
+    }
+
     /** A started runner of the test's own (stopped after the test). */
     StreamRunner runner(StreamProperties properties) {
         StreamRunner runner = new StreamRunner(

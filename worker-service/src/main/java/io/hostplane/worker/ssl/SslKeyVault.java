@@ -1,13 +1,12 @@
 package io.hostplane.worker.ssl;
 
+import io.hostplane.common.crypto.SealedBox;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.worker.system.JobFailure;
 import io.hostplane.worker.system.TransientBackendException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -90,14 +89,8 @@ class SslKeyVault {
         return raw;
     }
 
-    /** As the API's {@code SslKeyCipher.keyId}: first 16 hex digits of SHA-256("hostplane-ssl-key-id" ‖ key). */
+    /** The key's id, as {@link SealedBox#keyId} gives it for every sealed value of the platform. */
     static String keyId(byte[] key) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update("hostplane-ssl-key-id".getBytes(StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(sha.digest(key)).substring(0, 16);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return SealedBox.keyId(key);
     }
 }

@@ -90,7 +90,8 @@ abstract class AuditStreamTestSupport extends AuditServiceTest {
                 new StreamProperties.Syslog("hostplane-test", Duration.ofSeconds(2)),
                 Base64.getEncoder().encodeToString(KEY),
                 2,
-                List.of("127.0.0.1/32"));
+                // localhost may resolve to ::1 as well
+                List.of("127.0.0.1/32", "::1/128"));
     }
 
     /** {@code base} with another sealing key (null: none) and allow-list. */

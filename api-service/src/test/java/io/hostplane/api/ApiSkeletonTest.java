@@ -273,9 +273,11 @@ class ApiSkeletonTest extends ApiIntegrationTest {
                 .expectBody(JsonNode.class)
                 .returnResult()
                 .getResponseBody();
-        assertThat(body.path("data").path("items").size()).isEqualTo(15);
+        assertThat(body.path("data").path("items").size())
+                .isEqualTo(io.hostplane.common.scope.Scope.tenantScopes().size());
         assertThat(body.path("data").toString())
                 .contains("\"dns.write\"")
+                .contains("Stream the audit log to your own collectors.")
                 .doesNotContain("platform.admin")
                 .doesNotContain("platform.read");
     }

@@ -52,6 +52,7 @@ class OAuthScopesController {
             case "read" -> "Read " + what + ".";
             case "write" -> "Change " + what + ".";
             case "replay" -> "Replay " + what + ".";
+            case "stream" -> "Stream " + what + " to your own collectors.";
             default -> "Administer " + what + ".";
         };
     }

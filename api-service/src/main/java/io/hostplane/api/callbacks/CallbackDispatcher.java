@@ -110,20 +110,23 @@ class CallbackDispatcher extends PollingLoop {
             body.put("job", job);
             byte[] bytes = json.writeValueAsBytes(body);
             long now = Instant.now().getEpochSecond();
-            return client.post()
-                    .uri(due.url())
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .header("User-Agent", "Hostplane-Callbacks/1")
-                    .header("Hostplane-Job-Id", job.id())
-                    .header(CallbackSigner.HEADER, signer.signature(due.tenant(), now, bytes))
-                    .bodyValue(bytes)
-                    .exchangeToMono(response -> response.releaseBody()
-                            .thenReturn(new Outcome(
-                                    response.statusCode().value(),
-                                    response.statusCode().is2xxSuccessful()
-                                            ? null
-                                            : "HTTP " + response.statusCode().value(),
-                                    false)));
+            return signer.signature(due.tenant(), now, bytes)
+                    .flatMap(signature -> client.post()
+                            .uri(due.url())
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .header("User-Agent", "Hostplane-Callbacks/1")
+                            .header("Hostplane-Job-Id", job.id())
+                            .header(CallbackSigner.HEADER, signature)
+                            .bodyValue(bytes)
+                            .exchangeToMono(response -> response.releaseBody()
+                                    .thenReturn(new Outcome(
+                                            response.statusCode().value(),
+                                            response.statusCode().is2xxSuccessful()
+                                                    ? null
+                                                    : "HTTP "
+                                                            + response.statusCode()
+                                                                    .value(),
+                                            false))));
         });
     }
 

@@ -17,6 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxRetry the longest wait between attempts
  * @param timeout how long one attempt may take (connect and answer)
  * @param pollInterval how often each replica looks for due deliveries
+ * @param secretOverlap how long a callback secret replaced by a rotation keeps signing beside the new one (each
+ *     callback then carries one {@code v1} signature per secret), so that receivers move over without a gap
  */
 @ConfigurationProperties("hostplane.callbacks")
 public record CallbackProperties(
@@ -26,7 +28,8 @@ public record CallbackProperties(
         @DefaultValue("2s") Duration firstRetry,
         @DefaultValue("10m") Duration maxRetry,
         @DefaultValue("10s") Duration timeout,
-        @DefaultValue("250ms") Duration pollInterval) {
+        @DefaultValue("250ms") Duration pollInterval,
+        @DefaultValue("24h") Duration secretOverlap) {
 
     @Override
     public String toString() {

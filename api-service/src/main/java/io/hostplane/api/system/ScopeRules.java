@@ -91,6 +91,7 @@ public final class ScopeRules {
             new Rule(HttpMethod.GET, "/api/v1/jobs/**", Scope.JOBS_READ),
             new Rule(HttpMethod.GET, "/api/v1/jobs", Scope.JOBS_READ),
             new Rule(null, "/api/v1/jobs/**", Scope.JOBS_WRITE),
+            new Rule(HttpMethod.POST, "/api/v1/callbacks/secret/rotate", Scope.JOBS_WRITE),
             new Rule(HttpMethod.POST, "/api/v1/audit/replays", Scope.AUDIT_REPLAY),
             new Rule(null, "/api/v1/audit/streams", Scope.AUDIT_STREAM),
             new Rule(null, "/api/v1/audit/streams/**", Scope.AUDIT_STREAM),

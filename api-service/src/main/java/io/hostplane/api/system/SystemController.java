@@ -50,14 +50,17 @@ class SystemController {
         });
     }
 
-    /** Who is calling; {@code callbackSigningSecret} (the tenant's, for checking callbacks) needs {@code jobs.read}. */
+    /**
+     * Who is calling; {@code callbackSecret} (the tenant's current callback signing secret, by id and creation time)
+     * needs {@code jobs.read}.
+     */
     record Me(
             String tenant,
             String tokenId,
             String principal,
             List<String> scopes,
             Instant expiresAt,
-            String callbackSigningSecret) {}
+            CallbackSecrets.CurrentSecret callbackSecret) {}
 
     /** Who am I, as cheaply as possible (the benchmarks' authenticated endpoint). */
     @GetMapping("/api/v1/system/hello")
@@ -65,23 +68,24 @@ class SystemController {
         return Responses.ok(exchange, "Hello, " + caller.principal() + ".", whoIs(caller, null));
     }
 
-    /** Who am I, with the tenant's callback signing secret for tokens that may read jobs. */
+    /**
+     * Who am I, with the tenant's current callback signing secret by id and creation time for tokens that may read
+     * jobs (its value is shown once, by {@code POST /callbacks/secret/rotate}).
+     */
     @GetMapping("/api/v1/me")
-    ResponseEntity<ApiEnvelope> me(@AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
-        String secret = caller.tenant() != null && caller.scopes().contains(Scope.JOBS_READ)
-                ? signer.secretOf(caller.tenant())
-                : null;
-        return Responses.ok(exchange, "Hello, " + caller.principal() + ".", whoIs(caller, secret));
+    Mono<ResponseEntity<ApiEnvelope>> me(@AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {
+        Mono<CallbackSecrets.CurrentSecret> secret =
+                caller.tenant() != null && caller.scopes().contains(Scope.JOBS_READ)
+                        ? signer.currentOf(caller.tenant())
+                        : Mono.empty();
+        return secret.map(java.util.Optional::of)
+                .defaultIfEmpty(java.util.Optional.empty())
+                .map(s -> Responses.ok(exchange, "Hello, " + caller.principal() + ".", whoIs(caller, s.orElse(null))));
     }
 
-    private static Me whoIs(ApiPrincipal caller, String callbackSigningSecret) {
+    private static Me whoIs(ApiPrincipal caller, CallbackSecrets.CurrentSecret callbackSecret) {
         List<String> scopes = caller.scopes().stream().map(Scope::wireName).toList();
         return new Me(
-                caller.tenant(),
-                caller.tokenId(),
-                caller.principal(),
-                scopes,
-                caller.expiresAt(),
-                callbackSigningSecret);
+                caller.tenant(), caller.tokenId(), caller.principal(), scopes, caller.expiresAt(), callbackSecret);
     }
 }

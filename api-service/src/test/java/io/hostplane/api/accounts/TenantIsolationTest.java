@@ -218,6 +218,13 @@ class TenantIsolationTest extends ApiIntegrationTest {
                 new Step(HttpMethod.GET, "/api/v1/audit/events", "/api/v1/audit/events?job_id=" + job, null, 503),
                 new Step(HttpMethod.GET, "/api/v1/audit/export", "/api/v1/audit/export?job_id=" + job, null, 503),
                 new Step(HttpMethod.GET, "/api/v1/audit/verify", "/api/v1/audit/verify?tenant=" + tenant, null, 404),
+                // The caller's own tenant's secret: rotating it leaves the first tenant's alone (checked below).
+                new Step(
+                        HttpMethod.POST,
+                        "/api/v1/callbacks/secret/rotate",
+                        "/api/v1/callbacks/secret/rotate",
+                        null,
+                        200),
                 new Step(HttpMethod.GET, "/api/v1/audit/streams", "/api/v1/audit/streams", null, 200),
                 // Naming another tenant in a stream is refused as such, whether or not that tenant exists.
                 new Step(
@@ -289,6 +296,12 @@ class TenantIsolationTest extends ApiIntegrationTest {
         // The walk changed nothing of the first tenant's.
         json(HttpMethod.GET, "/api/v1/tokens/" + tokenId, allToken, null, 200);
         json(HttpMethod.GET, "/api/v1/jobs/" + job, allToken, null, 200);
+        assertThat(json(HttpMethod.GET, "/api/v1/me", allToken, null, 200)
+                        .path("data")
+                        .path("callback_secret")
+                        .path("id")
+                        .asString())
+                .isEqualTo("derived");
         assertThat(json(HttpMethod.GET, "/api/v1/audit/streams/" + stream, allToken, null, 200)
                         .path("data")
                         .path("description")

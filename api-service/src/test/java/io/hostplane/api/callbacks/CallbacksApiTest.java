@@ -77,19 +77,39 @@ class CallbacksApiTest extends ApiIntegrationTest {
         assertThat(body.path("job").path("id").asString()).isEqualTo(job);
         assertThat(body.path("job").path("status").asString()).isEqualTo("cancelled");
 
-        String secret = json(HttpMethod.GET, "/api/v1/me", allToken, null, 200)
-                .path("data")
-                .path("callback_signing_secret")
-                .asString();
-        assertThat(secret).startsWith("hpcs_");
-        String t = got.signature().replaceAll("^t=(\\d+),v1=.*$", "$1");
-        String v1 = got.signature().replaceAll("^t=\\d+,v1=([0-9a-f]{64})$", "$1");
+        // Until its first rotation the tenant signs with its derived secret; GET /me names it, never shows it.
+        JsonNode me = json(HttpMethod.GET, "/api/v1/me", allToken, null, 200).path("data");
+        assertThat(me.path("callback_secret").path("id").asString()).isEqualTo("derived");
+        assertThat(me.toString()).doesNotContain("hpcs_");
+        String t = got.signature().replaceAll("^t=(\\d+),.*$", "$1");
         assertThat(Math.abs(Instant.now().getEpochSecond() - Long.parseLong(t))).isLessThan(60);
-        assertThat(v1).isEqualTo(hmac(secret, t + "." + got.body()));
-        // Another tenant's secret does not check it.
+        List<String> v1 = signatures(got);
+        assertThat(v1).hasSize(1);
+
+        // The rotation shows a new secret once; the next callback is signed by it (and by the derived one, still
+        // in its overlap): the derived secret was the one that signed above.
+        JsonNode rotated = json(HttpMethod.POST, "/api/v1/callbacks/secret/rotate", allToken, null, 200)
+                .path("data");
+        String secret = rotated.path("secret").asString();
+        assertThat(secret).startsWith("hpcs_");
+        assertThat(rotated.path("id").asString()).startsWith("cs_");
+        assertThat(json(HttpMethod.GET, "/api/v1/me", allToken, null, 200)
+                        .path("data")
+                        .path("callback_secret")
+                        .path("id")
+                        .asString())
+                .isEqualTo(rotated.path("id").asString());
+        String second = createRecordJob(allToken, hook);
+        json(HttpMethod.POST, "/api/v1/jobs/" + second + "/cancel", allToken, null, 200);
+        awaitReceived(2);
+        Received next = received.get(1);
+        String t2 = next.signature().replaceAll("^t=(\\d+),.*$", "$1");
+        assertThat(signatures(next)).contains(hmac(secret, t2 + "." + next.body()));
+
+        // Another tenant's secret checks neither.
         String otherSecret = json(
-                        HttpMethod.GET,
-                        "/api/v1/me",
+                        HttpMethod.POST,
+                        "/api/v1/callbacks/secret/rotate",
                         token(
                                 accounts.create("other-"
                                                 + java.util
@@ -99,13 +119,18 @@ class CallbacksApiTest extends ApiIntegrationTest {
                                                         .substring(0, 8))
                                         .block()
                                         .id(),
-                                "jobs.read"),
+                                "jobs.write"),
                         null,
                         200)
                 .path("data")
-                .path("callback_signing_secret")
+                .path("secret")
                 .asString();
-        assertThat(hmac(otherSecret, t + "." + got.body())).isNotEqualTo(v1);
+        assertThat(v1).doesNotContain(hmac(otherSecret, t + "." + got.body()));
+        assertThat(signatures(next)).doesNotContain(hmac(otherSecret, t2 + "." + next.body()));
+        // The secret never reaches the audit log: the rotation's fact names its id.
+        assertThat(auditValues(rotated.path("id").asString(), 1).get(0))
+                .contains("io.hostplane.callback.secret.rotated.v1")
+                .doesNotContain(secret);
 
         JsonNode delivered = awaitState(job, "delivered");
         assertThat(delivered.path("attempts").asInt()).isEqualTo(1);
@@ -235,6 +260,53 @@ class CallbacksApiTest extends ApiIntegrationTest {
                         () -> json(HttpMethod.GET, "/api/v1/jobs/" + job + "/deliveries", allToken, null, 200)
                                 .path("data"),
                         data -> data.path("state").asString().equals(state));
+    }
+
+    /** The {@code v1} values of a delivery's signature header, one per secret in force. */
+    private static List<String> signatures(Received r) {
+        return java.util.Arrays.stream(r.signature().split(","))
+                .filter(part -> part.startsWith("v1="))
+                .map(part -> part.substring(3))
+                .toList();
+    }
+
+    @Test
+    void aRotatedSecretSignsBesideTheNewOneThroughTheOverlapThenStops() throws Exception {
+        String first = json(HttpMethod.POST, "/api/v1/callbacks/secret/rotate", allToken, null, 200)
+                .path("data")
+                .path("secret")
+                .asString();
+        JsonNode second = json(HttpMethod.POST, "/api/v1/callbacks/secret/rotate", allToken, null, 200)
+                .path("data");
+        String now = second.path("secret").asString();
+        assertThat(now).isNotEqualTo(first);
+        Instant until = Instant.parse(second.path("previous_valid_until").asString());
+        String job = createRecordJob(allToken, hook);
+        json(HttpMethod.POST, "/api/v1/jobs/" + job + "/cancel", allToken, null, 200);
+        awaitReceived(1);
+        Received during = received.get(0);
+        String t = during.signature().replaceAll("^t=(\\d+),.*$", "$1");
+        if (Instant.now().isBefore(until)) {
+            // Within the overlap (hostplane.callbacks.secret-overlap, short in these tests): both verify.
+            assertThat(signatures(during))
+                    .startsWith(hmac(now, t + "." + during.body()))
+                    .contains(hmac(first, t + "." + during.body()));
+        }
+
+        // After it, only the new one: callbacks until one comes with a single signature (bounded in time).
+        await("a callback signed by the new secret only")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    String another = createRecordJob(allToken, hook);
+                    json(HttpMethod.POST, "/api/v1/jobs/" + another + "/cancel", allToken, null, 200);
+                    awaitReceived(received.size() + 1);
+                    return signatures(received.get(received.size() - 1)).size() == 1;
+                });
+        Received after = received.get(received.size() - 1);
+        String t2 = after.signature().replaceAll("^t=(\\d+),.*$", "$1");
+        assertThat(signatures(after)).containsExactly(hmac(now, t2 + "." + after.body()));
+        assertThat(Instant.now()).isAfter(until);
     }
 
     private static String hmac(String secret, String text) throws Exception {

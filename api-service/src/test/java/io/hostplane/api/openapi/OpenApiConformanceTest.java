@@ -22,7 +22,7 @@ class OpenApiConformanceTest {
     @Test
     void aConformingEnvelopePasses() {
         String me = "{\"success\":true,\"message\":\"Hello.\",\"data\":{\"tenant\":\"t_1\",\"token_id\":\"tok_1\","
-                + "\"principal\":\"p\",\"scopes\":[\"dns.read\"],\"expires_at\":null,\"callback_signing_secret\":null},"
+                + "\"principal\":\"p\",\"scopes\":[\"dns.read\"],\"expires_at\":null,\"callback_secret\":null},"
                 + "\"warnings\":[],\"request_id\":\"r\",\"timestamp\":\"2026-11-26T00:00:00Z\"}";
         assertThat(conformance.problems("GET", "/api/v1/me", 200, "application/json", bytes(me)))
                 .isEmpty();
@@ -32,7 +32,7 @@ class OpenApiConformanceTest {
     void aMissingFieldAWrongTypeAnUndocumentedStatusAndAnUnknownRouteAreCaught() {
         String noRequestId =
                 "{\"success\":true,\"message\":\"Hello.\",\"data\":{\"tenant\":\"t_1\",\"token_id\":\"tok_1\","
-                        + "\"principal\":\"p\",\"scopes\":[],\"expires_at\":null,\"callback_signing_secret\":null},"
+                        + "\"principal\":\"p\",\"scopes\":[],\"expires_at\":null,\"callback_secret\":null},"
                         + "\"warnings\":[],\"timestamp\":\"2026-11-26T00:00:00Z\"}";
         assertThat(conformance.problems("GET", "/api/v1/me", 200, "application/json", bytes(noRequestId)))
                 .singleElement()

@@ -20,6 +20,8 @@ public final class EventTypes {
     public static final String ACCOUNT_CREATED = PREFIX + "account.created.v1";
 
     public static final String ACCOUNT_LIMITS_CHANGED = PREFIX + "account.limits-changed.v1";
+    /** A tenant's callback signing secret was rotated (data: {@link CallbackSecretRotated}). */
+    public static final String CALLBACK_SECRET_ROTATED = PREFIX + "callback.secret.rotated.v1";
     /** An audit stream was created, changed, paused, resumed or deleted (data: {@link AuditStreamChanged}). */
     public static final String AUDIT_STREAM_CHANGED = PREFIX + "audit.stream.changed.v1";
 

@@ -92,6 +92,11 @@ public class TokenRateLimiters {
                 properties.signInPeriod().toSeconds());
     }
 
+    /** Whether a limiter of {@code tokenId} is held now: whether this replica has been counting that token. */
+    public boolean holds(String tokenId) {
+        return limiters.asMap().keySet().stream().anyMatch(key -> key.startsWith(tokenId + "/"));
+    }
+
     /** How many limiters are held now (for the memory benchmark and metrics). */
     public long size() {
         limiters.cleanUp();

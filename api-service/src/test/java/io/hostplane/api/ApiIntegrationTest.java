@@ -52,7 +52,7 @@ import tools.jackson.databind.JsonNode;
             "hostplane.audit.streams.allowed-hosts=127.0.0.1/32",
             "hostplane.callbacks.first-retry=200ms",
             "hostplane.callbacks.max-attempts=3",
-            "hostplane.callbacks.secret-overlap=3s",
+            "hostplane.callbacks.secret-overlap=10s",
             "hostplane.jobs.max-active-per-tenant=50"
         })
 public abstract class ApiIntegrationTest {

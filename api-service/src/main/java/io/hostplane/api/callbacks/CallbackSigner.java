@@ -70,19 +70,26 @@ public class CallbackSigner implements CallbackSecrets {
 
     /** The {@value #HEADER} value for {@code body} sent at {@code unixSeconds}: one {@code v1} per secret in force. */
     public Mono<String> signature(String tenant, long unixSeconds, byte[] body) {
+        return signing(tenant)
+                .map(secrets -> header(
+                        unixSeconds, body, secrets.stream().map(Secret::value).toList()));
+    }
+
+    /**
+     * A {@value #HEADER} value: {@code t=<unixSeconds>} and one {@code v1} (hex HMAC-SHA-256 of {@code
+     * "<unixSeconds>.<body>"}) per secret, in the order given. Webhook deliveries are signed the same way.
+     */
+    public static String header(long unixSeconds, byte[] body, List<String> secrets) {
         byte[] prefix = (unixSeconds + ".").getBytes(StandardCharsets.UTF_8);
         byte[] signed = new byte[prefix.length + body.length];
         System.arraycopy(prefix, 0, signed, 0, prefix.length);
         System.arraycopy(body, 0, signed, prefix.length, body.length);
-        return signing(tenant).map(secrets -> {
-            StringBuilder header = new StringBuilder("t=").append(unixSeconds);
-            for (Secret secret : secrets) {
-                header.append(",v1=")
-                        .append(HexFormat.of()
-                                .formatHex(Hmac.sha256(secret.value().getBytes(StandardCharsets.UTF_8), signed)));
-            }
-            return header.toString();
-        });
+        StringBuilder header = new StringBuilder("t=").append(unixSeconds);
+        for (String secret : secrets) {
+            header.append(",v1=")
+                    .append(HexFormat.of().formatHex(Hmac.sha256(secret.getBytes(StandardCharsets.UTF_8), signed)));
+        }
+        return header.toString();
     }
 
     /** The tenant's current secret by id and creation time (null for the derived one): never its value. */

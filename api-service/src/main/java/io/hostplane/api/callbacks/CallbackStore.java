@@ -1,6 +1,5 @@
 package io.hostplane.api.callbacks;
 
-import io.hostplane.api.jobs.JobEndings;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -14,7 +13,7 @@ import reactor.core.publisher.Mono;
 
 /** Callback deliveries in {@code api.job_callbacks} and their attempts in {@code api.job_callback_attempts}. */
 @Repository
-public class CallbackStore implements JobEndings {
+public class CallbackStore {
 
     private final DatabaseClient db;
 
@@ -30,11 +29,6 @@ public class CallbackStore implements JobEndings {
             String url, String state, int attempts, Instant nextAttemptAt, Instant createdAt, Instant finishedAt) {}
 
     public record Attempt(int attempt, Instant at, Integer statusCode, String error, int durationMs) {}
-
-    @Override
-    public Mono<Void> ended(List<UUID> jobIds) {
-        return enqueueIfTerminal(jobIds);
-    }
 
     /**
      * Queues the callbacks of those of {@code jobIds} that have a URL and have reached a terminal state, in one

@@ -6,11 +6,14 @@ import reactor.core.publisher.Mono;
 
 /**
  * Told which jobs have just ended (succeeded, failed or cancelled), inside the transaction that ended them, so
- * that what follows from an ending commits with it or not at all. The callbacks feature queues a job's
- * completion callback here; the job engine knows nothing of callbacks.
+ * that what follows from an ending commits with it or not at all. The webhooks feature queues a job's
+ * completion callback and its webhook events here; the job engine knows nothing of either.
  */
 public interface JobEndings {
 
-    /** {@code jobIds} ended in the current transaction (some may name no callback: nothing to do for those). */
-    Mono<Void> ended(List<UUID> jobIds);
+    /**
+     * {@code jobIds} ended in the current transaction; {@code withCallback} are those of them that name a callback
+     * URL (a subset; it may hold ids that turn out to name none).
+     */
+    Mono<Void> ended(List<UUID> jobIds, List<UUID> withCallback);
 }

@@ -188,10 +188,12 @@ class JobEventFolder {
                 .collectMap(JobStore.Moved::id)
                 .flatMap(moved -> {
                     List<UUID> withCallback = new ArrayList<>();
+                    List<UUID> ended = new ArrayList<>();
                     List<Event> succeeded = new ArrayList<>();
                     furthest.forEach((id, e) -> {
                         if (moved.containsKey(id) && e.change().status().isTerminal()) {
                             JobStore.Moved row = moved.get(id);
+                            ended.add(id);
                             if (row.callback()) {
                                 withCallback.add(id);
                             }
@@ -205,7 +207,7 @@ class JobEventFolder {
                     });
                     // The other replicas' waiters hear of the moved jobs when (and only if) this commits.
                     return applied(succeeded)
-                            .then(endings.ended(withCallback))
+                            .then(endings.ended(ended, withCallback))
                             .then(notifications.announce(moved.keySet()));
                 });
         tx.transactional(work).block(Duration.ofSeconds(60));

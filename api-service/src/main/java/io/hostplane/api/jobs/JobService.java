@@ -266,7 +266,7 @@ public class JobService {
                         ? Mono.error(notCancellable(JobStatus.RUNNING))
                         : jobs.cancelQueued(id)
                                 .flatMap(cancelled -> cancelled
-                                        ? endings.ended(List.of(id))
+                                        ? endings.ended(List.of(id), List.of(id))
                                                 .then(notifications.announce(List.of(id)))
                                                 .doOnSuccess(x -> activeJobs.finished(job.tenant()))
                                         : Mono.error(notCancellable(JobStatus.RUNNING))));

@@ -96,6 +96,10 @@ public final class ScopeRules {
             new Rule(null, "/api/v1/audit/streams", Scope.AUDIT_STREAM),
             new Rule(null, "/api/v1/audit/streams/**", Scope.AUDIT_STREAM),
             new Rule(HttpMethod.GET, "/api/v1/audit/**", Scope.AUDIT_READ),
+            new Rule(HttpMethod.GET, "/api/v1/webhooks", Scope.WEBHOOKS_READ),
+            new Rule(HttpMethod.GET, "/api/v1/webhooks/**", Scope.WEBHOOKS_READ),
+            new Rule(null, "/api/v1/webhooks", Scope.WEBHOOKS_WRITE),
+            new Rule(null, "/api/v1/webhooks/**", Scope.WEBHOOKS_WRITE),
             // Installation-wide reads: the actuator's index and build info (health and metrics are public above).
             new Rule(HttpMethod.GET, "/actuator", Scope.PLATFORM_READ),
             new Rule(HttpMethod.GET, "/actuator/info", Scope.PLATFORM_READ));

@@ -10,6 +10,7 @@ import io.hostplane.api.system.ApiEvents;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.RequestFields;
 import io.hostplane.api.system.RequestJson;
+import io.hostplane.api.system.TenantEvents;
 import io.hostplane.api.system.security.ApiPrincipal;
 import io.hostplane.api.system.security.TokenProperties;
 import io.hostplane.common.envelope.ErrorCodes;
@@ -23,7 +24,9 @@ import io.hostplane.common.topic.Topics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -45,6 +48,7 @@ public class TokenService {
     private final ApiTokenIntrospector introspector;
     private final TenantLimitsService limits;
     private final RateLimitProperties rateLimits;
+    private final TenantEvents events;
 
     TokenService(
             TokenStore tokens,
@@ -54,7 +58,9 @@ public class TokenService {
             EventCodec codec,
             ApiTokenIntrospector introspector,
             TenantLimitsService limits,
-            RateLimitProperties rateLimits) {
+            RateLimitProperties rateLimits,
+            TenantEvents events) {
+        this.events = events;
         this.limits = limits;
         this.rateLimits = rateLimits;
         this.tokens = tokens;
@@ -278,11 +284,25 @@ public class TokenService {
     Mono<TokenStore.StoredToken> revoke(TokenStore.StoredToken token, ApiPrincipal caller, String requestId) {
         return tx.transactional(tokens.revoke(token.id(), Instant.now())
                         .flatMap(revoked -> fact(EventTypes.TOKEN_REVOKED, revoked, null, caller, requestId)
+                                .then(revokedNotice(revoked))
                                 .thenReturn(revoked)))
                 .doOnSuccess(x -> {
                     introspector.evictAll();
                     outbox.wake();
                 });
+    }
+
+    /** The {@code token.revoked} webhook event of a tenant's token: its id and description, never the token. */
+    private Mono<Void> revokedNotice(TokenStore.StoredToken revoked) {
+        if (revoked.tenant() == null) {
+            return Mono.empty();
+        }
+        Map<String, Object> token = new LinkedHashMap<>();
+        token.put("id", revoked.id());
+        token.put("description", revoked.description());
+        token.put("revoked_at", revoked.revokedAt());
+        return events.publish(
+                revoked.tenant(), "token.revoked", "token.revoked:" + revoked.id(), Map.of("token", token));
     }
 
     /**

@@ -63,7 +63,14 @@ public enum ErrorCode {
                     + " not name the host.",
             Uses.field(400)),
     TENANT_FORBIDDEN("A tenant's token named another tenant.", Uses.field(403)),
+    DOMAIN_RESTRICTED(
+            "A token limited to some domains cannot manage what concerns the whole account (webhook subscriptions).",
+            Uses.field(403)),
     STREAM_LIMIT("The account has its most audit streams; delete one first.", Uses.field(409)),
+    WEBHOOK_LIMIT("The account has its most webhook subscriptions; delete one first.", Uses.field(409)),
+    WEBHOOK_DISABLED(
+            "The webhook subscription is disabled; enable it (PATCH status enabled) before redelivering.",
+            Uses.field(409)),
     TOO_MANY_ACTIVE_JOBS(
             "The account has its most jobs queued or running; retry when some have finished.", Uses.field(429)),
 

@@ -29,7 +29,10 @@ public final class ErrorCodes {
     public static final String SINK_UNREACHABLE = ErrorCode.SINK_UNREACHABLE.code();
     public static final String TLS_UNVERIFIED = ErrorCode.TLS_UNVERIFIED.code();
     public static final String TENANT_FORBIDDEN = ErrorCode.TENANT_FORBIDDEN.code();
+    public static final String DOMAIN_RESTRICTED = ErrorCode.DOMAIN_RESTRICTED.code();
     public static final String STREAM_LIMIT = ErrorCode.STREAM_LIMIT.code();
+    public static final String WEBHOOK_LIMIT = ErrorCode.WEBHOOK_LIMIT.code();
+    public static final String WEBHOOK_DISABLED = ErrorCode.WEBHOOK_DISABLED.code();
     public static final String USERNAME_TAKEN = ErrorCode.USERNAME_TAKEN.code();
     public static final String TOKEN_INACTIVE = ErrorCode.TOKEN_INACTIVE.code();
     public static final String RUNNING = ErrorCode.RUNNING.code();

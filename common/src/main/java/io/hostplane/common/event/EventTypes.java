@@ -24,6 +24,11 @@ public final class EventTypes {
     public static final String CALLBACK_SECRET_ROTATED = PREFIX + "callback.secret.rotated.v1";
     /** An audit stream was created, changed, paused, resumed or deleted (data: {@link AuditStreamChanged}). */
     public static final String AUDIT_STREAM_CHANGED = PREFIX + "audit.stream.changed.v1";
+    /**
+     * A webhook subscription was created, changed, deleted, had its secret rotated, or was disabled after failing
+     * (data: {@link WebhookChanged}).
+     */
+    public static final String WEBHOOK_CHANGED = PREFIX + "webhook.changed.v1";
 
     /** A user who may approve OAuth requests was created or deleted (data: {@link UserChanged}). */
     public static final String USER_CREATED = PREFIX + "user.created.v1";

@@ -1,5 +1,7 @@
 package io.hostplane.common.job;
 
+import java.util.Set;
+
 /** Job type names as they appear in jobs and in command event types. */
 public final class JobTypes {
 
@@ -15,6 +17,21 @@ public final class JobTypes {
     public static final String BACKUP_RESTORE = "backup.restore";
     public static final String BACKUP_DELETE = "backup.delete";
     public static final String AUDIT_REPLAY = "audit.replay";
+
+    /** Every job type, as webhook subscriptions may name them ({@code job.failed:backup.create}). */
+    public static final Set<String> ALL = Set.of(
+            DOMAIN_CREATE,
+            DOMAIN_DELETE,
+            DNS_RECORD_CREATE,
+            DNS_RECORD_REPLACE,
+            DNS_RECORD_DELETE,
+            DNS_BATCH,
+            SSL_INSTALL,
+            SSL_REMOVE,
+            BACKUP_CREATE,
+            BACKUP_RESTORE,
+            BACKUP_DELETE,
+            AUDIT_REPLAY);
 
     private JobTypes() {}
 }

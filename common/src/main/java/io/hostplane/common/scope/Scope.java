@@ -27,6 +27,8 @@ public enum Scope {
     AUDIT_READ("audit.read"),
     AUDIT_REPLAY("audit.replay"),
     AUDIT_STREAM("audit.stream"),
+    WEBHOOKS_READ("webhooks.read"),
+    WEBHOOKS_WRITE("webhooks.write"),
     PLATFORM_READ("platform.read", true),
     PLATFORM_ADMIN("platform.admin", true);
 

@@ -98,7 +98,9 @@ class SslCertificateStore {
                         instant(row.get("created_at", OffsetDateTime.class)),
                         instant(row.get("installed_at", OffsetDateTime.class)),
                         row.get("certificate", String.class),
-                        row.get("chain", String.class)))
+                        row.get("chain", String.class),
+                        null,
+                        0))
                 .one();
     }
 

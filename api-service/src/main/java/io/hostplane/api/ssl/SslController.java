@@ -46,12 +46,16 @@ class SslController {
     private final SslKeyCipher cipher;
     private final JobService jobs;
 
+    private final java.time.Duration expiresSoon;
+
     SslController(
             OwnedDomains owned,
             SslCertificateStore certificates,
             CertificateChecker checker,
             SslKeyCipher cipher,
-            JobService jobs) {
+            JobService jobs,
+            SslProperties properties) {
+        this.expiresSoon = properties.expiresSoon();
         this.owned = owned;
         this.certificates = certificates;
         this.checker = checker;
@@ -93,6 +97,7 @@ class SslController {
     private Mono<SslCertificateView> current(String domain) {
         return certificates
                 .current(domain)
+                .map(c -> c.at(java.time.Instant.now(), expiresSoon))
                 .switchIfEmpty(Mono.error(ApiException.notFound("No certificate for " + domain + ".")));
     }
 

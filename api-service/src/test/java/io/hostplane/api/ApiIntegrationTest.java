@@ -53,6 +53,11 @@ import tools.jackson.databind.JsonNode;
             "hostplane.callbacks.first-retry=200ms",
             "hostplane.callbacks.max-attempts=3",
             "hostplane.callbacks.secret-overlap=10s",
+            "hostplane.webhooks.first-retry=200ms",
+            "hostplane.webhooks.max-retry=1s",
+            "hostplane.webhooks.disable-after=3s",
+            "hostplane.webhooks.max-per-tenant=5",
+            "hostplane.webhooks.notice-check-interval=500ms",
             "hostplane.jobs.max-active-per-tenant=50"
         })
 public abstract class ApiIntegrationTest {

@@ -257,7 +257,7 @@ class WebhookController {
                         rotated));
     }
 
-    /** Sends a {@code webhook.test} event to this subscription only (also when it is disabled): {@code 202}. */
+    /** Sends a {@code webhook.test} event to this subscription only: {@code 202} (a disabled one gets it once enabled). */
     @PostMapping("/{id}/test")
     Mono<ResponseEntity<ApiEnvelope>> test(
             @PathVariable String id, @AuthenticationPrincipal ApiPrincipal caller, ServerWebExchange exchange) {

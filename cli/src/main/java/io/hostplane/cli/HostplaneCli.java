@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * {@code ./hostplane tenants|tokens|users|dns|jobs|audit …}: the API from a shell. Every call goes through
+ * {@code ./hostplane tenants|tokens|users|dns|jobs|audit|webhooks …}: the API from a shell. Every call goes through
  * the public API with a token, so it is authorised, rate-limited and audited like any other client's.
  */
 @Command(
@@ -20,14 +20,15 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         scope = ScopeType.INHERIT,
         version = "hostplane 0.1.0",
-        description = "Hostplane from a shell: tenants, tokens, users, DNS records, jobs and the audit log.",
+        description = "Hostplane from a shell: tenants, tokens, users, DNS records, jobs, the audit log and webhooks.",
         subcommands = {
             TenantsCommand.class,
             TokensCommand.class,
             UsersCommand.class,
             DnsCommand.class,
             JobsCommand.class,
-            AuditCommand.class
+            AuditCommand.class,
+            WebhooksCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -220,6 +220,84 @@ class CliAgainstThePlatformTest {
     }
 
     @Test
+    void aWebhookSubscriptionIsCreatedListedShownDisabledTestedAndDeleted() throws Exception {
+        // The local stack allows no internal address: a loopback URL is refused with the API's reason.
+        CliRun internal = cli("webhooks", "create", "--url", "http://127.0.0.1:1/hook", "--event", "job.failed");
+        assertThat(internal.code()).as(internal.err()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(internal.err()).contains("HTTP 400").contains("url");
+
+        // A documentation address (public by the API's check, reached by nobody); no event of these types
+        // happens while the test runs, and the subscription is disabled before its test event.
+        String url = "https://203.0.113.10/hooks/cli";
+        CliRun created = cli(
+                "webhooks",
+                "create",
+                "--url",
+                url,
+                "--event",
+                "job.failed:backup.create",
+                "--event",
+                "token.expiring",
+                "--description",
+                "from the cli",
+                "--json");
+        assertThat(created.code()).as(created.err()).isZero();
+        assertThat(created.err()).contains("shown this once");
+        JsonNode webhook = Api.JSON.readTree(created.out());
+        String id = webhook.path("id").asString();
+        assertThat(webhook.path("secret").asString()).isNotBlank();
+        assertThat(webhook.path("status").asString()).isEqualTo("enabled");
+        assertThat(webhook.path("events").toString()).contains("job.failed:backup.create", "token.expiring");
+
+        CliRun list = cli("webhooks", "list", "--limit", "200");
+        assertThat(list.code()).as(list.err()).isZero();
+        assertThat(list.out().lines().findFirst().orElseThrow())
+                .contains("ID", "STATUS", "EVENTS", "URL", "DESCRIPTION");
+        assertThat(list.out()).contains(id, url, "from the cli");
+
+        CliRun show = cli("webhooks", "show", id);
+        assertThat(show.code()).as(show.err()).isZero();
+        assertThat(show.out())
+                .contains(id, url, "enabled", webhook.path("secret_id").asString());
+        assertThat(show.out()).doesNotContain(webhook.path("secret").asString());
+
+        CliRun disabled = cli("webhooks", "update", id, "--disable", "--description", "paused", "--json");
+        assertThat(disabled.code()).as(disabled.err()).isZero();
+        JsonNode changed = Api.JSON.readTree(disabled.out());
+        assertThat(changed.path("status").asString()).isEqualTo("disabled");
+        assertThat(changed.path("description").asString()).isEqualTo("paused");
+        assertThat(changed.path("url").asString()).isEqualTo(url); // only the members given change
+
+        // A test event on a disabled subscription waits as a pending delivery.
+        CliRun test = cli("webhooks", "test", id, "--json");
+        assertThat(test.code()).as(test.err()).isZero();
+        String delivery = Api.JSON.readTree(test.out()).path("id").asString();
+        CliRun deliveries = cli("webhooks", "deliveries", id);
+        assertThat(deliveries.code()).as(deliveries.err()).isZero();
+        assertThat(deliveries.out().lines().findFirst().orElseThrow())
+                .contains("ID", "EVENT TYPE", "STATE", "ATTEMPTS", "CREATED", "LAST STATUS");
+        assertThat(deliveries.out()).contains(delivery, "webhook.test", "pending");
+        CliRun badState = cli("webhooks", "deliveries", id, "--state", "lost");
+        assertThat(badState.code()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(badState.err()).contains("HTTP 400");
+        CliRun redeliver = cli("webhooks", "redeliver", id, delivery);
+        assertThat(redeliver.code()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(redeliver.err()).contains("disabled", "HTTP 409");
+
+        CliRun rotated = cli("webhooks", "rotate-secret", id);
+        assertThat(rotated.code()).as(rotated.err()).isZero();
+        assertThat(rotated.out()).contains("secret id", "previous valid until");
+        assertThat(rotated.err()).contains("shown this once");
+
+        CliRun deleted = cli("webhooks", "delete", id);
+        assertThat(deleted.code()).as(deleted.err()).isZero();
+        assertThat(deleted.out()).contains("deleted " + id);
+        CliRun gone = cli("webhooks", "show", id);
+        assertThat(gone.code()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(gone.err()).contains("HTTP 404");
+    }
+
+    @Test
     void refusalsCarryTheApiMessageAndTheirExitCodes() {
         CliRun invalid = cli("dns", "set", "example.test", "bad", "A", "not-an-address");
         assertThat(invalid.code()).isEqualTo(ExitCodes.REFUSED);

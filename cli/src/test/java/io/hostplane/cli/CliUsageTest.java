@@ -32,6 +32,51 @@ class CliUsageTest {
     }
 
     @Test
+    void helpListsTheWebhooksGroupAndItsSubcommands() {
+        assertThat(run(Map.of(), "--help").out()).contains("webhooks");
+        CliRun group = run(Map.of(), "webhooks", "--help");
+        assertThat(group.code()).isZero();
+        assertThat(group.out())
+                .contains(
+                        "list",
+                        "create",
+                        "show",
+                        "update",
+                        "delete",
+                        "rotate-secret",
+                        "test",
+                        "deliveries",
+                        "redeliver");
+        CliRun create = run(Map.of(), "webhooks", "create", "--help");
+        assertThat(create.code()).isZero();
+        assertThat(create.out()).contains("--url=URL", "--event=TYPE", "--description=TEXT", "token.revoked");
+        CliRun update = run(Map.of(), "webhooks", "update", "--help");
+        assertThat(update.out()).contains("WEBHOOK_ID", "--enable", "--disable", "--event");
+        CliRun deliveries = run(Map.of(), "webhooks", "deliveries", "--help");
+        assertThat(deliveries.out()).contains("--state", "--limit", "--cursor");
+        assertThat(run(Map.of(), "webhooks", "redeliver", "--help").out()).contains("WEBHOOK_ID", "DELIVERY_ID");
+    }
+
+    @Test
+    void webhookUsageErrorsNeedNoApi() {
+        CliRun noUrl = run(Map.of(), "webhooks", "create", "--event", "job.failed");
+        assertThat(noUrl.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noUrl.err().lines()).hasSize(1);
+        assertThat(noUrl.err()).contains("--url");
+
+        CliRun both = run(Map.of(), "webhooks", "update", "some-id", "--enable", "--disable");
+        assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(both.err().lines()).hasSize(1);
+
+        CliRun nothing = run(Map.of(), "webhooks", "update", "some-id");
+        assertThat(nothing.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(nothing.err()).startsWith("hostplane: nothing to change");
+
+        CliRun twoArguments = run(Map.of(), "webhooks", "redeliver", "some-id");
+        assertThat(twoArguments.code()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
     void malformedArgumentsAreOneLineOnStderrWithExitCode2() {
         CliRun unknown = run(Map.of(), "jobs", "get", "--bogus", "x");
         assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);

@@ -76,6 +76,9 @@ class WebhooksApiTest extends ApiIntegrationTest {
     void startReceiver() throws Exception {
         receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         receiver.createContext("/", this::answer);
+        receiver.createContext("/slow", this::slow);
+        receiver.createContext("/endless", this::endless);
+        receiver.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         receiver.start();
         base = "http://127.0.0.1:" + receiver.getAddress().getPort();
     }
@@ -95,6 +98,44 @@ class WebhooksApiTest extends ApiIntegrationTest {
             exchange.getResponseBody().write(answer);
         }
         exchange.close();
+    }
+
+    /** Holds the request for 6 s (under the 10 s timeout) before answering 204. */
+    private void slow(HttpExchange exchange) throws java.io.IOException {
+        record(exchange);
+        try {
+            Thread.sleep(6000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        exchange.sendResponseHeaders(204, -1);
+        exchange.close();
+    }
+
+    /** Answers 500 with a body that does not end (bounded here: at most 20 s), of bytes that are not text. */
+    private void endless(HttpExchange exchange) throws java.io.IOException {
+        record(exchange);
+        exchange.sendResponseHeaders(500, 0);
+        byte[] garbage = new byte[4096];
+        new java.util.Random(1).nextBytes(garbage);
+        long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        try (var out = exchange.getResponseBody()) {
+            while (System.nanoTime() < until) {
+                out.write(garbage);
+                out.flush();
+            }
+        } catch (java.io.IOException e) {
+            // The client stopped reading: what it should do.
+        }
+        exchange.close();
+    }
+
+    private void record(HttpExchange exchange) throws java.io.IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.get(0)));
+        received.computeIfAbsent(exchange.getRequestURI().getPath(), p -> new CopyOnWriteArrayList<>())
+                .add(new Received(
+                        headers, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
     }
 
     @AfterEach
@@ -348,6 +389,46 @@ class WebhooksApiTest extends ApiIntegrationTest {
         JsonNode delivered = awaitDelivery(id, "delivered");
         assertThat(delivered.path("event_type").asString()).isEqualTo("webhook.test");
         assertThat(received.get("/down").size()).isGreaterThan(sent);
+    }
+
+    @Test
+    void slowAndEndlessReceiversHoldOnlyTheirOwnSlots() {
+        String slow = create(base + "/slow", "[\"*\"]", 201).path("id").asString();
+        String endless = create(base + "/endless", "[\"*\"]", 201).path("id").asString();
+        String fast = create(base + "/fast", "[\"*\"]", 201).path("id").asString();
+        // More test events for the slow receiver than a subscription has slots (4), and one for the endless one.
+        for (int i = 0; i < 6; i++) {
+            json(HttpMethod.POST, "/api/v1/webhooks/" + slow + "/test", allToken, null, 202);
+        }
+        json(HttpMethod.POST, "/api/v1/webhooks/" + endless + "/test", allToken, null, 202);
+        awaitReceived("/slow", 4);
+        awaitReceived("/endless", 1);
+
+        // While those are held, another subscription's delivery goes through at once.
+        long started = System.nanoTime();
+        json(HttpMethod.POST, "/api/v1/webhooks/" + fast + "/test", allToken, null, 202);
+        awaitReceived("/fast", 1);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+        // The slow subscription had at most its 4 slots: the fifth and sixth wait for them.
+        assertThat(received.get("/slow")).hasSize(4);
+        assertThat(deliveries(slow, "delivered").size()).isZero();
+
+        // The endless answer was cut after its first bytes: one failed attempt recorded long before the timeout.
+        JsonNode attempt = await("the endless answer's attempt recorded")
+                .atMost(Duration.ofSeconds(8))
+                .until(() -> deliveries(endless, null).get(0).path("attempt_history"), h -> h.size() > 0)
+                .get(0);
+        assertThat(attempt.path("status_code").asInt()).isEqualTo(500);
+        assertThat(attempt.path("duration_ms").asInt()).isLessThan(5000);
+        assertThat(attempt.path("response_excerpt").asString().getBytes(StandardCharsets.UTF_8).length)
+                .isLessThanOrEqualTo(3 * DeliveryDispatcher.EXCERPT_BYTES);
+        assertThat(attempt.path("response_excerpt").asString().codePoints())
+                .noneMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t');
+
+        // In the end the slow receiver gets every event.
+        await("every slow delivery delivered")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> deliveries(slow, "delivered").size() == 6);
     }
 
     @Test

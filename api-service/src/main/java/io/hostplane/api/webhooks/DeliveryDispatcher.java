@@ -4,13 +4,7 @@ import io.hostplane.api.callbacks.CallbackSender;
 import io.hostplane.api.callbacks.CallbackUrls;
 import io.hostplane.api.callbacks.OutboundHttp;
 import io.hostplane.api.jobs.JobService;
-import io.hostplane.api.outbox.Outbox;
-import io.hostplane.api.system.ApiEvents;
 import io.hostplane.api.system.PollingLoop;
-import io.hostplane.common.event.EventCodec;
-import io.hostplane.common.event.EventTypes;
-import io.hostplane.common.event.WebhookChanged;
-import io.hostplane.common.topic.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,8 +51,7 @@ class DeliveryDispatcher extends PollingLoop {
     private final OutboundHttp http;
     private final JobService jobs;
     private final TransactionalOperator tx;
-    private final Outbox outbox;
-    private final EventCodec codec;
+    private final WebhookAudit audit;
     private final JsonMapper json;
     private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -71,8 +64,7 @@ class DeliveryDispatcher extends PollingLoop {
             OutboundHttp http,
             JobService jobs,
             TransactionalOperator tx,
-            Outbox outbox,
-            EventCodec codec,
+            WebhookAudit audit,
             JsonMapper json,
             io.hostplane.api.callbacks.CallbackProperties callbackProperties) {
         super("delivery-dispatcher", callbackProperties.pollInterval());
@@ -84,8 +76,7 @@ class DeliveryDispatcher extends PollingLoop {
         this.http = http;
         this.jobs = jobs;
         this.tx = tx;
-        this.outbox = outbox;
-        this.codec = codec;
+        this.audit = audit;
         this.json = json;
     }
 
@@ -99,11 +90,12 @@ class DeliveryDispatcher extends PollingLoop {
         Duration lease = http.timeout().multipliedBy(3);
         int forCallbacks = Math.max(1, free / 2);
         List<Mono<Void>> claimed = new ArrayList<>();
-        List<Mono<Void>> due = Flux.concat(
-                        callbacks.claimDue(forCallbacks),
-                        Flux.defer(() -> store.claimDue(Math.max(1, free - forCallbacks), PER_WEBHOOK, lease)
-                                .map(this::deliver)))
-                .collectList()
+        // Both claims in one transaction: one commit per round, as when only callbacks were sent.
+        List<Mono<Void>> due = tx.transactional(Flux.concat(
+                                callbacks.claimDue(forCallbacks),
+                                Flux.defer(() -> store.claimDue(Math.max(1, free - forCallbacks), PER_WEBHOOK, lease)
+                                        .map(this::deliver)))
+                        .collectList())
                 .block(Duration.ofSeconds(30));
         if (due != null) {
             claimed.addAll(due);
@@ -138,8 +130,9 @@ class DeliveryDispatcher extends PollingLoop {
                     String reason = "Every delivery failed for " + human(properties.disableAfter()) + "; the last: "
                             + (answer.error() == null ? "no error" : answer.error());
                     return tx.transactional(store.recordAttempt(
-                                    due, attempt, answer, ms, state, next, properties.disableAfter(), reason)
-                            .flatMap(disabled -> disabled ? disabled(due, reason) : Mono.<Void>empty()));
+                                            due, attempt, answer, ms, state, next, properties.disableAfter(), reason)
+                                    .flatMap(disabled -> disabled ? disabled(due, reason) : Mono.<Void>empty()))
+                            .doOnSuccess(x -> audit.wake());
                 })
                 .onErrorResume(e -> {
                     log.warn("could not record webhook attempt of delivery {}: {}", due.deliveryId(), e.toString());
@@ -192,19 +185,6 @@ class DeliveryDispatcher extends PollingLoop {
 
     /** The audit fact of a subscription the platform disabled: its id, events and the reason, never its URL. */
     private Mono<Void> disabled(WebhookStore.Due due, String reason) {
-        return store.find(due.webhookId())
-                .flatMap(w -> outbox.enqueue(
-                        Topics.AUDIT,
-                        w.tenant(),
-                        codec.event(
-                                ApiEvents.SOURCE,
-                                EventTypes.WEBHOOK_CHANGED,
-                                "webhooks/" + w.id(),
-                                w.tenant(),
-                                null,
-                                null,
-                                null,
-                                new WebhookChanged(w.id().toString(), "disabled", w.events(), reason, null))))
-                .doOnSuccess(x -> outbox.wake());
+        return store.find(due.webhookId()).flatMap(w -> audit.changed(w, "disabled", reason, null, null));
     }
 }

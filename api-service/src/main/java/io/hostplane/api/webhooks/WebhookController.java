@@ -1,8 +1,6 @@
 package io.hostplane.api.webhooks;
 
 import io.hostplane.api.callbacks.CallbackUrls;
-import io.hostplane.api.outbox.Outbox;
-import io.hostplane.api.system.ApiEvents;
 import io.hostplane.api.system.ApiException;
 import io.hostplane.api.system.Cursors;
 import io.hostplane.api.system.Paging;
@@ -12,11 +10,7 @@ import io.hostplane.api.system.security.ApiPrincipal;
 import io.hostplane.common.envelope.ApiEnvelope;
 import io.hostplane.common.envelope.ErrorCodes;
 import io.hostplane.common.envelope.FieldError;
-import io.hostplane.common.event.EventCodec;
-import io.hostplane.common.event.EventTypes;
-import io.hostplane.common.event.WebhookChanged;
 import io.hostplane.common.id.Ids;
-import io.hostplane.common.topic.Topics;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -68,8 +62,7 @@ class WebhookController {
     private final CallbackUrls urls;
     private final DeliveryDispatcher dispatcher;
     private final TransactionalOperator tx;
-    private final Outbox outbox;
-    private final EventCodec codec;
+    private final WebhookAudit audit;
     private final Cursors cursors;
     private final JsonMapper json;
 
@@ -80,8 +73,7 @@ class WebhookController {
             CallbackUrls urls,
             DeliveryDispatcher dispatcher,
             TransactionalOperator tx,
-            Outbox outbox,
-            EventCodec codec,
+            WebhookAudit audit,
             Cursors cursors,
             JsonMapper json) {
         this.store = store;
@@ -90,8 +82,7 @@ class WebhookController {
         this.urls = urls;
         this.dispatcher = dispatcher;
         this.tx = tx;
-        this.outbox = outbox;
-        this.codec = codec;
+        this.audit = audit;
         this.cursors = cursors;
         this.json = json;
     }
@@ -132,7 +123,7 @@ class WebhookController {
                                                 + " webhook subscriptions, the most it may have; delete one first.",
                                         ErrorCodes.WEBHOOK_LIMIT)))
                         .then(store.find(id))))
-                .doOnSuccess(x -> outbox.wake())
+                .doOnSuccess(x -> audit.wake())
                 .map(saved -> ResponseEntity.status(HttpStatus.CREATED)
                         .location(URI.create("/api/v1/webhooks/" + id))
                         .body(ApiEnvelope.ok(
@@ -203,7 +194,7 @@ class WebhookController {
                     return (body.has("url") ? checked(merged.url()) : Mono.<Void>empty()).then(tx.transactional(work));
                 })
                 .doOnSuccess(x -> {
-                    outbox.wake();
+                    audit.wake();
                     dispatcher.wake();
                 })
                 .flatMap(this::view)
@@ -218,7 +209,7 @@ class WebhookController {
                 .flatMap(current -> tx.transactional(
                                 store.delete(current.id()).then(audit(current, "deleted", null, caller, requestId)))
                         .thenReturn(current))
-                .doOnSuccess(x -> outbox.wake())
+                .doOnSuccess(x -> audit.wake())
                 .map(gone -> Responses.ok(
                         exchange,
                         "Webhook subscription " + gone.id() + " deleted with its deliveries; nothing more is sent.",
@@ -249,7 +240,7 @@ class WebhookController {
                                 created,
                                 created.plus(secrets.overlap())))
                         .doOnSuccess(r -> secrets.forget(current.id())))
-                .doOnSuccess(x -> outbox.wake())
+                .doOnSuccess(x -> audit.wake())
                 .map(rotated -> Responses.ok(
                         exchange,
                         "A new signing secret, shown once: keep it now. Deliveries carry a signature by it and, until "
@@ -467,17 +458,6 @@ class WebhookController {
 
     private Mono<Void> audit(
             WebhookStore.Stored w, String action, String reason, ApiPrincipal caller, String requestId) {
-        return outbox.enqueue(
-                Topics.AUDIT,
-                w.tenant(),
-                codec.event(
-                        ApiEvents.SOURCE,
-                        EventTypes.WEBHOOK_CHANGED,
-                        "webhooks/" + w.id(),
-                        w.tenant(),
-                        requestId,
-                        null,
-                        null,
-                        new WebhookChanged(w.id().toString(), action, w.events(), reason, caller.tokenId())));
+        return audit.changed(w, action, reason, caller.tokenId(), requestId);
     }
 }

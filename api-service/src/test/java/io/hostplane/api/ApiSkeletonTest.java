@@ -278,6 +278,9 @@ class ApiSkeletonTest extends ApiIntegrationTest {
         assertThat(body.path("data").toString())
                 .contains("\"dns.write\"")
                 .contains("Stream the audit log to your own collectors.")
+                .contains("Read webhook subscriptions and their deliveries.")
+                .contains("Change webhook subscriptions and their deliveries.")
+                .doesNotContain("platform settings")
                 .doesNotContain("platform.admin")
                 .doesNotContain("platform.read");
     }

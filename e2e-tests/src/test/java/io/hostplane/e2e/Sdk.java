@@ -12,6 +12,7 @@ import io.hostplane.sdk.api.DomainsApi;
 import io.hostplane.sdk.api.JobsApi;
 import io.hostplane.sdk.api.SystemApi;
 import io.hostplane.sdk.api.TokensApi;
+import io.hostplane.sdk.api.WebhooksApi;
 import io.hostplane.sdk.invoker.ApiClient;
 import io.hostplane.sdk.invoker.ApiException;
 import io.hostplane.sdk.invoker.ApiResponse;
@@ -47,6 +48,7 @@ final class Sdk {
     final DnsApi dns;
     final JobsApi jobs;
     final AuditApi audit;
+    final WebhooksApi webhooks;
 
     /** The local stack's data folder this client's token came from, or null: where the operator's token is. */
     final Path dataDir;
@@ -66,6 +68,7 @@ final class Sdk {
         this.dns = new DnsApi(client);
         this.jobs = new JobsApi(client);
         this.audit = new AuditApi(client);
+        this.webhooks = new WebhooksApi(client);
     }
 
     /**

@@ -46,6 +46,7 @@ class OAuthScopesController {
             case "backups" -> "backups";
             case "jobs" -> "jobs";
             case "audit" -> "the audit log";
+            case "webhooks" -> "webhook subscriptions and their deliveries";
             default -> "platform settings";
         };
         return switch (parts[1]) {

@@ -15,13 +15,14 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A second tenant's token with every scope walks every route at the first tenant's resources: the answer is
  * 404 (or an empty list, or a 409 that names no owner), never 403 and never the first tenant's data — except a
  * body that names another tenant outright (an audit stream's {@code tenant}), which is a 403 whether or not that
- * tenant exists. A route
- * added without an entry here fails the test.
+ * tenant exists. Another tenant's webhook subscription (and each of its deliveries) is a 404 on every webhook
+ * route. A route added without an entry here fails the test.
  */
 class TenantIsolationTest extends ApiIntegrationTest {
 
@@ -82,6 +83,21 @@ class TenantIsolationTest extends ApiIntegrationTest {
                         + "'siem.example.net', 6514)",
                 stream,
                 tenant);
+        // The first tenant's webhook subscription (to loopback, which the tests allow; it is only resolved, never
+        // called here) and one delivery of it: the test event's.
+        String webhook = json(
+                        HttpMethod.POST,
+                        "/api/v1/webhooks",
+                        allToken,
+                        "{\"url\":\"https://127.0.0.1:9/hook\",\"events\":[\"ssl.expiring\"]}",
+                        201)
+                .path("data")
+                .path("id")
+                .asString();
+        String delivery = json(HttpMethod.POST, "/api/v1/webhooks/" + webhook + "/test", allToken, null, 202)
+                .path("data")
+                .path("id")
+                .asString();
         String userId = json(
                         HttpMethod.POST,
                         "/api/v1/users",
@@ -253,6 +269,46 @@ class TenantIsolationTest extends ApiIntegrationTest {
                         "/api/v1/audit/streams/" + stream + "/resume",
                         null,
                         404),
+                new Step(HttpMethod.GET, "/api/v1/webhooks", "/api/v1/webhooks", null, 200),
+                // The caller's own subscription: the first tenant's list stays as it was (checked below).
+                new Step(
+                        HttpMethod.POST,
+                        "/api/v1/webhooks",
+                        "/api/v1/webhooks",
+                        "{\"url\":\"https://127.0.0.1:9/intruder\",\"events\":[\"*\"]}",
+                        201),
+                new Step(HttpMethod.GET, "/api/v1/webhooks/{id}", "/api/v1/webhooks/" + webhook, null, 404),
+                new Step(
+                        HttpMethod.PATCH,
+                        "/api/v1/webhooks/{id}",
+                        "/api/v1/webhooks/" + webhook,
+                        "{\"description\":\"mine now\",\"status\":\"disabled\"}",
+                        404),
+                new Step(HttpMethod.DELETE, "/api/v1/webhooks/{id}", "/api/v1/webhooks/" + webhook, null, 404),
+                new Step(
+                        HttpMethod.POST,
+                        "/api/v1/webhooks/{id}/rotate-secret",
+                        "/api/v1/webhooks/" + webhook + "/rotate-secret",
+                        null,
+                        404),
+                new Step(
+                        HttpMethod.POST,
+                        "/api/v1/webhooks/{id}/test",
+                        "/api/v1/webhooks/" + webhook + "/test",
+                        null,
+                        404),
+                new Step(
+                        HttpMethod.GET,
+                        "/api/v1/webhooks/{id}/deliveries",
+                        "/api/v1/webhooks/" + webhook + "/deliveries",
+                        null,
+                        404),
+                new Step(
+                        HttpMethod.POST,
+                        "/api/v1/webhooks/{id}/deliveries/{delivery}/redeliver",
+                        "/api/v1/webhooks/" + webhook + "/deliveries/" + delivery + "/redeliver",
+                        null,
+                        404),
                 new Step(
                         HttpMethod.POST,
                         "/api/v1/audit/replays",
@@ -289,7 +345,9 @@ class TenantIsolationTest extends ApiIntegrationTest {
                         .doesNotContain(zone)
                         .doesNotContain(tokenId)
                         .doesNotContain(userId)
-                        .doesNotContain(stream);
+                        .doesNotContain(stream)
+                        .doesNotContain(webhook)
+                        .doesNotContain(delivery);
             }
         }
         assertThat(walked).containsAll(tenantRoutes());
@@ -307,6 +365,20 @@ class TenantIsolationTest extends ApiIntegrationTest {
                         .path("description")
                         .isNull())
                 .isTrue();
+        JsonNode mine = json(HttpMethod.GET, "/api/v1/webhooks/" + webhook, allToken, null, 200)
+                .path("data");
+        assertThat(mine.path("status").asString()).isEqualTo("enabled");
+        assertThat(mine.path("description").isNull()).isTrue();
+        JsonNode deliveries = json(HttpMethod.GET, "/api/v1/webhooks/" + webhook + "/deliveries", allToken, null, 200)
+                .path("data")
+                .path("items");
+        assertThat(deliveries.size()).isEqualTo(1);
+        assertThat(deliveries.path(0).path("id").asString()).isEqualTo(delivery);
+        JsonNode listed = json(HttpMethod.GET, "/api/v1/webhooks", allToken, null, 200)
+                .path("data")
+                .path("items");
+        assertThat(listed.size()).isEqualTo(1);
+        assertThat(listed.path(0).path("id").asString()).isEqualTo(webhook);
         assertThat(json(HttpMethod.GET, "/api/v1/users", allToken, null, 200)
                         .path("data")
                         .toString())

@@ -29,14 +29,18 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>What others change while a request runs is left out, each for its reason: the status of jobs other than
  * {@code cancelled} (the audit service executes replay jobs and their events move them on), the callback tables
- * (the dispatcher delivers asynchronously), outbox rows going away (each is deleted once published), and the
- * tenants' rate-limit windows (every request counts against its tenant's limit, a refused one too: that is the
+ * and the webhook delivery attempts (the dispatcher delivers asynchronously: a delivery a case made is attempted
+ * while later cases run; the deliveries themselves are counted), outbox rows going away (each is deleted once
+ * published), and the tenants' rate-limit windows (every request counts against its tenant's limit, a refused one too: that is the
  * limit's bookkeeping, not something the request made).
  */
 final class Leftovers implements AutoCloseable {
 
-    private static final Set<String> LEFT_OUT_TABLES =
-            Set.of("api.job_callbacks", "api.job_callback_attempts", "api.tenant_rate_windows");
+    private static final Set<String> LEFT_OUT_TABLES = Set.of(
+            "api.job_callbacks",
+            "api.job_callback_attempts",
+            "api.webhook_delivery_attempts",
+            "api.tenant_rate_windows");
     private static final Set<String> SHRINKS_BY_ITSELF = Set.of("api.outbox");
 
     /** Row counts by metric, end offsets by partition, files by path below the watched directory. */

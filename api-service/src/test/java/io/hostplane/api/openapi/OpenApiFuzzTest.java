@@ -106,6 +106,10 @@ import tools.jackson.databind.node.ObjectNode;
             // Audit streams go to a TLS server of the test's on loopback, as many as the cases make.
             "hostplane.audit.streams.allowed-hosts=127.0.0.1/32",
             "hostplane.audit.streams.max-per-tenant=10000000",
+            // Webhook subscriptions go to loopback (the URL is resolved and its addresses checked, never called
+            // by a request), as many as the cases make.
+            "hostplane.callbacks.allowed-hosts=127.0.0.1/32",
+            "hostplane.webhooks.max-per-tenant=10000000",
             // The relay resends what was not published in time; on a busy machine that would be a record that no
             // request of the moment sent. Acceptance publishes every command itself well within this.
             "hostplane.outbox.publish-timeout=120s"
@@ -778,6 +782,18 @@ class OpenApiFuzzTest {
                 body.put("ca_pem", STREAM_CA.certificatePem());
                 body.remove(List.of("url", "token", "token_type", "tenant"));
             }
+            case "POST /api/v1/webhooks" -> {
+                body.put("url", webhookUrl());
+                body.set("events", JSON.createArrayNode().add("ssl.expiring"));
+            }
+            case "PATCH /api/v1/webhooks/{id}" -> {
+                // No job events: replays end by themselves while the test runs, and their events would make
+                // deliveries that no case asked for.
+                if (body.has("url")) {
+                    body.put("url", webhookUrl());
+                }
+                body.set("events", JSON.createArrayNode().add("ssl.expiring").add("token.expiring"));
+            }
             case "PUT /api/v1/domains/{domain}/ssl" -> {
                 body.put("certificate", certificate.certificatePem());
                 body.put("private_key", certificate.pkcs8KeyPem());
@@ -864,6 +880,8 @@ class OpenApiFuzzTest {
         String csrf;
         String oauthToken;
         String streamId;
+        String webhookId;
+        String deliveryId;
     }
 
     /** Reads share one set of resources; every other method gets its own, so that no case spoils another's. */
@@ -899,6 +917,9 @@ class OpenApiFuzzTest {
         }
         if (path.startsWith("/api/v1/audit/streams/")) {
             return b.streamId;
+        }
+        if (path.startsWith("/api/v1/webhooks/")) {
+            return name.equals("delivery") ? b.deliveryId : b.webhookId;
         }
         throw new IllegalStateException("No resource for {" + name + "} of " + op + ": teach OpenApiFuzzTest one.");
     }
@@ -942,6 +963,7 @@ class OpenApiFuzzTest {
                         false),
                 STREAM_CA);
         shared.streamId = stream();
+        webhook(shared);
         call("POST", "/api/v1/jobs/" + shared.jobId + "/cancel", allToken, null, 200);
         oauthRequest(shared, false);
     }
@@ -985,6 +1007,12 @@ class OpenApiFuzzTest {
                 oauthToken(b);
             }
             b.streamId = path.startsWith("/api/v1/audit/streams/") ? stream() : shared.streamId;
+            if (path.startsWith("/api/v1/webhooks/")) {
+                webhook(b);
+            } else {
+                b.webhookId = shared.webhookId;
+                b.deliveryId = shared.deliveryId;
+            }
         } catch (Exception e) {
             throw new IllegalStateException("resources for " + op, e);
         }
@@ -1057,6 +1085,36 @@ class OpenApiFuzzTest {
                 streamSink.port());
         db.commit();
         return id.toString();
+    }
+
+    /**
+     * A webhook subscription of the tenant, made through the API, and one delivery of it (its test event's). It
+     * points at a loopback port where nothing listens (the dispatcher's attempts fail at once and are retried
+     * much later) and wants only {@code ssl.expiring}, which no request of the test makes: nothing is delivered to
+     * it but what a case asks for.
+     */
+    private void webhook(Bundle b) {
+        b.webhookId = call("POST", "/api/v1/webhooks", allToken, webhookBody(), 201)
+                .path("data")
+                .path("id")
+                .asString();
+        b.deliveryId = call("POST", "/api/v1/webhooks/" + b.webhookId + "/test", allToken, null, 202)
+                .path("data")
+                .path("id")
+                .asString();
+    }
+
+    private int webhookPort;
+
+    private String webhookUrl() {
+        if (webhookPort == 0) {
+            webhookPort = io.hostplane.embedded.FreePorts.next();
+        }
+        return "https://127.0.0.1:" + webhookPort + "/hook";
+    }
+
+    private String webhookBody() {
+        return "{\"url\":\"" + webhookUrl() + "\",\"events\":[\"ssl.expiring\"],\"description\":\"fuzz\"}";
     }
 
     /** A queued job of the tenant (a record to create in {@code domain}). */

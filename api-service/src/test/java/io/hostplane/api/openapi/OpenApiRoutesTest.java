@@ -361,6 +361,8 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
         get("/api/v1/backups/{id}/archive", "/api/v1/backups/" + backupId + "/archive", allToken);
         send("POST", "/api/v1/backups/{id}/restore", "/api/v1/backups/" + backupId + "/restore", allToken, null);
 
+        webhooks(operator);
+
         send(
                 "POST",
                 "/api/v1/domains",
@@ -377,6 +379,75 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
                 "{\"name\":\"www\",\"type\":\"A\",\"content\":\"192.0.2.2\"}");
 
         assertThat(nonconforming).as("answers the document does not describe").isEmpty();
+    }
+
+    /**
+     * The webhook routes with a subscription to loopback (allowed in these tests; only resolved, never called while
+     * it is disabled): each answer, refusals included, as the document describes it.
+     */
+    private void webhooks(String operator) throws IOException {
+        String hooks = "/api/v1/webhooks";
+        String one = hooks + "/{id}";
+        Answer created = send(
+                "POST",
+                hooks,
+                hooks,
+                allToken,
+                "{\"url\":\"https://127.0.0.1:9/hook\",\"events\":[\"job.failed:backup.create\",\"ssl.expiring\"],"
+                        + "\"description\":\"docs\"}");
+        expect(201, created);
+        assertThat(created.body().path("data").path("secret").asString()).isNotEmpty();
+        String id = created.body().path("data").path("id").asString();
+        String at = hooks + "/" + id;
+        expect(400, send("POST", hooks, hooks, allToken, "{\"url\":\"ftp://x\",\"events\":[\"nope\"]}"));
+        expect(
+                400,
+                send(
+                        "POST",
+                        hooks,
+                        hooks,
+                        allToken,
+                        "{\"url\":\"https://127.0.0.1:9/hook\",\"events\":[\"*\"],\"status\":\"enabled\"}"));
+        String limited = json(
+                        HttpMethod.POST,
+                        "/api/v1/tokens",
+                        allToken,
+                        "{\"scopes\":[\"webhooks.read\",\"webhooks.write\"],\"allowed_domains\":[\"" + zone + "\"]}",
+                        201)
+                .path("data")
+                .path("token")
+                .asString();
+        expect(403, send("POST", hooks, hooks, limited, "{\"url\":\"https://127.0.0.1:9/x\",\"events\":[\"*\"]}"));
+        expect(200, get(one, at, limited));
+        expect(403, send("DELETE", one, at, limited, null));
+        expect(400, get(hooks, hooks, operator));
+        expect(200, get(hooks, hooks, allToken));
+        expect(200, get(one, at, allToken));
+        expect(404, get(one, hooks + "/" + UUID.randomUUID(), allToken));
+        expect(
+                200,
+                call(
+                        "PATCH",
+                        one,
+                        at,
+                        allToken,
+                        "{\"description\":null,\"status\":\"disabled\"}",
+                        MediaType.parseMediaType("application/merge-patch+json")));
+        expect(400, send("PATCH", one, at, allToken, "{\"events\":[],\"status\":\"off\"}"));
+        expect(202, send("POST", one + "/test", at + "/test", allToken, null));
+        Answer deliveries = get(one + "/deliveries", at + "/deliveries?state=pending", allToken);
+        expect(200, deliveries);
+        String delivery =
+                deliveries.body().path("data").path("items").path(0).path("id").asString();
+        String redeliver = one + "/deliveries/{delivery}/redeliver";
+        expect(409, send("POST", redeliver, at + "/deliveries/" + delivery + "/redeliver", allToken, null));
+        expect(400, get(one + "/deliveries", at + "/deliveries?state=lost", allToken));
+        expect(200, send("PATCH", one, at, allToken, "{\"status\":\"enabled\"}"));
+        expect(202, send("POST", redeliver, at + "/deliveries/" + delivery + "/redeliver", allToken, null));
+        expect(404, send("POST", redeliver, at + "/deliveries/" + UUID.randomUUID() + "/redeliver", allToken, null));
+        expect(200, send("POST", one + "/rotate-secret", at + "/rotate-secret", allToken, null));
+        expect(200, get(one + "/deliveries", at + "/deliveries?limit=1", allToken));
+        expect(200, send("DELETE", one, at, allToken, null));
     }
 
     /** A platform operator token: no tenant, {@code platform.admin}. */

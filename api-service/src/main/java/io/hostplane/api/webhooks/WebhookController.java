@@ -189,8 +189,9 @@ class WebhookController {
                                     merged.description(),
                                     merged.status(),
                                     "Disabled by token " + caller.tokenId() + ".")
-                            .then(audit(current, action, null, caller, requestId))
-                            .then(store.find(current.id()));
+                            .then(store.find(current.id()))
+                            .flatMap(changed -> audit(changed, action, null, caller, requestId)
+                                    .thenReturn(changed));
                     return (body.has("url") ? checked(merged.url()) : Mono.<Void>empty()).then(tx.transactional(work));
                 })
                 .doOnSuccess(x -> {
@@ -275,13 +276,14 @@ class WebhookController {
             @RequestParam(required = false) String cursor,
             @AuthenticationPrincipal ApiPrincipal caller,
             ServerWebExchange exchange) {
-        Paging.checkLimit(limit);
-        if (state != null && !List.of("pending", "delivered", "failed").contains(state)) {
-            throw ApiException.badRequest(
-                    "Unknown delivery state.",
-                    List.of(new FieldError("state", ErrorCodes.INVALID, "pending, delivered or failed.")));
-        }
         return visible(id, caller, false).flatMap(webhook -> {
+            // Checked once the subscription is known to be the caller's: another's is a 404 whatever the query.
+            Paging.checkLimit(limit);
+            if (state != null && !List.of("pending", "delivered", "failed").contains(state)) {
+                return Mono.error(ApiException.badRequest(
+                        "Unknown delivery state.",
+                        List.of(new FieldError("state", ErrorCodes.INVALID, "pending, delivered or failed."))));
+            }
             Cursors.Query pages = cursors.query("webhooks/" + webhook.id() + "/deliveries", caller, state);
             String after = pages.after(cursor);
             return store.deliveries(webhook.id(), state, after == null ? null : UUID.fromString(after), limit + 1)

@@ -255,6 +255,12 @@ class WebhooksApiTest extends ApiIntegrationTest {
                 .contains(EventTypes.WEBHOOK_CHANGED, "\"created\"", "\"updated\"", "\"deleted\"")
                 .doesNotContain(secretPath)
                 .doesNotContain(secret);
+        // The fact of a change names the event types it left.
+        assertThat(facts.stream()
+                        .filter(f -> f.contains("\"updated\""))
+                        .findFirst()
+                        .orElseThrow())
+                .contains("[\"*\"]");
         assertThat(output.getAll()).doesNotContain(secretPath).doesNotContain(secret);
     }
 

@@ -17,6 +17,8 @@ public final class JobTypes {
     public static final String BACKUP_RESTORE = "backup.restore";
     public static final String BACKUP_DELETE = "backup.delete";
     public static final String AUDIT_REPLAY = "audit.replay";
+    public static final String WEBSITE_APPLY = "website.apply";
+    public static final String WEBSITE_DELETE = "website.delete";
 
     /** Every job type, as webhook subscriptions may name them ({@code job.failed:backup.create}). */
     public static final Set<String> ALL = Set.of(
@@ -31,7 +33,9 @@ public final class JobTypes {
             BACKUP_CREATE,
             BACKUP_RESTORE,
             BACKUP_DELETE,
-            AUDIT_REPLAY);
+            AUDIT_REPLAY,
+            WEBSITE_APPLY,
+            WEBSITE_DELETE);
 
     private JobTypes() {}
 }

@@ -484,13 +484,15 @@ class WebhooksApiTest extends ApiIntegrationTest {
     @Test
     void expiryNoticesAreMadeOncePerCertificateAndDayAcrossTwoReplicas() throws Exception {
         JsonNode hook = create(base + "/expiry", "[\"ssl.expiring\", \"token.expiring\"]", 201);
-        // A certificate expiring in 10 days (within hostplane.ssl.expires-soon, 30 days), installed through the API.
+        // A certificate expiring in 9 days and 23 hours (within hostplane.ssl.expires-soon, 30 days), installed through
+        // the API.
         SslTestCertificates.Issued cert = SslTestCertificates.selfSigned(
                 SslTestCertificates.rsa(2048),
                 zone,
                 List.of(zone),
                 Instant.now().minusSeconds(60),
-                Instant.now().plus(Duration.ofDays(10)));
+                // An hour short of 10 days, so that 9 whole days are left whenever the test reads it.
+                Instant.now().plus(Duration.ofDays(10)).minus(Duration.ofHours(1)));
         Map<String, Object> upload = new LinkedHashMap<>();
         upload.put("certificate", cert.certificatePem());
         upload.put("private_key", cert.pkcs8KeyPem());

@@ -68,8 +68,10 @@ class CrossReplicaRateLimitTest extends ApiIntegrationTest {
                         "\n",
                         "upstream api {",
                         "  hash $http_authorization$cookie_api_access_token consistent;",
-                        "  server 127.0.0.1:" + first + ";",
-                        "  server 127.0.0.1:" + secondPort + ";",
+                        // max_fails=0: a request that failed on a loaded machine must not take a replica out of
+                        // the hash for 10 s (nginx's default), which sends every token to the other one.
+                        "  server 127.0.0.1:" + first + " max_fails=0;",
+                        "  server 127.0.0.1:" + secondPort + " max_fails=0;",
                         "}",
                         "server {",
                         "  listen 127.0.0.1:${port};",

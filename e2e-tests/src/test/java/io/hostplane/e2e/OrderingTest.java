@@ -3,6 +3,7 @@ package io.hostplane.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hostplane.embedded.FreePorts;
 import io.hostplane.local.DevStack;
 import io.hostplane.sdk.Hostplane;
 import io.hostplane.sdk.invoker.ApiResponse;
@@ -13,6 +14,7 @@ import io.hostplane.sdk.model.Domain;
 import io.hostplane.sdk.model.Job;
 import io.hostplane.sdk.model.JobEnvelope;
 import io.hostplane.sdk.model.JobStatus;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,11 +41,17 @@ class OrderingTest {
 
     @BeforeAll
     static void start() throws Exception {
-        // The stack SdkContractTest uses too: this test reads only the record it changes.
-        stack = SharedStack.get();
+        Path data = Path.of("target", "ordering-" + UUID.randomUUID()).toAbsolutePath();
+        stack = new DevStack(DevStack.randomPorts(data, FreePorts::next), Map.of()).start(Duration.ofSeconds(120));
         // The demo token allows 120 requests a minute; this test needs more.
-        client = Sdk.withTokenFile(stack.apiUrl(), SharedStack.data(), "demo-token")
-                .withUnlimitedToken("ordering");
+        client = Sdk.withTokenFile(stack.apiUrl(), data, "demo-token").withUnlimitedToken("ordering");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hostplane.e2e.example.CreateRecordExample;
+import io.hostplane.embedded.FreePorts;
 import io.hostplane.local.DevStack;
 import io.hostplane.sdk.Hostplane;
 import io.hostplane.sdk.invoker.ApiException;
@@ -25,7 +26,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -46,9 +49,15 @@ class SdkContractTest {
 
     @BeforeAll
     static void start() throws Exception {
-        // The stack OrderingTest uses too: this test compares documents and answers of its own calls.
-        stack = SharedStack.get();
-        data = SharedStack.data();
+        data = Path.of("target", "sdk-" + UUID.randomUUID()).toAbsolutePath();
+        stack = new DevStack(DevStack.randomPorts(data, FreePorts::next), Map.of()).start(Duration.ofSeconds(120));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
     }
 
     @Test

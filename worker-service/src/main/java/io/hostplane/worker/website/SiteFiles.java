@@ -36,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class SiteFiles implements CertificateFollower {
 
-    static final String WARNING_TYPE = "WEBSITE";
+    static final String WARNING_TYPE = "SSL";
     static final String DEFAULT_SERVER = "00-default.conf";
 
     private static final Logger log = LoggerFactory.getLogger(SiteFiles.class);

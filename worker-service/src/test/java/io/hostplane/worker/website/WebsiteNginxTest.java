@@ -246,11 +246,14 @@ class WebsiteNginxTest {
             assertThat(install(jobs, t, certificate).status()).isEqualTo(JobStatus.SUCCEEDED);
             assertThat(Files.readString(conf.resolve(t + ".conf")))
                     .contains("ssl_certificate " + certs.resolve(t + ".crt") + ";");
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                WebClient.Answer tls = WebClient.https(HTTPS_PORT, t, "/");
-                assertThat(tls.certificateFingerprint()).isEqualTo(certificate.fingerprint());
-                assertThat(tls.body()).isEqualTo("site t");
-            });
+            // Until the reload has taken effect, the default server refuses the handshake.
+            await().atMost(Duration.ofSeconds(10))
+                    .ignoreExceptionsInstanceOf(SSLException.class)
+                    .untilAsserted(() -> {
+                        WebClient.Answer tls = WebClient.https(HTTPS_PORT, t, "/");
+                        assertThat(tls.certificateFingerprint()).isEqualTo(certificate.fingerprint());
+                        assertThat(tls.body()).isEqualTo("site t");
+                    });
             WebClient.Answer redirect = WebClient.http(nginx.port(), t, "/a/b?c=d");
             assertThat(redirect.status()).isEqualTo(301);
             assertThat(redirect.header("Location")).isEqualTo("https://" + t + ":" + HTTPS_PORT + "/a/b?c=d");

@@ -169,7 +169,9 @@ class WebsiteNginxTest {
             assertThat(conf.resolve("00-default.conf")).exists();
             assertThat(conf.resolve(a + ".json")).exists();
 
-            awaitBody(a, "site a");
+            // nginx reloads asynchronously: the second reload has taken effect once b answers.
+            awaitBody(b, "site b");
+            assertThat(WebClient.http(nginx.port(), a, "/").body()).isEqualTo("site a");
             assertThat(WebClient.http(nginx.port(), "www." + a, "/").body()).isEqualTo("site a");
             assertThat(WebClient.http(nginx.port(), b, "/index.html").body()).isEqualTo("site b");
             assertThat(WebClient.http(nginx.port(), "unknown-" + a, "/").none()).isTrue();

@@ -4,28 +4,33 @@ import io.hostplane.common.event.CloudEvent;
 import io.hostplane.common.event.EventCodec;
 import io.hostplane.common.event.InstallCertificate;
 import io.hostplane.common.job.JobTypes;
+import io.hostplane.worker.nginx.CertificateFollower;
 import io.hostplane.worker.system.CommandHandler;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The {@code ssl.install} job: the backend chosen by {@code hostplane.ssl.backend} ({@link SslRemoveHandler} uses
- * it too), the key vault it needs, and the handler. The job's warnings are those the API found when it checked
+ * it too; the nginx backend lets every {@link CertificateFollower} rewrite what refers to a certificate it
+ * changes), the key vault it needs, and the handler. The job's warnings are those the API found when it checked
  * the certificate.
  */
 @Configuration(proxyBeanMethods = false)
 class SslCommandHandlers {
 
     @Bean
-    SslBackend sslBackend(SslProperties properties, JdbcTemplate jdbc) {
+    SslBackend sslBackend(SslProperties properties, JdbcTemplate jdbc, ObjectProvider<CertificateFollower> followers) {
         return switch (properties.backend()) {
             case "local" -> new LocalSslBackend(jdbc);
-            case "nginx" -> new NginxSslBackend(properties.nginx());
+            case "nginx" ->
+                new NginxSslBackend(
+                        properties.nginx(), () -> followers.orderedStream().toList());
             default ->
                 throw new IllegalStateException(
                         "hostplane.ssl.backend must be local or nginx, not " + properties.backend());

@@ -14,6 +14,7 @@ import io.hostplane.common.job.JobTypes;
 import io.hostplane.embedded.NginxServer;
 import io.hostplane.worker.WorkerApplication;
 import io.hostplane.worker.WorkerJobs;
+import io.hostplane.worker.nginx.NginxChange;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -76,7 +77,7 @@ class NginxSslRemovalTest {
             SslTestCertificates pair = (SslTestCertificates) entry.get(1);
             Files.writeString(certDir.resolve(domain + ".crt"), pair.certificatePem());
             Path key = certDir.resolve(domain + ".key");
-            NginxSslBackend.write(key, pair.keyPem().getBytes(), "rw-------");
+            NginxChange.writeAtomically(key, pair.keyPem().getBytes(), "rw-------");
             if ("root".equals(System.getProperty("user.name"))) {
                 Files.setOwner(
                         key, key.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));

@@ -22,9 +22,9 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A self-signed RSA certificate for one name, made with BouncyCastle; nothing certificate-like is committed. */
-record SslTestCertificates(KeyPair keys, X509Certificate certificate) {
+public record SslTestCertificates(KeyPair keys, X509Certificate certificate) {
 
-    static SslTestCertificates selfSigned(String domain) {
+    public static SslTestCertificates selfSigned(String domain) {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
             g.initialize(2048);
@@ -48,11 +48,11 @@ record SslTestCertificates(KeyPair keys, X509Certificate certificate) {
         }
     }
 
-    String certificatePem() {
+    public String certificatePem() {
         return pem(certificate);
     }
 
-    String keyPem() {
+    public String keyPem() {
         try {
             return pem(new JcaPKCS8Generator(keys.getPrivate(), null).generate());
         } catch (Exception e) {
@@ -60,11 +60,11 @@ record SslTestCertificates(KeyPair keys, X509Certificate certificate) {
         }
     }
 
-    String fingerprint() {
+    public String fingerprint() {
         return fingerprint(certificate);
     }
 
-    static String fingerprint(X509Certificate certificate) {
+    public static String fingerprint(X509Certificate certificate) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
         } catch (Exception e) {
@@ -85,7 +85,7 @@ record SslTestCertificates(KeyPair keys, X509Certificate certificate) {
     }
 
     /** The SHA-256 of the certificate a TLS server on 127.0.0.1 presents for SNI {@code name} (trust-all: only to read it). */
-    static String served(int port, String name) throws Exception {
+    public static String served(int port, String name) throws Exception {
         javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
         context.init(null, new javax.net.ssl.TrustManager[] {new TrustAll()}, new SecureRandom());
         try (javax.net.ssl.SSLSocket socket =

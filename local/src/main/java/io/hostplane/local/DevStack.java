@@ -540,6 +540,11 @@ public final class DevStack implements AutoCloseable {
             worker.add("--hostplane.backup.store-dir=" + store);
             api.add("--hostplane.backup.store-dir=" + store);
         }
+        // Websites' server blocks (the local backend writes them there and runs no nginx; docs/websites.md).
+        if (blank(env.get("HOSTPLANE_WEBSITES_NGINX_CONF_DIR"))) {
+            Path conf = Files.createDirectories(data.resolve("websites"));
+            worker.add("--hostplane.websites.nginx.conf-dir=" + conf);
+        }
     }
 
     /** For tests: free ports and the given folder. */

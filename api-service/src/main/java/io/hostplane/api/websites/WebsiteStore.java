@@ -130,11 +130,14 @@ class WebsiteStore {
                 .flatMap(inserted -> inserted == 1 ? claimNames(w.id(), names(w)) : Mono.just(false));
     }
 
-    /** Replaces what the website is (not its domain) and its names; false when another website has a name. */
+    /**
+     * Replaces what the website is (not its domain) and its names; false when another website has a name. A change
+     * after a deletion was asked for keeps the website: its job comes after the deletion's.
+     */
     Mono<Boolean> update(Stored w) {
         return nullable(
                         db.sql("update api.websites set aliases = :aliases, kind = :kind, upstream = :upstream, "
-                                + "upstream_address = :address, https = :https, job_id = :job, updated_at = now() "
+                                + "upstream_address = :address, https = :https, job_id = :job, deleting = false, updated_at = now() "
                                 + "where id = :id"),
                         w)
                 .bind("id", w.id())

@@ -37,6 +37,17 @@ class DomainDeletion implements JobOutcomeApplier {
                     "Domain " + domain.name() + " is still being created; delete it once it is active.",
                     ErrorCodes.DOMAIN_PENDING));
         }
+        return domains.websitesUsing(domain.name())
+                .collectList()
+                .flatMap(websites -> websites.isEmpty()
+                        ? accept(domain, caller, requestId)
+                        : Mono.error(ApiException.conflict(
+                                "Domain " + domain.name() + " is served by the websites of "
+                                        + String.join(", ", websites) + "; delete them first.",
+                                ErrorCodes.DOMAIN_IN_USE)));
+    }
+
+    private Mono<JobView> accept(DomainView domain, ApiPrincipal caller, String requestId) {
         JobService.NewJob job = new JobService.NewJob(
                 domain.tenant(),
                 JobTypes.DOMAIN_DELETE,

@@ -24,6 +24,15 @@ public class DomainStore {
         this.recent = new ShortLivedCache<>(properties.cacheTtl(), 100_000);
     }
 
+    /** The domains of the websites that answer to {@code name} or to a name under it (read from websites' view). */
+    Flux<String> websitesUsing(String name) {
+        return db.sql("select distinct domain from api.website_uses where name = :name or name like '%.' || :name "
+                        + "order by domain")
+                .bind("name", name)
+                .map((row, meta) -> row.get("domain", String.class))
+                .all();
+    }
+
     public Mono<DomainView> find(String name) {
         return read(name).doOnNext(found -> recent.put(found.name(), found));
     }

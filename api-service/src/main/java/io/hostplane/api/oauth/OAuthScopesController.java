@@ -47,6 +47,7 @@ class OAuthScopesController {
             case "jobs" -> "jobs";
             case "audit" -> "the audit log";
             case "webhooks" -> "webhook subscriptions and their deliveries";
+            case "websites" -> "websites (nginx sites) and their deployments";
             default -> "platform settings";
         };
         return switch (parts[1]) {

@@ -38,6 +38,8 @@ public enum ErrorCode {
     DOMAIN_UNAVAILABLE("The domain is taken (by this or another account).", Uses.field(409)),
     DOMAIN_PENDING("The domain is still being created; delete it once it is active.", Uses.field(409)),
     DOMAIN_DELETING("The domain is being deleted; it takes no more changes.", Uses.field(409)),
+    DOMAIN_IN_USE("The domain is served by websites; delete them first (the message names them).", Uses.field(409)),
+    NAME_IN_USE("Another website answers to this name (or the domain has a website already).", Uses.field(409)),
     BACKUP_NOT_AVAILABLE("The backup is not available (still being made, failed or deleted).", Uses.field(409)),
     SITE_NOT_FOUND(
             "The domain has no site directory to back up.", Uses.field(409).andJobError()),
@@ -110,6 +112,10 @@ public enum ErrorCode {
     EXPIRES_SOON("The certificate expires soon.", Uses.warning()),
     WEAK_KEY("The key is shorter than recommended.", Uses.warning()),
     FILE_UNREADABLE("A file or directory of the site could not be read; it was skipped.", Uses.warning()),
+    NO_ADDRESS_RECORD("A website's name has no A or AAAA record here; it may not reach the site.", Uses.warning()),
+    NO_CERTIFICATE(
+            "HTTPS was asked for, but the domain has no installed certificate; it is served over HTTP.",
+            Uses.warning()),
     SYMLINK_OUTSIDE("A symbolic link leads outside the site; it was not followed.", Uses.warning()),
     FILE_CHANGED("A file changed while it was backed up; its copy may be inconsistent.", Uses.warning()),
     MORE_WARNINGS("More warnings were found than are listed.", Uses.warning()),

@@ -23,6 +23,8 @@ public final class ErrorCodes {
     public static final String DOMAIN_UNAVAILABLE = ErrorCode.DOMAIN_UNAVAILABLE.code();
     public static final String DOMAIN_PENDING = ErrorCode.DOMAIN_PENDING.code();
     public static final String DOMAIN_DELETING = ErrorCode.DOMAIN_DELETING.code();
+    public static final String DOMAIN_IN_USE = ErrorCode.DOMAIN_IN_USE.code();
+    public static final String NAME_IN_USE = ErrorCode.NAME_IN_USE.code();
     public static final String BACKUP_NOT_AVAILABLE = ErrorCode.BACKUP_NOT_AVAILABLE.code();
     public static final String SITE_NOT_FOUND = ErrorCode.SITE_NOT_FOUND.code();
     public static final String NAME_TAKEN = ErrorCode.NAME_TAKEN.code();
@@ -74,6 +76,8 @@ public final class ErrorCodes {
     public static final String EXPIRES_SOON = ErrorCode.EXPIRES_SOON.code();
     public static final String WEAK_KEY = ErrorCode.WEAK_KEY.code();
     public static final String FILE_UNREADABLE = ErrorCode.FILE_UNREADABLE.code();
+    public static final String NO_ADDRESS_RECORD = ErrorCode.NO_ADDRESS_RECORD.code();
+    public static final String NO_CERTIFICATE = ErrorCode.NO_CERTIFICATE.code();
     public static final String SYMLINK_OUTSIDE = ErrorCode.SYMLINK_OUTSIDE.code();
     public static final String FILE_CHANGED = ErrorCode.FILE_CHANGED.code();
     public static final String MORE_WARNINGS = ErrorCode.MORE_WARNINGS.code();

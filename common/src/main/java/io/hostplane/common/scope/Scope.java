@@ -29,6 +29,8 @@ public enum Scope {
     AUDIT_STREAM("audit.stream"),
     WEBHOOKS_READ("webhooks.read"),
     WEBHOOKS_WRITE("webhooks.write"),
+    WEBSITES_READ("websites.read"),
+    WEBSITES_WRITE("websites.write"),
     PLATFORM_READ("platform.read", true),
     PLATFORM_ADMIN("platform.admin", true);
 

@@ -280,6 +280,8 @@ class ApiSkeletonTest extends ApiIntegrationTest {
                 .contains("Stream the audit log to your own collectors.")
                 .contains("Read webhook subscriptions and their deliveries.")
                 .contains("Change webhook subscriptions and their deliveries.")
+                .contains("Read websites (nginx sites) and their deployments.")
+                .contains("Change websites (nginx sites) and their deployments.")
                 .doesNotContain("platform settings")
                 .doesNotContain("platform.admin")
                 .doesNotContain("platform.read");

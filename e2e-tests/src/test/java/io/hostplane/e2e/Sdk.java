@@ -13,6 +13,7 @@ import io.hostplane.sdk.api.JobsApi;
 import io.hostplane.sdk.api.SystemApi;
 import io.hostplane.sdk.api.TokensApi;
 import io.hostplane.sdk.api.WebhooksApi;
+import io.hostplane.sdk.api.WebsitesApi;
 import io.hostplane.sdk.invoker.ApiClient;
 import io.hostplane.sdk.invoker.ApiException;
 import io.hostplane.sdk.invoker.ApiResponse;
@@ -49,6 +50,7 @@ final class Sdk {
     final JobsApi jobs;
     final AuditApi audit;
     final WebhooksApi webhooks;
+    final WebsitesApi websites;
 
     /** The local stack's data folder this client's token came from, or null: where the operator's token is. */
     final Path dataDir;
@@ -69,6 +71,7 @@ final class Sdk {
         this.jobs = new JobsApi(client);
         this.audit = new AuditApi(client);
         this.webhooks = new WebhooksApi(client);
+        this.websites = new WebsitesApi(client);
     }
 
     /**

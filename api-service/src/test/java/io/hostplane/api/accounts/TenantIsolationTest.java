@@ -2,12 +2,16 @@ package io.hostplane.api.accounts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import io.hostplane.api.ApiIntegrationTest;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -22,7 +26,8 @@ import tools.jackson.databind.JsonNode;
  * 404 (or an empty list, or a 409 that names no owner), never 403 and never the first tenant's data — except a
  * body that names another tenant outright (an audit stream's {@code tenant}), which is a 403 whether or not that
  * tenant exists. Another tenant's webhook subscription (and each of its deliveries) is a 404 on every webhook
- * route. A route added without an entry here fails the test.
+ * route, and so is another tenant's website on every website route. A route added without an entry here fails the
+ * test.
  */
 class TenantIsolationTest extends ApiIntegrationTest {
 
@@ -61,8 +66,18 @@ class TenantIsolationTest extends ApiIntegrationTest {
         }
     }
 
+    /** Takes the first tenant's webhook deliveries (204), so that its subscription stays enabled however long the walk. */
+    HttpServer receiver;
+
+    @AfterEach
+    void stopReceiver() {
+        if (receiver != null) {
+            receiver.stop(0);
+        }
+    }
+
     @Test
-    void anotherTenantSeesNothingOnAnyRoute() {
+    void anotherTenantSeesNothingOnAnyRoute() throws Exception {
         String job = json(
                         HttpMethod.POST,
                         "/api/v1/domains/" + zone + "/dns/records",
@@ -83,13 +98,22 @@ class TenantIsolationTest extends ApiIntegrationTest {
                         + "'siem.example.net', 6514)",
                 stream,
                 tenant);
-        // The first tenant's webhook subscription (to loopback, which the tests allow; it is only resolved, never
-        // called here) and one delivery of it: the test event's.
+        // The first tenant's webhook subscription and one delivery of it: the test event's. It goes to a receiver on
+        // loopback (which the tests allow) that takes it, so that the subscription is not disabled for failing
+        // (after hostplane.webhooks.disable-after, 3 s here) while the walk runs.
+        receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
         String webhook = json(
                         HttpMethod.POST,
                         "/api/v1/webhooks",
                         allToken,
-                        "{\"url\":\"https://127.0.0.1:9/hook\",\"events\":[\"ssl.expiring\"]}",
+                        "{\"url\":\"http://127.0.0.1:" + receiver.getAddress().getPort()
+                                + "/hook\",\"events\":[\"ssl.expiring\"]}",
                         201)
                 .path("data")
                 .path("id")
@@ -98,6 +122,17 @@ class TenantIsolationTest extends ApiIntegrationTest {
                 .path("data")
                 .path("id")
                 .asString();
+        // The first tenant's website on its domain, made through the API (its job stays queued: no worker here).
+        String website = json(
+                        HttpMethod.POST,
+                        "/api/v1/websites",
+                        allToken,
+                        "{\"domain\":\"" + zone + "\",\"kind\":\"static\"}",
+                        202)
+                .path("data")
+                .path("resource")
+                .asString()
+                .replace("websites/", "");
         String userId = json(
                         HttpMethod.POST,
                         "/api/v1/users",
@@ -309,6 +344,23 @@ class TenantIsolationTest extends ApiIntegrationTest {
                         "/api/v1/webhooks/" + webhook + "/deliveries/" + delivery + "/redeliver",
                         null,
                         404),
+                new Step(HttpMethod.GET, "/api/v1/websites", "/api/v1/websites", null, 200),
+                new Step(HttpMethod.GET, "/api/v1/websites", "/api/v1/websites?domain=" + zone, null, 200),
+                // A website for the first tenant's domain: the domain is not the caller's.
+                new Step(
+                        HttpMethod.POST,
+                        "/api/v1/websites",
+                        "/api/v1/websites",
+                        "{\"domain\":\"" + zone + "\",\"kind\":\"static\"}",
+                        404),
+                new Step(HttpMethod.GET, "/api/v1/websites/{id}", "/api/v1/websites/" + website, null, 404),
+                new Step(
+                        HttpMethod.PATCH,
+                        "/api/v1/websites/{id}",
+                        "/api/v1/websites/" + website,
+                        "{\"https\":\"off\"}",
+                        404),
+                new Step(HttpMethod.DELETE, "/api/v1/websites/{id}", "/api/v1/websites/" + website, null, 404),
                 new Step(
                         HttpMethod.POST,
                         "/api/v1/audit/replays",
@@ -347,7 +399,8 @@ class TenantIsolationTest extends ApiIntegrationTest {
                         .doesNotContain(userId)
                         .doesNotContain(stream)
                         .doesNotContain(webhook)
-                        .doesNotContain(delivery);
+                        .doesNotContain(delivery)
+                        .doesNotContain(website);
             }
         }
         assertThat(walked).containsAll(tenantRoutes());
@@ -379,6 +432,15 @@ class TenantIsolationTest extends ApiIntegrationTest {
                 .path("items");
         assertThat(listed.size()).isEqualTo(1);
         assertThat(listed.path(0).path("id").asString()).isEqualTo(webhook);
+        JsonNode site = json(HttpMethod.GET, "/api/v1/websites/" + website, allToken, null, 200)
+                .path("data");
+        assertThat(site.path("status").asString()).isEqualTo("pending");
+        assertThat(site.path("https").asString()).isEqualTo("auto");
+        JsonNode sites = json(HttpMethod.GET, "/api/v1/websites", allToken, null, 200)
+                .path("data")
+                .path("items");
+        assertThat(sites.size()).isEqualTo(1);
+        assertThat(sites.path(0).path("id").asString()).isEqualTo(website);
         assertThat(json(HttpMethod.GET, "/api/v1/users", allToken, null, 200)
                         .path("data")
                         .toString())

@@ -794,6 +794,13 @@ class OpenApiFuzzTest {
                 }
                 body.set("events", JSON.createArrayNode().add("ssl.expiring").add("token.expiring"));
             }
+            case "POST /api/v1/websites" -> {
+                body.put("domain", b.domain);
+                body.set("aliases", JSON.createArrayNode().add("www." + b.domain));
+            }
+            case "PATCH /api/v1/websites/{id}" ->
+                body.set(
+                        "aliases", JSON.createArrayNode().add("www." + b.domain).add("shop." + b.domain));
             case "PUT /api/v1/domains/{domain}/ssl" -> {
                 body.put("certificate", certificate.certificatePem());
                 body.put("private_key", certificate.pkcs8KeyPem());
@@ -882,6 +889,7 @@ class OpenApiFuzzTest {
         String streamId;
         String webhookId;
         String deliveryId;
+        String websiteId;
     }
 
     /** Reads share one set of resources; every other method gets its own, so that no case spoils another's. */
@@ -920,6 +928,9 @@ class OpenApiFuzzTest {
         }
         if (path.startsWith("/api/v1/webhooks/")) {
             return name.equals("delivery") ? b.deliveryId : b.webhookId;
+        }
+        if (path.startsWith("/api/v1/websites/")) {
+            return b.websiteId;
         }
         throw new IllegalStateException("No resource for {" + name + "} of " + op + ": teach OpenApiFuzzTest one.");
     }
@@ -964,16 +975,22 @@ class OpenApiFuzzTest {
                 STREAM_CA);
         shared.streamId = stream();
         webhook(shared);
+        shared.websiteId = website(zone);
         call("POST", "/api/v1/jobs/" + shared.jobId + "/cancel", allToken, null, 200);
         oauthRequest(shared, false);
     }
 
-    /** Resources of the operation's own: a domain with a record, a certificate and a backup, and what the path names. */
+    /**
+     * Resources of the operation's own: a domain with a record, a certificate and a backup (a website route's too: a
+     * new website needs a domain without one), and what the path names.
+     */
     private Bundle fresh(FuzzOperation op, String marker) {
         Bundle b = new Bundle();
         String path = op.operation().path();
         try {
-            if (path.contains("{domain}") || path.startsWith("/api/v1/backups")) {
+            if (path.contains("{domain}")
+                    || path.startsWith("/api/v1/backups")
+                    || path.startsWith("/api/v1/websites")) {
                 domain(b, "fz-" + run + "-" + marker + ".test");
             } else {
                 b.domain = zone;
@@ -1013,6 +1030,7 @@ class OpenApiFuzzTest {
                 b.webhookId = shared.webhookId;
                 b.deliveryId = shared.deliveryId;
             }
+            b.websiteId = path.startsWith("/api/v1/websites/") ? website(b.domain) : shared.websiteId;
         } catch (Exception e) {
             throw new IllegalStateException("resources for " + op, e);
         }
@@ -1115,6 +1133,25 @@ class OpenApiFuzzTest {
 
     private String webhookBody() {
         return "{\"url\":\"" + webhookUrl() + "\",\"events\":[\"ssl.expiring\"],\"description\":\"fuzz\"}";
+    }
+
+    /**
+     * A website of the tenant on {@code domain} (which has none yet), made through the API: a proxy to a
+     * documentation address, which the API takes for public without resolving anything and never contacts. Its
+     * {@code website.apply} job stays queued (no worker here), so the website stays {@code pending}.
+     */
+    private String website(String domain) {
+        return call(
+                        "POST",
+                        "/api/v1/websites",
+                        allToken,
+                        "{\"domain\":\"" + domain + "\",\"aliases\":[\"www." + domain + "\"],\"kind\":\"proxy\","
+                                + "\"upstream\":\"http://203.0.113.10:8080/\"}",
+                        202)
+                .path("data")
+                .path("resource")
+                .asString()
+                .replace("websites/", "");
     }
 
     /** A queued job of the tenant (a record to create in {@code domain}). */

@@ -362,6 +362,7 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
         send("POST", "/api/v1/backups/{id}/restore", "/api/v1/backups/" + backupId + "/restore", allToken, null);
 
         webhooks(operator);
+        websites(operator);
 
         send(
                 "POST",
@@ -448,6 +449,159 @@ class OpenApiRoutesTest extends ApiIntegrationTest {
         expect(200, send("POST", one + "/rotate-secret", at + "/rotate-secret", allToken, null));
         expect(200, get(one + "/deliveries", at + "/deliveries?limit=1", allToken));
         expect(200, send("DELETE", one, at, allToken, null));
+    }
+
+    /**
+     * The website routes on a domain of their own (so that the test's domain stays free for the deletion below),
+     * with a proxy upstream at a documentation address (public to the API, never contacted): each answer,
+     * refusals included, as the document describes it.
+     */
+    private void websites(String operator) throws IOException {
+        String sites = "/api/v1/websites";
+        String one = sites + "/{id}";
+        String site = "site-" + UUID.randomUUID().toString().substring(0, 8) + ".test";
+        sql("insert into api.domains (name, tenant_id, status) values (?, ?, 'active')", site, tenant);
+        Answer created = send(
+                "POST",
+                sites,
+                sites,
+                allToken,
+                "{\"domain\":\"" + site + "\",\"aliases\":[\"www." + site + "\"],\"kind\":\"proxy\","
+                        + "\"upstream\":\"http://203.0.113.10:8080/\",\"https\":\"redirect\"}");
+        expect(202, created);
+        assertThat(created.body().path("data").path("type").asString()).isEqualTo("website.apply");
+        String id = created.body().path("data").path("resource").asString().replace("websites/", "");
+        String at = sites + "/" + id;
+        Answer shown = get(one, at, allToken);
+        expect(200, shown);
+        assertThat(shown.body().path("data").path("upstream_address").asString())
+                .isEqualTo("203.0.113.10");
+        assertThat(shown.body().path("data").path("status").asString()).isEqualTo("pending");
+
+        // Refusals of a new website: its form, an internal upstream, names that are not the account's, a
+        // domain that has a website or is not active, a name another website answers to.
+        expect(
+                400,
+                send(
+                        "POST",
+                        sites,
+                        sites,
+                        allToken,
+                        "{\"domain\":\"not a name\",\"kind\":\"php\",\"https\":\"sometimes\",\"root\":\"/etc\"}"));
+        expect(
+                400,
+                send(
+                        "POST",
+                        sites,
+                        sites,
+                        allToken,
+                        "{\"domain\":\"" + zone + "\",\"kind\":\"proxy\",\"upstream\":\"http://127.0.0.1:8080/\"}"));
+        expect(
+                404,
+                send(
+                        "POST",
+                        sites,
+                        sites,
+                        allToken,
+                        "{\"domain\":\"nobody-" + UUID.randomUUID().toString().substring(0, 8) + ".test\","
+                                + "\"kind\":\"static\"}"));
+        expect(
+                404,
+                send(
+                        "POST",
+                        sites,
+                        sites,
+                        allToken,
+                        "{\"domain\":\"" + zone + "\",\"aliases\":[\"www.example.com\"],\"kind\":\"static\"}"));
+        expect(409, send("POST", sites, sites, allToken, "{\"domain\":\"" + site + "\",\"kind\":\"static\"}"));
+        Answer aliasTaken = send(
+                "POST",
+                sites,
+                sites,
+                allToken,
+                "{\"domain\":\"" + zone + "\",\"aliases\":[\"www." + site + "\"],\"kind\":\"static\"}");
+        expect(409, aliasTaken);
+        assertThat(aliasTaken.body().path("errors").path(0).path("code").asString())
+                .isEqualTo("NAME_IN_USE");
+        for (String state : List.of("pending", "deleting")) {
+            String name = state + "-" + UUID.randomUUID().toString().substring(0, 8) + ".test";
+            sql("insert into api.domains (name, tenant_id, status) values (?, ?, ?)", name, tenant, state);
+            Answer refused = send("POST", sites, sites, allToken, "{\"domain\":\"" + name + "\",\"kind\":\"static\"}");
+            expect(409, refused);
+            assertThat(refused.body().path("errors").path(0).path("code").asString())
+                    .isEqualTo("DOMAIN_" + state.toUpperCase(Locale.ROOT));
+        }
+        expect(415, call("POST", sites, sites, allToken, "domain=x", MediaType.APPLICATION_FORM_URLENCODED));
+
+        // A token limited to the test's domain: the website is not there for it, and its domain is refused.
+        String limited = json(
+                        HttpMethod.POST,
+                        "/api/v1/tokens",
+                        allToken,
+                        "{\"scopes\":[\"websites.read\",\"websites.write\"],\"allowed_domains\":[\"" + zone + "\"]}",
+                        201)
+                .path("data")
+                .path("token")
+                .asString();
+        expect(403, send("POST", sites, sites, limited, "{\"domain\":\"" + site + "\",\"kind\":\"static\"}"));
+        expect(
+                403,
+                send(
+                        "POST",
+                        sites,
+                        sites,
+                        limited,
+                        "{\"domain\":\"" + zone + "\",\"aliases\":[\"www." + site + "\"],\"kind\":\"static\"}"));
+        expect(404, get(one, at, limited));
+        expect(404, send("PATCH", one, at, limited, "{\"https\":\"off\"}"));
+        expect(404, send("DELETE", one, at, limited, null));
+        Answer none = get(sites, sites, limited);
+        expect(200, none);
+        assertThat(none.body().path("data").path("items").size()).isZero();
+
+        // Lists and reads.
+        expect(400, get(sites, sites, operator));
+        Answer listed = get(sites, sites + "?domain=" + site, allToken);
+        expect(200, listed);
+        assertThat(listed.body().path("data").path("items").path(0).path("id").asString())
+                .isEqualTo(id);
+        expect(200, get(sites, sites + "?limit=1", allToken));
+        expect(400, get(sites, sites + "?limit=0", allToken));
+        expect(400, get(sites, sites + "?cursor=abc", allToken));
+        expect(404, get(one, sites + "/" + UUID.randomUUID(), allToken));
+        expect(404, get(one, sites + "/not-an-id", allToken));
+
+        // Changes: a merge patch to static (the upstream goes), then refusals.
+        Answer patched = call(
+                "PATCH",
+                one,
+                at,
+                allToken,
+                "{\"aliases\":null,\"kind\":\"static\",\"https\":\"off\"}",
+                MediaType.parseMediaType("application/merge-patch+json"));
+        expect(202, patched);
+        assertThat(patched.body().path("data").path("type").asString()).isEqualTo("website.apply");
+        Answer changed = get(one, at, allToken);
+        expect(200, changed);
+        assertThat(changed.body().path("data").path("kind").asString()).isEqualTo("static");
+        assertThat(changed.body().path("data").path("upstream").isNull()).isTrue();
+        assertThat(changed.body().path("data").path("aliases").size()).isZero();
+        expect(400, send("PATCH", one, at, allToken, "{\"domain\":\"" + zone + "\"}"));
+        expect(400, send("PATCH", one, at, allToken, "{\"kind\":\"proxy\",\"https\":5}"));
+        expect(415, call("PATCH", one, at, allToken, "x", MediaType.TEXT_PLAIN));
+        expect(404, send("PATCH", one, sites + "/" + UUID.randomUUID(), allToken, "{\"https\":\"off\"}"));
+
+        // The website's domain cannot be deleted while it serves it; the website can.
+        Answer inUse = send("DELETE", "/api/v1/domains/{domain}", "/api/v1/domains/" + site, allToken, null);
+        expect(409, inUse);
+        assertThat(inUse.body().path("errors").path(0).path("code").asString()).isEqualTo("DOMAIN_IN_USE");
+        Answer deleted = send("DELETE", one, at, allToken, null);
+        expect(202, deleted);
+        assertThat(deleted.body().path("data").path("type").asString()).isEqualTo("website.delete");
+        Answer deleting = get(one, at, allToken);
+        expect(200, deleting);
+        assertThat(deleting.body().path("data").path("status").asString()).isEqualTo("deleting");
+        expect(404, send("DELETE", one, sites + "/" + UUID.randomUUID(), allToken, null));
     }
 
     /** A platform operator token: no tenant, {@code platform.admin}. */

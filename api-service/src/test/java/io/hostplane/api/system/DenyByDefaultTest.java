@@ -99,11 +99,23 @@ class DenyByDefaultTest extends ApiIntegrationTest {
         assertThat(routes).as("the walk sees the application's routes").hasSizeGreaterThan(50);
         assertThat(routes)
                 .contains(
-                        "PATCH /api/v1/accounts/{id}", "GET /api/v1/rate-limit", "GET /docs", "GET /api/v1/audit/keys");
+                        "PATCH /api/v1/accounts/{id}",
+                        "GET /api/v1/rate-limit",
+                        "GET /docs",
+                        "GET /api/v1/audit/keys",
+                        "POST /api/v1/websites",
+                        "PATCH /api/v1/websites/{id}",
+                        "DELETE /api/v1/websites/{id}");
         assertThat(unruled).containsExactly("GET " + PROBE);
         // The audit verify keys are public; the audit routes beside them still need their scope.
         assertThat(ScopeRules.decide(HttpMethod.GET, "/api/v1/audit/keys")).isEqualTo("public");
         assertThat(ScopeRules.decide(HttpMethod.GET, "/api/v1/audit/export")).isEqualTo("audit.read");
+        // Websites: reads need websites.read, every change websites.write.
+        assertThat(ScopeRules.decide(HttpMethod.GET, "/api/v1/websites")).isEqualTo("websites.read");
+        assertThat(ScopeRules.decide(HttpMethod.GET, "/api/v1/websites/x1")).isEqualTo("websites.read");
+        assertThat(ScopeRules.decide(HttpMethod.POST, "/api/v1/websites")).isEqualTo("websites.write");
+        assertThat(ScopeRules.decide(HttpMethod.PATCH, "/api/v1/websites/x1")).isEqualTo("websites.write");
+        assertThat(ScopeRules.decide(HttpMethod.DELETE, "/api/v1/websites/x1")).isEqualTo("websites.write");
     }
 
     private static void check(HttpMethod method, String pattern, List<String> routes, Set<String> unruled) {

@@ -78,6 +78,21 @@ class ScopeBeforeDataTest {
         ApiIntegrationTest.exchange(http, HttpMethod.GET, "/api/v1/jobs", profileOnly, null, 403);
         ApiIntegrationTest.exchange(
                 http, HttpMethod.POST, "/api/v1/domains", profileOnly, "{\"name\":\"x.test\"}", 403);
+        ApiIntegrationTest.exchange(http, HttpMethod.GET, "/api/v1/websites", profileOnly, null, 403);
+        ApiIntegrationTest.exchange(
+                http,
+                HttpMethod.POST,
+                "/api/v1/websites",
+                profileOnly,
+                "{\"domain\":\"x.test\",\"kind\":\"static\"}",
+                403);
+        ApiIntegrationTest.exchange(
+                http,
+                HttpMethod.DELETE,
+                "/api/v1/websites/0193a1b2-7c4d-7e8f-9a0b-1c2d3e4f5a6b",
+                profileOnly,
+                null,
+                403);
         assertThat(CountedStatements.all()).isEqualTo(before);
 
         // The counter does see request-driven reads: a permitted read that needs the database moves it.

@@ -37,7 +37,7 @@ class DomainDeletion implements JobOutcomeApplier {
                     "Domain " + domain.name() + " is still being created; delete it once it is active.",
                     ErrorCodes.DOMAIN_PENDING));
         }
-        return domains.websitesUsing(domain.name())
+        return domains.websitesUsing(domain.tenant(), domain.name())
                 .collectList()
                 .flatMap(websites -> websites.isEmpty()
                         ? accept(domain, caller, requestId)

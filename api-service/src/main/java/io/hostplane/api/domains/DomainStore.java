@@ -24,10 +24,14 @@ public class DomainStore {
         this.recent = new ShortLivedCache<>(properties.cacheTtl(), 100_000);
     }
 
-    /** The domains of the websites that answer to {@code name} or to a name under it (read from websites' view). */
-    Flux<String> websitesUsing(String name) {
-        return db.sql("select distinct domain from api.website_uses where name = :name or name like '%.' || :name "
-                        + "order by domain")
+    /**
+     * The domains of the tenant's websites that answer to {@code name} or to a name under it (read from websites'
+     * view). Another tenant's websites on its own domains under {@code name} are not this tenant's to see.
+     */
+    Flux<String> websitesUsing(String tenant, String name) {
+        return db.sql("select distinct domain from api.website_uses where tenant_id = :tenant "
+                        + "and (name = :name or name like '%.' || :name) order by domain")
+                .bind("tenant", tenant)
                 .bind("name", name)
                 .map((row, meta) -> row.get("domain", String.class))
                 .all();

@@ -53,6 +53,8 @@ class IdempotencyFilter implements WebFilter {
                 "/api/v1/domains/{domain}/ssl",
                 "/api/v1/backups",
                 "/api/v1/backups/**",
+                "/api/v1/websites",
+                "/api/v1/websites/**",
                 "/api/v1/audit/replays"
             })
             .map(PathPatternParser.defaultInstance::parse)

@@ -1,5 +1,6 @@
 package io.hostplane.api.websites;
 
+import io.hostplane.api.domains.DomainNames;
 import io.hostplane.api.domains.DomainView;
 import io.hostplane.api.domains.OwnedDomains;
 import io.hostplane.api.jobs.JobService;
@@ -53,7 +54,7 @@ class WebsiteController {
 
     static final String REFUSED = "The website is invalid; nothing was changed.";
     static final String KEY_KIND = "site";
-    private static final String WARNING_TYPE = "website";
+    private static final String WARNING_TYPE = "WEBSITE";
 
     private final WebsiteStore websites;
     private final OwnedDomains owned;
@@ -107,6 +108,7 @@ class WebsiteController {
         String tenant = tenantOf(caller);
         List<String> domains = new ArrayList<>(caller.allowedDomains() == null ? List.of() : caller.allowedDomains());
         if (domain != null) {
+            domain = DomainNames.normalise(domain).orElse(domain);
             if (!domains.isEmpty() && !domains.contains(domain)) {
                 return Mono.just(Responses.ok(exchange, "0 websites.", Paging.page(List.of(), limit, v -> "")));
             }

@@ -125,6 +125,9 @@ record WebsiteSpec(String domain, List<String> aliases, String kind, String upst
                 || uri.getRawFragment() != null) {
             return "A host, an optional port and path; no user info, query or fragment.";
         }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            return "The port is 1 to 65535.";
+        }
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
         if (!PATH.matcher(path).matches()) {
             return "The path may hold letters, digits and . _ ~ - / only.";

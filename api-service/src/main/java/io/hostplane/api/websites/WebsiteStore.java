@@ -69,11 +69,14 @@ class WebsiteStore {
         return spec.map((row, meta) -> stored(row)).all();
     }
 
-    /** Those of {@code names} that the tenant owns: each is one of its active domains or a name under one. */
+    /**
+     * Those of {@code names} that the tenant owns: the most specific domain holding each (of any tenant, since a
+     * name under one tenant's domain may lie in another tenant's subdomain) is one of its active domains.
+     */
     Flux<String> owned(String tenant, List<String> names) {
-        return db.sql(
-                        "select n from unnest(cast(:names as text[])) n where exists (select 1 from api.domain_states d "
-                                + "where d.tenant_id = :tenant and d.status = 'active' and (n = d.name or n like '%.' || d.name))")
+        return db.sql("select n from unnest(cast(:names as text[])) n where (select d.tenant_id = :tenant and "
+                        + "d.status = 'active' from api.domain_states d where n = d.name or n like '%.' || d.name "
+                        + "order by length(d.name) desc limit 1)")
                 .bind("names", names.toArray(String[]::new))
                 .bind("tenant", tenant)
                 .map((row, meta) -> row.get("n", String.class))

@@ -124,7 +124,9 @@ class WebsitesApiTest extends ApiIntegrationTest {
                 "http://203.0.113.10/?q=1",
                 "http://user@203.0.113.10/",
                 "ftp://203.0.113.10/",
-                "http://203.0.113.10/{x}")) {
+                "http://203.0.113.10/{x}",
+                "http://203.0.113.10:99999/",
+                "http://203.0.113.10:0/")) {
             JsonNode refused = json(
                     HttpMethod.POST,
                     "/api/v1/websites",
@@ -260,6 +262,57 @@ class WebsitesApiTest extends ApiIntegrationTest {
                 allToken,
                 "{\"domain\":\"" + other + "\",\"aliases\":[\"" + shop + "\"],\"kind\":\"static\"}",
                 202);
+    }
+
+    @Test
+    void anotherTenantsSubdomainIsNeitherAnAliasNorABlockAndARetriedCreationIsReplayed() throws Exception {
+        // Another tenant owns a subdomain of this tenant's domain, with a website on it.
+        String stranger = accounts.create("sub-" + UUID.randomUUID().toString().substring(0, 8))
+                .block()
+                .id();
+        String sub = "sub." + zone;
+        sql("insert into api.domains (name, tenant_id, status) values (?, ?, 'active')", sub, stranger);
+        json(
+                HttpMethod.POST,
+                "/api/v1/websites",
+                token(stranger, "*"),
+                "{\"domain\":\"" + sub + "\",\"kind\":\"static\"}",
+                202);
+        // A name in that subdomain is not this tenant's, though it lies under its domain: 404.
+        json(
+                HttpMethod.POST,
+                "/api/v1/websites",
+                allToken,
+                "{\"domain\":\"" + zone + "\",\"aliases\":[\"www." + sub + "\"],\"kind\":\"static\"}",
+                404);
+        // The retried creation (same Idempotency-Key, same body) is the same job, not a second one or a 409.
+        String body = "{\"domain\":\"" + zone + "\",\"kind\":\"static\"}";
+        String key = UUID.randomUUID().toString();
+        List<String> jobIds = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            jobIds.add(http.post()
+                    .uri("/api/v1/websites")
+                    .header("Authorization", "Bearer " + allToken)
+                    .header("Idempotency-Key", key)
+                    .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                    .bodyValue(body)
+                    .exchange()
+                    .expectStatus()
+                    .isAccepted()
+                    .expectBody(JsonNode.class)
+                    .returnResult()
+                    .getResponseBody()
+                    .path("data")
+                    .path("id")
+                    .asString());
+        }
+        assertThat(jobIds.get(1)).isEqualTo(jobIds.get(0));
+        assertThat(count("select count(*) from api.websites where tenant_id = '" + tenant + "'"))
+                .isEqualTo(1);
+        // The other tenant's website under this domain neither blocks its deletion nor is named to it: this
+        // tenant's own website does, and only it is named.
+        JsonNode inUse = json(HttpMethod.DELETE, "/api/v1/domains/" + zone, allToken, null, 409);
+        assertThat(inUse.path("message").asString()).contains(zone).doesNotContain(sub);
     }
 
     // Helpers

@@ -453,7 +453,10 @@ class WebhookStore {
                         .map((row, meta) -> Boolean.TRUE.equals(row.get("disabled", Boolean.class)))
                         .one()
                         .defaultIfEmpty(false);
-        return insert.then().then(delivery).then(webhook);
+        // The subscription's row first, then the delivery's: the order DELETE /webhooks/{id} locks them in (the row,
+        // then its deliveries by cascade), so that the two never wait for each other.
+        Mono<Void> recorded = insert.then();
+        return webhook.flatMap(disabled -> recorded.then(delivery).thenReturn(disabled));
     }
 
     /** The subscription's deliveries, newest first, after {@code after} (a delivery id) in that order. */

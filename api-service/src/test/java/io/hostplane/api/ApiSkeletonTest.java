@@ -220,7 +220,10 @@ class ApiSkeletonTest extends ApiIntegrationTest {
                         "*"),
                 null,
                 404);
-        assertThat(outboxCount()).isZero();
+        // The job's rows (its command and the request's record) left the outbox once Kafka had them. Counted by
+        // the job's id: other tests' background facts (a webhook disabled after failing) come and go meanwhile.
+        assertThat(count("select count(*) from api.outbox where payload like '%" + jobId + "%'"))
+                .isZero();
     }
 
     @Test
@@ -362,9 +365,5 @@ class ApiSkeletonTest extends ApiIntegrationTest {
 
     private int jobCount() throws Exception {
         return count("select count(*) from api.jobs where tenant_id = '" + tenant + "'");
-    }
-
-    private int outboxCount() throws Exception {
-        return count("select count(*) from api.outbox");
     }
 }

@@ -422,6 +422,7 @@ class WebhooksApiTest extends ApiIntegrationTest {
         // The endless answer was cut after its first bytes: one failed attempt recorded long before the timeout.
         JsonNode attempt = await("the endless answer's attempt recorded")
                 .atMost(Duration.ofSeconds(8))
+                .pollInterval(Duration.ofMillis(300))
                 .until(() -> deliveries(endless, null).get(0).path("attempt_history"), h -> h.size() > 0)
                 .get(0);
         assertThat(attempt.path("status_code").asInt()).isEqualTo(500);
@@ -432,8 +433,10 @@ class WebhooksApiTest extends ApiIntegrationTest {
                 .noneMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t');
 
         // In the end the slow receiver gets every event.
+        // Polled once a second: the test's token has a rate limit of its own (120 a minute).
         await("every slow delivery delivered")
                 .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofSeconds(1))
                 .until(() -> deliveries(slow, "delivered").size() == 6);
     }
 
@@ -672,6 +675,7 @@ class WebhooksApiTest extends ApiIntegrationTest {
     private JsonNode awaitDelivery(String webhook, String state) {
         return await("a delivery " + state)
                 .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(300))
                 .until(() -> deliveries(webhook, state), items -> items.size() > 0)
                 .get(0);
     }
